@@ -1,0 +1,11 @@
+//! The ZITADEL client. Knows HTTP, JSON and ZITADEL; never imports terminal code.
+
+pub mod auth;
+pub mod client;
+pub mod error;
+pub mod query;
+pub mod template;
+pub mod wire;
+mod wire_enum;
+
+pub use error::{ApiError, Call, Status};

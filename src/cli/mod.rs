@@ -1,0 +1,1 @@
+//! The command line (clap) and the non-interactive commands.

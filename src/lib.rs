@@ -1,0 +1,9 @@
+//! zitadesk: a keyboard-first console for helpdesk staff supporting the users of a ZITADEL
+//! instance. The library holds everything; `main.rs` only hands over to [`cli::main`].
+
+pub mod api;
+pub mod cli;
+pub mod demo;
+pub mod settings;
+pub mod text;
+pub mod userinfo;
