@@ -1,1 +1,363 @@
+//! Credentials and access tokens: a personal access token is used as it is; a service-user key
+//! (ZITADEL's JSON key file) is turned into an RS256 JWT and exchanged at `/oauth/v2/token`
+//! (JWT profile grant). The token is cached, fetched again shortly before it expires, and
+//! fetched again once when the API answers 401.
+//!
+//! No type here prints a secret: tokens and keys are `SecretString`s, and the `Debug` of every
+//! type that holds one is redacted.
 
+use std::fmt;
+use std::path::Path;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use super::error::{ApiError, Call, excerpt};
+
+/// The scope every token request asks for: the audience must include ZITADEL's API project.
+pub const API_SCOPE: &str = "openid urn:zitadel:iam:org:project:id:zitadel:aud";
+const JWT_BEARER_GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+/// Lifetime of the signed assertion (ZITADEL refuses an `iat` older than one hour).
+const ASSERTION_LIFETIME_SECS: i64 = 3600;
+/// A cached token is replaced when less than this remains, so no call races its expiry.
+const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// A service user's key as ZITADEL hands it out (`type: serviceaccount`).
+#[derive(Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceKey {
+    #[serde(rename = "type", default)]
+    pub key_type: String,
+    pub key_id: String,
+    pub user_id: String,
+    key: SecretString,
+}
+
+impl ServiceKey {
+    /// Reads a key from ZITADEL's JSON. Errors never quote the file's content.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, String> {
+        #[derive(Deserialize)]
+        struct KeyType {
+            #[serde(rename = "type", default)]
+            key_type: String,
+        }
+        // Application keys (clientId/appId) lack userId: say what they are, not what is missing.
+        if serde_json::from_slice::<KeyType>(bytes).is_ok_and(|k| k.key_type == "application") {
+            return Err("this is an application key (clientId/appId): zitadesk needs a service-user key (type \"serviceaccount\")".into());
+        }
+        let key: ServiceKey = serde_json::from_slice(bytes).map_err(|e| {
+            format!(
+                "not a ZITADEL service-user key (expected JSON with type, keyId, key, userId): {}",
+                serde_error_without_content(&e)
+            )
+        })?;
+        if key.key_id.is_empty() || key.user_id.is_empty() {
+            return Err("the key file lacks keyId or userId".into());
+        }
+        jsonwebtoken::EncodingKey::from_rsa_pem(key.key.expose_secret().as_bytes())
+            .map_err(|_| "the key file's \"key\" is not an RSA private key in PEM form".to_string())?;
+        Ok(key)
+    }
+
+    pub fn from_file(path: &Path) -> Result<Self, String> {
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("cannot read key file {}: {e}", path.display()))?;
+        Self::from_json(&bytes).map_err(|e| format!("key file {}: {e}", path.display()))
+    }
+
+    /// The signed assertion for the JWT profile grant: `kid` = keyId, `iss` = `sub` = userId,
+    /// `aud` = the instance URL.
+    pub fn assertion(&self, audience: &str, now: Timestamp) -> Result<String, String> {
+        #[derive(Serialize)]
+        struct Claims<'a> {
+            iss: &'a str,
+            sub: &'a str,
+            aud: &'a str,
+            iat: i64,
+            exp: i64,
+        }
+        // Err means another provider is already installed: fine, one is there.
+        let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+        let iat = now.as_second();
+        let claims = Claims {
+            iss: &self.user_id,
+            sub: &self.user_id,
+            aud: audience,
+            iat,
+            exp: iat + ASSERTION_LIFETIME_SECS,
+        };
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+        header.kid = Some(self.key_id.clone());
+        let key = jsonwebtoken::EncodingKey::from_rsa_pem(self.key.expose_secret().as_bytes())
+            .map_err(|_| "the service-user key is not an RSA private key".to_string())?;
+        jsonwebtoken::encode(&header, &claims, &key)
+            .map_err(|e| format!("cannot sign the token request: {e}"))
+    }
+}
+
+impl fmt::Debug for ServiceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServiceKey")
+            .field("key_id", &self.key_id)
+            .field("user_id", &self.user_id)
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// serde_json's messages can quote input; keep only the position.
+fn serde_error_without_content(e: &serde_json::Error) -> String {
+    let what = match e.classify() {
+        serde_json::error::Category::Io => "unreadable",
+        serde_json::error::Category::Syntax => "invalid JSON",
+        serde_json::error::Category::Data => "missing or wrong fields",
+        serde_json::error::Category::Eof => "the JSON ends too early",
+    };
+    format!("{what} at line {} column {}", e.line(), e.column())
+}
+
+/// How the client authenticates.
+#[derive(Clone)]
+pub enum Credentials {
+    /// A personal access token (or any bearer token), sent as it is.
+    Token(SecretString),
+    /// A service-user key, exchanged for tokens.
+    ServiceKey(ServiceKey),
+}
+
+impl Credentials {
+    pub fn token(token: impl Into<String>) -> Self {
+        Credentials::Token(SecretString::from(token.into()))
+    }
+
+    /// Which kind, for `--help`-style messages and logs ("personal access token").
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Credentials::Token(_) => "access token",
+            Credentials::ServiceKey(_) => "service-user key",
+        }
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::Token(_) => f.write_str("Credentials::Token(<redacted>)"),
+            Credentials::ServiceKey(k) => write!(f, "Credentials::ServiceKey({k:?})"),
+        }
+    }
+}
+
+/// The OAuth token endpoint's answer (`access_token`, `expires_in`, ...).
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: SecretString,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+/// The OAuth error shape (`error`, `error_description`), not ZITADEL's gRPC one.
+#[derive(Deserialize)]
+struct OAuthError {
+    error: String,
+    #[serde(default)]
+    error_description: String,
+}
+
+struct CachedToken {
+    token: SecretString,
+    /// `None`: the server gave no lifetime; keep it until a 401.
+    expires_at: Option<Instant>,
+}
+
+/// Hands out bearer tokens for the credentials, caching exchanged ones.
+pub(crate) struct TokenSource {
+    credentials: Credentials,
+    cache: Mutex<Option<CachedToken>>,
+}
+
+impl TokenSource {
+    pub(crate) fn new(credentials: Credentials) -> Self {
+        Self {
+            credentials,
+            cache: Mutex::new(None),
+        }
+    }
+
+    /// Whether a 401 can be answered by fetching a new token (not for a fixed token).
+    pub(crate) fn can_refresh(&self) -> bool {
+        matches!(self.credentials, Credentials::ServiceKey(_))
+    }
+
+    /// Drops the cached token so the next call exchanges the key again.
+    pub(crate) async fn invalidate(&self) {
+        *self.cache.lock().await = None;
+    }
+
+    /// A token valid for at least [`REFRESH_MARGIN`] (or one without a known expiry).
+    pub(crate) async fn bearer(
+        &self,
+        http: &reqwest::Client,
+        issuer: &reqwest::Url,
+    ) -> Result<SecretString, ApiError> {
+        let key = match &self.credentials {
+            Credentials::Token(t) => return Ok(t.clone()),
+            Credentials::ServiceKey(k) => k,
+        };
+        // Held across the exchange so concurrent calls wait for one exchange, not start many.
+        let mut cache = self.cache.lock().await;
+        if let Some(c) = cache.as_ref() {
+            let fresh = c
+                .expires_at
+                .is_none_or(|at| at.saturating_duration_since(Instant::now()) > REFRESH_MARGIN);
+            if fresh {
+                return Ok(c.token.clone());
+            }
+        }
+        let fetched = exchange_key(http, issuer, key).await?;
+        let token = fetched.token.clone();
+        *cache = Some(fetched);
+        Ok(token)
+    }
+}
+
+async fn exchange_key(
+    http: &reqwest::Client,
+    issuer: &reqwest::Url,
+    key: &ServiceKey,
+) -> Result<CachedToken, ApiError> {
+    let audience = issuer.as_str().trim_end_matches('/');
+    let assertion = key
+        .assertion(audience, Timestamp::now())
+        .map_err(ApiError::Credentials)?;
+    let url = issuer
+        .join("oauth/v2/token")
+        .map_err(|e| ApiError::Credentials(format!("cannot build the token URL: {e}")))?;
+    let form = [
+        ("grant_type", JWT_BEARER_GRANT),
+        ("assertion", assertion.as_str()),
+        ("scope", API_SCOPE),
+    ];
+    let started = Instant::now();
+    let resp = http
+        .post(url.clone())
+        .form(&form)
+        .send()
+        .await
+        .map_err(|e| super::client::transport_error(Call::Token, &url, &e))?;
+    let status = resp.status().as_u16();
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|e| super::client::transport_error(Call::Token, &url, &e))?;
+    if !(200..300).contains(&status) {
+        return Err(token_error(status, &body));
+    }
+    let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| ApiError::Decode {
+        call: Call::Token,
+        http: status,
+        reason: serde_error_without_content(&e),
+        // A token answer is never excerpted: it would carry the token.
+        excerpt: String::new(),
+    })?;
+    tracing::debug!(
+        status,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "token exchanged"
+    );
+    Ok(CachedToken {
+        token: parsed.access_token,
+        expires_at: parsed.expires_in.map(|s| started + Duration::from_secs(s)),
+    })
+}
+
+/// Token endpoint failures speak OAuth (`invalid_grant`...): all mean "not signed in".
+fn token_error(status: u16, body: &[u8]) -> ApiError {
+    match serde_json::from_slice::<OAuthError>(body) {
+        Ok(e) => ApiError::Unauthenticated(super::error::Status {
+            http: status,
+            code: None,
+            id: Some(e.error),
+            message: if e.error_description.is_empty() {
+                "the token request was refused".into()
+            } else {
+                e.error_description
+            },
+        }),
+        Err(_) => match ApiError::from_response(Call::Token, status, body) {
+            ApiError::Decode { .. } => ApiError::Decode {
+                call: Call::Token,
+                http: status,
+                reason: "not an OAuth error".into(),
+                excerpt: excerpt(body),
+            },
+            other => other,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY_JSON: &str = include_str!("../../assets/demo-service-key.json");
+
+    #[test]
+    fn key_debug_and_errors_never_show_the_key() {
+        let key = ServiceKey::from_json(KEY_JSON.as_bytes()).unwrap();
+        let dbg = format!("{key:?} {:?}", Credentials::ServiceKey(key.clone()));
+        assert!(!dbg.contains("PRIVATE"), "{dbg}");
+        let tok = format!("{:?}", Credentials::token("s3cr3t-token"));
+        assert!(!tok.contains("s3cr3t"), "{tok}");
+        // A broken file: the message names the problem, not the content.
+        let broken = KEY_JSON.replace("\"userId\"", "\"user\"");
+        let err = ServiceKey::from_json(broken.as_bytes()).unwrap_err();
+        assert!(
+            !err.contains("PRIVATE") && err.contains("missing or wrong fields"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn application_keys_are_refused_with_a_reason() {
+        let app = r#"{"type":"application","keyId":"1","key":"x","appId":"2","clientId":"3"}"#;
+        let err = ServiceKey::from_json(app.as_bytes()).unwrap_err();
+        assert!(err.contains("application key"), "{err}");
+    }
+
+    #[test]
+    fn assertion_carries_the_jwt_profile_claims() {
+        let key = ServiceKey::from_json(KEY_JSON.as_bytes()).unwrap();
+        let now = Timestamp::from_second(1_700_000_000).unwrap();
+        let jwt = key.assertion("https://id.example.com", now).unwrap();
+        let header = jsonwebtoken::decode_header(&jwt).unwrap();
+        assert_eq!(header.kid.as_deref(), Some("demo-key-1"));
+        assert_eq!(header.alg, jsonwebtoken::Algorithm::RS256);
+        let pubkey =
+            jsonwebtoken::DecodingKey::from_rsa_pem(include_bytes!("../../assets/demo-service-key.pub.pem"))
+                .unwrap();
+        let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+        v.set_audience(&["https://id.example.com"]);
+        v.validate_exp = false;
+        let data = jsonwebtoken::decode::<serde_json::Value>(&jwt, &pubkey, &v).unwrap();
+        let c = data.claims;
+        assert_eq!(c["iss"], "300000000000000900");
+        assert_eq!(c["sub"], "300000000000000900");
+        assert_eq!(c["iat"], 1_700_000_000);
+        assert_eq!(c["exp"], 1_700_003_600);
+    }
+
+    #[test]
+    fn oauth_errors_become_unauthenticated_with_the_description() {
+        let e = token_error(
+            400,
+            br#"{"error":"invalid_grant","error_description":"assertion expired"}"#,
+        );
+        assert!(matches!(&e, ApiError::Unauthenticated(s) if s.message == "assertion expired"));
+        assert_eq!(e.exit_code(), 4);
+    }
+}

@@ -1,1 +1,507 @@
+//! `Client`: the ZITADEL user calls over the v2 REST mapping. Reads are retried on transient
+//! failures; email code calls never are (each call mails the user again and invalidates the
+//! previous code).
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use reqwest::{Method, Url};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::auth::{Credentials, TokenSource};
+use super::error::{ApiError, Call, Status};
+use super::template::check_url_template;
+use super::wire::{
+    AuthenticationMethodType, EmailCodeRequest, EmailCodeResponse, GetUserByIdResponse,
+    ListAuthenticationMethodTypesResponse, ListQuery, ListUsersRequest, ListUsersResponse, ReturnCode,
+    SendCode, User, VerificationCode,
+};
+
+/// ZITADEL refuses larger pages (`QUERY-4M0fs`).
+pub const MAX_PAGE: u32 = 1000;
+/// What we ask for when the caller did not say.
+pub const DEFAULT_PAGE: u32 = 100;
+/// Retries of a read after the first try.
+const READ_RETRIES: u32 = 2;
+
+/// Which user API serves the resend call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApiFlavour {
+    /// `zitadel.user.v2.UserService` (GA): every call.
+    #[default]
+    V2,
+    /// The v3alpha resource API for resend (schema users, `UserSchema` feature); the rest v2.
+    V3Alpha,
+}
+
+impl ApiFlavour {
+    pub fn from_setting(s: &str) -> Option<Self> {
+        match s {
+            "v2" => Some(ApiFlavour::V2),
+            "v3alpha" => Some(ApiFlavour::V3Alpha),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiFlavour::V2 => "v2",
+            ApiFlavour::V3Alpha => "v3alpha",
+        }
+    }
+}
+
+/// What an email code call should do with the new code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeMode {
+    /// ZITADEL mails it; the link uses the template, or ZITADEL's default link when `None`.
+    Send { url_template: Option<String> },
+    /// ZITADEL returns it and mails nothing.
+    Return,
+}
+
+impl CodeMode {
+    fn request(&self) -> EmailCodeRequest {
+        match self {
+            CodeMode::Send { url_template } => EmailCodeRequest {
+                send_code: Some(SendCode {
+                    url_template: url_template.clone(),
+                }),
+                return_code: None,
+            },
+            CodeMode::Return => EmailCodeRequest {
+                send_code: None,
+                return_code: Some(ReturnCode {}),
+            },
+        }
+    }
+
+    /// A short word for logs and the audit trail: "send" or "return".
+    pub fn word(&self) -> &'static str {
+        match self {
+            CodeMode::Send { .. } => "send",
+            CodeMode::Return => "return",
+        }
+    }
+}
+
+/// The answer of resend/send, whichever detail shape the server used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailCodeResult {
+    /// The user's sequence after the change (v3alpha resource answers usually carry none).
+    pub sequence: Option<u64>,
+    pub changed_at: Option<Timestamp>,
+    /// The user's organisation.
+    pub resource_owner: String,
+    /// Only in [`CodeMode::Return`].
+    pub code: Option<VerificationCode>,
+    /// The answer as ZITADEL sent it, for `--json`.
+    pub raw: EmailCodeResponse,
+}
+
+impl From<EmailCodeResponse> for EmailCodeResult {
+    fn from(raw: EmailCodeResponse) -> Self {
+        let details = raw.details.clone().unwrap_or_default();
+        EmailCodeResult {
+            sequence: (details.sequence != 0).then_some(details.sequence),
+            changed_at: details.changed_at(),
+            resource_owner: details.owner_id().to_string(),
+            code: raw.verification_code.clone(),
+            raw,
+        }
+    }
+}
+
+/// How to reach the instance.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// The instance URL (= OIDC issuer), e.g. `https://acme.zitadel.cloud`.
+    pub base_url: Url,
+    pub credentials: Credentials,
+    pub api: ApiFlavour,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// First pause before a retried read; doubled per retry, with jitter.
+    pub retry_base_delay: Duration,
+}
+
+impl ClientConfig {
+    pub fn new(base_url: Url, credentials: Credentials) -> Self {
+        ClientConfig {
+            base_url,
+            credentials,
+            api: ApiFlavour::V2,
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(15),
+            retry_base_delay: Duration::from_millis(250),
+        }
+    }
+}
+
+/// A ZITADEL API client. Cheap to clone (shares the connection pool and token cache).
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: Url,
+    tokens: Arc<TokenSource>,
+    api: ApiFlavour,
+    request_timeout: Duration,
+    retry_base_delay: Duration,
+}
+
+impl Client {
+    pub fn new(config: ClientConfig) -> Result<Client, ApiError> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("zitadesk/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            // An API call that redirects is misconfigured; following it would re-send a POST.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| ApiError::Credentials(format!("cannot set up HTTP: {e}")))?;
+        let mut base = config.base_url;
+        // `join` treats the last segment as a file unless the path ends with '/'.
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        Ok(Client {
+            http,
+            base,
+            tokens: Arc::new(TokenSource::new(config.credentials)),
+            api: config.api,
+            request_timeout: config.request_timeout,
+            retry_base_delay: config.retry_base_delay,
+        })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    pub fn api(&self) -> ApiFlavour {
+        self.api
+    }
+
+    /// `POST /v2/users`: one page. A missing limit becomes [`DEFAULT_PAGE`]; a larger one than
+    /// ZITADEL allows is lowered to [`MAX_PAGE`], so an explicit limit ≤ 1000 is always sent.
+    pub async fn list_users(&self, request: &ListUsersRequest) -> Result<ListUsersResponse, ApiError> {
+        let mut request = request.clone();
+        let query = request.query.get_or_insert_with(ListQuery::default);
+        query.limit = match query.limit {
+            0 => DEFAULT_PAGE,
+            n => n.min(MAX_PAGE),
+        };
+        self.call(
+            Call::ListUsers,
+            Method::POST,
+            &["v2", "users"],
+            Some(&request),
+            true,
+        )
+        .await
+    }
+
+    /// Up to `want` users from `offset` on, across pages. Pages advance by the requested limit
+    /// and stop at `details.totalResult`, never by page length: ZITADEL drops rows the caller
+    /// may not read *after* paging, so a short page does not mean the end.
+    pub async fn list_users_upto(
+        &self,
+        request: &ListUsersRequest,
+        want: usize,
+    ) -> Result<ListUsersResponse, ApiError> {
+        let base_query = request.query.clone().unwrap_or_default();
+        let mut offset = base_query.offset;
+        let mut collected = ListUsersResponse::default();
+        loop {
+            let remaining = want.saturating_sub(collected.result.len());
+            let limit = u32::try_from(remaining).unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
+            let mut page_request = request.clone();
+            page_request.query = Some(ListQuery {
+                offset,
+                limit,
+                asc: base_query.asc,
+            });
+            let page = self.list_users(&page_request).await?;
+            collected.details = page.details;
+            collected.sorting_column = page.sorting_column;
+            collected.result.extend(page.result);
+            offset += u64::from(limit);
+            if offset >= collected.details.total_result || collected.result.len() >= want {
+                collected.result.truncate(want);
+                return Ok(collected);
+            }
+        }
+    }
+
+    /// `GET /v2/users/{userId}`.
+    pub async fn get_user(&self, user_id: &str) -> Result<User, ApiError> {
+        let resp: GetUserByIdResponse = self
+            .call::<(), _>(Call::GetUser, Method::GET, &["v2", "users", user_id], None, true)
+            .await?;
+        resp.user.ok_or_else(|| ApiError::Decode {
+            call: Call::GetUser,
+            http: 200,
+            reason: "the answer has no user".into(),
+            excerpt: String::new(),
+        })
+    }
+
+    /// `GET /v2/users/{userId}/authentication_methods`.
+    pub async fn list_auth_methods(&self, user_id: &str) -> Result<Vec<AuthenticationMethodType>, ApiError> {
+        let resp: ListAuthenticationMethodTypesResponse = self
+            .call::<(), _>(
+                Call::ListAuthMethods,
+                Method::GET,
+                &["v2", "users", user_id, "authentication_methods"],
+                None,
+                true,
+            )
+            .await?;
+        Ok(resp.auth_method_types)
+    }
+
+    /// `POST /v2/users/{userId}/email/resend` (or the v3alpha resource path). Fails with
+    /// [`ApiError::NoPendingCode`] when ZITADEL has no code to replace. Never retried.
+    pub async fn resend_email_code(
+        &self,
+        user_id: &str,
+        mode: &CodeMode,
+    ) -> Result<EmailCodeResult, ApiError> {
+        let path: &[&str] = match self.api {
+            ApiFlavour::V2 => &["v2", "users", user_id, "email", "resend"],
+            ApiFlavour::V3Alpha => &["resources", "v3alpha", "users", user_id, "email", "_resend"],
+        };
+        self.email_code(Call::ResendEmailCode, path, mode).await
+    }
+
+    /// `POST /v2/users/{userId}/email/send`: issues a fresh code even when none is pending.
+    /// Always v2: the v3alpha resource API has no such call. Never retried.
+    pub async fn send_email_code(&self, user_id: &str, mode: &CodeMode) -> Result<EmailCodeResult, ApiError> {
+        self.email_code(
+            Call::SendEmailCode,
+            &["v2", "users", user_id, "email", "send"],
+            mode,
+        )
+        .await
+    }
+
+    async fn email_code(
+        &self,
+        call: Call,
+        path: &[&str],
+        mode: &CodeMode,
+    ) -> Result<EmailCodeResult, ApiError> {
+        if let CodeMode::Send {
+            url_template: Some(t),
+        } = mode
+        {
+            check_url_template(t).map_err(|e| {
+                ApiError::InvalidUrlTemplate(Status {
+                    http: 0,
+                    code: None,
+                    id: None,
+                    message: e.to_string(),
+                })
+            })?;
+        }
+        let resp: EmailCodeResponse = self
+            .call(call, Method::POST, path, Some(&mode.request()), false)
+            .await?;
+        Ok(resp.into())
+    }
+
+    /// One call with the retry policy: reads up to [`READ_RETRIES`] more times on transient
+    /// failures; any call once more after a 401 when the token can be fetched again.
+    async fn call<B: Serialize, R: DeserializeOwned>(
+        &self,
+        call: Call,
+        method: Method,
+        path: &[&str],
+        body: Option<&B>,
+        retry_reads: bool,
+    ) -> Result<R, ApiError> {
+        let url = self.url(path)?;
+        let mut retries_left = if retry_reads { READ_RETRIES } else { 0 };
+        let mut token_refetched = false;
+        let mut attempt = 0u32;
+        loop {
+            let result = self.send_once(call, method.clone(), &url, body).await;
+            match result {
+                Err(ApiError::Unauthenticated(_)) if !token_refetched && self.tokens.can_refresh() => {
+                    // A 401 means nothing was done, so a second try cannot double an action.
+                    token_refetched = true;
+                    self.tokens.invalidate().await;
+                }
+                Err(e) if retries_left > 0 && e.is_retryable_read() => {
+                    retries_left -= 1;
+                    let pause = backoff(self.retry_base_delay, attempt);
+                    attempt += 1;
+                    tracing::debug!(call = call.describe(), error = %e.log_line(), pause_ms = pause.as_millis() as u64, "retrying read");
+                    tokio::time::sleep(pause).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn send_once<B: Serialize, R: DeserializeOwned>(
+        &self,
+        call: Call,
+        method: Method,
+        url: &Url,
+        body: Option<&B>,
+    ) -> Result<R, ApiError> {
+        let token = self.tokens.bearer(&self.http, &self.base).await?;
+        let mut req = self
+            .http
+            .request(method.clone(), url.clone())
+            .bearer_auth(secrecy::ExposeSecret::expose_secret(&token))
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let started = tokio::time::Instant::now();
+        let resp = req.send().await.map_err(|e| self.transport(call, url, &e))?;
+        let status = resp.status().as_u16();
+        let bytes = resp.bytes().await.map_err(|e| self.transport(call, url, &e))?;
+        tracing::debug!(%method, path = url.path(), status, elapsed_ms = started.elapsed().as_millis() as u64, "zitadel call");
+        if !(200..300).contains(&status) {
+            return Err(ApiError::from_response(call, status, &bytes));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| ApiError::Decode {
+            call,
+            http: status,
+            reason: format!("invalid JSON at line {} column {}", e.line(), e.column()),
+            // An email code answer may carry the code: never quote it.
+            excerpt: match call {
+                Call::ResendEmailCode | Call::SendEmailCode | Call::Token => String::new(),
+                _ => super::error::excerpt(&bytes),
+            },
+        })
+    }
+
+    fn transport(&self, call: Call, url: &Url, e: &reqwest::Error) -> ApiError {
+        if e.is_timeout() {
+            ApiError::Timeout {
+                call,
+                secs: self.request_timeout.as_secs().max(1),
+            }
+        } else {
+            transport_error(call, url, e)
+        }
+    }
+
+    /// The URL of an API path; each segment is percent-encoded, so a user ID cannot change
+    /// the path.
+    fn url(&self, segments: &[&str]) -> Result<Url, ApiError> {
+        let mut url = self.base.clone();
+        {
+            let mut path = url
+                .path_segments_mut()
+                .map_err(|_| ApiError::Credentials(format!("{} cannot carry a path", self.base)))?;
+            path.pop_if_empty();
+            path.extend(segments);
+        }
+        Ok(url)
+    }
+}
+
+/// A failure below HTTP: the connection, TLS, or the body stream.
+pub(crate) fn transport_error(call: Call, url: &Url, e: &reqwest::Error) -> ApiError {
+    if e.is_timeout() {
+        return ApiError::Timeout { call, secs: 0 };
+    }
+    let mut reason = e.to_string();
+    let mut source = std::error::Error::source(e);
+    // reqwest's own text is generic ("error sending request"); the cause says what happened.
+    while let Some(s) = source {
+        reason = s.to_string();
+        source = s.source();
+    }
+    let mut origin = url.clone();
+    origin.set_path("");
+    origin.set_query(None);
+    ApiError::Connect {
+        url: origin.as_str().trim_end_matches('/').to_string(),
+        reason,
+    }
+}
+
+/// Exponential backoff with jitter in [50 %, 100 %] of the step, so many consoles that failed
+/// together do not come back together.
+fn backoff(base: Duration, attempt: u32) -> Duration {
+    let step = base.saturating_mul(1u32 << attempt.min(6));
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let fraction = 0.5 + f64::from(nanos % 1000) / 2000.0;
+    step.mul_f64(fraction)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(url: &str) -> Client {
+        Client::new(ClientConfig::new(
+            Url::parse(url).unwrap(),
+            Credentials::token("t"),
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn user_ids_cannot_escape_their_path_segment() {
+        let c = client("https://id.example.com");
+        let url = c
+            .url(&["v2", "users", "../../admin?x=1#y", "email", "resend"])
+            .unwrap();
+        assert_eq!(url.path(), "/v2/users/..%2F..%2Fadmin%3Fx=1%23y/email/resend");
+        assert_eq!(url.query(), None);
+    }
+
+    #[test]
+    fn a_base_path_is_kept() {
+        let c = client("https://gw.example.com/zitadel");
+        assert_eq!(
+            c.url(&["v2", "users"]).unwrap().as_str(),
+            "https://gw.example.com/zitadel/v2/users"
+        );
+        let c = client("https://gw.example.com/zitadel/");
+        assert_eq!(
+            c.url(&["v2", "users"]).unwrap().as_str(),
+            "https://gw.example.com/zitadel/v2/users"
+        );
+    }
+
+    #[test]
+    fn backoff_grows_and_stays_within_its_jitter_band() {
+        let base = Duration::from_millis(100);
+        for attempt in 0..3 {
+            let d = backoff(base, attempt);
+            let step = base * (1 << attempt);
+            assert!(d >= step / 2 && d <= step, "attempt {attempt}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn code_modes_make_exclusive_oneof_bodies() {
+        let send = serde_json::to_value(CodeMode::Send { url_template: None }.request()).unwrap();
+        assert_eq!(send, serde_json::json!({"sendCode": {}}));
+        let tmpl = CodeMode::Send {
+            url_template: Some("https://x/{{.Code}}".into()),
+        };
+        assert_eq!(
+            serde_json::to_value(tmpl.request()).unwrap(),
+            serde_json::json!({"sendCode": {"urlTemplate": "https://x/{{.Code}}"}})
+        );
+        assert_eq!(
+            serde_json::to_value(CodeMode::Return.request()).unwrap(),
+            serde_json::json!({"returnCode": {}})
+        );
+    }
+}

@@ -68,9 +68,7 @@ pub enum ApiError {
         "no pending code — nothing to resend (usually the address is already verified); send a fresh code instead"
     )]
     NoPendingCode(Status),
-    #[error(
-        "the user has not finished setting up their account: send an invite, not a verification mail"
-    )]
+    #[error("the user has not finished setting up their account: send an invite, not a verification mail")]
     UserNotInitialised(Status),
     #[error("ZITADEL refused the URL template: {}", .0.message)]
     InvalidUrlTemplate(Status),
@@ -212,13 +210,7 @@ impl ApiError {
 
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "HTTP {}: {}{}",
-            self.http,
-            self.message,
-            self.id_suffix()
-        )
+        write!(f, "HTTP {}: {}{}", self.http, self.message, self.id_suffix())
     }
 }
 

@@ -8,4 +8,5 @@ pub mod template;
 pub mod wire;
 mod wire_enum;
 
+pub use client::{ApiFlavour, Client, ClientConfig, CodeMode, EmailCodeResult};
 pub use error::{ApiError, Call, Status};

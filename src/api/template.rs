@@ -1,1 +1,373 @@
+//! The `urlTemplate` of email code, invite and password-reset links, checked before sending.
+//!
+//! ZITADEL renders it as a Go `text/template` with exactly `{{.UserID}}`, `{{.Code}}` and
+//! `{{.OrgID}}` and rejects anything else with a terse InvalidArgument; checking here lets
+//! the console say what is wrong before a call is made. We also insist on an absolute http(s)
+//! link, which ZITADEL does not, because anything else is useless in a mail.
 
+use reqwest::Url;
+
+/// ZITADEL's proto limit, in characters.
+pub const MAX_TEMPLATE_LEN: usize = 200;
+
+/// The only actions ZITADEL's URL templates can use, in canonical spelling.
+pub const PLACEHOLDERS: [&str; 3] = ["{{.UserID}}", "{{.Code}}", "{{.OrgID}}"];
+
+const SAMPLE_USER_ID: &str = "123456789012345678";
+const SAMPLE_CODE: &str = "ABC123";
+const SAMPLE_ORG_ID: &str = "987654321098765432";
+
+const EXAMPLE: &str = "https://id.example.com/verify?user={{.UserID}}&code={{.Code}}";
+
+/// Why a URL template cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    #[error("the link template is empty — e.g. {EXAMPLE}")]
+    Empty,
+    #[error("the link template is too long ({len} characters) — ZITADEL accepts at most {MAX_TEMPLATE_LEN}")]
+    TooLong { len: usize },
+    /// `position` counts characters from 1.
+    #[error(
+        "the link template contains an invisible control character (U+{:04X}) at position {position} — retype it without line breaks or tabs",
+        u32::from(*.ch)
+    )]
+    ControlCharacter { ch: char, position: usize },
+    /// The action as typed, braces included.
+    #[error("unknown placeholder {0} — only {{{{.UserID}}}}, {{{{.Code}}}} and {{{{.OrgID}}}} are available{hint}", hint = did_you_mean(.0))]
+    UnknownPlaceholder(String),
+    #[error("unbalanced braces — every {{{{ needs a matching }}}}; placeholders look like {{{{.Code}}}}")]
+    UnbalancedBraces,
+    /// The template as typed.
+    #[error(
+        "\"{0}\" is not a complete web link — it must start with https:// (or http://) and name a host, e.g. {EXAMPLE}"
+    )]
+    NotAbsoluteHttpUrl(String),
+}
+
+/// A hint for near misses like `{{.userId}}` or `{{UserID}}`.
+fn did_you_mean(action: &str) -> String {
+    let simplify = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    let wanted = simplify(action);
+    PLACEHOLDERS
+        .iter()
+        .find(|p| simplify(p) == wanted)
+        .map(|p| format!(" (did you mean {p}?)"))
+        .unwrap_or_default()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placeholder {
+    UserId,
+    Code,
+    OrgId,
+}
+
+impl Placeholder {
+    fn from_action(inner: &str) -> Option<Self> {
+        // Go allows spaces inside the delimiters; nothing else varies.
+        match inner.trim_matches(' ') {
+            ".UserID" => Some(Placeholder::UserId),
+            ".Code" => Some(Placeholder::Code),
+            ".OrgID" => Some(Placeholder::OrgId),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece<'a> {
+    Text(&'a str),
+    Placeholder(Placeholder),
+}
+
+/// Checks a template the way ZITADEL will use it, plus that it yields an absolute http(s) link.
+pub fn check_url_template(template: &str) -> Result<(), TemplateError> {
+    parse(template).map(|_| ())
+}
+
+/// Checks the template, then fills in the values. Like ZITADEL (Go `text/template`), values
+/// are inserted as they are, without URL escaping.
+pub fn render_url_template(
+    template: &str,
+    user_id: &str,
+    code: &str,
+    org_id: &str,
+) -> Result<String, TemplateError> {
+    parse(template).map(|pieces| substitute(&pieces, user_id, code, org_id))
+}
+
+/// Renders with made-up values, to show the agent what a link will look like.
+pub fn sample_render(template: &str) -> Result<String, TemplateError> {
+    render_url_template(template, SAMPLE_USER_ID, SAMPLE_CODE, SAMPLE_ORG_ID)
+}
+
+fn parse(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
+    let len = template.chars().count();
+    if len == 0 {
+        return Err(TemplateError::Empty);
+    }
+    if len > MAX_TEMPLATE_LEN {
+        return Err(TemplateError::TooLong { len });
+    }
+    if let Some((index, ch)) = template.chars().enumerate().find(|(_, c)| c.is_control()) {
+        return Err(TemplateError::ControlCharacter {
+            ch,
+            position: index + 1,
+        });
+    }
+    let pieces = split_actions(template)?;
+    let sample = substitute(&pieces, SAMPLE_USER_ID, SAMPLE_CODE, SAMPLE_ORG_ID);
+    let is_web_link = Url::parse(&sample).is_ok_and(|url| {
+        matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty())
+    });
+    if !is_web_link {
+        return Err(TemplateError::NotAbsoluteHttpUrl(template.to_owned()));
+    }
+    Ok(pieces)
+}
+
+fn split_actions(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
+    let mut pieces = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        let text = &rest[..open];
+        if text.contains("}}") {
+            return Err(TemplateError::UnbalancedBraces);
+        }
+        let after_open = &rest[open + 2..];
+        let close = after_open.find("}}").ok_or(TemplateError::UnbalancedBraces)?;
+        let inner = &after_open[..close];
+        if inner.contains("{{") {
+            return Err(TemplateError::UnbalancedBraces);
+        }
+        let placeholder = Placeholder::from_action(inner)
+            .ok_or_else(|| TemplateError::UnknownPlaceholder(format!("{{{{{inner}}}}}")))?;
+        if !text.is_empty() {
+            pieces.push(Piece::Text(text));
+        }
+        pieces.push(Piece::Placeholder(placeholder));
+        rest = &after_open[close + 2..];
+    }
+    if rest.contains("}}") {
+        return Err(TemplateError::UnbalancedBraces);
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest));
+    }
+    Ok(pieces)
+}
+
+fn substitute(pieces: &[Piece<'_>], user_id: &str, code: &str, org_id: &str) -> String {
+    pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => text,
+            Piece::Placeholder(Placeholder::UserId) => user_id,
+            Piece::Placeholder(Placeholder::Code) => code,
+            Piece::Placeholder(Placeholder::OrgId) => org_id,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const VALID: &str = "https://id.example.com/verify?user={{.UserID}}&code={{.Code}}&org={{.OrgID}}";
+
+    #[test]
+    fn valid_template_renders() {
+        assert_eq!(check_url_template(VALID), Ok(()));
+        assert_eq!(
+            render_url_template(VALID, "1", "XY", "2").as_deref(),
+            Ok("https://id.example.com/verify?user=1&code=XY&org=2")
+        );
+        assert_eq!(
+            sample_render(VALID).as_deref(),
+            Ok("https://id.example.com/verify?user=123456789012345678&code=ABC123&org=987654321098765432")
+        );
+    }
+
+    #[test]
+    fn placeholders_are_optional_and_repeatable() {
+        assert_eq!(check_url_template("http://localhost:8080/verify"), Ok(()));
+        assert_eq!(
+            render_url_template("https://x.test/{{.Code}}/{{.Code}}", "u", "c", "o").as_deref(),
+            Ok("https://x.test/c/c")
+        );
+    }
+
+    #[test]
+    fn inner_spaces_are_normalised() {
+        assert_eq!(
+            render_url_template("https://x.test/?c={{ .Code }}&u={{.UserID  }}", "u", "c", "o").as_deref(),
+            Ok("https://x.test/?c=c&u=u")
+        );
+    }
+
+    #[test]
+    fn values_are_inserted_verbatim_like_go() {
+        assert_eq!(
+            render_url_template("https://x.test/?c={{.Code}}", "u", "a&b", "o").as_deref(),
+            Ok("https://x.test/?c=a&b")
+        );
+    }
+
+    #[test]
+    fn empty_is_an_error() {
+        assert_eq!(check_url_template(""), Err(TemplateError::Empty));
+    }
+
+    #[test]
+    fn too_long_counts_characters() {
+        let base = "https://x.test/";
+        let ok = format!("{base}{}", "é".repeat(MAX_TEMPLATE_LEN - base.len()));
+        assert_eq!(check_url_template(&ok), Ok(()));
+        let long = format!("{ok}a");
+        assert_eq!(
+            check_url_template(&long),
+            Err(TemplateError::TooLong { len: 201 })
+        );
+        assert!(
+            TemplateError::TooLong { len: 201 }
+                .to_string()
+                .contains("at most 200")
+        );
+    }
+
+    #[test]
+    fn control_characters_are_errors() {
+        let err = check_url_template("https://x.test/\n{{.Code}}");
+        assert_eq!(
+            err,
+            Err(TemplateError::ControlCharacter {
+                ch: '\n',
+                position: 16
+            })
+        );
+        assert!(err.unwrap_err().to_string().contains("U+000A"));
+        assert!(matches!(
+            check_url_template("https://x.test/\u{7f}"),
+            Err(TemplateError::ControlCharacter { .. })
+        ));
+    }
+
+    #[test]
+    fn unknown_placeholder_is_an_error() {
+        let err = check_url_template("https://x.test/?l={{.LoginName}}");
+        assert_eq!(
+            err,
+            Err(TemplateError::UnknownPlaceholder("{{.LoginName}}".to_owned()))
+        );
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "unknown placeholder {{.LoginName}} — only {{.UserID}}, {{.Code}} and {{.OrgID}} are available"
+        );
+        for action in ["{{.Code | urlquery}}", "{{}}", "{{/* c */}}", "{{.code}}"] {
+            assert_eq!(
+                check_url_template(&format!("https://x.test/{action}")),
+                Err(TemplateError::UnknownPlaceholder(action.to_owned())),
+                "{action}"
+            );
+        }
+    }
+
+    #[test]
+    fn near_miss_gets_a_hint() {
+        let msg = TemplateError::UnknownPlaceholder("{{.userId}}".to_owned()).to_string();
+        assert!(msg.ends_with("(did you mean {{.UserID}}?)"), "{msg}");
+    }
+
+    #[test]
+    fn unbalanced_braces_are_errors() {
+        for template in [
+            "https://x.test/{{.Code",
+            "https://x.test/.Code}}",
+            "https://x.test/{{.Code}}}}",
+            "https://x.test/{{.Code{{.UserID}}",
+            "https://x.test/{{",
+        ] {
+            assert_eq!(
+                check_url_template(template),
+                Err(TemplateError::UnbalancedBraces),
+                "{template}"
+            );
+        }
+        // Single braces are plain text in Go templates.
+        assert_eq!(check_url_template("https://x.test/{a}"), Ok(()));
+    }
+
+    #[test]
+    fn must_be_an_absolute_web_link() {
+        for template in [
+            "/verify?code={{.Code}}",
+            "id.example.com/verify",
+            "ftp://x.test/{{.Code}}",
+            "mailto:a@x.test",
+            "https://",
+            "{{.Code}}",
+            " ",
+        ] {
+            assert_eq!(
+                check_url_template(template),
+                Err(TemplateError::NotAbsoluteHttpUrl(template.to_owned())),
+                "{template}"
+            );
+        }
+        assert!(
+            TemplateError::NotAbsoluteHttpUrl("x".to_owned())
+                .to_string()
+                .contains("https://")
+        );
+    }
+
+    #[test]
+    fn host_may_come_from_a_placeholder() {
+        assert_eq!(check_url_template("https://{{.OrgID}}.example.com/"), Ok(()));
+    }
+
+    fn tricky_template() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("https://".to_owned()),
+            Just("{{".to_owned()),
+            Just("}}".to_owned()),
+            Just("{".to_owned()),
+            Just("}".to_owned()),
+            Just(".Code".to_owned()),
+            Just(" .UserID ".to_owned()),
+            Just(".OrgID".to_owned()),
+            Just("é".to_owned()),
+            "[a-z./?=&]{0,8}",
+            ".{0,2}",
+        ];
+        prop::collection::vec(piece, 0..16).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_text(template in ".*") {
+            let _ = check_url_template(&template);
+            let _ = render_url_template(&template, "u", "c", "o");
+            let _ = sample_render(&template);
+        }
+
+        #[test]
+        fn accepted_templates_render_to_web_links(template in tricky_template()) {
+            if check_url_template(&template).is_ok() {
+                let rendered = sample_render(&template);
+                prop_assert!(rendered.is_ok());
+                let url = Url::parse(&rendered.unwrap_or_default());
+                prop_assert!(url.is_ok_and(|u| u.scheme().starts_with("http")));
+            } else {
+                prop_assert!(sample_render(&template).is_err());
+            }
+        }
+    }
+}

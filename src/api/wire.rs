@@ -600,11 +600,7 @@ pub mod grpc_code {
 
     /// The code of a Connect snake_case name.
     pub fn from_connect_name(name: &str) -> Option<i32> {
-        let name = if name == "cancelled" {
-            "canceled"
-        } else {
-            name
-        };
+        let name = if name == "cancelled" { "canceled" } else { name };
         NAMES
             .iter()
             .position(|n| *n == name)
