@@ -1,0 +1,72 @@
+//! The API calls, independent of transport (REST or Connect), each with ZITADEL's order of
+//! failure: body decoding (in the gateway, before anything else), authentication, proto
+//! validation, then the handler. The result is the JSON body or the failure; `routes` turns
+//! it into a REST or Connect response.
+
+use std::sync::Arc;
+
+use axum::http::HeaderMap;
+use serde::Serialize;
+
+use super::auth;
+use super::codes::{self, CodeCall};
+use super::errors::ApiFailure;
+use super::request;
+use super::state::Shared;
+use super::users;
+use crate::api::wire::grpc_code;
+
+pub(crate) type Outcome = Result<Vec<u8>, ApiFailure>;
+
+fn to_json<T: Serialize>(value: &T) -> Outcome {
+    serde_json::to_vec(value)
+        .map_err(|e| ApiFailure::bare(grpc_code::INTERNAL, format!("encoding the answer: {e}")))
+}
+
+pub(crate) async fn list_users(shared: &Arc<Shared>, headers: &HeaderMap, body: &[u8]) -> Outcome {
+    let decoded = request::decode_list(body)?;
+    let who = auth::authenticate(shared, headers)?;
+    request::validate_list(&decoded.req)?;
+    let limit = users::effective_limit(&decoded.req)?;
+    if let Some(failure) = decoded.deferred {
+        return Err(failure);
+    }
+    // A filtered listing scans every user: keep that off the async workers.
+    let shared = Arc::clone(shared);
+    let req = decoded.req;
+    let response = tokio::task::spawn_blocking(move || users::list(&shared, &who, &req, limit))
+        .await
+        .map_err(|e| ApiFailure::bare(grpc_code::INTERNAL, format!("listing failed: {e}")))?;
+    to_json(&response)
+}
+
+pub(crate) fn get_user(shared: &Shared, headers: &HeaderMap, user_id: &str) -> Outcome {
+    let who = auth::authenticate(shared, headers)?;
+    request::validate_user_id(user_id, "GetUserByIDRequest")?;
+    to_json(&users::get(shared, &who, user_id)?)
+}
+
+pub(crate) fn auth_methods(shared: &Shared, headers: &HeaderMap, user_id: &str) -> Outcome {
+    let who = auth::authenticate(shared, headers)?;
+    request::validate_user_id(user_id, "ListAuthenticationMethodTypesRequest")?;
+    to_json(&users::auth_methods(shared, &who, user_id)?)
+}
+
+pub(crate) fn email_code(
+    shared: &Shared,
+    headers: &HeaderMap,
+    user_id: &str,
+    body: &[u8],
+    call: CodeCall,
+) -> Outcome {
+    let (package, message) = match call {
+        CodeCall::Resend => ("zitadel.user.v2", "ResendEmailCodeRequest"),
+        CodeCall::Send => ("zitadel.user.v2", "SendEmailCodeRequest"),
+        CodeCall::ResendV3 => ("zitadel.resources.user.v3alpha", "ResendContactEmailCodeRequest"),
+    };
+    let req = request::decode_email_code(body, &format!("{package}.{message}"))?;
+    let who = auth::authenticate(shared, headers)?;
+    request::validate_user_id(user_id, message)?;
+    request::validate_email_code(&req)?;
+    to_json(&codes::email_code(shared, &who, user_id, &req, call)?)
+}

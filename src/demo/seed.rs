@@ -1,0 +1,209 @@
+//! The hand-written seed data, `assets/demo-users.json`:
+//!
+//! ```json
+//! {
+//!   "orgs":  [{"id": "<18 digits>", "name": "Acme", "domain": "acme.demo.zitadel.cloud",
+//!              "emailDomain": "acme.example"}, …],
+//!   "users": [{"note": "why this user exists",
+//!              "user": { …a v2 `User` exactly as ZITADEL returns it… },
+//!              "pendingCode": true,               // an unverified code is waiting (default false)
+//!              "authMethods": ["AUTHENTICATION_METHOD_TYPE_PASSWORD", …],   // default none
+//!              "tokenOwner": "admin" | "org" | "reader" | "nomember"},      // optional
+//!             …]
+//! }
+//! ```
+//!
+//! The first org is the one [`super::ORG_TOKEN`] manages; `tokenOwner` names the user each
+//! demo token belongs to (reading and resending for oneself is always allowed). The org of a
+//! user is its `details.resourceOwner`; generated users get their login names from the org's
+//! `domain` and their email addresses from its `emailDomain`. Users in state
+//! `USER_STATE_DELETED` are never listed or found, as in ZITADEL.
+
+use std::collections::HashSet;
+
+use serde::Deserialize;
+
+use super::SERVICE_USER_ID;
+use super::directory::{Org, SeedUser};
+use super::generated;
+use crate::api::wire::{AuthenticationMethodType, User, UserState};
+
+const SEED_JSON: &str = include_str!("../../assets/demo-users.json");
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SeedFile {
+    orgs: Vec<SeedOrg>,
+    users: Vec<SeedEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SeedOrg {
+    id: String,
+    name: String,
+    domain: String,
+    email_domain: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SeedEntry {
+    #[serde(default)]
+    #[allow(dead_code)] // documentation inside the data file
+    note: String,
+    user: User,
+    #[serde(default)]
+    pending_code: bool,
+    #[serde(default)]
+    auth_methods: Vec<AuthenticationMethodType>,
+    #[serde(default)]
+    token_owner: Option<TokenOwner>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "lowercase")]
+enum TokenOwner {
+    Admin,
+    Org,
+    Reader,
+    Nomember,
+}
+
+/// The user IDs the fixed demo tokens belong to.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TokenOwners {
+    pub admin: String,
+    pub org: String,
+    pub reader: String,
+    pub no_member: String,
+}
+
+/// The parsed and checked seed file.
+pub(crate) struct Seed {
+    pub orgs: Vec<Org>,
+    /// Live (not deleted) seed users, in file order.
+    pub users: Vec<SeedUser>,
+    /// IDs of the deleted seed users (kept only so tests can show they stay invisible).
+    pub deleted: Vec<String>,
+    pub owners: TokenOwners,
+}
+
+/// Parses and checks the embedded seed file. Errors name the offending entry.
+pub(crate) fn load() -> Result<Seed, String> {
+    parse(SEED_JSON)
+}
+
+fn is_id(s: &str) -> bool {
+    s.len() == 18 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn parse(json: &str) -> Result<Seed, String> {
+    let file: SeedFile = serde_json::from_str(json).map_err(|e| format!("demo-users.json: {e}"))?;
+    if file.orgs.is_empty() {
+        return Err("demo-users.json: no orgs".into());
+    }
+    let mut orgs = Vec::with_capacity(file.orgs.len());
+    for o in file.orgs {
+        if !is_id(&o.id) || orgs.iter().any(|x: &Org| x.id == o.id) {
+            return Err(format!("demo-users.json: bad or duplicate org id {:?}", o.id));
+        }
+        orgs.push(Org {
+            id: o.id,
+            name: o.name,
+            domain: o.domain,
+            email_domain: o.email_domain,
+        });
+    }
+
+    let mut seen = HashSet::new();
+    let mut users = Vec::new();
+    let mut deleted = Vec::new();
+    let mut owners = TokenOwners::default();
+    for entry in file.users {
+        let id = entry.user.user_id.clone();
+        // Seed IDs are 18 digits (so string order is numeric order) and stay clear of the
+        // generated range (so the generated block can be addressed by arithmetic).
+        if !is_id(&id) || generated::index_of(&id, super::MAX_GENERATED_USERS as u64).is_some() {
+            return Err(format!("demo-users.json: bad user id {id:?}"));
+        }
+        if !seen.insert(id.clone()) {
+            return Err(format!("demo-users.json: duplicate user id {id}"));
+        }
+        let owner_id = entry
+            .user
+            .details
+            .as_ref()
+            .map(|d| d.resource_owner.as_str())
+            .unwrap_or("");
+        let org = orgs
+            .iter()
+            .position(|o| o.id == owner_id)
+            .ok_or_else(|| format!("demo-users.json: user {id} has unknown org {owner_id:?}"))?;
+        if entry.user.human.is_some() == entry.user.machine.is_some() {
+            return Err(format!("demo-users.json: user {id} must be human xor machine"));
+        }
+        if let Some(owner) = entry.token_owner {
+            let slot = match owner {
+                TokenOwner::Admin => &mut owners.admin,
+                TokenOwner::Org => &mut owners.org,
+                TokenOwner::Reader => &mut owners.reader,
+                TokenOwner::Nomember => &mut owners.no_member,
+            };
+            if !slot.is_empty() {
+                return Err(format!("demo-users.json: two owners for {owner:?}"));
+            }
+            if owner == TokenOwner::Org && org != 0 {
+                return Err("demo-users.json: the org token's user must be in the first org".into());
+            }
+            *slot = id.clone();
+        }
+        if entry.user.state == UserState::Deleted {
+            deleted.push(id);
+            continue;
+        }
+        users.push(SeedUser {
+            user: entry.user,
+            org,
+            pending_code: entry.pending_code,
+            auth_methods: entry.auth_methods,
+        });
+    }
+    if owners.admin != SERVICE_USER_ID {
+        return Err("demo-users.json: the admin token must belong to the service user".into());
+    }
+    if owners.org.is_empty() || owners.reader.is_empty() || owners.no_member.is_empty() {
+        return Err("demo-users.json: every demo token needs an owner".into());
+    }
+    Ok(Seed {
+        orgs,
+        users,
+        deleted,
+        owners,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_seed_file_loads() {
+        let seed = load().unwrap();
+        assert_eq!(seed.orgs.len(), 3);
+        assert!((30..=40).contains(&(seed.users.len() + seed.deleted.len())));
+        assert_eq!(seed.deleted.len(), 1);
+    }
+
+    #[test]
+    fn broken_seed_files_are_rejected_not_panicking() {
+        for bad in [
+            "",
+            "{}",
+            r#"{"orgs": [], "users": []}"#,
+            r#"{"orgs": [{"id": "1", "name": "a", "domain": "d", "emailDomain": "e"}], "users": []}"#,
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+}

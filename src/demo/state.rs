@@ -1,0 +1,162 @@
+//! The server's shared state: the fixed directory, the few things that change at run time
+//! (email codes, sequences, issued tokens), the request log and the faults.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard};
+
+use jiff::Timestamp;
+use tokio_util::sync::CancellationToken;
+
+use super::auth::TokenStore;
+use super::directory::{Directory, UserRef};
+use super::faults::FaultControl;
+use super::rng::{Rng, code_from_hash};
+use super::{DemoConfig, LoggedRequest};
+use crate::api::wire::User;
+
+/// Locks a mutex, shrugging off poisoning: every critical section here leaves its data
+/// consistent, so a panic elsewhere must not take the server down.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+pub(crate) struct Shared {
+    pub url: String,
+    pub config: DemoConfig,
+    pub dir: Directory,
+    pub live: Mutex<Live>,
+    pub log: RequestLog,
+    pub faults: FaultControl,
+    pub cancel: CancellationToken,
+    pub jwt_key: jsonwebtoken::DecodingKey,
+}
+
+impl Shared {
+    pub fn new(url: String, config: DemoConfig, cancel: CancellationToken) -> std::io::Result<Shared> {
+        let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+        let seed = super::seed::load().map_err(invalid)?;
+        let dir = Directory::new(seed, config.generated_users);
+        let jwt_key = super::oauth::decoding_key().map_err(invalid)?;
+        Ok(Shared {
+            url,
+            config,
+            dir,
+            live: Mutex::new(Live {
+                changes: HashMap::new(),
+                tokens: TokenStore::default(),
+                rng: Rng::from_time(),
+                instance_sequence: 300_000,
+            }),
+            log: RequestLog::default(),
+            faults: FaultControl::default(),
+            cancel,
+            jwt_key,
+        })
+    }
+
+    pub fn pending_code(&self, user_id: &str) -> Option<String> {
+        let pos = self.dir.position(user_id)?;
+        let user = self.dir.get(pos)?;
+        lock(&self.live).pending_code(pos, &user)
+    }
+}
+
+/// What changed about one user since start-up.
+#[derive(Debug, Clone)]
+pub(crate) struct UserChange {
+    pub code: Option<String>,
+    pub sequence: u64,
+    pub change_date: Timestamp,
+}
+
+pub(crate) struct Live {
+    /// Changes by directory position.
+    pub changes: HashMap<usize, UserChange>,
+    pub tokens: TokenStore,
+    pub rng: Rng,
+    /// The instance's event sequence (`processedSequence`), bumped by every write.
+    pub instance_sequence: u64,
+}
+
+impl Live {
+    /// The user's pending email code: a changed one, or the deterministic initial one.
+    pub fn pending_code(&self, pos: usize, user: &UserRef<'_>) -> Option<String> {
+        match self.changes.get(&pos) {
+            Some(c) => c.code.clone(),
+            None => user.pending_initially().then(|| code_from_hash(user.hash())),
+        }
+    }
+
+    /// Records a freshly issued code: sequence + 1, changed now. Returns the new state.
+    pub fn issue_code(&mut self, pos: usize, user: &UserRef<'_>, code: String) -> UserChange {
+        let now = Timestamp::now();
+        let change = self.changes.entry(pos).or_insert_with(|| UserChange {
+            code: None,
+            sequence: user.sequence(),
+            change_date: now,
+        });
+        change.code = Some(code);
+        change.sequence += 1;
+        change.change_date = now;
+        self.instance_sequence += 1;
+        change.clone()
+    }
+
+    /// Applies run-time changes to a user about to be returned.
+    pub fn apply(&self, pos: usize, user: &mut User) {
+        if let (Some(change), Some(details)) = (self.changes.get(&pos), user.details.as_mut()) {
+            details.sequence = change.sequence;
+            details.change_date = Some(change.change_date);
+        }
+    }
+}
+
+/// Most entries the request log keeps (the oldest go first).
+const LOG_CAPACITY: usize = 10_000;
+
+/// The request log. Entries are added on arrival (status 0) and completed when answered, so
+/// the order is arrival order even when answers overtake each other.
+#[derive(Default)]
+pub(crate) struct RequestLog {
+    inner: Mutex<LogInner>,
+}
+
+#[derive(Default)]
+struct LogInner {
+    entries: VecDeque<LoggedRequest>,
+    /// Id of `entries[0]`.
+    first_id: u64,
+}
+
+impl RequestLog {
+    /// Adds an arriving request; returns its id for [`RequestLog::finish`].
+    pub fn start(&self, entry: LoggedRequest) -> u64 {
+        let mut log = lock(&self.inner);
+        if log.entries.len() >= LOG_CAPACITY {
+            log.entries.pop_front();
+            log.first_id += 1;
+        }
+        log.entries.push_back(entry);
+        log.first_id + log.entries.len() as u64 - 1
+    }
+
+    pub fn finish(&self, id: u64, status: u16) {
+        let mut log = lock(&self.inner);
+        let Some(index) = id.checked_sub(log.first_id) else {
+            return; // dropped or cleared meanwhile
+        };
+        if let Some(e) = usize::try_from(index).ok().and_then(|i| log.entries.get_mut(i)) {
+            e.status = status;
+        }
+    }
+
+    pub fn snapshot(&self) -> Vec<LoggedRequest> {
+        lock(&self.inner).entries.iter().cloned().collect()
+    }
+
+    pub fn clear(&self) {
+        let mut log = lock(&self.inner);
+        log.first_id += log.entries.len() as u64;
+        log.entries.clear();
+    }
+}
