@@ -1,1 +1,96 @@
-//! The command line (clap) and the non-interactive commands.
+//! The command line (clap) and the non-interactive commands. Data goes to stdout, messages
+//! to stderr; every server string is sanitised before either sees it.
+
+pub mod args;
+mod demo_mode;
+mod exit;
+pub mod table;
+mod users;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::settings::RawSettings;
+pub use args::Cli;
+pub use exit::CliError;
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            return report(&CliError::other(format!("cannot start the async runtime: {e}")));
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report(&e),
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), CliError> {
+    use args::Command;
+    let global = cli.global;
+    match cli.command {
+        Some(Command::DemoServer(a)) => demo_mode::serve(a).await,
+        Some(Command::Users(cmd)) => {
+            let session = demo_mode::Session::open(&global).await?;
+            users::run(&session.settings, cmd).await
+        }
+        None if global.demo => {
+            let session = demo_mode::Session::open(&global).await?;
+            eprintln!(
+                "zitadesk: the interactive console is not built yet; showing `users list` against the demo instance at {}",
+                session.settings.url
+            );
+            users::run(
+                &session.settings,
+                args::UsersCommand::List(users::default_list_args()),
+            )
+            .await
+        }
+        None => Err(CliError::usage(
+            "no command given: try `zitadesk users list`, `zitadesk --demo`, or `zitadesk --help`",
+        )),
+    }
+}
+
+/// Settings from flags and the environment (`ZITADEL_TOKEN` is read here, never a flag).
+fn raw_settings(g: &args::GlobalArgs) -> RawSettings {
+    RawSettings {
+        url: g.url.clone(),
+        token_file: g.token_file.clone(),
+        key_file: g.key_file.clone(),
+        token_env: std::env::var(crate::settings::TOKEN_ENV)
+            .ok()
+            .map(secrecy::SecretString::from),
+        org: g.org.clone(),
+        api: g.api.clone(),
+        read_only: g.read_only,
+        allow_insecure_http: g.allow_insecure_http,
+        connect_timeout_secs: g.connect_timeout,
+        timeout_secs: g.timeout,
+        search_match: g.search_match.clone(),
+    }
+}
+
+fn report(e: &CliError) -> ExitCode {
+    let mut err = std::io::stderr().lock();
+    // The message may quote ZITADEL, so it is sanitised like any server string.
+    let _ = writeln!(err, "zitadesk: {}", crate::text::sanitize(&e.message));
+    ExitCode::from(e.code)
+}
+
+/// Columns available for a table: the terminal's when stdout is one, else `$COLUMNS`, else
+/// unlimited (a pipe wants whole values).
+fn output_width() -> Option<usize> {
+    if std::io::stdout().is_terminal()
+        && let Ok((cols, _)) = crossterm::terminal::size()
+    {
+        return Some(usize::from(cols));
+    }
+    std::env::var("COLUMNS").ok()?.parse().ok()
+}

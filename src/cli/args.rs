@@ -1,0 +1,184 @@
+//! The command line, as clap sees it. Secrets are never flag values: a token comes from
+//! `ZITADEL_TOKEN` or a file, because argv is visible to every user of a shared host.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::api::wire::UserFieldName;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "zitadesk",
+    version,
+    about = "Helpdesk console for ZITADEL: find a user, check their email, resend the verification code",
+    after_help = "Credentials: set ZITADEL_TOKEN (personal access token), or pass --token-file or --key-file.\n\
+                  Exit codes: 0 ok, 2 usage or configuration (incl. a refused template, read-only), 3 not found,\n\
+                  4 permission denied or not signed in, 5 any other API or network error."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Connection (any command)")]
+pub struct GlobalArgs {
+    /// Instance URL, e.g. https://acme.zitadel.cloud
+    #[arg(long, env = "ZITADEL_URL", global = true, conflicts_with = "demo")]
+    pub url: Option<String>,
+    /// File holding a personal access token (instead of ZITADEL_TOKEN)
+    #[arg(long, env = "ZITADEL_TOKEN_FILE", global = true, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+    /// Service-user key file (ZITADEL's JSON key), exchanged for tokens
+    #[arg(long, env = "ZITADEL_KEY_FILE", global = true, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+    /// Scope every search to this organisation ID
+    #[arg(long, env = "ZITADEL_ORG_ID", global = true, value_name = "ORG_ID")]
+    pub org: Option<String>,
+    /// User API flavour for resend: v2 (default) or v3alpha (schema users only)
+    #[arg(long, env = "ZITADESK_API", global = true, value_name = "v2|v3alpha")]
+    pub api: Option<String>,
+    /// Refuse every change (resend is disabled; nothing is sent)
+    #[arg(long, env = "ZITADESK_READ_ONLY", global = true)]
+    pub read_only: bool,
+    /// Allow plain http:// to a non-loopback host (tokens travel unencrypted)
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
+    /// Plain search words match with "contains" (default) or "prefix" (faster on huge instances)
+    #[arg(
+        long,
+        env = "ZITADESK_SEARCH_MATCH",
+        global = true,
+        value_name = "contains|prefix"
+    )]
+    pub search_match: Option<String>,
+    /// Seconds to wait for a connection (default 5)
+    #[arg(long, global = true, value_name = "SECS")]
+    pub connect_timeout: Option<u64>,
+    /// Seconds to wait for an answer (default 15)
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// Run against a built-in demo instance (no settings needed)
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Generated users in the --demo instance, besides the hand-written ones
+    #[arg(
+        long,
+        env = "ZITADESK_DEMO_USERS",
+        global = true,
+        value_name = "N",
+        default_value_t = 500
+    )]
+    pub demo_users: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find, show and resend to users
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Run the built-in demo instance and print its URL and tokens
+    DemoServer(DemoServerArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// List users, optionally filtered by a search
+    List(ListArgs),
+    /// Show one user, with their email status and sign-in methods
+    Show(ShowArgs),
+    /// Issue a new email verification code (ZITADEL mails it, or returns it)
+    ResendEmail(ResendArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Search: words, or prefixes email: user: name: first: last: login: phone: id: state: type: org:, -term negates
+    #[arg(long, short = 'q', value_name = "Q")]
+    pub query: Option<String>,
+    /// How many users (more than 1000 are fetched in pages)
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub limit: u32,
+    /// How many to skip
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+    /// Sort by this column (default: ZITADEL's, by user ID)
+    #[arg(long, value_enum)]
+    pub sort: Option<SortColumn>,
+    /// Sort descending
+    #[arg(long)]
+    pub desc: bool,
+    /// Print ZITADEL-shaped JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortColumn {
+    UserName,
+    FirstName,
+    LastName,
+    DisplayName,
+    Email,
+    State,
+    Type,
+    CreationDate,
+}
+
+impl SortColumn {
+    pub fn field(self) -> UserFieldName {
+        match self {
+            SortColumn::UserName => UserFieldName::UserName,
+            SortColumn::FirstName => UserFieldName::FirstName,
+            SortColumn::LastName => UserFieldName::LastName,
+            SortColumn::DisplayName => UserFieldName::DisplayName,
+            SortColumn::Email => UserFieldName::Email,
+            SortColumn::State => UserFieldName::State,
+            SortColumn::Type => UserFieldName::Type,
+            SortColumn::CreationDate => UserFieldName::CreationDate,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    pub user_id: String,
+    /// Print ZITADEL-shaped JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("mode").required(true).args(["url_template", "default_link", "return_code"])))]
+pub struct ResendArgs {
+    pub user_id: String,
+    /// ZITADEL mails the code with this link: {{.UserID}}, {{.Code}}, {{.OrgID}} are filled in
+    #[arg(long, value_name = "URL")]
+    pub url_template: Option<String>,
+    /// ZITADEL mails the code with its default link
+    #[arg(long)]
+    pub default_link: bool,
+    /// ZITADEL returns the code and mails nothing (print it to read it to the caller)
+    #[arg(long)]
+    pub return_code: bool,
+    /// When nothing is pending (e.g. the address is already verified), issue a fresh code instead
+    #[arg(long)]
+    pub send_if_none: bool,
+    /// Print ZITADEL-shaped JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoServerArgs {
+    /// Address to listen on (loopback only is wise)
+    #[arg(long, default_value = "127.0.0.1:8089")]
+    pub addr: SocketAddr,
+    /// Generated users besides the hand-written ones
+    #[arg(long, default_value_t = 500)]
+    pub users: usize,
+}

@@ -1,0 +1,56 @@
+//! Where a command's settings come from: flags and environment, or `--demo`, which starts the
+//! built-in instance in this process and points the client at it.
+
+use std::net::{Ipv4Addr, SocketAddr};
+
+use super::args::{DemoServerArgs, GlobalArgs};
+use super::exit::CliError;
+use secrecy::SecretString;
+
+use crate::demo::{ADMIN_TOKEN, DemoConfig, DemoServer};
+use crate::settings::Settings;
+
+/// Resolved settings, plus the demo instance they point at (alive as long as the session).
+pub struct Session {
+    pub settings: Settings,
+    _demo: Option<DemoServer>,
+}
+
+impl Session {
+    pub async fn open(global: &GlobalArgs) -> Result<Session, CliError> {
+        let mut raw = super::raw_settings(global);
+        if !global.demo {
+            return Ok(Session {
+                settings: raw.resolve()?,
+                _demo: None,
+            });
+        }
+        let config = DemoConfig {
+            generated_users: global.demo_users,
+            ..DemoConfig::default()
+        };
+        let demo = DemoServer::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config)
+            .await
+            .map_err(|e| CliError::other(format!("cannot start the demo instance: {e}")))?;
+        // The demo's own URL and admin token replace whatever connection settings were given.
+        raw.url = Some(demo.url());
+        raw.token_file = None;
+        raw.key_file = None;
+        raw.token_env = Some(SecretString::from(ADMIN_TOKEN.to_string()));
+        Ok(Session {
+            settings: raw.resolve()?,
+            _demo: Some(demo),
+        })
+    }
+}
+
+/// `zitadesk demo-server`.
+pub async fn serve(a: DemoServerArgs) -> Result<(), CliError> {
+    let config = DemoConfig {
+        generated_users: a.users,
+        ..DemoConfig::default()
+    };
+    crate::demo::run_standalone(a.addr, config)
+        .await
+        .map_err(|e| CliError::other(format!("demo instance: {e}")))
+}

@@ -1,0 +1,53 @@
+//! Exit codes and the one error type of the commands.
+
+use crate::api::ApiError;
+use crate::api::query::QueryError;
+use crate::settings::SettingsError;
+
+pub const USAGE: u8 = 2;
+pub const OTHER: u8 = 5;
+
+/// A failed command: what to print and the exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError {
+            code: USAGE,
+            message: message.into(),
+        }
+    }
+
+    pub fn other(message: impl Into<String>) -> Self {
+        CliError {
+            code: OTHER,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<ApiError> for CliError {
+    fn from(e: ApiError) -> Self {
+        tracing::warn!(error = %e.log_line(), "command failed");
+        CliError {
+            code: e.exit_code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<SettingsError> for CliError {
+    fn from(e: SettingsError) -> Self {
+        CliError::usage(e.to_string())
+    }
+}
+
+impl From<QueryError> for CliError {
+    fn from(e: QueryError) -> Self {
+        CliError::usage(format!("search not sent: {e}"))
+    }
+}

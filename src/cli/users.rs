@@ -1,0 +1,198 @@
+//! `zitadesk users list|show|resend-email`.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::args::{ListArgs, ResendArgs, ShowArgs, UsersCommand};
+use super::exit::CliError;
+use super::{output_width, table};
+use crate::api::query::{org_scope, parse_search};
+use crate::api::wire::{AuthenticationMethodType, ListQuery, ListUsersRequest, User};
+use crate::api::{ApiError, Client, CodeMode, EmailCodeResult};
+use crate::settings::Settings;
+use crate::text::sanitize;
+
+pub async fn run(settings: &Settings, command: UsersCommand) -> Result<(), CliError> {
+    let client = Client::new(settings.client_config())?;
+    match command {
+        UsersCommand::List(a) => list(settings, &client, a).await,
+        UsersCommand::Show(a) => show(&client, a).await,
+        UsersCommand::ResendEmail(a) => resend(settings, &client, a).await,
+    }
+}
+
+/// `users list` with its defaults, for `--demo` without a command.
+pub fn default_list_args() -> ListArgs {
+    ListArgs {
+        query: None,
+        limit: 100,
+        offset: 0,
+        sort: None,
+        desc: false,
+        json: false,
+    }
+}
+
+/// The ListUsers request for a search text, scoped to the configured org.
+pub fn list_request(settings: &Settings, a: &ListArgs) -> Result<ListUsersRequest, CliError> {
+    let mut queries = parse_search(a.query.as_deref().unwrap_or(""), settings.search_match)?;
+    if let Some(org) = &settings.org {
+        queries.push(org_scope(org));
+    }
+    Ok(ListUsersRequest {
+        query: Some(ListQuery {
+            offset: a.offset,
+            limit: a.limit.min(crate::api::client::MAX_PAGE),
+            asc: !a.desc,
+        }),
+        sorting_column: a.sort.map(|s| s.field()).unwrap_or_default(),
+        queries,
+    })
+}
+
+async fn list(settings: &Settings, client: &Client, a: ListArgs) -> Result<(), CliError> {
+    let request = list_request(settings, &a)?;
+    let want = usize::try_from(a.limit).unwrap_or(usize::MAX);
+    let resp = client.list_users_upto(&request, want).await?;
+    if a.json {
+        return print_json(&resp);
+    }
+    let mut out = table::users_table(&resp.result, output_width());
+    let shown = resp.result.len();
+    let total = resp.details.total_result;
+    out.push_str(&match shown {
+        0 if total == 0 => "no users match\n".to_string(),
+        _ => format!("{shown} shown of {total} matching (from offset {})\n", a.offset),
+    });
+    write_stdout(&out)
+}
+
+async fn show(client: &Client, a: ShowArgs) -> Result<(), CliError> {
+    let user = client.get_user(&a.user_id).await?;
+    // Sign-in methods are helpful but secondary: the user is still shown when they fail.
+    let methods = match client.list_auth_methods(&a.user_id).await {
+        Ok(m) => Some(m),
+        Err(e) => {
+            eprintln!("zitadesk: sign-in methods unknown: {}", sanitize(&e.to_string()));
+            None
+        }
+    };
+    if a.json {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Shown<'a> {
+            user: &'a User,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            auth_method_types: Option<&'a [AuthenticationMethodType]>,
+        }
+        return print_json(&Shown {
+            user: &user,
+            auth_method_types: methods.as_deref(),
+        });
+    }
+    write_stdout(&table::user_detail(&user, methods.as_deref()))
+}
+
+async fn resend(settings: &Settings, client: &Client, a: ResendArgs) -> Result<(), CliError> {
+    if settings.read_only {
+        return Err(CliError::usage(
+            "read-only mode: resending is disabled (--read-only / ZITADESK_READ_ONLY); nothing was sent",
+        ));
+    }
+    let mode = if a.return_code {
+        CodeMode::Return
+    } else {
+        CodeMode::Send {
+            url_template: a.url_template.clone(),
+        }
+    };
+    let (result, fell_back) = match client.resend_email_code(&a.user_id, &mode).await {
+        Err(ApiError::NoPendingCode(_)) if a.send_if_none => {
+            eprintln!("zitadesk: no pending code for this user; issuing a fresh one (--send-if-none)");
+            (client.send_email_code(&a.user_id, &mode).await?, true)
+        }
+        other => (other?, false),
+    };
+    tracing::info!(user_id = %a.user_id, mode = mode.word(), fell_back, sequence = ?result.sequence, "email code issued");
+    if a.json {
+        return print_json(&result.raw);
+    }
+    write_stdout(&resend_text(&a.user_id, &mode, &result))
+}
+
+fn resend_text(user_id: &str, mode: &CodeMode, r: &EmailCodeResult) -> String {
+    let mut s = match mode {
+        CodeMode::Send { url_template: None } => {
+            "ZITADEL will mail a new verification code to the user's address (with its default link).\n"
+                .to_string()
+        }
+        CodeMode::Send {
+            url_template: Some(t),
+        } => format!(
+            "ZITADEL will mail a new verification code to the user's address, linking to {}\n",
+            sanitize(t)
+        ),
+        CodeMode::Return => "New verification code issued; ZITADEL mailed nothing.\n".to_string(),
+    };
+    s.push_str(&format!("user:      {}\n", sanitize(user_id)));
+    s.push_str(&format!("org:       {}\n", sanitize(&r.resource_owner)));
+    if let Some(seq) = r.sequence {
+        s.push_str(&format!("sequence:  {seq}\n"));
+    }
+    if let Some(t) = r.changed_at {
+        s.push_str(&format!("changed:   {t}\n"));
+    }
+    if let Some(code) = &r.code {
+        s.push_str(&format!("code:      {}\n", sanitize(code.expose())));
+    }
+    s.push_str("Any code sent earlier no longer works.\n");
+    s
+}
+
+fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::other(format!("cannot write JSON: {e}")))?;
+    write_stdout(&format!("{}\n", terminal_safe_json(&text)))
+}
+
+/// serde_json leaves C1 controls and bidi/format characters raw inside strings; a terminal
+/// would act on them. Escaping them keeps the JSON valid and the decoded strings identical.
+pub fn terminal_safe_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        let risky = matches!(c, '\u{7f}'..='\u{9f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{061c}' | '\u{feff}');
+        if risky {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth a message.
+fn write_stdout(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError::other(format!("cannot write output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_for_terminals_escapes_c1_and_bidi_but_decodes_to_the_same_string() {
+        let name = "a\u{202e}b\u{9b}c\u{1b}[2J";
+        let text = serde_json::to_string(&serde_json::json!({ "n": name })).unwrap();
+        let safe = terminal_safe_json(&text);
+        assert!(!safe.contains('\u{202e}') && !safe.contains('\u{9b}') && !safe.contains('\u{1b}'));
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["n"], name);
+    }
+}
