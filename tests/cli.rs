@@ -1,0 +1,316 @@
+//! The real binary: each command, each exit code, `--read-only`, `--json`, and server strings
+//! printed sanitised.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::*;
+use serde_json::Value;
+use zitadesk::api::wire::UserState;
+use zitadesk::demo::{ADMIN_TOKEN, DemoServer, READER_TOKEN};
+
+/// The binary with a clean environment: no connection settings leak in from the machine.
+fn zitadesk() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zitadesk"));
+    for var in [
+        "ZITADEL_URL",
+        "ZITADEL_TOKEN",
+        "ZITADEL_TOKEN_FILE",
+        "ZITADEL_KEY_FILE",
+        "ZITADEL_ORG_ID",
+        "ZITADESK_API",
+        "ZITADESK_READ_ONLY",
+        "ZITADESK_SEARCH_MATCH",
+        "ZITADESK_DEMO_USERS",
+        "COLUMNS",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// The binary pointed at `demo` with `token`.
+fn against(demo: &DemoServer, token: &str) -> Command {
+    let mut cmd = zitadesk();
+    cmd.env("ZITADEL_URL", demo.url()).env("ZITADEL_TOKEN", token);
+    cmd
+}
+
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("binary runs");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+#[test]
+fn demo_lists_users_without_any_settings() {
+    let (code, out, err) = run(zitadesk().args(["--demo", "users", "list", "--limit", "5"]));
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].contains("ID") && lines[0].contains("EMAIL STATUS"),
+        "{out}"
+    );
+    assert_eq!(lines.len(), 1 + 5 + 1, "header, five rows, footer: {out}");
+    assert!(lines[6].starts_with("5 shown of "), "{out}");
+}
+
+#[test]
+fn bare_demo_says_what_it_shows() {
+    let (code, out, err) = run(zitadesk().arg("--demo"));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("users list"), "{err}");
+    assert!(out.contains("EMAIL STATUS"));
+}
+
+#[test]
+fn missing_settings_are_usage_errors_that_name_the_setting() {
+    let (code, _, err) = run(zitadesk().args(["users", "list"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("ZITADEL_URL"), "{err}");
+    let (code, _, err) = run(zitadesk().args(["--url", "https://id.example.com", "users", "list"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("ZITADEL_TOKEN"), "{err}");
+    let (code, _, err) = run(zitadesk()
+        .args(["--url", "http://id.example.com", "users", "list"])
+        .env("ZITADEL_TOKEN", "t"));
+    assert_eq!(code, 2);
+    assert!(err.contains("--allow-insecure-http"), "{err}");
+}
+
+#[test]
+fn a_bad_search_is_refused_naming_the_term_and_nothing_is_sent() {
+    let (code, _, err) = run(zitadesk().args(["--demo", "users", "list", "--query", "jane colour:blue"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("colour:blue"), "{err}");
+}
+
+#[test]
+fn json_output_is_zitadel_shaped() {
+    let (code, out, err) = run(zitadesk().args(["--demo", "users", "list", "--limit", "3", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(v["result"].as_array().map(Vec::len), Some(3));
+    assert!(v["details"]["totalResult"].is_string(), "int64 as string: {v}");
+    assert!(v["result"][0]["userId"].is_string());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn show_prints_the_user_and_exit_3_for_unknown() {
+    let demo = demo().await;
+    let c = client(&demo, ADMIN_TOKEN);
+    let user = find_user(&c, "unverified user", is_unverified_human).await;
+    let (code, out, err) = run(against(&demo, ADMIN_TOKEN).args(["users", "show", &user.user_id]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(&user.user_id) && out.contains("not verified"),
+        "{out}"
+    );
+    let (code, out, _) = run(against(&demo, ADMIN_TOKEN).args(["users", "show", &user.user_id, "--json"]));
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["user"]["userId"], user.user_id.as_str());
+    let (code, _, err) = run(against(&demo, ADMIN_TOKEN).args(["users", "show", "999999999999999999"]));
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("not found"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_4_for_a_bad_token_and_for_missing_rights() {
+    let demo = demo().await;
+    let (code, _, err) = run(against(&demo, "wrong").args(["users", "list"]));
+    assert_eq!(code, 4, "{err}");
+    assert!(!err.contains("wrong\n") && err.contains("not signed in"), "{err}");
+    let c = client(&demo, ADMIN_TOKEN);
+    let user = find_user(&c, "unverified user", |u| {
+        is_unverified_human(u) && demo.pending_code(&u.user_id).is_some()
+    })
+    .await;
+    let (code, _, err) =
+        run(against(&demo, READER_TOKEN).args(["users", "resend-email", &user.user_id, "--return-code"]));
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("permission denied"), "{err}");
+}
+
+#[test]
+fn exit_5_when_the_instance_cannot_be_reached() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let (code, _, err) = run(zitadesk()
+        .args(["--url", &url, "users", "list"])
+        .env("ZITADEL_TOKEN", "t"));
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("cannot reach"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resend_with_return_code_prints_the_issued_code() {
+    let demo = demo().await;
+    let c = client(&demo, ADMIN_TOKEN);
+    let user = find_user(&c, "unverified user", |u| {
+        is_unverified_human(u) && demo.pending_code(&u.user_id).is_some()
+    })
+    .await;
+    let (code, out, err) =
+        run(against(&demo, ADMIN_TOKEN).args(["users", "resend-email", &user.user_id, "--return-code"]));
+    assert_eq!(code, 0, "{err}");
+    let issued = demo.pending_code(&user.user_id).unwrap();
+    assert!(out.contains(&format!("code:      {issued}")), "{out}");
+    assert!(!err.contains(&issued), "the code goes to stdout only");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resend_with_a_template_sends_it_once_and_json_has_details() {
+    let demo = demo().await;
+    let c = client(&demo, ADMIN_TOKEN);
+    let user = find_user(&c, "unverified user", |u| {
+        is_unverified_human(u) && demo.pending_code(&u.user_id).is_some()
+    })
+    .await;
+    demo.clear_requests();
+    let template = "https://verify.example.com/?code={{.Code}}&user={{.UserID}}";
+    let (code, out, err) = run(against(&demo, ADMIN_TOKEN).args([
+        "users",
+        "resend-email",
+        &user.user_id,
+        "--url-template",
+        template,
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(v["details"]["sequence"].is_string(), "{v}");
+    assert!(v.get("verificationCode").is_none());
+    let sent = requests_to(&demo, "/email/resend");
+    assert_eq!(sent.len(), 1);
+    let body: Value = serde_json::from_str(&sent[0].body).unwrap();
+    assert_eq!(body["sendCode"]["urlTemplate"], template);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_template_is_refused_with_exit_2_and_nothing_is_sent() {
+    let demo = demo().await;
+    demo.clear_requests();
+    let (code, _, err) = run(against(&demo, ADMIN_TOKEN).args([
+        "users",
+        "resend-email",
+        "123",
+        "--url-template",
+        "https://x/{{.LoginName}}",
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("LoginName"), "{err}");
+    assert!(demo.requests().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_refuses_resend_with_exit_2_and_sends_nothing() {
+    let demo = demo().await;
+    demo.clear_requests();
+    let (code, _, err) = run(against(&demo, ADMIN_TOKEN).args([
+        "--read-only",
+        "users",
+        "resend-email",
+        "123",
+        "--return-code",
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("read-only"), "{err}");
+    assert!(demo.requests().is_empty(), "{:?}", demo.requests());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_if_none_falls_back_to_the_send_call() {
+    let demo = demo().await;
+    let c = client(&demo, ADMIN_TOKEN);
+    let user = find_user(&c, "verified user without a code", |u| {
+        is_verified_human(u) && demo.pending_code(&u.user_id).is_none()
+    })
+    .await;
+    let (code, _, err) =
+        run(against(&demo, ADMIN_TOKEN).args(["users", "resend-email", &user.user_id, "--default-link"]));
+    assert_eq!(code, 5, "without the flag: no pending code is an error: {err}");
+    assert!(err.contains("no pending code"), "{err}");
+    demo.clear_requests();
+    let (code, out, err) = run(against(&demo, ADMIN_TOKEN).args([
+        "users",
+        "resend-email",
+        &user.user_id,
+        "--default-link",
+        "--send-if-none",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let paths: Vec<String> = demo.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(
+        paths,
+        vec![
+            format!("/v2/users/{}/email/resend", user.user_id),
+            format!("/v2/users/{}/email/send", user.user_id)
+        ]
+    );
+    assert!(out.contains("ZITADEL will mail"), "{out}");
+    assert!(demo.pending_code(&user.user_id).is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_display_name_is_printed_sanitised() {
+    let demo = demo().await;
+    let c = client(&demo, ADMIN_TOKEN);
+    let evil = find_user(&c, "user with an escape sequence in the display name", |u| {
+        u.human
+            .as_ref()
+            .and_then(|h| h.profile.as_ref())
+            .and_then(|p| p.display_name.as_deref())
+            .is_some_and(|n| n.contains('\u{1b}'))
+    })
+    .await;
+    let (code, out, err) = run(against(&demo, ADMIN_TOKEN)
+        .args(["users", "list", "--limit", "1000"])
+        .env("COLUMNS", "100"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&evil.user_id));
+    assert!(!out.contains('\u{1b}'), "no ESC reaches the terminal");
+    assert!(out.contains('␛'), "the escape is shown, not hidden");
+    let widths: Vec<usize> = out.lines().map(zitadesk::text::display_width).collect();
+    assert!(
+        widths.iter().all(|w| *w <= 100),
+        "every line fits 100 columns: {widths:?}"
+    );
+
+    let (code, out, _) = run(against(&demo, ADMIN_TOKEN).args(["users", "show", &evil.user_id]));
+    assert_eq!(code, 0);
+    assert!(!out.contains('\u{1b}'));
+
+    let (code, out, _) = run(against(&demo, ADMIN_TOKEN).args(["users", "show", &evil.user_id, "--json"]));
+    assert_eq!(code, 0);
+    assert!(!out.contains('\u{1b}'), "JSON escapes it");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let name = v["user"]["human"]["profile"]["displayName"].as_str().unwrap();
+    assert!(name.contains('\u{1b}'), "JSON keeps the original string");
+    assert_eq!(evil.state, UserState::Active);
+}
+
+#[test]
+fn no_command_is_a_usage_error() {
+    let (code, _, err) = run(&mut zitadesk());
+    assert_eq!(code, 2);
+    assert!(err.contains("--help"), "{err}");
+}
+
+#[test]
+fn clap_usage_errors_exit_2() {
+    let (code, _, _) = run(zitadesk().args(["users", "resend-email", "123"]));
+    assert_eq!(code, 2, "a mode is required");
+    let (code, _, _) =
+        run(zitadesk().args(["users", "resend-email", "123", "--return-code", "--default-link"]));
+    assert_eq!(code, 2, "modes are exclusive");
+}

@@ -1,0 +1,82 @@
+//! Shared set-up for the integration tests: a demo instance on a free loopback port and
+//! clients pointed at it.
+#![allow(dead_code)]
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use zitadesk::api::auth::Credentials;
+use zitadesk::api::wire::{ListQuery, ListUsersRequest, User};
+use zitadesk::api::{Client, ClientConfig};
+use zitadesk::demo::{DemoConfig, DemoServer, LoggedRequest};
+
+pub async fn demo() -> DemoServer {
+    demo_with(DemoConfig {
+        generated_users: 0,
+        ..DemoConfig::default()
+    })
+    .await
+}
+
+pub async fn demo_with(config: DemoConfig) -> DemoServer {
+    DemoServer::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config)
+        .await
+        .expect("demo instance starts")
+}
+
+pub fn config(demo: &DemoServer, credentials: Credentials) -> ClientConfig {
+    let mut c = ClientConfig::new(demo.url().parse().expect("demo URL parses"), credentials);
+    // Keep retried reads quick; the policy under test is the count, not the pause.
+    c.retry_base_delay = Duration::from_millis(5);
+    c
+}
+
+pub fn client(demo: &DemoServer, token: &str) -> Client {
+    Client::new(config(demo, Credentials::token(token))).expect("client builds")
+}
+
+/// Every user of the demo instance (the seed set is small).
+pub async fn all_users(client: &Client) -> Vec<User> {
+    let req = ListUsersRequest {
+        query: Some(ListQuery {
+            offset: 0,
+            limit: 1000,
+            asc: true,
+        }),
+        ..Default::default()
+    };
+    client.list_users(&req).await.expect("list users").result
+}
+
+/// The first seed user matching `pred`; panics with `what` if the seed data lacks one.
+pub async fn find_user(client: &Client, what: &str, pred: impl Fn(&User) -> bool) -> User {
+    all_users(client)
+        .await
+        .into_iter()
+        .find(|u| pred(u))
+        .unwrap_or_else(|| panic!("the demo seed has no {what}"))
+}
+
+/// Requests whose path ends with `suffix`.
+pub fn requests_to(demo: &DemoServer, suffix: &str) -> Vec<LoggedRequest> {
+    demo.requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with(suffix))
+        .collect()
+}
+
+pub fn is_unverified_human(u: &User) -> bool {
+    u.state == zitadesk::api::wire::UserState::Active
+        && u.human
+            .as_ref()
+            .and_then(|h| h.email.as_ref())
+            .is_some_and(|e| !e.email.is_empty() && !e.is_verified)
+}
+
+pub fn is_verified_human(u: &User) -> bool {
+    u.state == zitadesk::api::wire::UserState::Active
+        && u.human
+            .as_ref()
+            .and_then(|h| h.email.as_ref())
+            .is_some_and(|e| !e.email.is_empty() && e.is_verified)
+}
