@@ -68,7 +68,7 @@ pub enum SettingsError {
         "no credentials: set ZITADEL_TOKEN to a personal access token, or pass --token-file PATH or --key-file PATH (service-user key JSON)"
     )]
     MissingCredentials,
-    #[error("both a token and a key file are given ({0}): choose one")]
+    #[error("more than one credential is set ({0}): keep exactly one")]
     BothCredentials(String),
     #[error("{0}")]
     TokenFile(String),
@@ -154,8 +154,9 @@ pub fn parse_url(raw: Option<&str>, allow_insecure_http: bool) -> Result<Url, Se
         ));
     }
     if !url.username().is_empty() || url.password().is_some() {
+        // Never echo the URL here: it holds a password.
         return Err(SettingsError::BadUrl(
-            raw.into(),
+            format!("{}://…@{host}", url.scheme()),
             "credentials in the URL are not allowed (use ZITADEL_TOKEN)".into(),
         ));
     }
@@ -176,19 +177,30 @@ fn credentials(
     key_file: Option<&Path>,
     token_env: Option<SecretString>,
 ) -> Result<Credentials, SettingsError> {
-    match (token_file, key_file) {
-        (Some(_), Some(_)) => Err(SettingsError::BothCredentials(
-            "--token-file and --key-file".into(),
-        )),
-        (Some(path), None) => read_token_file(path),
-        (None, Some(path)) => ServiceKey::from_file(path)
-            .map(Credentials::ServiceKey)
-            .map_err(SettingsError::KeyFile),
-        (None, None) => token_env
-            .filter(|t| !secrecy::ExposeSecret::expose_secret(t).trim().is_empty())
-            .map(|t| Credentials::token(secrecy::ExposeSecret::expose_secret(&t).trim()))
-            .ok_or(SettingsError::MissingCredentials),
+    let token_env = token_env.filter(|t| !secrecy::ExposeSecret::expose_secret(t).trim().is_empty());
+    // Acting as the wrong identity is worse than refusing: more than one source is an error.
+    let given: Vec<&str> = [
+        (token_env.is_some(), "ZITADEL_TOKEN"),
+        (token_file.is_some(), "--token-file/ZITADEL_TOKEN_FILE"),
+        (key_file.is_some(), "--key-file/ZITADEL_KEY_FILE"),
+    ]
+    .into_iter()
+    .filter_map(|(set, name)| set.then_some(name))
+    .collect();
+    if given.len() > 1 {
+        return Err(SettingsError::BothCredentials(given.join(" and ")));
     }
+    if let Some(path) = token_file {
+        return read_token_file(path);
+    }
+    if let Some(path) = key_file {
+        return ServiceKey::from_file(path)
+            .map(Credentials::ServiceKey)
+            .map_err(SettingsError::KeyFile);
+    }
+    token_env
+        .map(|t| Credentials::token(secrecy::ExposeSecret::expose_secret(&t).trim()))
+        .ok_or(SettingsError::MissingCredentials)
 }
 
 fn read_token_file(path: &Path) -> Result<Credentials, SettingsError> {
@@ -258,6 +270,27 @@ mod tests {
         r.token_file = Some("a".into());
         r.key_file = Some("b".into());
         assert!(matches!(r.resolve(), Err(SettingsError::BothCredentials(_))));
+    }
+
+    #[test]
+    fn an_exported_token_beside_a_key_file_is_refused_not_silently_chosen() {
+        let mut r = raw("https://x");
+        r.key_file = Some("k.json".into());
+        let e = r.resolve().unwrap_err();
+        assert_eq!(
+            e,
+            SettingsError::BothCredentials("ZITADEL_TOKEN and --key-file/ZITADEL_KEY_FILE".into())
+        );
+    }
+
+    #[test]
+    fn a_password_in_the_url_is_never_echoed() {
+        let e = raw("https://admin:hunter2@id.example.com")
+            .resolve()
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("hunter2") && !e.contains("admin"), "{e}");
+        assert!(e.contains("id.example.com"), "{e}");
     }
 
     #[test]

@@ -99,6 +99,31 @@ fn is_hiding_format(c: char) -> bool {
     )
 }
 
+/// Escapes, inside JSON text, every character [`sanitize`] would not print as it is (C1
+/// controls, bidi and invisible format characters, joiners; serde_json already escapes C0).
+/// The JSON stays valid and decodes to the very same strings, but a terminal showing it acts
+/// on nothing.
+pub fn terminal_safe_json(json: &str) -> Cow<'_, str> {
+    if json
+        .chars()
+        .all(|c| (c.is_ascii() && c != '\u{7f}') || fate(c) == Fate::Keep)
+    {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if (c.is_ascii() && c != '\u{7f}') || fate(c) == Fate::Keep {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Whether a ZWJ/ZWNJ next to `c` may stay: only between kept, non-ASCII characters.
 fn joinable(c: Option<char>) -> bool {
     c.is_some_and(|c| !c.is_ascii() && fate(c) == Fate::Keep)
@@ -208,6 +233,21 @@ pub fn pad(s: &str, width: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn json_for_terminals_escapes_what_sanitize_would_change_and_decodes_identically() {
+        let name = "a\u{202e}b\u{9b}c\u{1b}[2J\u{e0041}d\u{7f}";
+        let text = serde_json::to_string(&serde_json::json!({ "n": name })).unwrap();
+        let safe = terminal_safe_json(&text);
+        assert!(
+            safe.chars().all(|c| c.is_ascii() && !c.is_ascii_control()),
+            "{safe}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["n"], name);
+        let plain = r#"{"n":"Jürgen 山田 👍"}"#;
+        assert!(matches!(terminal_safe_json(plain), Cow::Borrowed(_)));
+    }
     use super::*;
     use proptest::prelude::*;
 

@@ -75,7 +75,9 @@ async fn paging_advances_by_limit_and_stops_at_total_result_even_when_pages_come
     // The org token cannot read two thirds of the users; the demo drops them after paging,
     // like ZITADEL without PermissionCheckV2, so pages are short while totalResult counts all.
     let c = client(&demo, ORG_TOKEN);
-    let resp = c.list_users_upto(&list(50, ""), 100_000).await.unwrap();
+    let got = c.list_users_upto(&list(50, ""), 100_000, 100).await.unwrap();
+    assert!(got.complete);
+    let resp = got.response;
     let offsets: Vec<u64> = requests_to(&demo, "/v2/users")
         .iter()
         .map(|r| {
@@ -104,24 +106,79 @@ async fn paging_advances_by_limit_and_stops_at_total_result_even_when_pages_come
 }
 
 #[tokio::test]
-async fn small_pages_are_paged_by_offset_until_enough_rows_came_back() {
+async fn short_pages_are_followed_by_offset_with_full_pages_until_enough_rows_came_back() {
     let demo = demo_with(DemoConfig {
-        generated_users: 300,
+        generated_users: 3000,
         ..DemoConfig::default()
     })
     .await;
     let c = client(&demo, ORG_TOKEN);
-    let resp = c.list_users_upto(&list(20, ""), 20).await.unwrap();
-    assert_eq!(resp.result.len(), 20);
-    let offsets: Vec<String> = requests_to(&demo, "/v2/users")
+    let got = c.list_users_upto(&list(20, ""), 120, 10).await.unwrap();
+    assert!(got.complete);
+    assert_eq!(got.response.result.len(), 120);
+    let pages: Vec<(String, u64)> = requests_to(&demo, "/v2/users")
         .iter()
-        .map(|r| body(r)["query"]["offset"].as_str().unwrap_or("0").to_string())
+        .map(|r| {
+            let b = body(r);
+            (
+                b["query"]["offset"].as_str().unwrap_or("0").to_string(),
+                b["query"]["limit"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert!(
-        offsets.len() >= 2,
-        "a filtered page of 20 holds fewer than 20 readable rows: {offsets:?}"
+        pages.len() >= 2,
+        "a page of 120 holds fewer than 120 readable rows: {pages:?}"
     );
-    assert_eq!(offsets[1], "20");
+    assert_eq!(pages[0], ("0".to_string(), 120));
+    assert_eq!(
+        pages[1],
+        ("120".to_string(), 100),
+        "never a page smaller than 100"
+    );
+}
+
+#[tokio::test]
+async fn a_token_that_reads_almost_nothing_does_not_walk_the_whole_instance() {
+    let demo = demo_with(DemoConfig {
+        generated_users: 50_000,
+        ..DemoConfig::default()
+    })
+    .await;
+    let c = client(&demo, NO_MEMBER_TOKEN);
+    let got = c.list_users_upto(&list(100, ""), 100, 5).await.unwrap();
+    assert!(!got.complete, "the budget ran out first");
+    assert_eq!(requests_to(&demo, "/v2/users").len(), 5);
+    assert!(got.response.result.len() < 100);
+}
+
+#[tokio::test]
+async fn an_offset_near_the_end_of_u64_does_not_wrap() {
+    let demo = demo().await;
+    let c = client(&demo, ADMIN_TOKEN);
+    let mut req = list(100, "");
+    req.query.as_mut().unwrap().offset = u64::MAX - 10;
+    let got = c.list_users_upto(&req, 1000, 10).await.unwrap();
+    assert!(got.complete && got.response.result.is_empty());
+    assert_eq!(requests_to(&demo, "/v2/users").len(), 1);
+}
+
+#[tokio::test]
+async fn a_query_zitadel_rejects_is_invalid_argument() {
+    let demo = demo().await;
+    let c = client(&demo, ADMIN_TOKEN);
+    let mut q = zitadesk::api::wire::SearchQuery::TypeQuery(zitadesk::api::wire::TypeQuery::default());
+    for _ in 0..25 {
+        q = zitadesk::api::wire::SearchQuery::NotQuery(Box::new(zitadesk::api::wire::NotQuery { query: q }));
+    }
+    let req = ListUsersRequest {
+        queries: vec![q],
+        ..Default::default()
+    };
+    let e = c.list_users(&req).await.unwrap_err();
+    assert!(matches!(e, ApiError::InvalidArgument(_)), "{e:?}");
+    assert_eq!(e.zitadel_id(), Some("USER-zsQ97"));
+    assert_eq!(requests_to(&demo, "/v2/users").len(), 1, "not retried");
 }
 
 #[tokio::test]
@@ -396,6 +453,10 @@ async fn reads_are_retried_twice_on_transient_failures_but_resend_never() {
 
         let e = c.list_users(&ListUsersRequest::default()).await.unwrap_err();
         assert!(e.is_retryable_read(), "{status}: {e:?}");
+        match status {
+            429 => assert!(matches!(e, ApiError::RateLimited(_)), "{e:?}"),
+            _ => assert!(matches!(e, ApiError::Unavailable(_)), "{status}: {e:?}"),
+        }
         assert_eq!(
             requests_to(&demo, "/v2/users").len(),
             3,

@@ -177,13 +177,16 @@ struct CachedToken {
 /// Hands out bearer tokens for the credentials, caching exchanged ones.
 pub(crate) struct TokenSource {
     credentials: Credentials,
+    /// The HTTP client's request timeout, for messages.
+    timeout: Duration,
     cache: Mutex<Option<CachedToken>>,
 }
 
 impl TokenSource {
-    pub(crate) fn new(credentials: Credentials) -> Self {
+    pub(crate) fn new(credentials: Credentials, timeout: Duration) -> Self {
         Self {
             credentials,
+            timeout,
             cache: Mutex::new(None),
         }
     }
@@ -218,7 +221,7 @@ impl TokenSource {
                 return Ok(c.token.clone());
             }
         }
-        let fetched = exchange_key(http, issuer, key).await?;
+        let fetched = exchange_key(http, issuer, key, self.timeout).await?;
         let token = fetched.token.clone();
         *cache = Some(fetched);
         Ok(token)
@@ -229,6 +232,7 @@ async fn exchange_key(
     http: &reqwest::Client,
     issuer: &reqwest::Url,
     key: &ServiceKey,
+    timeout: Duration,
 ) -> Result<CachedToken, ApiError> {
     let audience = issuer.as_str().trim_end_matches('/');
     let assertion = key
@@ -248,12 +252,12 @@ async fn exchange_key(
         .form(&form)
         .send()
         .await
-        .map_err(|e| super::client::transport_error(Call::Token, &url, &e))?;
+        .map_err(|e| super::client::transport_error(Call::Token, &url, &e, timeout))?;
     let status = resp.status().as_u16();
     let body = resp
         .bytes()
         .await
-        .map_err(|e| super::client::transport_error(Call::Token, &url, &e))?;
+        .map_err(|e| super::client::transport_error(Call::Token, &url, &e, timeout))?;
     if !(200..300).contains(&status) {
         return Err(token_error(status, &body));
     }

@@ -114,6 +114,14 @@ impl From<EmailCodeResponse> for EmailCodeResult {
     }
 }
 
+/// What [`Client::list_users_upto`] gathered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Collected {
+    pub response: ListUsersResponse,
+    /// False when the page budget ran out before `want` rows or the end of the result.
+    pub complete: bool,
+}
+
 /// How to reach the instance.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
@@ -170,7 +178,7 @@ impl Client {
         Ok(Client {
             http,
             base,
-            tokens: Arc::new(TokenSource::new(config.credentials)),
+            tokens: Arc::new(TokenSource::new(config.credentials, config.request_timeout)),
             api: config.api,
             request_timeout: config.request_timeout,
             retry_base_delay: config.retry_base_delay,
@@ -204,20 +212,26 @@ impl Client {
         .await
     }
 
-    /// Up to `want` users from `offset` on, across pages. Pages advance by the requested limit
-    /// and stop at `details.totalResult`, never by page length: ZITADEL drops rows the caller
-    /// may not read *after* paging, so a short page does not mean the end.
+    /// Up to `want` users from `offset` on, across pages of at least [`DEFAULT_PAGE`]. Pages
+    /// advance by the requested limit and stop at `details.totalResult`, never by page length:
+    /// ZITADEL drops rows the caller may not read *after* paging, so a short page does not mean
+    /// the end. A caller who may read few of many users would page through the whole instance,
+    /// so at most `max_pages` requests are made; [`Collected::complete`] says whether the walk
+    /// reached `want` or the end.
     pub async fn list_users_upto(
         &self,
         request: &ListUsersRequest,
         want: usize,
-    ) -> Result<ListUsersResponse, ApiError> {
+        max_pages: usize,
+    ) -> Result<Collected, ApiError> {
         let base_query = request.query.clone().unwrap_or_default();
         let mut offset = base_query.offset;
         let mut collected = ListUsersResponse::default();
-        loop {
+        for _ in 0..max_pages.max(1) {
             let remaining = want.saturating_sub(collected.result.len());
-            let limit = u32::try_from(remaining).unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
+            let limit = u32::try_from(remaining)
+                .unwrap_or(MAX_PAGE)
+                .clamp(DEFAULT_PAGE, MAX_PAGE);
             let mut page_request = request.clone();
             page_request.query = Some(ListQuery {
                 offset,
@@ -228,12 +242,22 @@ impl Client {
             collected.details = page.details;
             collected.sorting_column = page.sorting_column;
             collected.result.extend(page.result);
-            offset += u64::from(limit);
-            if offset >= collected.details.total_result || collected.result.len() >= want {
+            let next = offset.checked_add(u64::from(limit));
+            let done =
+                collected.result.len() >= want || next.is_none_or(|n| n >= collected.details.total_result);
+            if done {
                 collected.result.truncate(want);
-                return Ok(collected);
+                return Ok(Collected {
+                    response: collected,
+                    complete: true,
+                });
             }
+            offset = next.unwrap_or(u64::MAX);
         }
+        Ok(Collected {
+            response: collected,
+            complete: false,
+        })
     }
 
     /// `GET /v2/users/{userId}`.
@@ -328,7 +352,9 @@ impl Client {
         let mut token_refetched = false;
         let mut attempt = 0u32;
         loop {
-            let result = self.send_once(call, method.clone(), &url, body).await;
+            // A failed token exchange is final here: only an API call's 401 earns a new token.
+            let token = self.tokens.bearer(&self.http, &self.base).await?;
+            let result = self.send_once(call, method.clone(), &url, body, &token).await;
             match result {
                 Err(ApiError::Unauthenticated(_)) if !token_refetched && self.tokens.can_refresh() => {
                     // A 401 means nothing was done, so a second try cannot double an action.
@@ -353,12 +379,12 @@ impl Client {
         method: Method,
         url: &Url,
         body: Option<&B>,
+        token: &secrecy::SecretString,
     ) -> Result<R, ApiError> {
-        let token = self.tokens.bearer(&self.http, &self.base).await?;
         let mut req = self
             .http
             .request(method.clone(), url.clone())
-            .bearer_auth(secrecy::ExposeSecret::expose_secret(&token))
+            .bearer_auth(secrecy::ExposeSecret::expose_secret(token))
             .header(reqwest::header::ACCEPT, "application/json");
         if let Some(b) = body {
             req = req.json(b);
@@ -384,19 +410,21 @@ impl Client {
     }
 
     fn transport(&self, call: Call, url: &Url, e: &reqwest::Error) -> ApiError {
-        if e.is_timeout() {
-            ApiError::Timeout {
-                call,
-                secs: self.request_timeout.as_secs().max(1),
-            }
-        } else {
-            transport_error(call, url, e)
-        }
+        transport_error(call, url, e, self.request_timeout)
     }
 
     /// The URL of an API path; each segment is percent-encoded, so a user ID cannot change
     /// the path.
     fn url(&self, segments: &[&str]) -> Result<Url, ApiError> {
+        if segments.iter().any(|s| s.is_empty()) {
+            // "/v2/users/" + "" would address another call (or none): refuse before sending.
+            return Err(ApiError::InvalidArgument(Status {
+                http: 0,
+                code: None,
+                id: None,
+                message: "empty user ID".into(),
+            }));
+        }
         let mut url = self.base.clone();
         {
             let mut path = url
@@ -409,10 +437,19 @@ impl Client {
     }
 }
 
-/// A failure below HTTP: the connection, TLS, or the body stream.
-pub(crate) fn transport_error(call: Call, url: &Url, e: &reqwest::Error) -> ApiError {
-    if e.is_timeout() {
-        return ApiError::Timeout { call, secs: 0 };
+/// A failure below HTTP: the connection, TLS, or the body stream. A connect timeout is a
+/// connect error (retryable for reads), not an answer that never came.
+pub(crate) fn transport_error(
+    call: Call,
+    url: &Url,
+    e: &reqwest::Error,
+    request_timeout: Duration,
+) -> ApiError {
+    if e.is_timeout() && !e.is_connect() {
+        return ApiError::Timeout {
+            call,
+            secs: request_timeout.as_secs().max(1),
+        };
     }
     let mut reason = e.to_string();
     let mut source = std::error::Error::source(e);

@@ -76,7 +76,7 @@ pub enum ApiError {
     InvalidArgument(Status),
     #[error("ZITADEL refused: {}", .0.message)]
     FailedPrecondition(Status),
-    #[error("this ZITADEL does not offer that call (HTTP {}) — it may be an older release, or the API flavour is not enabled", .0.http)]
+    #[error("no such API at this URL (HTTP {}) — check the instance URL; an older ZITADEL may lack the call, or the API flavour is not enabled", .0.http)]
     Unimplemented(Status),
     #[error("rate limited by ZITADEL (HTTP 429) — wait a moment and try again")]
     RateLimited(Status),
@@ -275,6 +275,9 @@ fn classify(s: Status) -> ApiError {
     match code {
         grpc_code::UNAUTHENTICATED => ApiError::Unauthenticated(s),
         grpc_code::PERMISSION_DENIED => ApiError::PermissionDenied(s),
+        // ZITADEL's own "not found" always names its source (an id); a bare 404 is a route
+        // miss: a wrong URL path, or a release without this call.
+        grpc_code::NOT_FOUND if s.id.is_none() => ApiError::Unimplemented(s),
         grpc_code::NOT_FOUND => ApiError::NotFound(s),
         grpc_code::INVALID_ARGUMENT | grpc_code::OUT_OF_RANGE => ApiError::InvalidArgument(s),
         grpc_code::FAILED_PRECONDITION => ApiError::FailedPrecondition(s),
@@ -345,6 +348,15 @@ mod tests {
         let e = err(404, rest(5, "Email not found", "COMMAND-ieJ2e"));
         assert!(matches!(e, ApiError::NotFound(_)));
         assert_eq!(e.exit_code(), 3);
+    }
+
+    #[test]
+    fn a_404_without_a_zitadel_id_is_a_wrong_url_not_a_missing_user() {
+        let e = err(404, json!({"code": 5, "message": "Not Found"}));
+        assert!(matches!(e, ApiError::Unimplemented(_)), "{e:?}");
+        assert_eq!(e.exit_code(), 5);
+        let e = ApiError::from_response(Call::GetUser, 404, b"<html>nginx</html>");
+        assert!(matches!(e, ApiError::Unimplemented(_)), "{e:?}");
     }
 
     #[test]

@@ -42,6 +42,10 @@ pub enum TemplateError {
         "\"{0}\" is not a complete web link — it must start with https:// (or http://) and name a host, e.g. {EXAMPLE}"
     )]
     NotAbsoluteHttpUrl(String),
+    /// ZITADEL accepts such a link, but the user could not verify with it (a `{.Code}` typo
+    /// with single braces is the usual cause).
+    #[error("the link has no {{{{.Code}}}} — the user could not verify with it; e.g. {EXAMPLE}")]
+    MissingCode,
 }
 
 /// A hint for near misses like `{{.userId}}` or `{{UserID}}`.
@@ -128,6 +132,9 @@ fn parse(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
     if !is_web_link {
         return Err(TemplateError::NotAbsoluteHttpUrl(template.to_owned()));
     }
+    if !pieces.contains(&Piece::Placeholder(Placeholder::Code)) {
+        return Err(TemplateError::MissingCode);
+    }
     Ok(pieces)
 }
 
@@ -196,8 +203,20 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_are_optional_and_repeatable() {
-        assert_eq!(check_url_template("http://localhost:8080/verify"), Ok(()));
+    fn the_code_is_required_and_placeholders_are_repeatable() {
+        assert_eq!(
+            check_url_template("http://localhost:8080/verify"),
+            Err(TemplateError::MissingCode)
+        );
+        assert_eq!(
+            check_url_template("https://x.test/verify?code={.Code}"),
+            Err(TemplateError::MissingCode),
+            "single braces are a typo ZITADEL would accept"
+        );
+        assert_eq!(
+            check_url_template("http://localhost:8080/verify?c={{.Code}}"),
+            Ok(())
+        );
         assert_eq!(
             render_url_template("https://x.test/{{.Code}}/{{.Code}}", "u", "c", "o").as_deref(),
             Ok("https://x.test/c/c")
@@ -227,7 +246,7 @@ mod tests {
 
     #[test]
     fn too_long_counts_characters() {
-        let base = "https://x.test/";
+        let base = "https://x.test/{{.Code}}/";
         let ok = format!("{base}{}", "é".repeat(MAX_TEMPLATE_LEN - base.len()));
         assert_eq!(check_url_template(&ok), Ok(()));
         let long = format!("{ok}a");
@@ -301,7 +320,7 @@ mod tests {
             );
         }
         // Single braces are plain text in Go templates.
-        assert_eq!(check_url_template("https://x.test/{a}"), Ok(()));
+        assert_eq!(check_url_template("https://x.test/{a}/{{.Code}}"), Ok(()));
     }
 
     #[test]
@@ -330,7 +349,10 @@ mod tests {
 
     #[test]
     fn host_may_come_from_a_placeholder() {
-        assert_eq!(check_url_template("https://{{.OrgID}}.example.com/"), Ok(()));
+        assert_eq!(
+            check_url_template("https://{{.OrgID}}.example.com/?c={{.Code}}"),
+            Ok(())
+        );
     }
 
     fn tricky_template() -> impl Strategy<Value = String> {

@@ -28,7 +28,7 @@ pub struct Cli {
 #[command(next_help_heading = "Connection (any command)")]
 pub struct GlobalArgs {
     /// Instance URL, e.g. https://acme.zitadel.cloud
-    #[arg(long, env = "ZITADEL_URL", global = true, conflicts_with = "demo")]
+    #[arg(long, env = "ZITADEL_URL", global = true)]
     pub url: Option<String>,
     /// File holding a personal access token (instead of ZITADEL_TOKEN)
     #[arg(long, env = "ZITADEL_TOKEN_FILE", global = true, value_name = "PATH")]
@@ -62,7 +62,7 @@ pub struct GlobalArgs {
     /// Seconds to wait for an answer (default 15)
     #[arg(long, global = true, value_name = "SECS")]
     pub timeout: Option<u64>,
-    /// Run against a built-in demo instance (no settings needed)
+    /// Run against a built-in demo instance (no settings needed; connection settings are ignored)
     #[arg(long, global = true)]
     pub demo: bool,
     /// Generated users in the --demo instance, besides the hand-written ones
@@ -146,6 +146,8 @@ impl SortColumn {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
+    /// The user's ID
+    #[arg(value_parser = non_empty)]
     pub user_id: String,
     /// Print ZITADEL-shaped JSON
     #[arg(long)]
@@ -155,6 +157,8 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("mode").required(true).args(["url_template", "default_link", "return_code"])))]
 pub struct ResendArgs {
+    /// The user's ID
+    #[arg(value_parser = non_empty)]
     pub user_id: String,
     /// ZITADEL mails the code with this link: {{.UserID}}, {{.Code}}, {{.OrgID}} are filled in
     #[arg(long, value_name = "URL")]
@@ -181,4 +185,11 @@ pub struct DemoServerArgs {
     /// Generated users besides the hand-written ones
     #[arg(long, default_value_t = 500)]
     pub users: usize,
+}
+
+fn non_empty(s: &str) -> Result<String, String> {
+    match s.trim() {
+        "" => Err("a user ID cannot be empty".into()),
+        t => Ok(t.to_string()),
+    }
 }

@@ -32,11 +32,15 @@ impl Session {
         let demo = DemoServer::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config)
             .await
             .map_err(|e| CliError::other(format!("cannot start the demo instance: {e}")))?;
-        // The demo's own URL and admin token replace whatever connection settings were given.
+        // The demo's own URL and admin token replace whatever connection settings the
+        // environment holds: an exported ZITADEL_ORG_ID would otherwise hide every demo user.
         raw.url = Some(demo.url());
         raw.token_file = None;
         raw.key_file = None;
         raw.token_env = Some(SecretString::from(ADMIN_TOKEN.to_string()));
+        raw.org = None;
+        raw.api = None;
+        raw.allow_insecure_http = false;
         Ok(Session {
             settings: raw.resolve()?,
             _demo: Some(demo),
@@ -46,6 +50,13 @@ impl Session {
 
 /// `zitadesk demo-server`.
 pub async fn serve(a: DemoServerArgs) -> Result<(), CliError> {
+    // Its tokens are public (they are in the README): never offer it beyond this machine.
+    if !a.addr.ip().is_loopback() {
+        return Err(CliError::usage(format!(
+            "refusing to serve the demo instance on {}: its tokens are public; use a loopback address such as 127.0.0.1",
+            a.addr
+        )));
+    }
     let config = DemoConfig {
         generated_users: a.users,
         ..DemoConfig::default()

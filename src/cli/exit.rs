@@ -33,9 +33,14 @@ impl CliError {
 impl From<ApiError> for CliError {
     fn from(e: ApiError) -> Self {
         tracing::warn!(error = %e.log_line(), "command failed");
+        // ZITADEL's id lets an admin find the cause in ZITADEL's own logs and docs.
+        let message = match e.zitadel_id() {
+            Some(id) => format!("{e} [{id}]"),
+            None => e.to_string(),
+        };
         CliError {
             code: e.exit_code(),
-            message: e.to_string(),
+            message,
         }
     }
 }

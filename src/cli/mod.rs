@@ -48,7 +48,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             );
             users::run(
                 &session.settings,
-                args::UsersCommand::List(users::default_list_args()),
+                args::UsersCommand::List(args::ListArgs { query: None, limit: 100, offset: 0, sort: None, desc: false, json: false }),
             )
             .await
         }

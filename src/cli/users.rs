@@ -22,18 +22,6 @@ pub async fn run(settings: &Settings, command: UsersCommand) -> Result<(), CliEr
     }
 }
 
-/// `users list` with its defaults, for `--demo` without a command.
-pub fn default_list_args() -> ListArgs {
-    ListArgs {
-        query: None,
-        limit: 100,
-        offset: 0,
-        sort: None,
-        desc: false,
-        json: false,
-    }
-}
-
 /// The ListUsers request for a search text, scoped to the configured org.
 pub fn list_request(settings: &Settings, a: &ListArgs) -> Result<ListUsersRequest, CliError> {
     let mut queries = parse_search(a.query.as_deref().unwrap_or(""), settings.search_match)?;
@@ -51,10 +39,22 @@ pub fn list_request(settings: &Settings, a: &ListArgs) -> Result<ListUsersReques
     })
 }
 
+/// Pages a listing may take beyond what the limit needs, when ZITADEL leaves out rows the
+/// token may not read: enough to fill a page with sparse rights, without walking a huge
+/// instance request by request.
+const EXTRA_PAGES: usize = 10;
+
 async fn list(settings: &Settings, client: &Client, a: ListArgs) -> Result<(), CliError> {
     let request = list_request(settings, &a)?;
     let want = usize::try_from(a.limit).unwrap_or(usize::MAX);
-    let resp = client.list_users_upto(&request, want).await?;
+    let pages = want.div_ceil(crate::api::client::MAX_PAGE as usize) + EXTRA_PAGES;
+    let collected = client.list_users_upto(&request, want, pages).await?;
+    if !collected.complete {
+        eprintln!(
+            "zitadesk: stopped after {pages} pages: your token may read only some of these users; narrow the search with --query or --org"
+        );
+    }
+    let resp = collected.response;
     if a.json {
         return print_json(&resp);
     }
@@ -153,22 +153,7 @@ fn resend_text(user_id: &str, mode: &CodeMode, r: &EmailCodeResult) -> String {
 fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::other(format!("cannot write JSON: {e}")))?;
-    write_stdout(&format!("{}\n", terminal_safe_json(&text)))
-}
-
-/// serde_json leaves C1 controls and bidi/format characters raw inside strings; a terminal
-/// would act on them. Escaping them keeps the JSON valid and the decoded strings identical.
-pub fn terminal_safe_json(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        let risky = matches!(c, '\u{7f}'..='\u{9f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{061c}' | '\u{feff}');
-        if risky {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    write_stdout(&format!("{}\n", crate::text::terminal_safe_json(&text)))
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a message.
@@ -179,20 +164,5 @@ fn write_stdout(text: &str) -> Result<(), CliError> {
             Err(CliError::other(format!("cannot write output: {e}")))
         }
         _ => Ok(()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_for_terminals_escapes_c1_and_bidi_but_decodes_to_the_same_string() {
-        let name = "a\u{202e}b\u{9b}c\u{1b}[2J";
-        let text = serde_json::to_string(&serde_json::json!({ "n": name })).unwrap();
-        let safe = terminal_safe_json(&text);
-        assert!(!safe.contains('\u{202e}') && !safe.contains('\u{9b}') && !safe.contains('\u{1b}'));
-        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
-        assert_eq!(back["n"], name);
     }
 }
