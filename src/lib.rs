@@ -4,6 +4,9 @@
 pub mod api;
 pub mod cli;
 pub mod demo;
+pub mod dirs;
+pub mod logging;
 pub mod settings;
 pub mod text;
+pub mod tui;
 pub mod userinfo;

@@ -13,6 +13,8 @@ use zitadesk::demo::{ADMIN_TOKEN, DemoServer, READER_TOKEN};
 /// The binary with a clean environment: no connection settings leak in from the machine.
 fn zitadesk() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_zitadesk"));
+    // Logs go to a scratch state directory, not the home of whoever runs the tests.
+    cmd.env("XDG_STATE_HOME", std::env::temp_dir().join("zitadesk-cli-tests"));
     for var in [
         "ZITADEL_URL",
         "ZITADEL_TOKEN",
@@ -64,11 +66,14 @@ fn demo_lists_users_without_any_settings() {
 }
 
 #[test]
-fn bare_demo_says_what_it_shows() {
+fn the_console_without_a_terminal_says_how_to_script_instead() {
     let (code, out, err) = run(zitadesk().arg("--demo"));
-    assert_eq!(code, 0, "{err}");
-    assert!(err.contains("users list"), "{err}");
-    assert!(out.contains("EMAIL STATUS"));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("needs a terminal") && err.contains("users list"),
+        "{err}"
+    );
+    assert!(out.is_empty());
 }
 
 #[test]
@@ -126,9 +131,13 @@ async fn show_prints_the_user_and_exit_3_for_unknown() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exit_4_for_a_bad_token_and_for_missing_rights() {
     let demo = demo().await;
-    let (code, _, err) = run(against(&demo, "wrong").args(["users", "list"]));
+    let (code, _, err) = run(against(&demo, "tok-0f9e8d7c6b5a").args(["users", "list"]));
     assert_eq!(code, 4, "{err}");
-    assert!(!err.contains("wrong\n") && err.contains("not signed in"), "{err}");
+    assert!(
+        err.contains("not signed in") && err.contains("[AUTH-7fs1e]"),
+        "{err}"
+    );
+    assert!(!err.contains("0f9e8d7c6b5a"), "the token never appears: {err}");
     let c = client(&demo, ADMIN_TOKEN);
     let user = find_user(&c, "unverified user", |u| {
         is_unverified_human(u) && demo.pending_code(&u.user_id).is_some()
@@ -300,10 +309,11 @@ async fn a_hostile_display_name_is_printed_sanitised() {
 }
 
 #[test]
-fn no_command_is_a_usage_error() {
-    let (code, _, err) = run(&mut zitadesk());
+fn the_console_without_settings_says_which_are_missing_before_touching_the_terminal() {
+    let (code, out, err) = run(&mut zitadesk());
     assert_eq!(code, 2);
-    assert!(err.contains("--help"), "{err}");
+    assert!(err.contains("ZITADEL_URL") && err.contains("--demo"), "{err}");
+    assert!(out.is_empty(), "nothing was drawn: {out:?}");
 }
 
 #[test]
@@ -313,4 +323,192 @@ fn clap_usage_errors_exit_2() {
     let (code, _, _) =
         run(zitadesk().args(["users", "resend-email", "123", "--return-code", "--default-link"]));
     assert_eq!(code, 2, "modes are exclusive");
+}
+
+#[test]
+fn demo_ignores_connection_settings_from_the_environment() {
+    let (code, out, err) = run(zitadesk()
+        .args(["--demo", "users", "list", "--limit", "3"])
+        .env("ZITADEL_URL", "https://id.example.com")
+        .env("ZITADEL_ORG_ID", "123")
+        .env("ZITADESK_API", "v3alpha"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("3 shown of"), "{out}");
+}
+
+#[test]
+fn more_than_one_credential_is_refused() {
+    let (code, _, err) = run(zitadesk()
+        .args([
+            "--url",
+            "https://id.example.com",
+            "--key-file",
+            "assets/demo-service-key.json",
+            "users",
+            "list",
+        ])
+        .env("ZITADEL_TOKEN", "t"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("ZITADEL_TOKEN and --key-file"), "{err}");
+}
+
+#[test]
+fn an_empty_user_id_is_a_usage_error() {
+    let (code, _, err) = run(zitadesk().args(["--demo", "users", "show", " "]));
+    assert_eq!(code, 2, "{err}");
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("zitadesk-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_file_signs_in_through_the_token_endpoint() {
+    let demo = demo().await;
+    let key = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-service-key.json");
+    let mut cmd = zitadesk();
+    cmd.env("ZITADEL_URL", demo.url())
+        .args(["--key-file"])
+        .arg(&key)
+        .args(["users", "list", "--limit", "2"]);
+    let (code, out, err) = run(&mut cmd);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("2 shown of"), "{out}");
+    assert_eq!(requests_to(&demo, "/oauth/v2/token").len(), 1);
+    let api = requests_to(&demo, "/v2/users");
+    assert_eq!(api.len(), 1);
+    assert!(
+        api[0].bearer.as_deref().is_some_and(|b| b != ADMIN_TOKEN),
+        "an issued token is used"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_file_is_read_and_its_errors_name_the_file() {
+    let demo = demo().await;
+    let dir = scratch("token");
+    let path = dir.join("pat");
+    std::fs::write(&path, format!("{ADMIN_TOKEN}\n")).unwrap();
+    let mut cmd = zitadesk();
+    cmd.env("ZITADEL_URL", demo.url())
+        .arg("--token-file")
+        .arg(&path)
+        .args(["users", "list", "--limit", "1"]);
+    let (code, _, err) = run(&mut cmd);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        requests_to(&demo, "/v2/users")[0].bearer.as_deref(),
+        Some(ADMIN_TOKEN)
+    );
+    let missing = dir.join("nope");
+    let mut cmd = zitadesk();
+    cmd.env("ZITADEL_URL", demo.url())
+        .arg("--token-file")
+        .arg(&missing)
+        .args(["users", "list"]);
+    let (code, _, err) = run(&mut cmd);
+    assert_eq!(code, 2);
+    assert!(err.contains("nope"), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn org_scopes_every_search() {
+    let demo = demo().await;
+    let c = client(&demo, ADMIN_TOKEN);
+    let some = find_user(&c, "human user", |u| u.human.is_some()).await;
+    let org = some.details.as_ref().unwrap().resource_owner.clone();
+    let (code, out, err) =
+        run(against(&demo, ADMIN_TOKEN).args(["--org", &org, "users", "list", "--json", "--limit", "1000"]));
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let owners: Vec<&str> = v["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["details"]["resourceOwner"].as_str().unwrap())
+        .collect();
+    assert!(
+        !owners.is_empty() && owners.iter().all(|o| *o == org),
+        "{owners:?}"
+    );
+    let sent: Value = serde_json::from_str(&requests_to(&demo, "/v2/users").last().unwrap().body).unwrap();
+    assert!(
+        sent["queries"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!({"organizationIdQuery": {"organizationId": org}}))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_v3alpha_sends_resend_to_the_resource_path() {
+    let demo = demo().await;
+    let c = client(&demo, ADMIN_TOKEN);
+    let user = find_user(&c, "unverified user", |u| {
+        is_unverified_human(u) && demo.pending_code(&u.user_id).is_some()
+    })
+    .await;
+    demo.clear_requests();
+    let (code, out, err) = run(against(&demo, ADMIN_TOKEN).args([
+        "--api",
+        "v3alpha",
+        "users",
+        "resend-email",
+        &user.user_id,
+        "--return-code",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        demo.requests()[0].path,
+        format!("/resources/v3alpha/users/{}/email/_resend", user.user_id)
+    );
+    assert!(out.contains(&demo.pending_code(&user.user_id).unwrap()));
+}
+
+#[test]
+fn demo_server_prints_its_url_and_token_and_serves_them() {
+    use std::io::{BufRead, BufReader};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let mut child = zitadesk()
+        .args(["demo-server", "--addr", &addr.to_string(), "--users", "10"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let mut seen = Vec::new();
+    // The banner is written at once; read until the URL and the admin token were printed.
+    while let Some(Ok(line)) = lines.next() {
+        seen.push(line);
+        let text = seen.join("\n");
+        if text.contains(&format!("http://{addr}")) && text.contains(ADMIN_TOKEN) {
+            break;
+        }
+    }
+    let text = seen.join("\n");
+    assert!(
+        text.contains(&format!("http://{addr}")) && text.contains(ADMIN_TOKEN),
+        "{text}"
+    );
+    let (code, out, err) = run(zitadesk()
+        .args(["users", "list", "--limit", "1"])
+        .env("ZITADEL_URL", format!("http://{addr}"))
+        .env("ZITADEL_TOKEN", ADMIN_TOKEN));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("1 shown of"), "{out}");
+}
+
+#[test]
+fn demo_server_refuses_a_public_address() {
+    let (code, _, err) = run(zitadesk().args(["demo-server", "--addr", "0.0.0.0:0"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("loopback"), "{err}");
 }

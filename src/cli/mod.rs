@@ -19,6 +19,8 @@ pub use exit::CliError;
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Without a log the tool still works; the reason is only worth a mention in --help.
+    let _log = crate::logging::init().ok();
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -40,21 +42,23 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             let session = demo_mode::Session::open(&global).await?;
             users::run(&session.settings, cmd).await
         }
-        None if global.demo => {
+        None => {
+            // Settings are checked before the terminal is touched: a wrong URL or missing
+            // token is a plain message on stderr, exit 2.
             let session = demo_mode::Session::open(&global).await?;
-            eprintln!(
-                "zitadesk: the interactive console is not built yet; showing `users list` against the demo instance at {}",
-                session.settings.url
-            );
-            users::run(
-                &session.settings,
-                args::UsersCommand::List(args::ListArgs { query: None, limit: 100, offset: 0, sort: None, desc: false, json: false }),
-            )
-            .await
+            if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+                return Err(CliError::usage(
+                    "the console needs a terminal; for scripts use `zitadesk users list|show|resend-email` (see --help)",
+                ));
+            }
+            match crate::tui::run::run(&session.settings).await {
+                Ok(exit) => {
+                    tracing::info!(?exit, "console closed");
+                    Ok(())
+                }
+                Err(e) => Err(CliError::other(format!("the console stopped: {e}"))),
+            }
         }
-        None => Err(CliError::usage(
-            "no command given: try `zitadesk users list`, `zitadesk --demo`, or `zitadesk --help`",
-        )),
     }
 }
 

@@ -1,0 +1,49 @@
+//! Logs go to a file under the state directory, never to the terminal: a console owns the
+//! screen, and a script reads stdout. `ZITADESK_LOG` sets the filter (default `info`).
+
+use std::path::PathBuf;
+
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_subscriber::EnvFilter;
+
+pub const LOG_ENV: &str = "ZITADESK_LOG";
+const LOG_FILE: &str = "zitadesk.log";
+
+/// Keeps the log writer alive; drop it last (after the terminal is restored) so that the
+/// final lines are written.
+pub struct LogGuard {
+    _guard: Option<WorkerGuard>,
+    pub path: Option<PathBuf>,
+}
+
+/// Starts file logging. Failure to log is not a reason to fail: the reason is returned for
+/// the caller to mention, and the program runs without a log.
+pub fn init() -> Result<LogGuard, String> {
+    let dir = crate::dirs::log_dir().ok_or("no home directory for the log")?;
+    create_private_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let appender = tracing_appender::rolling::daily(&dir, LOG_FILE);
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = EnvFilter::try_from_env(LOG_ENV).unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .map_err(|e| format!("logging already set up: {e}"))?;
+    Ok(LogGuard {
+        _guard: Some(guard),
+        path: Some(dir.join(LOG_FILE)),
+    })
+}
+
+/// The directory readable by its owner only: logs name users and instances.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}

@@ -1,0 +1,483 @@
+//! The console's state and `update`: every input (a key, a reply, a timer) comes in as a
+//! [`Msg`], changes the state, and returns the [`Effect`]s for the run loop to carry out.
+//! Pure — no terminal, no network — so it is tested directly.
+
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyEvent};
+use ratatui::layout::Rect;
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::keys::{self, Action, Mode};
+use super::layout;
+use super::list::{PAGE_SIZE, PageSlot, Select, UserList};
+use super::messages::error_line;
+use crate::api::ApiError;
+use crate::api::query::{MatchMode, QueryError, org_scope, parse_search};
+use crate::api::wire::{
+    AuthenticationMethodType, ListQuery, ListUsersRequest, ListUsersResponse, SearchQuery, User,
+    UserFieldName,
+};
+
+/// Pause after the last keystroke before a search is sent.
+pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(200);
+/// Spinner frame interval while a request is in flight (≤ 10 Hz).
+pub const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Tags a request so that its reply can be matched, and dropped when it is no longer wanted.
+pub type RequestId = u64;
+
+/// A message is built once per event and moved once into `update`; boxing the large reply
+/// variants would add an allocation without saving anything measurable.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The debounce for search `generation` ran out.
+    SearchDue(u64),
+    /// Spinner frame (only sent while [`App::busy`]).
+    Tick,
+    Listed {
+        id: RequestId,
+        result: Result<ListUsersResponse, ApiError>,
+    },
+    GotUser {
+        id: RequestId,
+        result: Result<User, ApiError>,
+    },
+    GotMethods {
+        id: RequestId,
+        result: Result<Vec<AuthenticationMethodType>, ApiError>,
+    },
+}
+
+/// Work for the run loop. A new request of a kind replaces (aborts) the one in flight.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    ListUsers {
+        id: RequestId,
+        request: ListUsersRequest,
+    },
+    GetUser {
+        id: RequestId,
+        user_id: String,
+    },
+    ListAuthMethods {
+        id: RequestId,
+        user_id: String,
+    },
+    /// Send `Msg::SearchDue(generation)` after `delay`.
+    ScheduleSearch {
+        generation: u64,
+        delay: Duration,
+    },
+    Quit,
+}
+
+/// Something fetched for the detail pane.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Load<T> {
+    Loading,
+    Ready(T),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub user_id: String,
+    pub user: Load<User>,
+    pub methods: Load<Vec<AuthenticationMethodType>>,
+}
+
+/// The search line.
+#[derive(Debug, Default)]
+pub struct Search {
+    pub input: Input,
+    /// Why the text cannot be sent (shown inline, nothing is sent).
+    pub error: Option<QueryError>,
+    /// The text whose results the list shows.
+    pub applied: String,
+    queries: Vec<SearchQuery>,
+    /// Bumped on every change, so an older debounce or reply is recognised.
+    generation: u64,
+    /// A change is waiting for its debounce.
+    due: bool,
+}
+
+/// Fixed facts about the connection, shown in the header.
+#[derive(Debug, Clone, Default)]
+pub struct Connection {
+    /// The instance host (already sanitised: it came from the user's settings).
+    pub host: String,
+    pub org: Option<String>,
+    pub read_only: bool,
+    pub match_mode: MatchMode,
+}
+
+#[derive(Debug, Default)]
+struct Pending {
+    list: Option<(RequestId, PageSlot)>,
+    user: Option<RequestId>,
+    methods: Option<RequestId>,
+}
+
+pub struct App {
+    pub connection: Connection,
+    pub mode: Mode,
+    pub help_open: bool,
+    pub search: Search,
+    pub list: UserList,
+    pub detail: Option<Detail>,
+    /// The last error, for the status line; cleared by the next success.
+    pub error: Option<String>,
+    pub spinner_frame: usize,
+    /// The terminal's size.
+    pub screen: Rect,
+    pending: Pending,
+    next_id: RequestId,
+}
+
+impl App {
+    pub fn new(connection: Connection, width: u16, height: u16) -> App {
+        App {
+            connection,
+            mode: Mode::List,
+            help_open: false,
+            search: Search::default(),
+            list: UserList::default(),
+            detail: None,
+            error: None,
+            spinner_frame: 0,
+            screen: Rect::new(0, 0, width, height),
+            pending: Pending::default(),
+            next_id: 0,
+        }
+    }
+
+    /// The first request: page one of all users.
+    pub fn start(&mut self) -> Vec<Effect> {
+        vec![self.fetch_page(PageSlot::Reset {
+            index: 0,
+            select: Select::First,
+        })]
+    }
+
+    /// A request is in flight (the spinner turns).
+    pub fn busy(&self) -> bool {
+        self.pending.list.is_some() || self.pending.user.is_some() || self.pending.methods.is_some()
+    }
+
+    /// The list's place on screen, as the view lays it out.
+    pub fn areas(&self) -> layout::Areas {
+        layout::areas(self.screen, self.mode == Mode::Detail)
+    }
+
+    /// Rows the list shows at once.
+    pub fn viewport(&self) -> usize {
+        // With the detail over the whole screen, page as if the list were there.
+        layout::list_rows(layout::areas(self.screen, false).list)
+    }
+
+    /// Handles one message. Returns whether anything visible changed, and the work to do.
+    pub fn update(&mut self, msg: Msg) -> (bool, Vec<Effect>) {
+        match msg {
+            Msg::Key(ev) => self.on_key(ev),
+            Msg::Resize { width, height } => {
+                self.screen = Rect::new(0, 0, width, height);
+                let viewport = self.viewport();
+                self.list.clamp(viewport);
+                (true, Vec::new())
+            }
+            Msg::SearchDue(generation) => {
+                if generation != self.search.generation || !self.search.due {
+                    return (false, Vec::new());
+                }
+                (true, self.apply_search())
+            }
+            Msg::Tick => {
+                if !self.busy() {
+                    return (false, Vec::new());
+                }
+                self.spinner_frame = self.spinner_frame.wrapping_add(1);
+                (true, Vec::new())
+            }
+            Msg::Listed { id, result } => self.on_listed(id, result),
+            Msg::GotUser { id, result } => {
+                if self.pending.user != Some(id) {
+                    return (false, Vec::new());
+                }
+                self.pending.user = None;
+                let load = self.loaded(result);
+                if let Some(d) = self.detail.as_mut() {
+                    d.user = load;
+                }
+                (true, Vec::new())
+            }
+            Msg::GotMethods { id, result } => {
+                if self.pending.methods != Some(id) {
+                    return (false, Vec::new());
+                }
+                self.pending.methods = None;
+                let load = self.loaded(result);
+                if let Some(d) = self.detail.as_mut() {
+                    d.methods = load;
+                }
+                (true, Vec::new())
+            }
+        }
+    }
+
+    fn loaded<T>(&mut self, result: Result<T, ApiError>) -> Load<T> {
+        match result {
+            Ok(v) => Load::Ready(v),
+            Err(e) => {
+                tracing::warn!(error = %e.log_line(), "detail fetch failed");
+                let line = error_line(&e);
+                self.error = Some(line.clone());
+                Load::Failed(line)
+            }
+        }
+    }
+
+    fn on_listed(
+        &mut self,
+        id: RequestId,
+        result: Result<ListUsersResponse, ApiError>,
+    ) -> (bool, Vec<Effect>) {
+        let Some((pending_id, slot)) = self.pending.list else {
+            return (false, Vec::new());
+        };
+        if pending_id != id {
+            // A reply for an older query or page: what is shown belongs to the current text.
+            return (false, Vec::new());
+        }
+        self.pending.list = None;
+        match result {
+            Ok(resp) => {
+                self.error = None;
+                let viewport = self.viewport();
+                self.list.store(slot, resp.result, resp.details, viewport);
+                // Short or empty pages (rows the caller may not read) can leave the selection
+                // near the end again: keep filling.
+                let more = self.list.wanted().map(|s| self.fetch_page(s));
+                (true, more.into_iter().collect())
+            }
+            Err(e) => {
+                tracing::warn!(error = %e.log_line(), "list failed");
+                self.error = Some(error_line(&e));
+                (true, Vec::new())
+            }
+        }
+    }
+
+    fn on_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {
+        let action = keys::action(self.mode, &ev);
+        if self.help_open {
+            // Any key closes help; Ctrl-C still quits.
+            self.help_open = false;
+            return match action {
+                Some(Action::Quit) if self.mode != Mode::Search => (true, vec![Effect::Quit]),
+                _ => (true, Vec::new()),
+            };
+        }
+        match action {
+            Some(a) => self.on_action(a),
+            None if self.mode == Mode::Search => self.on_search_key(ev),
+            None => (false, Vec::new()),
+        }
+    }
+
+    fn on_action(&mut self, action: Action) -> (bool, Vec<Effect>) {
+        let viewport = self.viewport();
+        let before = (self.list.selected, self.list.scroll);
+        let mut effects = Vec::new();
+        match action {
+            Action::Quit => return (false, vec![Effect::Quit]),
+            Action::ToggleHelp => self.help_open = true,
+            Action::StartSearch => self.mode = Mode::Search,
+            Action::ApplySearch => {
+                self.mode = Mode::List;
+                if self.search.due && self.search.error.is_none() {
+                    effects = self.apply_search();
+                }
+            }
+            Action::ClearSearch => {
+                self.mode = Mode::List;
+                let had_text = !self.search.input.value().is_empty() || !self.search.applied.is_empty();
+                self.search.input.reset();
+                self.search.error = None;
+                self.search.generation += 1;
+                if !had_text {
+                    return (true, Vec::new());
+                }
+                self.search.due = true;
+                effects = self.apply_search();
+            }
+            Action::Down => self.list.move_by(1, viewport),
+            Action::Up => self.list.move_by(-1, viewport),
+            Action::PageDown => self.list.move_by(viewport as isize, viewport),
+            Action::PageUp => self.list.move_by(-(viewport as isize), viewport),
+            Action::Top => {
+                if self.list.has_first_page() {
+                    self.list.move_by(-(self.list.selected as isize), viewport);
+                } else {
+                    effects.push(self.fetch_page(PageSlot::Reset {
+                        index: 0,
+                        select: Select::First,
+                    }));
+                }
+            }
+            Action::Bottom => {
+                if self.list.has_last_page() {
+                    let last = self.list.len().saturating_sub(1);
+                    self.list
+                        .move_by((last - self.list.selected.min(last)) as isize, viewport);
+                } else {
+                    let index = self.list.last_page();
+                    effects.push(self.fetch_page(PageSlot::Reset {
+                        index,
+                        select: Select::Last,
+                    }));
+                }
+            }
+            Action::OpenDetail => {
+                let Some(row) = self.list.selected_row() else {
+                    return (false, Vec::new());
+                };
+                let user_id = row.user.user_id.clone();
+                self.mode = Mode::Detail;
+                effects = self.open_detail(user_id);
+            }
+            Action::Back => {
+                self.mode = Mode::List;
+                self.detail = None;
+                self.pending.user = None;
+                self.pending.methods = None;
+            }
+            Action::Refresh => {
+                self.error = None;
+                match (&self.mode, &self.detail) {
+                    (Mode::Detail, Some(d)) => effects = self.open_detail(d.user_id.clone()),
+                    _ => {
+                        let (index, at) = self.list.selected_page();
+                        effects.push(self.fetch_page(PageSlot::Reset {
+                            index,
+                            select: Select::At(at),
+                        }));
+                    }
+                }
+            }
+        }
+        if let Some(slot) = self.list.wanted()
+            && self.pending.list.is_none()
+        {
+            effects.push(self.fetch_page(slot));
+        }
+        // `k` on the first row changes nothing: no frame (over SSH even an empty frame costs).
+        let moves = matches!(
+            action,
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom
+        );
+        let changed = !moves || before != (self.list.selected, self.list.scroll) || !effects.is_empty();
+        (changed, effects)
+    }
+
+    fn on_search_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {
+        let Some(changed) = self.search.input.handle_event(&Event::Key(ev)) else {
+            return (false, Vec::new());
+        };
+        if !changed.value {
+            return (changed.cursor, Vec::new());
+        }
+        self.search.generation += 1;
+        match parse_search(self.search.input.value(), self.connection.match_mode) {
+            Err(e) => {
+                // Nothing is sent for a search that cannot be understood.
+                self.search.error = Some(e);
+                self.search.due = false;
+                (true, Vec::new())
+            }
+            Ok(_) => {
+                self.search.error = None;
+                self.search.due = true;
+                let schedule = Effect::ScheduleSearch {
+                    generation: self.search.generation,
+                    delay: SEARCH_DEBOUNCE,
+                };
+                (true, vec![schedule])
+            }
+        }
+    }
+
+    /// Sends the search line's text: a new result, from its first page.
+    fn apply_search(&mut self) -> Vec<Effect> {
+        let text = self.search.input.value().to_string();
+        let Ok(queries) = parse_search(&text, self.connection.match_mode) else {
+            return Vec::new();
+        };
+        self.search.due = false;
+        self.search.applied = text;
+        self.search.queries = queries;
+        self.list.clear();
+        vec![self.fetch_page(PageSlot::Reset {
+            index: 0,
+            select: Select::First,
+        })]
+    }
+
+    fn open_detail(&mut self, user_id: String) -> Vec<Effect> {
+        let user_req = self.next_request();
+        let methods_req = self.next_request();
+        self.pending.user = Some(user_req);
+        self.pending.methods = Some(methods_req);
+        self.detail = Some(Detail {
+            user_id: user_id.clone(),
+            user: Load::Loading,
+            methods: Load::Loading,
+        });
+        vec![
+            Effect::GetUser {
+                id: user_req,
+                user_id: user_id.clone(),
+            },
+            Effect::ListAuthMethods {
+                id: methods_req,
+                user_id,
+            },
+        ]
+    }
+
+    fn fetch_page(&mut self, slot: PageSlot) -> Effect {
+        let id = self.next_request();
+        self.pending.list = Some((id, slot));
+        let mut queries = self.search.queries.clone();
+        if let Some(org) = &self.connection.org {
+            queries.push(org_scope(org));
+        }
+        Effect::ListUsers {
+            id,
+            request: ListUsersRequest {
+                query: Some(ListQuery {
+                    offset: slot.offset(),
+                    limit: PAGE_SIZE,
+                    asc: true,
+                }),
+                sorting_column: UserFieldName::DisplayName,
+                queries,
+            },
+        }
+    }
+
+    fn next_request(&mut self) -> RequestId {
+        self.next_id += 1;
+        self.next_id
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,85 @@
+//! Entering and leaving the terminal. Raw mode and the alternate screen are undone on every
+//! way out: a normal return, a signal (the loop returns), and a panic (the hook restores
+//! before the message is printed, so the message is readable and the shell usable).
+
+use std::io::{self, BufWriter, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::cursor::Show;
+use crossterm::execute;
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+/// Buffered, and flushed only by [`FrameWriter::commit`]: ratatui flushes inside `draw`
+/// (hiding the cursor), which would split a frame into two writes — over SSH, two packets.
+pub type Tty = Terminal<CrosstermBackend<FrameWriter>>;
+
+/// Stdout behind a buffer whose `flush` waits for the end of the frame.
+pub struct FrameWriter(BufWriter<Stdout>);
+
+/// Open only while [`commit`] flushes: ratatui's own flushes mid-frame are held back.
+static FLUSH_GATE: AtomicBool = AtomicBool::new(false);
+
+/// Sends the frame written so far, in one write.
+pub fn commit(tty: &mut Tty) -> io::Result<()> {
+    FLUSH_GATE.store(true, Ordering::SeqCst);
+    let result = tty.backend_mut().flush();
+    FLUSH_GATE.store(false, Ordering::SeqCst);
+    result
+}
+
+impl Write for FrameWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if FLUSH_GATE.load(Ordering::SeqCst) {
+            self.0.flush()
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Whether the terminal is ours right now (so the panic hook knows whether to restore).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Raw mode, alternate screen, and the panic hook.
+pub fn enter() -> io::Result<Tty> {
+    install_panic_hook();
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout());
+    if let Err(e) = execute!(out, EnterAlternateScreen) {
+        restore();
+        return Err(e);
+    }
+    Terminal::new(CrosstermBackend::new(FrameWriter(out))).inspect_err(|_| restore())
+}
+
+/// Leaves the alternate screen, shows the cursor, and restores cooked mode. Safe to call
+/// more than once; errors are ignored because there is nothing left to tell them to (after
+/// SIGHUP the terminal is gone).
+pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let mut out = io::stdout();
+    let _ = execute!(out, LeaveAlternateScreen, Show);
+    let _ = out.flush();
+    let _ = disable_raw_mode();
+}
+
+fn install_panic_hook() {
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}

@@ -1,0 +1,185 @@
+//! Draws the state, one file per region or popup. Views only read [`App`]: no I/O, no API
+//! calls, no decisions that belong in `update`. Regions come from [`App::areas`] (the same
+//! layout the state pages and scrolls with), clipped to the frame so a size that changed
+//! under us can never write outside the buffer.
+//!
+//! Every string from the server reaches the buffer through [`crate::text`] (the list's rows
+//! were sanitised once when their page arrived; everything else is sanitised here). Text is
+//! written straight into the buffer cell by cell, with no widget that scrolls or wraps on
+//! its own, so that between two frames only what really changed differs — over SSH each
+//! changed cell costs bytes.
+
+mod detail;
+mod header;
+mod help;
+mod list;
+mod search;
+mod status;
+mod too_small;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use unicode_width::UnicodeWidthStr;
+
+use super::app::App;
+use super::keys::Mode;
+use super::layout::{self, Areas};
+use crate::text;
+
+/// What drawing needs besides the state: the clock and time zone (fixed in tests) and the theme.
+pub struct ViewCtx {
+    /// "Now", for "3 days ago" and for whether the freshness stamp needs a date.
+    pub now: jiff::Timestamp,
+    /// Local time zone for every timestamp shown.
+    pub tz: jiff::tz::TimeZone,
+    pub theme: super::theme::Theme,
+}
+
+/// Draws one frame.
+pub fn draw(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
+    let screen = frame.area();
+    if layout::too_small(screen) {
+        too_small::draw(frame.buffer_mut(), screen, &ctx.theme);
+        return;
+    }
+    let areas = clip(app.areas(), screen);
+    let buf = frame.buffer_mut();
+    header::draw(buf, areas.header, app, ctx);
+    list::draw(buf, areas.list, app, &ctx.theme);
+    if let Some(area) = areas.detail {
+        detail::draw(buf, area, app, ctx);
+    }
+    status::draw(buf, areas.status, app, &ctx.theme);
+    let cursor = search::draw(buf, areas.search, app, &ctx.theme);
+    if app.help_open {
+        help::draw(buf, screen, app.mode, &ctx.theme);
+    } else if let Some(position) = cursor {
+        // Only while typing: ratatui hides the cursor on frames that do not place it.
+        frame.set_cursor_position(position);
+    }
+}
+
+/// The layout's regions limited to the frame.
+fn clip(a: Areas, screen: Rect) -> Areas {
+    Areas {
+        header: a.header.intersection(screen),
+        search: a.search.intersection(screen),
+        list: a.list.intersection(screen),
+        detail: a.detail.map(|d| d.intersection(screen)),
+        status: a.status.intersection(screen),
+    }
+}
+
+/// Writes text left to right along one row of the buffer, never outside the row it was
+/// given (so no size, however odd, can make a write land outside the buffer).
+struct Pen<'b> {
+    buf: &'b mut Buffer,
+    x: u16,
+    y: u16,
+    right: u16,
+}
+
+impl<'b> Pen<'b> {
+    /// A pen on the first row of `area`; `None` when that row is empty or off the buffer.
+    fn new(buf: &'b mut Buffer, area: Rect) -> Option<Pen<'b>> {
+        let row = area.intersection(buf.area);
+        (row.width > 0 && row.height > 0).then_some(Pen {
+            x: row.x,
+            y: row.y,
+            right: row.right(),
+            buf,
+        })
+    }
+
+    /// Columns left on the row.
+    fn remaining(&self) -> usize {
+        usize::from(self.right.saturating_sub(self.x))
+    }
+
+    /// Writes `s` sanitised, cut with `…` to at most `max` columns (and to the row).
+    fn fit(&mut self, s: &str, max: usize, style: Style) -> &mut Self {
+        let max = max.min(self.remaining());
+        if max == 0 {
+            return self;
+        }
+        let cell = text::truncate(s, max);
+        let (x, _) = self.buf.set_stringn(self.x, self.y, &cell, max, style);
+        self.x = x.min(self.right);
+        self
+    }
+
+    /// Writes `s` sanitised, cut with `…` to what is left of the row.
+    fn text(&mut self, s: &str, style: Style) -> &mut Self {
+        self.fit(s, usize::MAX, style)
+    }
+
+    /// Moves right by `n` columns (leaving the cells as they are).
+    fn skip(&mut self, n: usize) -> &mut Self {
+        let n = u16::try_from(n).unwrap_or(u16::MAX);
+        self.x = self.x.saturating_add(n).min(self.right);
+        self
+    }
+
+    /// Moves to column `x` (not back past where the row starts being the caller's business).
+    fn to(&mut self, x: u16) -> &mut Self {
+        self.x = x.min(self.right);
+        self
+    }
+}
+
+/// Display columns of an already sanitised string.
+fn width(s: &str) -> usize {
+    s.width()
+}
+
+/// Splits sanitised text into lines of at most `max` columns, breaking at spaces. A word
+/// wider than a line gets a line of its own (the writer cuts it with `…`).
+fn wrap(s: &str, max: usize) -> Vec<&str> {
+    let mut lines = Vec::new();
+    // Byte range of the line being filled, and its width.
+    let mut line: Option<(usize, usize)> = None;
+    let mut used = 0;
+    let mut pos = 0;
+    for word in s.split(' ') {
+        let start = pos;
+        pos += word.len() + 1;
+        if word.is_empty() {
+            continue;
+        }
+        let w = width(word);
+        let end = start + word.len();
+        line = match line {
+            Some((from, _)) if used + 1 + w <= max => {
+                used += 1 + w;
+                Some((from, end))
+            }
+            Some((from, to)) => {
+                lines.push(&s[from..to]);
+                used = w;
+                Some((start, end))
+            }
+            None => {
+                used = w;
+                Some((start, end))
+            }
+        };
+    }
+    if let Some((from, to)) = line {
+        lines.push(&s[from..to]);
+    }
+    lines
+}
+
+/// The text mode's name, for the help overlay's title.
+fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::List => "users list",
+        Mode::Search => "search",
+        Mode::Detail => "user detail",
+    }
+}
+
+#[cfg(test)]
+mod tests;

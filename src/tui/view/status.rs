@@ -1,0 +1,52 @@
+//! The status row: a one-cell spinner while a request is in flight, then the last error or
+//! else the current mode's key hints (from the keymap), and "N of TOTAL" on the right.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::{Pen, width};
+use crate::tui::app::App;
+use crate::tui::keys;
+use crate::tui::theme::Theme;
+
+/// Braille spinner frames: one cell each, readable in any font that has the block.
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
+    let Some(mut pen) = Pen::new(buf, area) else {
+        return;
+    };
+    let counter = counter(app);
+    let counter_w = counter.as_deref().map_or(0, |c| width(c) + 1);
+
+    // The spinner's cell is always reserved, so the text does not shift when it appears.
+    if app.busy() {
+        let frame = SPINNER
+            .get(app.spinner_frame % SPINNER.len())
+            .copied()
+            .unwrap_or(" ");
+        pen.fit(frame, 1, theme.key);
+    } else {
+        pen.skip(1);
+    }
+    pen.skip(1);
+    let room = pen.remaining().saturating_sub(counter_w);
+    match &app.error {
+        Some(error) => pen.fit(error, room, theme.error),
+        None => pen.fit(&keys::hints(app.mode), room, theme.muted),
+    };
+    if let Some(counter) = counter {
+        let cw = u16::try_from(width(&counter)).unwrap_or(u16::MAX);
+        let x = pen.right.saturating_sub(cw).max(pen.x);
+        pen.to(x).text(&counter, theme.base);
+    }
+}
+
+/// "12 of 40": the selection's place in the whole result, once the first page is in.
+fn counter(app: &App) -> Option<String> {
+    let list = &app.list;
+    if !list.loaded {
+        return None;
+    }
+    Some(format!("{} of {}", list.position().unwrap_or(0), list.total))
+}

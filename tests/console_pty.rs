@@ -1,0 +1,448 @@
+//! End to end: the real binary, `zitadesk --demo`, in a pseudo-terminal at 80×24, its output
+//! fed through a terminal emulator (vt100) and read back as a screen. Every wait polls for
+//! a condition on that screen (or on the process) with a deadline; nothing sleeps and hopes.
+
+#![cfg(unix)]
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+
+const ROWS: u16 = 24;
+const COLS: u16 = 80;
+/// How long any one expected thing may take to appear.
+const DEADLINE: Duration = Duration::from_secs(10);
+/// How often a wait looks again when no output arrives (output wakes it at once).
+const POLL: Duration = Duration::from_millis(20);
+
+/// The demo user searched for: a human whose email is not verified, with a surname no
+/// other demo user (seed or generated) shares.
+const SEARCH: &str = "waddams";
+const USER_NAME: &str = "Milton Waddams";
+const USER_ID: &str = "300000000000000302";
+
+const ENTER_ALT_SCREEN: &[u8] = b"\x1b[?1049h";
+const LEAVE_ALT_SCREEN: &[u8] = b"\x1b[?1049l";
+const HIDE_CURSOR: &[u8] = b"\x1b[?25l";
+const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+const END_SYNC: &[u8] = b"\x1b[?2026l";
+const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
+
+/// The console running in a pseudo-terminal.
+struct Console {
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+    input: Box<dyn Write + Send>,
+    output: Receiver<Vec<u8>>,
+    /// The reader thread has seen the end of the output (every slave side closed).
+    output_closed: bool,
+    parser: vt100::Parser,
+    /// Every byte the console wrote, in order.
+    raw: Vec<u8>,
+    state_home: PathBuf,
+}
+
+impl Console {
+    /// Starts `zitadesk --demo` with a clean environment: no ZITADEL_* settings, logs under
+    /// a fresh state directory.
+    fn start(test: &str) -> Console {
+        let state_home = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("console-pty-{test}"));
+        let _ = std::fs::remove_dir_all(&state_home);
+        std::fs::create_dir_all(&state_home).expect("state dir");
+
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_zitadesk"));
+        cmd.arg("--demo");
+        cmd.cwd(&state_home);
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("ZITADEL_") {
+                cmd.env_remove(&key);
+            }
+        }
+        for key in ["ZITADESK_DEMO_USERS", "ZITADESK_LOG", "NO_COLOR"] {
+            cmd.env_remove(key);
+        }
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("XDG_STATE_HOME", &state_home);
+        let child = pair.slave.spawn_command(cmd).expect("spawn zitadesk");
+        // Only the child holds the slave side now, so the output ends when the child does.
+        drop(pair.slave);
+
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let (tx, output) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    // EOF, or EIO once the slave side is closed (Linux).
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if tx.send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        let input = pair.master.take_writer().expect("pty writer");
+        Console {
+            child,
+            master: pair.master,
+            input,
+            output,
+            output_closed: false,
+            parser: vt100::Parser::new(
+                std::num::NonZeroU16::new(ROWS).expect("rows"),
+                std::num::NonZeroU16::new(COLS).expect("cols"),
+                0,
+            ),
+            raw: Vec::new(),
+            state_home,
+        }
+    }
+
+    /// Takes in output for at most `wait`. Returns whether any arrived.
+    fn pump(&mut self, wait: Duration) -> bool {
+        if self.output_closed {
+            return false;
+        }
+        let mut got = false;
+        let mut next = self.output.recv_timeout(wait);
+        loop {
+            match next {
+                Ok(bytes) => {
+                    self.parser.process(&bytes);
+                    self.raw.extend_from_slice(&bytes);
+                    got = true;
+                }
+                Err(RecvTimeoutError::Timeout) => return got,
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.output_closed = true;
+                    return got;
+                }
+            }
+            // Whatever else is already there, without waiting.
+            next = self.output.try_recv().map_err(|e| match e {
+                mpsc::TryRecvError::Empty => RecvTimeoutError::Timeout,
+                mpsc::TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+            });
+        }
+    }
+
+    fn screen(&self) -> &vt100::Screen {
+        self.parser.screen()
+    }
+
+    /// Waits until `done` holds for the screen; fails with the screen after the deadline.
+    fn wait_for(&mut self, what: &str, done: impl Fn(&vt100::Screen) -> bool) {
+        let deadline = Instant::now() + DEADLINE;
+        while !done(self.screen()) {
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; the screen:\n{}",
+                self.screen().contents()
+            );
+            if let Ok(Some(status)) = self.child.try_wait() {
+                self.pump(POLL);
+                assert!(
+                    done(self.screen()),
+                    "zitadesk exited ({status:?}) while waiting for {what}; the screen:\n{}",
+                    self.screen().contents()
+                );
+                return;
+            }
+            self.pump(POLL);
+        }
+    }
+
+    /// Waits until a frame is complete: the last synchronized update has ended.
+    fn wait_frame_end(&mut self) {
+        let deadline = Instant::now() + DEADLINE;
+        while last(&self.raw, BEGIN_SYNC).is_some_and(|b| last(&self.raw, END_SYNC).is_none_or(|e| e < b)) {
+            assert!(Instant::now() < deadline, "a frame never ended");
+            self.pump(POLL);
+        }
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.input.write_all(bytes).expect("write to the pty");
+        self.input.flush().expect("flush the pty");
+    }
+
+    /// Waits for the process to end and for the rest of its output.
+    fn wait_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + DEADLINE;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "zitadesk did not exit; the screen:\n{}",
+                self.screen().contents()
+            );
+            self.pump(POLL);
+        };
+        while !self.output_closed {
+            assert!(Instant::now() < deadline, "the output did not end after exit");
+            self.pump(POLL);
+        }
+        status
+    }
+
+    /// The terminal is as the console found it: alternate screen left, cursor shown, raw
+    /// mode off (canonical input and echo back on).
+    fn assert_restored(&self) {
+        let entered = last(&self.raw, ENTER_ALT_SCREEN).expect("the console entered the alternate screen");
+        let left = last(&self.raw, LEAVE_ALT_SCREEN).expect("the console left the alternate screen");
+        assert!(
+            left > entered,
+            "the last alternate-screen switch must be the one that leaves it"
+        );
+        let hidden = last(&self.raw, HIDE_CURSOR).expect("the console hid the cursor while drawing");
+        let shown = last(&self.raw, SHOW_CURSOR).expect("the console shows the cursor again");
+        assert!(
+            shown > hidden,
+            "the cursor must be shown after it was last hidden"
+        );
+        assert!(
+            !self.screen().alternate_screen(),
+            "the emulator is back on the main screen"
+        );
+        assert!(!self.screen().hide_cursor(), "the emulator shows the cursor");
+        let flags = self.local_flags();
+        assert!(
+            flags.contains(&"ICANON".to_string()) && flags.contains(&"ECHO".to_string()),
+            "raw mode must be off again: local flags {flags:?}"
+        );
+    }
+
+    /// The slave's termios local flags by name (ICANON, ECHO, …).
+    fn local_flags(&self) -> Vec<String> {
+        let termios = self.master.get_termios().expect("termios of the pty");
+        format!("{:?}", termios.local_flags)
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn state_home(&self) -> &Path {
+        &self.state_home
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        // A failed test must not leave its console running.
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Byte offset of the last occurrence of `needle` in `hay`.
+fn last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn rows(screen: &vt100::Screen) -> Vec<String> {
+    screen.rows(0, COLS).collect()
+}
+
+/// "N of TOTAL" at the end of the status row (the last row).
+fn counter(screen: &vt100::Screen) -> Option<(u64, u64)> {
+    let rows = rows(screen);
+    let status = rows.last()?.trim_end().to_string();
+    let (left, total) = status.rsplit_once(" of ")?;
+    let position = left.rsplit(' ').next()?;
+    Some((position.parse().ok()?, total.parse().ok()?))
+}
+
+/// The first table row (under the column titles, which sit on row 2).
+fn first_user_row(screen: &vt100::Screen) -> String {
+    rows(screen).get(3).cloned().unwrap_or_default()
+}
+
+fn list_shown(screen: &vt100::Screen) -> bool {
+    counter(screen).is_some_and(|(at, total)| at == 1 && total > 1)
+        && rows(screen).get(2).is_some_and(|r| r.contains("DISPLAY NAME"))
+}
+
+/// The console with the first page of all users on screen.
+fn started(test: &str) -> Console {
+    let mut c = Console::start(test);
+    c.wait_for("the users list", list_shown);
+    assert!(
+        c.screen().alternate_screen(),
+        "the console draws on the alternate screen"
+    );
+    assert!(
+        !c.local_flags().contains(&"ICANON".to_string()),
+        "the console reads keys in raw mode: {:?}",
+        c.local_flags()
+    );
+    c
+}
+
+#[test]
+fn search_open_the_detail_of_an_unverified_user_and_quit() {
+    let mut c = started("search");
+
+    c.send(b"/");
+    c.wait_for("search mode", |s| {
+        rows(s).get(1).is_some_and(|r| r.starts_with("/ ")) && !s.hide_cursor()
+    });
+    c.send(SEARCH.as_bytes());
+    c.wait_for("the search result: one user", |s| {
+        counter(s) == Some((1, 1)) && first_user_row(s).contains(USER_NAME)
+    });
+    let screen = c.screen();
+    assert!(
+        rows(screen)[1].contains(SEARCH),
+        "the search line shows the query: {:?}",
+        rows(screen)[1]
+    );
+    assert!(
+        first_user_row(screen).contains('▶'),
+        "the only row is selected: {:?}",
+        first_user_row(screen)
+    );
+    assert!(
+        first_user_row(screen).contains("not verified"),
+        "{:?}",
+        first_user_row(screen)
+    );
+    for (y, row) in rows(screen).iter().enumerate().take(23).skip(4) {
+        assert!(
+            row.trim().is_empty(),
+            "row {y} should be empty after the search: {row:?}"
+        );
+    }
+
+    // Enter leaves the search line (keeping the query); the next Enter opens the user.
+    c.send(b"\r");
+    c.wait_for("the list keys again", |s| {
+        rows(s)[23].contains("Enter open the user") && rows(s)[1].contains(SEARCH)
+    });
+    c.send(b"\r");
+    c.wait_for("the detail of the user", |s| {
+        let text = s.contents();
+        text.contains(USER_ID) && text.contains("not verified") && text.contains(USER_NAME)
+    });
+
+    // Esc alone (waiting for the list, so that it is not read together with `q` as Alt-q).
+    c.send(b"\x1b");
+    c.wait_for("the list again", |s| {
+        !s.contents().contains(USER_ID) && first_user_row(s).contains(USER_NAME) && counter(s) == Some((1, 1))
+    });
+    c.send(b"q");
+    let status = c.wait_exit();
+    assert!(status.success(), "q exits cleanly: {status:?}");
+    c.assert_restored();
+
+    // Logs went to the state directory, not the terminal.
+    let logs = c.state_home().join("zitadesk").join("logs");
+    let written = std::fs::read_dir(&logs)
+        .unwrap_or_else(|e| panic!("no log directory {}: {e}", logs.display()))
+        .filter_map(Result::ok)
+        .any(|f| {
+            f.file_name().to_string_lossy().starts_with("zitadesk.log")
+                && f.metadata().is_ok_and(|m| m.len() > 0)
+        });
+    assert!(written, "a log file under {}", logs.display());
+}
+
+#[test]
+fn ctrl_c_quits_even_while_typing_a_search() {
+    let mut c = started("ctrl-c");
+    c.send(b"/");
+    c.wait_for("search mode", |s| !s.hide_cursor());
+    c.send(b"wad");
+    c.wait_for("the typed text", |s| rows(s)[1].contains("wad"));
+    c.send(b"\x03");
+    let status = c.wait_exit();
+    assert!(status.success(), "Ctrl-C exits cleanly: {status:?}");
+    c.assert_restored();
+}
+
+#[test]
+fn q_is_text_in_the_search_line_not_quit() {
+    let mut c = started("q-in-search");
+    c.send(b"/");
+    c.wait_for("search mode", |s| !s.hide_cursor());
+    c.send(b"q");
+    c.wait_for("q in the search line", |s| rows(s)[1].contains("/ q"));
+    assert!(
+        matches!(c.child.try_wait(), Ok(None)),
+        "q while typing must not quit"
+    );
+    c.send(b"\x03");
+    assert!(c.wait_exit().success());
+    c.assert_restored();
+}
+
+fn signal(pid: u32, name: &str) {
+    let status = std::process::Command::new("kill")
+        .args([format!("-{name}"), pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -{name} {pid}");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut c = started("sigterm");
+    let pid = c.child.process_id().expect("pid");
+    signal(pid, "TERM");
+    let status = c.wait_exit();
+    // The console catches the signal, restores the terminal and ends normally.
+    assert!(status.success(), "SIGTERM ends the console cleanly: {status:?}");
+    c.assert_restored();
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    let mut c = started("sighup");
+    let pid = c.child.process_id().expect("pid");
+    signal(pid, "HUP");
+    let status = c.wait_exit();
+    assert!(
+        status.signal().is_none(),
+        "SIGHUP is caught, not fatal: {status:?}"
+    );
+    c.assert_restored();
+}
+
+#[test]
+fn an_idle_console_writes_nothing() {
+    let mut c = started("idle");
+    c.wait_frame_end();
+    let before = c.raw.len();
+    // Absence over a window: 500 ms (5 spinner intervals) with no request in flight must
+    // bring no byte at all.
+    let deadline = Instant::now() + Duration::from_millis(500);
+    while Instant::now() < deadline {
+        c.pump(POLL);
+    }
+    assert_eq!(
+        c.raw.len(),
+        before,
+        "idle output: {:?}",
+        String::from_utf8_lossy(&c.raw[before..])
+    );
+    c.send(b"q");
+    assert!(c.wait_exit().success());
+    c.assert_restored();
+}
