@@ -24,3 +24,13 @@ pub fn state_dir() -> Option<PathBuf> {
 pub fn log_dir() -> Option<PathBuf> {
     state_dir().map(|d| d.join("logs"))
 }
+
+/// The configuration file (`$XDG_CONFIG_HOME/zitadesk/config.toml`).
+pub fn config_file() -> Option<PathBuf> {
+    strategy().map(|s| s.config_dir().join("config.toml"))
+}
+
+/// The audit trail of confirmed resends (`…/state/zitadesk/audit.jsonl`).
+pub fn audit_file() -> Option<PathBuf> {
+    state_dir().map(|d| d.join("audit.jsonl"))
+}

@@ -2,10 +2,13 @@
 //! instance. The library holds everything; `main.rs` only hands over to [`cli::main`].
 
 pub mod api;
+pub mod audit;
 pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod dirs;
 pub mod logging;
+pub mod resend;
 pub mod settings;
 pub mod text;
 pub mod tui;

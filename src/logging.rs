@@ -7,13 +7,15 @@ use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
 
 pub const LOG_ENV: &str = "ZITADESK_LOG";
-const LOG_FILE: &str = "zitadesk.log";
+/// Files are named `zitadesk.YYYY-MM-DD.log`.
+const LOG_PREFIX: &str = "zitadesk";
 
 /// Keeps the log writer alive; drop it last (after the terminal is restored) so that the
 /// final lines are written.
 pub struct LogGuard {
     _guard: Option<WorkerGuard>,
-    pub path: Option<PathBuf>,
+    /// The directory of the daily files.
+    pub dir: Option<PathBuf>,
 }
 
 /// Starts file logging. Failure to log is not a reason to fail: the reason is returned for
@@ -21,7 +23,14 @@ pub struct LogGuard {
 pub fn init() -> Result<LogGuard, String> {
     let dir = crate::dirs::log_dir().ok_or("no home directory for the log")?;
     create_private_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let appender = tracing_appender::rolling::daily(&dir, LOG_FILE);
+    // One file a day, a week kept: logs name users, so they should not pile up forever.
+    let appender = tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix(LOG_PREFIX)
+        .filename_suffix("log")
+        .max_log_files(7)
+        .build(&dir)
+        .map_err(|e| format!("cannot open a log file in {}: {e}", dir.display()))?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = EnvFilter::try_from_env(LOG_ENV).unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
@@ -32,7 +41,7 @@ pub fn init() -> Result<LogGuard, String> {
         .map_err(|e| format!("logging already set up: {e}"))?;
     Ok(LogGuard {
         _guard: Some(guard),
-        path: Some(dir.join(LOG_FILE)),
+        dir: Some(dir),
     })
 }
 

@@ -29,6 +29,8 @@ pub struct RawSettings {
     pub connect_timeout_secs: Option<u64>,
     pub timeout_secs: Option<u64>,
     pub search_match: Option<String>,
+    /// Saved URL templates (from the config file).
+    pub url_templates: Vec<String>,
 }
 
 /// Everything a command needs to talk to one instance.
@@ -42,9 +44,30 @@ pub struct Settings {
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     pub search_match: MatchMode,
+    /// Saved URL templates the resend dialog offers.
+    pub url_templates: Vec<String>,
 }
 
 impl Settings {
+    /// Who acts, when the credentials say: the service user of a key file. A personal access
+    /// token is opaque, so it names nobody.
+    pub fn operator(&self) -> Option<String> {
+        match &self.credentials {
+            Credentials::ServiceKey(k) => Some(k.user_id.clone()),
+            Credentials::Token(_) => None,
+        }
+    }
+
+    /// The audit context for resends made with these settings.
+    pub fn audit_context(&self) -> crate::resend::AuditContext {
+        crate::resend::AuditContext {
+            log: crate::audit::AuditLog::default_location(),
+            instance: self.url.as_str().trim_end_matches('/').to_string(),
+            profile: None,
+            operator: self.operator(),
+        }
+    }
+
     pub fn client_config(&self) -> ClientConfig {
         let mut c = ClientConfig::new(self.url.clone(), self.credentials.clone());
         c.api = self.api;
@@ -119,6 +142,7 @@ impl RawSettings {
             connect_timeout: seconds(self.connect_timeout_secs, 5, "--connect-timeout")?,
             request_timeout: seconds(self.timeout_secs, 15, "--timeout")?,
             search_match,
+            url_templates: self.url_templates,
         })
     }
 }

@@ -15,6 +15,11 @@ fn zitadesk() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_zitadesk"));
     // Logs go to a scratch state directory, not the home of whoever runs the tests.
     cmd.env("XDG_STATE_HOME", std::env::temp_dir().join("zitadesk-cli-tests"));
+    // Nor is the config of whoever runs the tests read.
+    cmd.env(
+        "XDG_CONFIG_HOME",
+        std::env::temp_dir().join("zitadesk-cli-tests-config"),
+    );
     for var in [
         "ZITADEL_URL",
         "ZITADEL_TOKEN",

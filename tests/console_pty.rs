@@ -49,6 +49,11 @@ impl Console {
     /// Starts `zitadesk --demo` with a clean environment: no ZITADEL_* settings, logs under
     /// a fresh state directory.
     fn start(test: &str) -> Console {
+        Console::start_with(test, &[])
+    }
+
+    /// The same, with extra environment variables.
+    fn start_with(test: &str, env: &[(&str, &str)]) -> Console {
         let state_home = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("console-pty-{test}"));
         let _ = std::fs::remove_dir_all(&state_home);
         std::fs::create_dir_all(&state_home).expect("state dir");
@@ -74,6 +79,10 @@ impl Console {
         }
         cmd.env("TERM", "xterm-256color");
         cmd.env("XDG_STATE_HOME", &state_home);
+        cmd.env("XDG_CONFIG_HOME", state_home.join("config"));
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn zitadesk");
         // Only the child holds the slave side now, so the output ends when the child does.
         drop(pair.slave);
@@ -358,7 +367,8 @@ fn search_open_the_detail_of_an_unverified_user_and_quit() {
         .unwrap_or_else(|e| panic!("no log directory {}: {e}", logs.display()))
         .filter_map(Result::ok)
         .any(|f| {
-            f.file_name().to_string_lossy().starts_with("zitadesk.log")
+            f.file_name().to_string_lossy().starts_with("zitadesk.")
+                && f.file_name().to_string_lossy().ends_with(".log")
                 && f.metadata().is_ok_and(|m| m.len() > 0)
         });
     assert!(written, "a log file under {}", logs.display());
@@ -407,8 +417,10 @@ fn sigterm_restores_the_terminal() {
     let pid = c.child.process_id().expect("pid");
     signal(pid, "TERM");
     let status = c.wait_exit();
-    // The console catches the signal, restores the terminal and ends normally.
-    assert!(status.success(), "SIGTERM ends the console cleanly: {status:?}");
+    // The console catches the signal, restores the terminal and exits 128 + 15, as shells
+    // expect of a terminated program.
+    assert_eq!(status.exit_code(), 143, "SIGTERM: {status:?}");
+    assert!(status.signal().is_none(), "caught, not fatal: {status:?}");
     c.assert_restored();
 }
 
@@ -422,6 +434,7 @@ fn sighup_restores_the_terminal() {
         status.signal().is_none(),
         "SIGHUP is caught, not fatal: {status:?}"
     );
+    assert_eq!(status.exit_code(), 129, "128 + SIGHUP: {status:?}");
     c.assert_restored();
 }
 
@@ -445,4 +458,22 @@ fn an_idle_console_writes_nothing() {
     c.send(b"q");
     assert!(c.wait_exit().success());
     c.assert_restored();
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_prints_the_message() {
+    // The documented test hook panics right after the first frame.
+    let mut c = Console::start_with("panic", &[("ZITADESK_TEST_PANIC", "1")]);
+    let status = c.wait_exit();
+    assert_eq!(status.exit_code(), 101, "a panic ends the process: {status:?}");
+    c.assert_restored();
+    let text = String::from_utf8_lossy(&c.raw);
+    let message = text
+        .find("panicking on purpose")
+        .expect("the panic message is printed");
+    let left = last(&c.raw, LEAVE_ALT_SCREEN).expect("left the alternate screen");
+    assert!(
+        message > left,
+        "the message comes after the terminal was restored, on the main screen"
+    );
 }

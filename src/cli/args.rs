@@ -83,6 +83,15 @@ pub enum Command {
     Users(UsersCommand),
     /// Run the built-in demo instance and print its URL and tokens
     DemoServer(DemoServerArgs),
+    /// Print the audit trail of resends and sends made from this account
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Print the records as JSON lines, as stored
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

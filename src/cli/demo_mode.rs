@@ -19,6 +19,12 @@ pub struct Session {
 impl Session {
     pub async fn open(global: &GlobalArgs) -> Result<Session, CliError> {
         let mut raw = super::raw_settings(global);
+        let path = crate::dirs::config_file();
+        let file = match &path {
+            Some(p) => crate::config::load(p).map_err(|e| CliError::usage(e.to_string()))?,
+            None => crate::config::FileConfig::default(),
+        };
+        raw.url_templates = file.url_templates;
         if !global.demo {
             return Ok(Session {
                 settings: raw.resolve()?,
@@ -41,6 +47,12 @@ impl Session {
         raw.org = None;
         raw.api = None;
         raw.allow_insecure_http = false;
+        let mut templates: Vec<String> = crate::config::DEMO_URL_TEMPLATES
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        templates.append(&mut raw.url_templates);
+        raw.url_templates = templates;
         Ok(Session {
             settings: raw.resolve()?,
             _demo: Some(demo),

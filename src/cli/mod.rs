@@ -2,6 +2,7 @@
 //! to stderr; every server string is sanitised before either sees it.
 
 pub mod args;
+mod audit;
 mod demo_mode;
 mod exit;
 pub mod table;
@@ -10,15 +11,13 @@ mod users;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::settings::RawSettings;
 pub use args::Cli;
 pub use exit::CliError;
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse_args();
     // Without a log the tool still works; the reason is only worth a mention in --help.
     let _log = crate::logging::init().ok();
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -28,19 +27,40 @@ pub fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(status),
         Err(e) => report(&e),
     }
 }
 
-async fn run(cli: Cli) -> Result<(), CliError> {
+/// clap, with the file locations of this machine in `--help`.
+fn parse_args() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let shown = |p: Option<std::path::PathBuf>| {
+        p.map_or_else(|| "(no home directory)".to_string(), |p| p.display().to_string())
+    };
+    let files = format!(
+        "Files: config {}\n       audit trail {}\n       logs {}",
+        shown(crate::dirs::config_file()),
+        shown(crate::dirs::audit_file()),
+        shown(crate::dirs::log_dir()),
+    );
+    let command = Cli::command().after_long_help(files);
+    let matches = command.get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// Runs the command; `Ok` carries the exit status (not 0 only for a console ended by a signal).
+async fn run(cli: Cli) -> Result<u8, CliError> {
     use args::Command;
     let global = cli.global;
     match cli.command {
-        Some(Command::DemoServer(a)) => demo_mode::serve(a).await,
+        Some(Command::DemoServer(a)) => demo_mode::serve(a).await.map(|()| 0),
+        Some(Command::Audit(a)) => {
+            audit::print(&crate::audit::AuditLog::default_location(), a.json).map(|()| 0)
+        }
         Some(Command::Users(cmd)) => {
             let session = demo_mode::Session::open(&global).await?;
-            users::run(&session.settings, cmd).await
+            users::run(&session.settings, cmd).await.map(|()| 0)
         }
         None => {
             // Settings are checked before the terminal is touched: a wrong URL or missing
@@ -54,7 +74,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             match crate::tui::run::run(&session.settings).await {
                 Ok(exit) => {
                     tracing::info!(?exit, "console closed");
-                    Ok(())
+                    Ok(exit.status())
                 }
                 Err(e) => Err(CliError::other(format!("the console stopped: {e}"))),
             }
@@ -78,6 +98,7 @@ fn raw_settings(g: &args::GlobalArgs) -> RawSettings {
         connect_timeout_secs: g.connect_timeout,
         timeout_secs: g.timeout,
         search_match: g.search_match.clone(),
+        url_templates: Vec::new(),
     }
 }
 

@@ -10,6 +10,7 @@ use super::{output_width, table};
 use crate::api::query::{org_scope, parse_search};
 use crate::api::wire::{AuthenticationMethodType, ListQuery, ListUsersRequest, User};
 use crate::api::{ApiError, Client, CodeMode, EmailCodeResult};
+use crate::resend::{CodeCall, issue_code};
 use crate::settings::Settings;
 use crate::text::sanitize;
 
@@ -107,18 +108,29 @@ async fn resend(settings: &Settings, client: &Client, a: ResendArgs) -> Result<(
             url_template: a.url_template.clone(),
         }
     };
-    let (result, fell_back) = match client.resend_email_code(&a.user_id, &mode).await {
+    let audit = std::sync::Arc::new(settings.audit_context());
+    let first = issue_code(client, audit.clone(), CodeCall::Resend, &a.user_id, &mode).await;
+    warn_audit(&first.audit_error);
+    let result = match first.result {
         Err(ApiError::NoPendingCode(_)) if a.send_if_none => {
             eprintln!("zitadesk: no pending code for this user; issuing a fresh one (--send-if-none)");
-            (client.send_email_code(&a.user_id, &mode).await?, true)
+            let second = issue_code(client, audit, CodeCall::Send, &a.user_id, &mode).await;
+            warn_audit(&second.audit_error);
+            second.result?
         }
-        other => (other?, false),
+        other => other?,
     };
-    tracing::info!(user_id = %a.user_id, mode = mode.word(), fell_back, sequence = ?result.sequence, "email code issued");
     if a.json {
         return print_json(&result.raw);
     }
     write_stdout(&resend_text(&a.user_id, &mode, &result))
+}
+
+/// A resend that happened must be reported even when its audit line could not be written.
+fn warn_audit(audit_error: &Option<String>) {
+    if let Some(e) = audit_error {
+        eprintln!("zitadesk: warning: {}", sanitize(e));
+    }
 }
 
 fn resend_text(user_id: &str, mode: &CodeMode, r: &EmailCodeResult) -> String {
@@ -157,7 +169,7 @@ fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a message.
-fn write_stdout(text: &str) -> Result<(), CliError> {
+pub(super) fn write_stdout(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {

@@ -12,18 +12,27 @@ use tui_input::backend::crossterm::EventHandler;
 use super::keys::{self, Action, Mode};
 use super::layout;
 use super::list::{PAGE_SIZE, PageSlot, Select, UserList};
-use super::messages::error_line;
-use crate::api::ApiError;
+use super::messages::read_error_line;
+use super::resend::{Request, ResendDialog, Target};
 use crate::api::query::{MatchMode, QueryError, org_scope, parse_search};
+use crate::api::wire::VerificationCode;
 use crate::api::wire::{
     AuthenticationMethodType, ListQuery, ListUsersRequest, ListUsersResponse, SearchQuery, User,
     UserFieldName,
 };
+use crate::api::{ApiError, CodeMode, EmailCodeResult};
+use crate::resend::CodeCall;
 
 /// Pause after the last keystroke before a search is sent.
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(200);
 /// Spinner frame interval while a request is in flight (≤ 10 Hz).
 pub const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
+/// Pages fetched one after another without a key press, before the list stops filling: a
+/// token that may read few of many users would otherwise walk the whole instance.
+pub const AUTO_FETCH_LIMIT: u32 = 10;
+/// Said when that limit stops the list.
+const SPARSE_NOTE: &str =
+    "your account may read only some of these users — narrow the search with / to see more";
 
 /// Tags a request so that its reply can be matched, and dropped when it is no longer wanted.
 pub type RequestId = u64;
@@ -34,6 +43,8 @@ pub type RequestId = u64;
 #[allow(clippy::large_enum_variant)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Bracketed paste: text, never keys (a pasted "q" must not quit).
+    Paste(String),
     Resize {
         width: u16,
         height: u16,
@@ -53,6 +64,12 @@ pub enum Msg {
     GotMethods {
         id: RequestId,
         result: Result<Vec<AuthenticationMethodType>, ApiError>,
+    },
+    /// ZITADEL answered a resend or send; `audit_error` says why its audit line is missing.
+    Issued {
+        id: RequestId,
+        result: Result<EmailCodeResult, ApiError>,
+        audit_error: Option<String>,
     },
 }
 
@@ -76,6 +93,15 @@ pub enum Effect {
         generation: u64,
         delay: Duration,
     },
+    /// Resend or send an email code: exactly one request, audited, never retried.
+    IssueCode {
+        id: RequestId,
+        call: CodeCall,
+        user_id: String,
+        mode: CodeMode,
+    },
+    /// Put the code on the agent's clipboard (OSC 52).
+    Copy(VerificationCode),
     Quit,
 }
 
@@ -117,10 +143,16 @@ pub struct Connection {
     pub org: Option<String>,
     pub read_only: bool,
     pub match_mode: MatchMode,
+    /// Saved link templates the resend dialog offers.
+    pub url_templates: Vec<String>,
 }
 
 #[derive(Debug, Default)]
 struct Pending {
+    /// Pages fetched since the last key press (see [`AUTO_FETCH_LIMIT`]).
+    auto_fetches: u32,
+    /// After a refresh, the user to select again wherever they landed.
+    reselect: Option<String>,
     list: Option<(RequestId, PageSlot)>,
     user: Option<RequestId>,
     methods: Option<RequestId>,
@@ -133,6 +165,8 @@ pub struct App {
     pub search: Search,
     pub list: UserList,
     pub detail: Option<Detail>,
+    /// The resend dialog, when open (it has the keyboard).
+    pub resend: Option<ResendDialog>,
     /// The last error, for the status line; cleared by the next success.
     pub error: Option<String>,
     pub spinner_frame: usize,
@@ -151,6 +185,7 @@ impl App {
             search: Search::default(),
             list: UserList::default(),
             detail: None,
+            resend: None,
             error: None,
             spinner_frame: 0,
             screen: Rect::new(0, 0, width, height),
@@ -169,7 +204,15 @@ impl App {
 
     /// A request is in flight (the spinner turns).
     pub fn busy(&self) -> bool {
-        self.pending.list.is_some() || self.pending.user.is_some() || self.pending.methods.is_some()
+        self.pending.list.is_some()
+            || self.pending.user.is_some()
+            || self.pending.methods.is_some()
+            || self.resend.as_ref().is_some_and(|d| d.mode() == Mode::ResendBusy)
+    }
+
+    /// The keymap in force: the dialog's while it is open.
+    pub fn key_mode(&self) -> Mode {
+        self.resend.as_ref().map_or(self.mode, ResendDialog::mode)
     }
 
     /// The list's place on screen, as the view lays it out.
@@ -187,6 +230,7 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> (bool, Vec<Effect>) {
         match msg {
             Msg::Key(ev) => self.on_key(ev),
+            Msg::Paste(text) => self.on_paste(&text),
             Msg::Resize { width, height } => {
                 self.screen = Rect::new(0, 0, width, height);
                 let viewport = self.viewport();
@@ -218,6 +262,25 @@ impl App {
                 }
                 (true, Vec::new())
             }
+            Msg::Issued {
+                id,
+                result,
+                audit_error,
+            } => {
+                let succeeded = result.is_ok();
+                let Some(dialog) = self.resend.as_mut() else {
+                    return (false, Vec::new());
+                };
+                if !dialog.answered(id, result, audit_error) {
+                    return (false, Vec::new());
+                }
+                // The user changed (sequence, change date): show the detail as it is now.
+                let refresh = match (&self.detail, succeeded) {
+                    (Some(d), true) if d.user_id == dialog.target.user_id => Some(d.user_id.clone()),
+                    _ => None,
+                };
+                (true, refresh.map(|id| self.open_detail(id)).unwrap_or_default())
+            }
             Msg::GotMethods { id, result } => {
                 if self.pending.methods != Some(id) {
                     return (false, Vec::new());
@@ -234,10 +297,23 @@ impl App {
 
     fn loaded<T>(&mut self, result: Result<T, ApiError>) -> Load<T> {
         match result {
-            Ok(v) => Load::Ready(v),
+            Ok(v) => {
+                // A detail that loads means the connection works again.
+                if self.error.as_deref() != Some(SPARSE_NOTE) {
+                    self.error = None;
+                }
+                Load::Ready(v)
+            }
             Err(e) => {
                 tracing::warn!(error = %e.log_line(), "detail fetch failed");
-                let line = error_line(&e);
+                let org = self.detail.as_ref().and_then(|d| {
+                    self.list
+                        .visible(0, self.list.len())
+                        .find(|r| r.user.user_id == d.user_id)
+                        .and_then(|r| r.user.details.as_ref())
+                        .map(|det| det.resource_owner.clone())
+                });
+                let line = read_error_line(&e, org.as_deref());
                 self.error = Some(line.clone());
                 Load::Failed(line)
             }
@@ -262,28 +338,42 @@ impl App {
                 self.error = None;
                 let viewport = self.viewport();
                 self.list.store(slot, resp.result, resp.details, viewport);
+                if let (PageSlot::Reset { .. }, Some(id)) = (slot, self.pending.reselect.take()) {
+                    self.list.select_user(&id, viewport);
+                }
                 // Short or empty pages (rows the caller may not read) can leave the selection
-                // near the end again: keep filling.
-                let more = self.list.wanted().map(|s| self.fetch_page(s));
-                (true, more.into_iter().collect())
+                // near the end again: keep filling, within a budget.
+                let Some(next) = self.list.wanted() else {
+                    return (true, Vec::new());
+                };
+                if self.pending.auto_fetches >= AUTO_FETCH_LIMIT {
+                    self.error = Some(SPARSE_NOTE.into());
+                    return (true, Vec::new());
+                }
+                self.pending.auto_fetches += 1;
+                (true, vec![self.fetch_page(next)])
             }
             Err(e) => {
                 tracing::warn!(error = %e.log_line(), "list failed");
-                self.error = Some(error_line(&e));
+                self.error = Some(read_error_line(&e, self.connection.org.as_deref()));
                 (true, Vec::new())
             }
         }
     }
 
     fn on_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {
+        if self.resend.is_some() {
+            return self.on_dialog_key(ev);
+        }
         let action = keys::action(self.mode, &ev);
+        self.pending.auto_fetches = 0;
         if self.help_open {
-            // Any key closes help; Ctrl-C still quits.
+            // "Any key closes" — `q` included (agents press it to close popups); only Ctrl-C
+            // still quits.
             self.help_open = false;
-            return match action {
-                Some(Action::Quit) if self.mode != Mode::Search => (true, vec![Effect::Quit]),
-                _ => (true, Vec::new()),
-            };
+            let ctrl_c = ev.modifiers.contains(crossterm::event::KeyModifiers::CONTROL)
+                && ev.code == crossterm::event::KeyCode::Char('c');
+            return (true, if ctrl_c { vec![Effect::Quit] } else { Vec::new() });
         }
         match action {
             Some(a) => self.on_action(a),
@@ -299,7 +389,10 @@ impl App {
         match action {
             Action::Quit => return (false, vec![Effect::Quit]),
             Action::ToggleHelp => self.help_open = true,
-            Action::StartSearch => self.mode = Mode::Search,
+            Action::StartSearch => {
+                self.close_detail();
+                self.mode = Mode::Search;
+            }
             Action::ApplySearch => {
                 self.mode = Mode::List;
                 if self.search.due && self.search.error.is_none() {
@@ -320,8 +413,8 @@ impl App {
             }
             Action::Down => self.list.move_by(1, viewport),
             Action::Up => self.list.move_by(-1, viewport),
-            Action::PageDown => self.list.move_by(viewport as isize, viewport),
-            Action::PageUp => self.list.move_by(-(viewport as isize), viewport),
+            Action::PageDown => self.list.page_by(1, viewport),
+            Action::PageUp => self.list.page_by(-1, viewport),
             Action::Top => {
                 if self.list.has_first_page() {
                     self.list.move_by(-(self.list.selected as isize), viewport);
@@ -353,11 +446,20 @@ impl App {
                 self.mode = Mode::Detail;
                 effects = self.open_detail(user_id);
             }
+            Action::OpenResend => return self.open_resend(),
+            // Dialog actions arrive through `on_dialog_key`.
+            Action::SwitchDelivery
+            | Action::PrevTemplate
+            | Action::NextTemplate
+            | Action::Confirm
+            | Action::Cancel
+            | Action::Reveal
+            | Action::Copy
+            | Action::SendFresh => return (false, Vec::new()),
             Action::Back => {
                 self.mode = Mode::List;
-                self.detail = None;
-                self.pending.user = None;
-                self.pending.methods = None;
+                self.close_detail();
+                self.error = None;
             }
             Action::Refresh => {
                 self.error = None;
@@ -365,10 +467,12 @@ impl App {
                     (Mode::Detail, Some(d)) => effects = self.open_detail(d.user_id.clone()),
                     _ => {
                         let (index, at) = self.list.selected_page();
+                        let reselect = self.list.selected_row().map(|r| r.user.user_id.clone());
                         effects.push(self.fetch_page(PageSlot::Reset {
                             index,
                             select: Select::At(at),
                         }));
+                        self.pending.reselect = reselect;
                     }
                 }
             }
@@ -383,8 +487,40 @@ impl App {
             action,
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom
         );
+        let moved = before.0 != self.list.selected;
+        // In the detail, moving shows the next user's detail (fetched fresh, newest wins).
+        if moves
+            && moved
+            && self.mode == Mode::Detail
+            && let Some(id) = self.list.selected_row().map(|r| r.user.user_id.clone())
+        {
+            effects.extend(self.open_detail(id));
+        }
         let changed = !moves || before != (self.list.selected, self.list.scroll) || !effects.is_empty();
         (changed, effects)
+    }
+
+    /// Pasted text goes into whichever field is open — the dialog's template, the search line
+    /// — and in the list or detail it starts a search with it.
+    fn on_paste(&mut self, text: &str) -> (bool, Vec<Effect>) {
+        let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+        if clean.is_empty() {
+            return (false, Vec::new());
+        }
+        if let Some(dialog) = self.resend.as_mut() {
+            return (dialog.on_paste(&clean) == Request::Changed, Vec::new());
+        }
+        if self.help_open {
+            return (false, Vec::new());
+        }
+        if self.mode != Mode::Search {
+            self.close_detail();
+            self.mode = Mode::Search;
+        }
+        for c in clean.chars() {
+            self.search.input.handle(tui_input::InputRequest::InsertChar(c));
+        }
+        self.search_changed()
     }
 
     fn on_search_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {
@@ -394,6 +530,11 @@ impl App {
         if !changed.value {
             return (changed.cursor, Vec::new());
         }
+        self.search_changed()
+    }
+
+    /// The search text changed: check it, and send it after the debounce if it is sound.
+    fn search_changed(&mut self) -> (bool, Vec<Effect>) {
         self.search.generation += 1;
         match parse_search(self.search.input.value(), self.connection.match_mode) {
             Err(e) => {
@@ -414,6 +555,74 @@ impl App {
         }
     }
 
+    /// Opens the resend dialog for the user in view: the detail's (fresh) user, else the
+    /// selected row's.
+    fn open_resend(&mut self) -> (bool, Vec<Effect>) {
+        let user = match (&self.mode, &self.detail) {
+            (
+                Mode::Detail,
+                Some(Detail {
+                    user: Load::Ready(u), ..
+                }),
+            ) => Some(u),
+            _ => self.list.selected_row().map(|r| &r.user),
+        };
+        let Some(user) = user else {
+            return (false, Vec::new());
+        };
+        let target = Target::from_user(user);
+        self.resend = Some(ResendDialog::new(
+            target,
+            self.connection.url_templates.clone(),
+            self.connection.read_only,
+        ));
+        (true, Vec::new())
+    }
+
+    fn on_dialog_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {
+        let Some(dialog) = self.resend.as_mut() else {
+            return (false, Vec::new());
+        };
+        let request = match keys::action(dialog.mode(), &ev) {
+            Some(Action::Quit) => return (false, vec![Effect::Quit]),
+            Some(action) => dialog.on_action(action),
+            None => dialog.on_text_key(ev),
+        };
+        match request {
+            Request::Nothing => (false, Vec::new()),
+            Request::Changed => (true, Vec::new()),
+            Request::Close => {
+                // Dropping the dialog drops (and zeroises) a returned code.
+                self.resend = None;
+                (true, Vec::new())
+            }
+            Request::Issue { call, mode } => {
+                let id = self.next_request();
+                let Some(dialog) = self.resend.as_mut() else {
+                    return (false, Vec::new());
+                };
+                dialog.sent(id, call);
+                let user_id = dialog.target.user_id.clone();
+                (
+                    true,
+                    vec![Effect::IssueCode {
+                        id,
+                        call,
+                        user_id,
+                        mode,
+                    }],
+                )
+            }
+            Request::Copy => match dialog.code().cloned() {
+                Some(code) => {
+                    dialog.copied();
+                    (true, vec![Effect::Copy(code)])
+                }
+                None => (false, Vec::new()),
+            },
+        }
+    }
+
     /// Sends the search line's text: a new result, from its first page.
     fn apply_search(&mut self) -> Vec<Effect> {
         let text = self.search.input.value().to_string();
@@ -428,6 +637,12 @@ impl App {
             index: 0,
             select: Select::First,
         })]
+    }
+
+    fn close_detail(&mut self) {
+        self.detail = None;
+        self.pending.user = None;
+        self.pending.methods = None;
     }
 
     fn open_detail(&mut self, user_id: String) -> Vec<Effect> {
@@ -454,6 +669,9 @@ impl App {
 
     fn fetch_page(&mut self, slot: PageSlot) -> Effect {
         let id = self.next_request();
+        if matches!(slot, PageSlot::Reset { .. }) {
+            self.pending.reselect = None;
+        }
         self.pending.list = Some((id, slot));
         let mut queries = self.search.queries.clone();
         if let Some(org) = &self.connection.org {

@@ -1,6 +1,8 @@
-//! The users list as a window of server pages: contiguous pages around the selection, at most
-//! [`MAX_PAGES`] of them, so memory stays bounded however many users the instance has. Pages
-//! are fetched as the selection nears either end of what is loaded, and far pages dropped.
+//! The users list as a window of server pages: contiguous pages around the selection, about
+//! [`MAX_ROWS`] rows of them, so memory stays bounded however many users the instance has.
+//! Pages are fetched as the selection nears either end of what is loaded, and far pages
+//! dropped — never the selection's own page, nor one whose loss would put the selection near
+//! that end again (which would fetch it straight back).
 //!
 //! ZITADEL may drop rows the caller cannot read after paging, so a page can hold fewer rows
 //! than asked for: positions are counted in loaded rows, and paging goes by offset.
@@ -13,8 +15,8 @@ use crate::userinfo;
 
 /// Rows asked for per request.
 pub const PAGE_SIZE: u32 = 100;
-/// Pages kept at most (500 rows).
-pub const MAX_PAGES: usize = 5;
+/// Rows kept: far pages are dropped beyond this.
+pub const MAX_ROWS: usize = 500;
 /// The next page is fetched when the selection is this close to the end of what is loaded.
 pub const PREFETCH_MARGIN: usize = 20;
 
@@ -196,7 +198,7 @@ impl UserList {
                     return false;
                 }
                 self.pages.push_back(Page { index, rows });
-                while self.pages.len() > MAX_PAGES {
+                while self.len() > MAX_ROWS && self.front_can_go() {
                     if let Some(dropped) = self.pages.pop_front() {
                         let n = dropped.rows.len();
                         self.selected = self.selected.saturating_sub(n);
@@ -212,13 +214,72 @@ impl UserList {
                 self.pages.push_front(Page { index, rows });
                 self.selected += n;
                 self.scroll += n;
-                while self.pages.len() > MAX_PAGES {
+                while self.len() > MAX_ROWS && self.back_can_go() {
                     self.pages.pop_back();
                 }
             }
         }
         self.clamp(viewport);
         true
+    }
+
+    /// Whether the first page may be dropped: the selection is not on it and stays clear of the
+    /// new top's prefetch margin.
+    fn front_can_go(&self) -> bool {
+        match self.pages.front() {
+            Some(p) if self.pages.len() > 1 => self.selected >= p.rows.len() + PREFETCH_MARGIN,
+            _ => false,
+        }
+    }
+
+    /// The same for the last page.
+    fn back_can_go(&self) -> bool {
+        match self.pages.back() {
+            Some(p) if self.pages.len() > 1 => {
+                let len = self.len();
+                self.selected + p.rows.len() + PREFETCH_MARGIN < len
+            }
+            _ => false,
+        }
+    }
+
+    /// Moves by whole screens: the viewport moves with the selection, so a page down shows
+    /// the next rows rather than re-centring on half of the old ones.
+    pub fn page_by(&mut self, pages: isize, viewport: usize) {
+        let len = self.len();
+        if len == 0 {
+            return;
+        }
+        let step = pages.saturating_mul(viewport.max(1) as isize);
+        self.selected = self.selected.saturating_add_signed(step).min(len - 1);
+        self.scroll = self.scroll.saturating_add_signed(step);
+        let max_scroll = len.saturating_sub(viewport.max(1));
+        self.scroll = self.scroll.min(max_scroll);
+        if self.selected < self.scroll || self.selected >= self.scroll + viewport.max(1) {
+            self.clamp(viewport);
+        }
+    }
+
+    /// Selects this user if loaded (after a refresh, where rows may have come or gone).
+    pub fn select_user(&mut self, user_id: &str, viewport: usize) -> bool {
+        let found = self
+            .pages
+            .iter()
+            .flat_map(|p| p.rows.iter())
+            .position(|r| r.user.user_id == user_id);
+        if let Some(i) = found {
+            self.selected = i;
+            self.clamp(viewport);
+        }
+        found.is_some()
+    }
+
+    /// Whether every loaded page came back full (so positions are exact).
+    pub fn exact(&self) -> bool {
+        let last = self.pages_total().saturating_sub(1);
+        self.pages
+            .iter()
+            .all(|p| p.index == last || p.rows.len() == PAGE_SIZE as usize)
     }
 
     /// Moves the selection by `delta` rows within what is loaded.
@@ -340,7 +401,7 @@ mod tests {
                 at,
                 "the selection stays on its user"
             );
-            assert!(l.len() <= MAX_PAGES * PAGE_SIZE as usize);
+            assert!(l.len() <= MAX_ROWS + PAGE_SIZE as usize);
             l.move_by(100, 20);
         }
         assert_eq!(l.len(), 500);
@@ -398,6 +459,117 @@ mod tests {
             Some(PageSlot::Next(2)),
             "an empty page is not the end"
         );
+    }
+
+    #[test]
+    fn short_pages_never_thrash_and_the_selected_user_stays_selected() {
+        // Permission filtering leaves 4 of every 100 rows: pages stay, nothing is dropped, and
+        // the window only grows while the selection is near its end.
+        let mut l = UserList::default();
+        l.store(
+            PageSlot::Reset {
+                index: 0,
+                select: Select::First,
+            },
+            users(0, 4),
+            details(1000),
+            20,
+        );
+        let mut fetched = Vec::new();
+        while let Some(slot) = l.wanted() {
+            let PageSlot::Next(i) = slot else {
+                panic!("only forward: {slot:?}")
+            };
+            fetched.push(i);
+            assert!(l.store(slot, users(i as usize * 100, 4), details(1000), 20));
+            assert_eq!(l.selected_row().unwrap().user.user_id, "0");
+            assert!(fetched.len() < 20, "bounded: {fetched:?}");
+        }
+        assert_eq!(
+            fetched,
+            (1..=5).collect::<Vec<u64>>(),
+            "until 21 rows lie ahead, each page once"
+        );
+        assert!(!l.exact());
+        // Walking on fetches the rest, once each, and stops at the end of the result.
+        l.move_by(1000, 20);
+        while let Some(slot) = l.wanted() {
+            let PageSlot::Next(i) = slot else {
+                panic!("only forward: {slot:?}")
+            };
+            fetched.push(i);
+            l.store(slot, users(i as usize * 100, 4), details(1000), 20);
+            l.move_by(1000, 20);
+        }
+        assert_eq!(fetched, (1..=9).collect::<Vec<u64>>());
+    }
+
+    #[test]
+    fn far_pages_go_but_never_the_selections_own() {
+        let mut l = first_page(10_000);
+        for page in 1..=8u64 {
+            l.move_by(100, 20);
+            let at = l.selected_row().unwrap().user.user_id.clone();
+            l.store(
+                PageSlot::Next(page),
+                users(page as usize * 100, 100),
+                details(10_000),
+                20,
+            );
+            assert_eq!(l.selected_row().unwrap().user.user_id, at);
+            assert!(l.len() <= MAX_ROWS + 100);
+        }
+        assert!(l.exact());
+    }
+
+    #[test]
+    fn page_down_shows_the_next_screen() {
+        let mut l = first_page(1000);
+        l.page_by(1, 20);
+        assert_eq!((l.selected, l.scroll), (20, 20));
+        l.page_by(1, 20);
+        assert_eq!((l.selected, l.scroll), (40, 40));
+        l.page_by(-1, 20);
+        assert_eq!((l.selected, l.scroll), (20, 20));
+    }
+
+    #[test]
+    fn a_refresh_keeps_the_selected_user_when_rows_moved() {
+        let mut l = first_page(1000);
+        l.move_by(5, 20);
+        // Two users were added before the selection.
+        let mut fresh = users(0, 100);
+        fresh.insert(
+            0,
+            User {
+                user_id: "9001".into(),
+                ..User::default()
+            },
+        );
+        fresh.insert(
+            0,
+            User {
+                user_id: "9002".into(),
+                ..User::default()
+            },
+        );
+        l.store(
+            PageSlot::Reset {
+                index: 0,
+                select: Select::At(5),
+            },
+            fresh,
+            details(1002),
+            20,
+        );
+        assert_eq!(
+            l.selected_row().unwrap().user.user_id,
+            "3",
+            "by position: a neighbour"
+        );
+        assert!(l.select_user("5", 20));
+        assert_eq!(l.selected_row().unwrap().user.user_id, "5");
+        assert!(!l.select_user("gone", 20));
     }
 
     #[test]

@@ -3,25 +3,37 @@
 
 use crate::api::ApiError;
 
-/// One status-line sentence for an error (unsanitised: the view sanitises).
+/// One status-line sentence for an error (unsanitised: the view sanitises). Short enough for
+/// 80 columns; ZITADEL's own message and id go to the log.
 pub fn error_line(e: &ApiError) -> String {
     match e {
         ApiError::Unauthenticated(_) => {
-            "token rejected — expired or wrong instance? Sign in again or check ZITADEL_TOKEN".into()
+            "token rejected — expired or wrong instance? Check the token or key file".into()
         }
-        ApiError::PermissionDenied(s) => {
-            format!(
-                "permission denied — your account lacks user.read/user.write here ({})",
-                s.message
-            )
-        }
+        ApiError::PermissionDenied(s) => format!(
+            "permission denied — your account lacks user.write in this user's organisation (ZITADEL: {})",
+            s.message
+        ),
         ApiError::NotFound(_) => "not found — the user no longer exists (Ctrl-R refreshes the list)".into(),
-        ApiError::RateLimited(_) => "rate limited by ZITADEL — wait a moment, then Ctrl-R".into(),
-        ApiError::Unavailable(_) | ApiError::Server(_) => format!("{e} — Ctrl-R retries"),
-        ApiError::Timeout { .. } => format!("{e} — Ctrl-R retries"),
+        ApiError::RateLimited(_) => "rate limited by ZITADEL — wait a moment, then try again".into(),
+        ApiError::Unavailable(_) | ApiError::Server(_) | ApiError::Timeout { .. } => {
+            format!("{e} — Ctrl-R retries")
+        }
         ApiError::Connect { .. } => format!("{e} — check the URL and network, then Ctrl-R"),
         ApiError::Decode { .. } => format!("{e} — is the URL really a ZITADEL instance?"),
         other => other.to_string(),
+    }
+}
+
+/// The same for reading users: a refusal names the read permission and, when known, the org.
+pub fn read_error_line(e: &ApiError, org: Option<&str>) -> String {
+    match e {
+        ApiError::PermissionDenied(_) => match org.filter(|o| !o.is_empty()) {
+            Some(org) => format!("permission denied — your account lacks user.read in org {org}"),
+            None => "permission denied — your account lacks user.read for these users".into(),
+        },
+        ApiError::Unimplemented(_) => format!("{e}"),
+        other => error_line(other),
     }
 }
 
@@ -37,6 +49,19 @@ mod tests {
             ..Status::default()
         });
         assert!(error_line(&e).starts_with("token rejected — expired or wrong instance?"));
+    }
+
+    #[test]
+    fn a_read_refusal_names_the_permission_and_org() {
+        let e = ApiError::PermissionDenied(Status {
+            http: 403,
+            ..Status::default()
+        });
+        assert_eq!(
+            read_error_line(&e, Some("281465201463541763")),
+            "permission denied — your account lacks user.read in org 281465201463541763"
+        );
+        assert!(error_line(&e).contains("user.write"));
     }
 
     #[test]

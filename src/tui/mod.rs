@@ -3,10 +3,12 @@
 //! carries them out, and the view draws from the state when something changed.
 
 pub mod app;
+pub mod clipboard;
 pub mod keys;
 pub mod layout;
 pub mod list;
 pub mod messages;
+pub mod resend;
 pub mod run;
 pub mod terminal;
 pub mod theme;

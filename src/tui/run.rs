@@ -12,20 +12,43 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
+use std::sync::Arc;
+
 use super::app::{App, Connection, Effect, Msg, SPINNER_INTERVAL};
+use super::clipboard::{Multiplexer, osc52};
 use super::terminal::{self, Tty};
 use super::theme::Theme;
 use super::view::{self, ViewCtx};
 use crate::api::Client;
+use crate::resend::{AuditContext, issue_code};
 use crate::settings::Settings;
+
+/// Set to `1`, the console panics after its first frame: for tests of terminal restoring.
+pub const PANIC_HOOK_ENV: &str = "ZITADESK_TEST_PANIC";
 
 /// Why the console stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Quit,
-    Signal,
+    /// SIGTERM.
+    Terminated,
+    /// SIGINT from outside (Ctrl-C in the console is a key, and quits).
+    Interrupted,
     /// The terminal went away (SIGHUP, or input closed).
     HangUp,
+}
+
+impl Exit {
+    /// The process exit status: 0 for quitting, 128 + the signal number otherwise, as
+    /// shells expect.
+    pub fn status(self) -> u8 {
+        match self {
+            Exit::Quit => 0,
+            Exit::HangUp => 128 + 1,
+            Exit::Interrupted => 128 + 2,
+            Exit::Terminated => 128 + 15,
+        }
+    }
 }
 
 /// Runs the console until the agent quits or a signal arrives. The terminal is restored
@@ -45,7 +68,11 @@ async fn run_in(tty: &mut Tty, client: Client, settings: &Settings) -> io::Resul
     // Read once: the zone database is not consulted per frame.
     let tz = jiff::tz::TimeZone::system();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let mut tasks = Tasks::default();
+    let mut tasks = Tasks {
+        audit: Arc::new(settings.audit_context()),
+        ..Tasks::default()
+    };
+    let mux = Multiplexer::from_env();
     let mut events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sigint = signal(SignalKind::interrupt())?;
@@ -57,11 +84,16 @@ async fn run_in(tty: &mut Tty, client: Client, settings: &Settings) -> io::Resul
         tasks.spawn(effect, &client, &tx);
     }
     draw(tty, &app, theme, &tz)?;
+    // Test hook (documented in the README): proves the panic path restores the terminal.
+    if std::env::var_os(PANIC_HOOK_ENV).is_some_and(|v| v == "1") {
+        panic!("{PANIC_HOOK_ENV}=1: panicking on purpose after the first frame");
+    }
     loop {
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
+                Some(Ok(Event::Paste(text))) => Msg::Paste(text),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => {
                     tracing::info!(error = %e, "terminal input failed; leaving");
@@ -71,16 +103,22 @@ async fn run_in(tty: &mut Tty, client: Client, settings: &Settings) -> io::Resul
             },
             Some(msg) = rx.recv() => msg,
             _ = spinner.tick(), if app.busy() => Msg::Tick,
-            _ = sigterm.recv() => return Ok(Exit::Signal),
-            _ = sigint.recv() => return Ok(Exit::Signal),
+            _ = sigterm.recv() => return Ok(Exit::Terminated),
+            _ = sigint.recv() => return Ok(Exit::Interrupted),
             _ = sighup.recv() => return Ok(Exit::HangUp),
         };
         let (changed, effects) = app.update(msg);
         for effect in effects {
-            if effect == Effect::Quit {
-                return Ok(Exit::Quit);
+            match effect {
+                Effect::Quit => return Ok(Exit::Quit),
+                Effect::Copy(code) => {
+                    // Straight to the terminal, outside the frame: it draws nothing.
+                    let sequence = osc52(code.expose(), mux);
+                    io::Write::write_all(tty.backend_mut(), sequence.as_bytes())?;
+                    terminal::commit(tty)?;
+                }
+                other => tasks.spawn(other, &client, &tx),
             }
-            tasks.spawn(effect, &client, &tx);
         }
         if changed {
             draw(tty, &app, theme, &tz)?;
@@ -99,6 +137,7 @@ fn connection(settings: &Settings) -> Connection {
         org: settings.org.clone(),
         read_only: settings.read_only,
         match_mode: settings.search_match,
+        url_templates: settings.url_templates.clone(),
     }
 }
 
@@ -120,6 +159,7 @@ fn draw(tty: &mut Tty, app: &App, theme: Theme, tz: &jiff::tz::TimeZone) -> io::
 /// of each is in flight and the newest wins.
 #[derive(Default)]
 struct Tasks {
+    audit: Arc<AuditContext>,
     list: Option<AbortHandle>,
     user: Option<AbortHandle>,
     methods: Option<AbortHandle>,
@@ -159,7 +199,25 @@ impl Tasks {
                     let _ = tx.send(Msg::SearchDue(generation));
                 }),
             ),
-            Effect::Quit => return,
+            Effect::IssueCode {
+                id,
+                call,
+                user_id,
+                mode,
+            } => {
+                // Never aborted: once sent, its answer (and code) must reach the agent.
+                let audit = self.audit.clone();
+                tokio::spawn(async move {
+                    let issued = issue_code(&client, audit, call, &user_id, &mode).await;
+                    let _ = tx.send(Msg::Issued {
+                        id,
+                        result: issued.result,
+                        audit_error: issued.audit_error,
+                    });
+                });
+                return;
+            }
+            Effect::Copy(_) | Effect::Quit => return,
         };
         if let Some(old) = slot.replace(handle.abort_handle()) {
             old.abort();

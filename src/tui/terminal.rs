@@ -6,8 +6,11 @@ use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::Show;
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
-use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::terminal::{
+    EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
@@ -52,7 +55,7 @@ pub fn enter() -> io::Result<Tty> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let mut out = BufWriter::with_capacity(64 * 1024, io::stdout());
-    if let Err(e) = execute!(out, EnterAlternateScreen) {
+    if let Err(e) = execute!(out, EnterAlternateScreen, EnableBracketedPaste) {
         restore();
         return Err(e);
     }
@@ -67,7 +70,15 @@ pub fn restore() {
         return;
     }
     let mut out = io::stdout();
-    let _ = execute!(out, LeaveAlternateScreen, Show);
+    // End a frame the panic may have cut short, so the shell's screen is not left in
+    // synchronized-output mode.
+    let _ = execute!(
+        out,
+        EndSynchronizedUpdate,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        Show
+    );
     let _ = out.flush();
     let _ = disable_raw_mode();
 }
@@ -79,7 +90,13 @@ fn install_panic_hook() {
     }
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        let was_ours = ACTIVE.load(Ordering::SeqCst);
         restore();
         previous(info);
+        // A panic in a background task would otherwise leave the loop drawing onto the shell's
+        // screen with a request that never answers: end here, the message printed.
+        if was_ours {
+            std::process::exit(101);
+        }
     }));
 }

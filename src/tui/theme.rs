@@ -47,8 +47,12 @@ pub struct Theme {
     pub key: Style,
     /// The detail pane's title (the user's name) and the help overlay's title.
     pub title: Style,
-    /// Borders of the detail pane and the help overlay.
+    /// Borders of the detail pane, the help overlay and the resend dialog.
     pub border: Style,
+    /// The resend dialog's template input (underlined, so the field shows while empty).
+    pub input: Style,
+    /// A revealed verification code: read out to the caller, so it must stand out.
+    pub code: Style,
 }
 
 impl Theme {
@@ -73,6 +77,8 @@ impl Theme {
                 key: bold,
                 title: bold,
                 border: plain.add_modifier(Modifier::DIM),
+                input: plain.add_modifier(Modifier::UNDERLINED),
+                code: bold.add_modifier(Modifier::REVERSED),
             };
         }
         Theme {
@@ -93,6 +99,9 @@ impl Theme {
             key: bold.fg(Color::Cyan),
             title: bold,
             border: plain.add_modifier(Modifier::DIM),
+            input: plain.add_modifier(Modifier::UNDERLINED),
+            // Reversed, like the READ-ONLY badge: stands out on any background.
+            code: bold.fg(Color::Green).add_modifier(Modifier::REVERSED),
         }
     }
 
@@ -146,7 +155,7 @@ mod tests {
 
     use super::*;
 
-    fn styles(t: &Theme) -> [Style; 14] {
+    fn styles(t: &Theme) -> [Style; 16] {
         [
             t.base,
             t.host,
@@ -162,6 +171,8 @@ mod tests {
             t.key,
             t.title,
             t.border,
+            t.input,
+            t.code,
         ]
     }
 

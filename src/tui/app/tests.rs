@@ -171,6 +171,12 @@ fn enter_sends_a_pending_search_at_once_and_esc_clears_it() {
     let (_, req) = list_effect(&effects);
     assert_eq!(req.queries.len(), 1);
     assert_eq!(a.mode, Mode::List);
+    assert_eq!(
+        key(&mut a, KeyCode::Esc),
+        (false, vec![]),
+        "Esc in the list keeps the search"
+    );
+    key(&mut a, KeyCode::Char('/'));
     let (_, effects) = key(&mut a, KeyCode::Esc);
     let (_, req) = list_effect(&effects);
     assert!(req.queries.is_empty(), "cleared: all users again");
@@ -374,4 +380,605 @@ fn resize_keeps_the_selection_visible() {
     });
     let rows = a.viewport();
     assert!(a.list.selected >= a.list.scroll && a.list.selected < a.list.scroll + rows);
+}
+
+// ---- The resend dialog, as the App drives it ----
+
+mod resend_flow {
+    use super::*;
+    use crate::api::wire::{Details, EmailCodeResponse, HumanEmail, HumanProfile, HumanUser};
+    use crate::tui::resend::{Delivery, Phase, TemplateCheck};
+
+    const T1: &str = "https://verify.example.com/email?user={{.UserID}}&code={{.Code}}";
+    const T2: &str = "https://id.example.com/v?u={{.UserID}}&c={{.Code}}&o={{.OrgID}}";
+    const CODE: &str = "K7Q2ZX";
+
+    fn human(i: usize, email: &str) -> User {
+        User {
+            user_id: format!("{i}"),
+            details: Some(Details {
+                resource_owner: "org9".into(),
+                ..Details::default()
+            }),
+            preferred_login_name: format!("user{i}@acme.example"),
+            human: Some(HumanUser {
+                profile: Some(HumanProfile {
+                    display_name: Some(format!("User {i}")),
+                    ..HumanProfile::default()
+                }),
+                email: Some(HumanEmail {
+                    email: email.into(),
+                    is_verified: false,
+                }),
+                ..HumanUser::default()
+            }),
+            ..User::default()
+        }
+    }
+
+    /// Three users loaded, the second selected.
+    fn listed(connection: Connection) -> App {
+        let mut a = App::new(connection, 80, 24);
+        let (id, _) = list_effect(&a.start());
+        let rows = (0..3).map(|i| human(i, &format!("u{i}@acme.example"))).collect();
+        a.update(Msg::Listed {
+            id,
+            result: page(rows, 3),
+        });
+        key(&mut a, KeyCode::Char('j'));
+        a
+    }
+
+    fn with_templates() -> App {
+        listed(Connection {
+            url_templates: vec![T1.into(), T2.into()],
+            ..Connection::default()
+        })
+    }
+
+    fn dialog(a: &App) -> &ResendDialog {
+        a.resend.as_ref().expect("the dialog is open")
+    }
+
+    /// The one IssueCode effect in `effects`.
+    fn issue(effects: &[Effect]) -> (RequestId, CodeCall, String, CodeMode) {
+        match effects {
+            [
+                Effect::IssueCode {
+                    id,
+                    call,
+                    user_id,
+                    mode,
+                },
+            ] => (*id, *call, user_id.clone(), mode.clone()),
+            other => panic!("exactly one IssueCode expected, got {other:?}"),
+        }
+    }
+
+    fn answered(code: Option<&str>) -> Result<EmailCodeResult, ApiError> {
+        Ok(EmailCodeResult::from(EmailCodeResponse {
+            details: None,
+            verification_code: code.map(VerificationCode::new),
+        }))
+    }
+
+    fn status(http: u16, id: &str, message: &str) -> Status {
+        Status {
+            http,
+            code: None,
+            id: Some(id.into()),
+            message: message.into(),
+        }
+    }
+
+    fn ctrl(c: char) -> Msg {
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+
+    /// Opens the dialog, switches to return mode and confirms: the one request it sent.
+    fn returning_in_flight(a: &mut App) -> RequestId {
+        key(a, KeyCode::Char('r'));
+        key(a, KeyCode::Tab);
+        let (id, call, user_id, mode) = issue(&key(a, KeyCode::Enter).1);
+        assert_eq!(
+            (call, user_id.as_str(), mode),
+            (CodeCall::Resend, "1", CodeMode::Return)
+        );
+        id
+    }
+
+    #[test]
+    fn r_opens_the_dialog_for_the_selected_user() {
+        let mut a = listed(Connection::default());
+        assert_eq!(a.key_mode(), Mode::List);
+        let (changed, effects) = key(&mut a, KeyCode::Char('r'));
+        assert!(changed);
+        assert!(effects.is_empty(), "opening sends nothing: {effects:?}");
+        let d = dialog(&a);
+        assert_eq!(d.target.user_id, "1");
+        assert_eq!(d.target.org_id, "org9");
+        assert_eq!(d.target.email, "u1@acme.example");
+        assert_eq!(d.target.display_name, "User 1");
+        assert_eq!(d.delivery, Delivery::Mail);
+        assert!(matches!(d.phase, Phase::Editing { error: None }));
+        assert_eq!(a.key_mode(), Mode::ResendEdit);
+        assert_eq!(a.mode, Mode::List, "the view underneath stays");
+    }
+
+    #[test]
+    fn r_with_nothing_selected_opens_nothing() {
+        let mut a = app();
+        let (id, _) = list_effect(&a.start());
+        a.update(Msg::Listed {
+            id,
+            result: page(vec![], 0),
+        });
+        assert_eq!(key(&mut a, KeyCode::Char('r')), (false, vec![]));
+        assert!(a.resend.is_none());
+    }
+
+    #[test]
+    fn r_in_the_detail_uses_the_freshly_fetched_user() {
+        let mut a = listed(Connection::default());
+        let (_, effects) = key(&mut a, KeyCode::Enter);
+        let Some(Effect::GetUser { id, .. }) = effects.first() else {
+            panic!("{effects:?}")
+        };
+        // The detail's copy is newer than the list row: the address changed meanwhile.
+        a.update(Msg::GotUser {
+            id: *id,
+            result: Ok(human(1, "new@acme.example")),
+        });
+        key(&mut a, KeyCode::Char('r'));
+        assert_eq!(dialog(&a).target.user_id, "1");
+        assert_eq!(dialog(&a).target.email, "new@acme.example");
+        assert_eq!(a.mode, Mode::Detail);
+    }
+
+    #[test]
+    fn read_only_explains_and_enter_sends_nothing() {
+        let mut a = listed(Connection {
+            read_only: true,
+            ..Connection::default()
+        });
+        key(&mut a, KeyCode::Char('r'));
+        assert!(matches!(dialog(&a).phase, Phase::ReadOnly));
+        assert_eq!(a.key_mode(), Mode::ResendInfo);
+        for k in [KeyCode::Tab, KeyCode::Char('s'), KeyCode::Char('x')] {
+            assert!(key(&mut a, k).1.is_empty());
+        }
+        // Enter closes the explanation; it never sends.
+        let (changed, effects) = key(&mut a, KeyCode::Enter);
+        assert!(changed && effects.is_empty(), "{effects:?}");
+        assert!(a.resend.is_none());
+    }
+
+    #[test]
+    fn tab_switches_and_keys_go_to_the_dialog_not_the_list() {
+        let mut a = listed(Connection::default());
+        key(&mut a, KeyCode::Char('r'));
+        assert!(key(&mut a, KeyCode::Tab).0);
+        assert_eq!(dialog(&a).delivery, Delivery::Return);
+        assert!(key(&mut a, KeyCode::BackTab).0);
+        assert_eq!(dialog(&a).delivery, Delivery::Mail);
+        // j, q, ? and / are text for the template while the dialog is open.
+        let effects = typed(&mut a, "jq?/");
+        assert!(effects.is_empty(), "{effects:?}");
+        assert_eq!(dialog(&a).template.value(), "jq?/");
+        assert_eq!(a.list.selected, 1, "the list did not move");
+        assert!(!a.help_open);
+    }
+
+    #[test]
+    fn a_bad_template_sends_nothing() {
+        let mut a = listed(Connection::default());
+        key(&mut a, KeyCode::Char('r'));
+        typed(&mut a, "https://x.example/?c={{.code}}");
+        assert!(matches!(dialog(&a).check, TemplateCheck::Invalid(_)));
+        let (_, effects) = key(&mut a, KeyCode::Enter);
+        assert!(effects.is_empty(), "{effects:?}");
+        assert!(matches!(dialog(&a).phase, Phase::Editing { .. }));
+        assert!(!a.busy());
+    }
+
+    #[test]
+    fn one_confirmed_action_is_exactly_one_request_with_the_typed_template() {
+        let mut a = listed(Connection::default());
+        key(&mut a, KeyCode::Char('r'));
+        typed(&mut a, T2);
+        let (changed, effects) = key(&mut a, KeyCode::Enter);
+        assert!(changed);
+        let (id, call, user_id, mode) = issue(&effects);
+        assert_eq!(call, CodeCall::Resend);
+        assert_eq!(user_id, "1");
+        assert_eq!(
+            mode,
+            CodeMode::Send {
+                url_template: Some(T2.into())
+            }
+        );
+        assert_eq!(a.key_mode(), Mode::ResendBusy);
+        assert!(a.busy(), "the spinner turns while ZITADEL answers");
+        assert!(a.update(Msg::Tick).0);
+
+        // A second Enter (and Esc, and Tab) while in flight: nothing, the dialog stays.
+        for k in [KeyCode::Enter, KeyCode::Enter, KeyCode::Esc, KeyCode::Tab] {
+            assert_eq!(key(&mut a, k), (false, vec![]), "{k:?} while in flight");
+        }
+        assert!(matches!(dialog(&a).phase, Phase::InFlight { id: i, .. } if i == id));
+
+        let (changed, effects) = a.update(Msg::Issued {
+            id,
+            result: answered(None),
+            audit_error: None,
+        });
+        assert!(changed);
+        assert!(
+            effects.is_empty(),
+            "no detail open, nothing to refresh: {effects:?}"
+        );
+        assert!(matches!(dialog(&a).phase, Phase::Done { .. }));
+        assert!(!a.busy());
+    }
+
+    #[test]
+    fn the_default_link_sends_no_template() {
+        let mut a = listed(Connection::default());
+        key(&mut a, KeyCode::Char('r'));
+        let (_, _, _, mode) = issue(&key(&mut a, KeyCode::Enter).1);
+        assert_eq!(mode, CodeMode::Send { url_template: None });
+    }
+
+    #[test]
+    fn ctrl_c_quits_even_while_in_flight() {
+        let mut a = listed(Connection::default());
+        returning_in_flight(&mut a);
+        assert_eq!(a.update(ctrl('c')).1, vec![Effect::Quit]);
+    }
+
+    #[test]
+    fn a_returned_code_is_masked_revealed_with_v_copied_with_y_and_forgotten_on_esc() {
+        let mut a = listed(Connection::default());
+        let id = returning_in_flight(&mut a);
+        assert!(
+            a.update(Msg::Issued {
+                id,
+                result: answered(Some(CODE)),
+                audit_error: None,
+            })
+            .0
+        );
+        let revealed = |a: &App| match &dialog(a).phase {
+            Phase::Done { revealed, .. } => *revealed,
+            other => panic!("{other:?}"),
+        };
+        assert!(!revealed(&a));
+        assert_eq!(a.key_mode(), Mode::ResendResult);
+        assert_eq!(key(&mut a, KeyCode::Char('v')), (true, vec![]));
+        assert!(revealed(&a));
+        assert_eq!(key(&mut a, KeyCode::Char('v')), (true, vec![]));
+        assert!(!revealed(&a));
+
+        let (changed, effects) = key(&mut a, KeyCode::Char('y'));
+        assert!(changed, "the dialog says it was copied");
+        assert_eq!(effects, vec![Effect::Copy(VerificationCode::new(CODE))]);
+        assert!(matches!(dialog(&a).phase, Phase::Done { copied: true, .. }));
+
+        let (changed, effects) = key(&mut a, KeyCode::Esc);
+        assert!(changed && effects.is_empty());
+        assert!(a.resend.is_none(), "closing drops the code");
+        assert_eq!(a.key_mode(), Mode::List);
+        // A late duplicate answer does not bring it back.
+        assert_eq!(
+            a.update(Msg::Issued {
+                id,
+                result: answered(Some(CODE)),
+                audit_error: None,
+            }),
+            (false, vec![])
+        );
+        assert!(a.resend.is_none());
+    }
+
+    #[test]
+    fn enter_also_closes_the_result() {
+        let mut a = listed(Connection::default());
+        let id = returning_in_flight(&mut a);
+        a.update(Msg::Issued {
+            id,
+            result: answered(Some(CODE)),
+            audit_error: None,
+        });
+        assert_eq!(key(&mut a, KeyCode::Enter), (true, vec![]));
+        assert!(a.resend.is_none());
+    }
+
+    #[test]
+    fn no_pending_code_then_s_then_enter_sends_a_fresh_code_the_same_way() {
+        let mut a = with_templates();
+        key(&mut a, KeyCode::Char('r'));
+        key(&mut a, KeyCode::Down);
+        let (id, call, _, mode) = issue(&key(&mut a, KeyCode::Enter).1);
+        assert_eq!(call, CodeCall::Resend);
+        assert_eq!(
+            mode,
+            CodeMode::Send {
+                url_template: Some(T1.into())
+            }
+        );
+        a.update(Msg::Issued {
+            id,
+            result: Err(ApiError::NoPendingCode(status(
+                400,
+                "EMAIL-5w5ilin4yt",
+                "Code is empty",
+            ))),
+            audit_error: None,
+        });
+        assert!(matches!(dialog(&a).phase, Phase::NoPending));
+        assert_eq!(a.key_mode(), Mode::ResendNoPending);
+        assert_eq!(key(&mut a, KeyCode::Char('s')), (true, vec![]), "s only asks");
+        assert!(matches!(dialog(&a).phase, Phase::ConfirmSend));
+        let (id2, call2, user_id, mode2) = issue(&key(&mut a, KeyCode::Enter).1);
+        assert_ne!(id2, id);
+        assert_eq!(call2, CodeCall::Send);
+        assert_eq!(user_id, "1");
+        assert_eq!(mode2, mode, "same mode and template");
+        assert_eq!(key(&mut a, KeyCode::Enter), (false, vec![]), "in flight");
+    }
+
+    #[test]
+    fn no_pending_code_in_return_mode_sends_a_fresh_returned_code() {
+        let mut a = listed(Connection::default());
+        let id = returning_in_flight(&mut a);
+        a.update(Msg::Issued {
+            id,
+            result: Err(ApiError::NoPendingCode(Status::default())),
+            audit_error: None,
+        });
+        key(&mut a, KeyCode::Char('s'));
+        let (_, call, _, mode) = issue(&key(&mut a, KeyCode::Enter).1);
+        assert_eq!((call, mode), (CodeCall::Send, CodeMode::Return));
+    }
+
+    #[test]
+    fn a_user_not_initialised_gets_the_invite_explanation() {
+        let mut a = listed(Connection::default());
+        let id = returning_in_flight(&mut a);
+        a.update(Msg::Issued {
+            id,
+            result: Err(ApiError::UserNotInitialised(status(
+                400,
+                "EMAIL-ei4Nie",
+                "User not initialized",
+            ))),
+            audit_error: None,
+        });
+        assert!(matches!(dialog(&a).phase, Phase::NotInitialised));
+        assert_eq!(a.key_mode(), Mode::ResendInfo);
+        assert!(key(&mut a, KeyCode::Char('s')).1.is_empty());
+    }
+
+    #[test]
+    fn a_403_returns_to_editing_with_the_reason_and_sends_nothing_more() {
+        let mut a = listed(Connection::default());
+        key(&mut a, KeyCode::Char('r'));
+        typed(&mut a, T1);
+        let (id, ..) = issue(&key(&mut a, KeyCode::Enter).1);
+        let (changed, effects) = a.update(Msg::Issued {
+            id,
+            result: Err(ApiError::PermissionDenied(status(
+                403,
+                "AUTHZ-HKJD33",
+                "No matching permissions found",
+            ))),
+            audit_error: None,
+        });
+        assert!(changed);
+        assert!(effects.is_empty(), "nothing retried: {effects:?}");
+        let Phase::Editing { error: Some(e) } = &dialog(&a).phase else {
+            panic!("{:?}", dialog(&a).phase)
+        };
+        assert!(e.contains("permission denied"), "{e}");
+        assert!(e.contains("No matching permissions found"), "{e}");
+        assert_eq!(dialog(&a).template.value(), T1);
+        assert_eq!(a.key_mode(), Mode::ResendEdit);
+        assert!(!a.busy());
+    }
+
+    #[test]
+    fn a_stale_answer_is_ignored() {
+        let mut a = listed(Connection::default());
+        let id = returning_in_flight(&mut a);
+        assert_eq!(
+            a.update(Msg::Issued {
+                id: id + 100,
+                result: answered(Some(CODE)),
+                audit_error: None,
+            }),
+            (false, vec![])
+        );
+        assert!(matches!(dialog(&a).phase, Phase::InFlight { .. }));
+        // And an answer with no dialog open at all.
+        let mut b = listed(Connection::default());
+        assert_eq!(
+            b.update(Msg::Issued {
+                id: 1,
+                result: answered(None),
+                audit_error: None,
+            }),
+            (false, vec![])
+        );
+    }
+
+    #[test]
+    fn the_audit_warning_is_kept_with_the_result() {
+        let mut a = listed(Connection::default());
+        let id = returning_in_flight(&mut a);
+        a.update(Msg::Issued {
+            id,
+            result: answered(Some(CODE)),
+            audit_error: Some("cannot open the audit file /x: Is a directory".into()),
+        });
+        let d = dialog(&a);
+        assert!(matches!(d.phase, Phase::Done { .. }));
+        assert_eq!(d.code().map(VerificationCode::expose), Some(CODE));
+        assert!(d.audit_error.as_deref().is_some_and(|e| e.contains("audit file")));
+    }
+
+    #[test]
+    fn after_a_success_the_open_detail_is_fetched_again() {
+        let mut a = listed(Connection::default());
+        let (_, effects) = key(&mut a, KeyCode::Enter);
+        let (user_req, methods_req) = match effects.as_slice() {
+            [Effect::GetUser { id, .. }, Effect::ListAuthMethods { id: m, .. }] => (*id, *m),
+            other => panic!("{other:?}"),
+        };
+        a.update(Msg::GotUser {
+            id: user_req,
+            result: Ok(human(1, "u1@acme.example")),
+        });
+        a.update(Msg::GotMethods {
+            id: methods_req,
+            result: Ok(vec![]),
+        });
+        let id = returning_in_flight(&mut a);
+        let (changed, effects) = a.update(Msg::Issued {
+            id,
+            result: answered(Some(CODE)),
+            audit_error: None,
+        });
+        assert!(changed);
+        match effects.as_slice() {
+            [
+                Effect::GetUser { id: u, user_id },
+                Effect::ListAuthMethods { id: m, user_id: u2 },
+            ] => {
+                assert_eq!((user_id.as_str(), u2.as_str()), ("1", "1"));
+                assert!(*u > id && *m > id, "new request ids");
+            }
+            other => panic!("the detail is refreshed: {other:?}"),
+        }
+        assert!(
+            matches!(dialog(&a).phase, Phase::Done { .. }),
+            "the result stays up"
+        );
+        assert_eq!(a.detail.as_ref().map(|d| &d.user), Some(&Load::Loading));
+    }
+
+    #[test]
+    fn after_a_refusal_the_detail_is_not_fetched_again() {
+        let mut a = listed(Connection::default());
+        let (_, effects) = key(&mut a, KeyCode::Enter);
+        let Some(Effect::GetUser { id: user_req, .. }) = effects.first() else {
+            panic!("{effects:?}")
+        };
+        a.update(Msg::GotUser {
+            id: *user_req,
+            result: Ok(human(1, "u1@acme.example")),
+        });
+        let id = returning_in_flight(&mut a);
+        let (_, effects) = a.update(Msg::Issued {
+            id,
+            result: Err(ApiError::PermissionDenied(Status::default())),
+            audit_error: None,
+        });
+        assert!(effects.is_empty(), "{effects:?}");
+    }
+
+    #[test]
+    fn up_and_down_cycle_the_saved_templates_and_preview_them() {
+        let mut a = with_templates();
+        key(&mut a, KeyCode::Char('r'));
+        assert!(key(&mut a, KeyCode::Down).0);
+        assert_eq!(dialog(&a).template.value(), T1);
+        assert_eq!(
+            dialog(&a).check,
+            TemplateCheck::Valid {
+                preview: "https://verify.example.com/email?user=1&code=ABC123".into()
+            }
+        );
+        key(&mut a, KeyCode::Down);
+        assert_eq!(dialog(&a).template.value(), T2);
+        assert_eq!(
+            dialog(&a).check,
+            TemplateCheck::Valid {
+                preview: "https://id.example.com/v?u=1&c=ABC123&o=org9".into()
+            }
+        );
+        key(&mut a, KeyCode::Down);
+        assert_eq!(dialog(&a).template.value(), T1);
+        key(&mut a, KeyCode::Up);
+        assert_eq!(dialog(&a).template.value(), T2);
+        assert_eq!(a.list.selected, 1, "arrows moved the templates, not the list");
+        let (_, _, _, mode) = issue(&key(&mut a, KeyCode::Enter).1);
+        assert_eq!(
+            mode,
+            CodeMode::Send {
+                url_template: Some(T2.into())
+            }
+        );
+    }
+
+    #[test]
+    fn esc_before_sending_closes_and_sends_nothing() {
+        let mut a = with_templates();
+        key(&mut a, KeyCode::Char('r'));
+        key(&mut a, KeyCode::Down);
+        assert_eq!(key(&mut a, KeyCode::Esc), (true, vec![]));
+        assert!(a.resend.is_none());
+        // Back in the list, Esc and keys work as before.
+        assert_eq!(a.key_mode(), Mode::List);
+        assert!(key(&mut a, KeyCode::Char('j')).0);
+    }
+}
+
+mod resend_paste {
+    use super::*;
+    use crate::api::wire::{HumanEmail, HumanUser};
+
+    fn listed() -> App {
+        let mut a = app();
+        let (id, _) = list_effect(&a.start());
+        let u = User {
+            user_id: "7".into(),
+            human: Some(HumanUser {
+                email: Some(HumanEmail {
+                    email: "u7@acme.example".into(),
+                    is_verified: false,
+                }),
+                ..HumanUser::default()
+            }),
+            ..User::default()
+        };
+        a.update(Msg::Listed {
+            id,
+            result: page(vec![u], 1),
+        });
+        a
+    }
+
+    #[test]
+    fn a_paste_with_the_dialog_open_fills_the_template_not_the_search() {
+        let mut a = listed();
+        key(&mut a, KeyCode::Char('r'));
+        let t = "https://verify.example.com/?c={{.Code}}";
+        let (changed, effects) = a.update(Msg::Paste(format!("{t}\n")));
+        assert!(changed);
+        assert!(effects.is_empty(), "a paste never sends: {effects:?}");
+        let d = a.resend.as_ref().expect("dialog");
+        assert_eq!(d.template.value(), t, "the line break is dropped");
+        assert_eq!(a.search.input.value(), "");
+        assert_eq!(a.mode, Mode::List);
+        let effects = key(&mut a, KeyCode::Enter).1;
+        assert!(
+            matches!(
+                effects.as_slice(),
+                [Effect::IssueCode { mode: CodeMode::Send { url_template: Some(s) }, .. }] if s == t
+            ),
+            "{effects:?}"
+        );
+        // While in flight a paste changes nothing.
+        assert_eq!(a.update(Msg::Paste("more".into())), (false, vec![]));
+    }
 }

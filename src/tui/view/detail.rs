@@ -216,7 +216,7 @@ fn when(lines: &mut Lines<'_, '_>, label: &str, ts: Option<Timestamp>, ctx: &Vie
     }
 }
 
-fn local_time(ts: Timestamp, tz: &jiff::tz::TimeZone) -> String {
+pub(in crate::tui::view) fn local_time(ts: Timestamp, tz: &jiff::tz::TimeZone) -> String {
     let at = tz.to_datetime(ts);
     let zone = tz.to_offset_info(ts);
     format!(

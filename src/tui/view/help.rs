@@ -1,5 +1,6 @@
-//! The help overlay: every binding of the current mode, generated from the keymap itself
-//! (`keys::bindings`), so it can never drift from what the keys do.
+//! The help overlay: every binding of the keymap in force (`App::key_mode`, so the resend
+//! dialog's keys while it is open), generated from the keymap itself (`keys::bindings`), so it
+//! can never drift from what the keys do.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -55,7 +56,7 @@ pub(super) fn draw(buf: &mut Buffer, screen: Rect, mode: Mode, theme: &Theme) {
 }
 
 /// A `w`×`h` rectangle in the middle of `screen`, shrunk to fit.
-fn centred(screen: Rect, w: usize, h: usize) -> Rect {
+pub(super) fn centred(screen: Rect, w: usize, h: usize) -> Rect {
     let w = u16::try_from(w).unwrap_or(u16::MAX).min(screen.width);
     let h = u16::try_from(h).unwrap_or(u16::MAX).min(screen.height);
     Rect::new(

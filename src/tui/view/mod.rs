@@ -13,6 +13,7 @@ mod detail;
 mod header;
 mod help;
 mod list;
+mod resend;
 mod search;
 mod status;
 mod too_small;
@@ -52,9 +53,13 @@ pub fn draw(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
         detail::draw(buf, area, app, ctx);
     }
     status::draw(buf, areas.status, app, &ctx.theme);
-    let cursor = search::draw(buf, areas.search, app, &ctx.theme);
+    let mut cursor = search::draw(buf, areas.search, app, &ctx.theme);
+    if let Some(dialog) = &app.resend {
+        // Over list and detail; it has the keyboard, so the cursor is its own (or none).
+        cursor = resend::draw(buf, screen, app, dialog, ctx);
+    }
     if app.help_open {
-        help::draw(buf, screen, app.mode, &ctx.theme);
+        help::draw(buf, screen, app.key_mode(), &ctx.theme);
     } else if let Some(position) = cursor {
         // Only while typing: ratatui hides the cursor on frames that do not place it.
         frame.set_cursor_position(position);
@@ -178,6 +183,9 @@ fn mode_name(mode: Mode) -> &'static str {
         Mode::List => "users list",
         Mode::Search => "search",
         Mode::Detail => "user detail",
+        Mode::ResendEdit | Mode::ResendConfirmSend => "resend",
+        Mode::ResendBusy => "resend (sending)",
+        Mode::ResendResult | Mode::ResendNoPending | Mode::ResendInfo => "resend result",
     }
 }
 

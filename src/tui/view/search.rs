@@ -63,7 +63,7 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Op
 }
 
 /// The rest of `s` after its first `n` display columns.
-fn skip_columns(s: &str, n: usize) -> &str {
+pub(super) fn skip_columns(s: &str, n: usize) -> &str {
     let mut used = 0;
     for (i, c) in s.char_indices() {
         if used >= n {

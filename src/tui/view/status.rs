@@ -1,5 +1,6 @@
 //! The status row: a one-cell spinner while a request is in flight, then the last error or
-//! else the current mode's key hints (from the keymap), and "N of TOTAL" on the right.
+//! else the key hints of the keymap in force (the resend dialog's while it is open), and
+//! "N of TOTAL" on the right.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -21,11 +22,7 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
 
     // The spinner's cell is always reserved, so the text does not shift when it appears.
     if app.busy() {
-        let frame = SPINNER
-            .get(app.spinner_frame % SPINNER.len())
-            .copied()
-            .unwrap_or(" ");
-        pen.fit(frame, 1, theme.key);
+        pen.fit(spinner(app.spinner_frame), 1, theme.key);
     } else {
         pen.skip(1);
     }
@@ -33,13 +30,19 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let room = pen.remaining().saturating_sub(counter_w);
     match &app.error {
         Some(error) => pen.fit(error, room, theme.error),
-        None => pen.fit(&keys::hints(app.mode), room, theme.muted),
+        // `key_mode`, not `mode`: with the dialog open its keys are the ones that work.
+        None => pen.fit(&keys::hints(app.key_mode()), room, theme.muted),
     };
     if let Some(counter) = counter {
         let cw = u16::try_from(width(&counter)).unwrap_or(u16::MAX);
         let x = pen.right.saturating_sub(cw).max(pen.x);
         pen.to(x).text(&counter, theme.base);
     }
+}
+
+/// The spinner's cell for `frame` (the resend dialog turns the same one).
+pub(super) fn spinner(frame: usize) -> &'static str {
+    SPINNER.get(frame % SPINNER.len()).copied().unwrap_or(" ")
 }
 
 /// "12 of 40": the selection's place in the whole result, once the first page is in.

@@ -1,0 +1,192 @@
+//! The audit trail: one JSON line per confirmed resend or send, appended to a file in the
+//! state directory (0600). It records who asked for what and what ZITADEL answered — never
+//! the code and never the token.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub time: Timestamp,
+    /// The instance URL.
+    pub instance: String,
+    /// The settings profile, once profiles exist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// Who acted, when known (the service user of a key file, or the token's subject).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    pub user_id: String,
+    /// `resend` or `send`.
+    pub action: String,
+    /// `send` (ZITADEL mails the code) or `return` (the code came back to the agent).
+    pub mode: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_template: Option<String>,
+    /// `ok` or `error`.
+    pub outcome: String,
+    /// ZITADEL's error id, or the error class when ZITADEL gave none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The user's sequence after the change, from ZITADEL's answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<u64>,
+}
+
+/// Where audit lines go. Without a home directory there is no file, and appending says so.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditLog {
+    path: Option<PathBuf>,
+}
+
+impl AuditLog {
+    pub fn new(path: Option<PathBuf>) -> Self {
+        AuditLog { path }
+    }
+
+    /// The default file in the state directory.
+    pub fn default_location() -> Self {
+        AuditLog::new(crate::dirs::audit_file())
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Appends one record as one line (one write, so concurrent consoles do not interleave).
+    pub fn append(&self, record: &AuditRecord) -> Result<(), String> {
+        let path = self
+            .path
+            .as_deref()
+            .ok_or("no state directory for the audit file (is HOME set?)")?;
+        let mut line =
+            serde_json::to_string(record).map_err(|e| format!("cannot encode the audit line: {e}"))?;
+        line.push('\n');
+        if let Some(dir) = path.parent() {
+            create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options
+            .open(path)
+            .map_err(|e| format!("cannot open the audit file {}: {e}", path.display()))?;
+        file.write_all(line.as_bytes())
+            .map_err(|e| format!("cannot write the audit file {}: {e}", path.display()))
+    }
+
+    /// Every record, oldest first. A line that is not a record is reported with its number.
+    pub fn read(&self) -> Result<Vec<AuditRecord>, String> {
+        let Some(path) = self.path.as_deref() else {
+            return Ok(Vec::new());
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(format!("cannot read the audit file {}: {e}", path.display())),
+        };
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, l)| {
+                serde_json::from_str(l)
+                    .map_err(|e| format!("{} line {}: not an audit record ({e})", path.display(), i + 1))
+            })
+            .collect()
+    }
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(user: &str) -> AuditRecord {
+        AuditRecord {
+            time: Timestamp::from_second(1_700_000_000).unwrap(),
+            instance: "https://id.example.com".into(),
+            profile: None,
+            operator: Some("300000000000000900".into()),
+            user_id: user.into(),
+            action: "resend".into(),
+            mode: "return".into(),
+            url_template: None,
+            outcome: "ok".into(),
+            error: None,
+            sequence: Some(7),
+        }
+    }
+
+    fn scratch() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "zitadesk-audit-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn records_append_as_lines_and_read_back() {
+        let dir = scratch();
+        let log = AuditLog::new(Some(dir.join("state/audit.jsonl")));
+        log.append(&record("1")).unwrap();
+        log.append(&record("2")).unwrap();
+        let back = log.read().unwrap();
+        assert_eq!(back, vec![record("1"), record("2")]);
+        let text = std::fs::read_to_string(log.path().unwrap()).unwrap();
+        assert_eq!(text.lines().count(), 2);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(log.path().unwrap())
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_failure_to_write_is_reported_not_hidden() {
+        let dir = scratch();
+        std::fs::create_dir_all(&dir).unwrap();
+        // A directory where the file should be: opening it for append fails.
+        let path = dir.join("audit.jsonl");
+        std::fs::create_dir_all(&path).unwrap();
+        let e = AuditLog::new(Some(path)).append(&record("1")).unwrap_err();
+        assert!(e.contains("cannot open the audit file"), "{e}");
+        assert!(AuditLog::new(None).append(&record("1")).is_err());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_broken_line_is_named() {
+        let dir = scratch();
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("audit.jsonl");
+        std::fs::write(&path, "{\"nope\":1}\n").unwrap();
+        let e = AuditLog::new(Some(path)).read().unwrap_err();
+        assert!(e.contains("line 1"), "{e}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,60 @@
+//! Copying over SSH: the OSC 52 escape sequence asks the agent's own terminal (not the jump
+//! host) to put text on the clipboard. Inside tmux or GNU screen it must be wrapped so the
+//! multiplexer passes it on.
+
+use base64::Engine;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Multiplexer {
+    None,
+    Tmux,
+    Screen,
+}
+
+impl Multiplexer {
+    /// From the environment: `$TMUX` for tmux, `$STY` for screen.
+    pub fn from_env() -> Self {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        if set("TMUX") {
+            Multiplexer::Tmux
+        } else if set("STY") {
+            Multiplexer::Screen
+        } else {
+            Multiplexer::None
+        }
+    }
+}
+
+/// The bytes that copy `text` to the clipboard.
+pub fn osc52(text: &str, mux: Multiplexer) -> String {
+    let payload = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    match mux {
+        Multiplexer::None => format!("\x1b]52;c;{payload}\x07"),
+        // tmux passes a DCS on when its inner ESCs are doubled (needs allow-passthrough or
+        // set-clipboard on).
+        Multiplexer::Tmux => format!("\x1bPtmux;\x1b\x1b]52;c;{payload}\x07\x1b\\"),
+        Multiplexer::Screen => format!("\x1bP\x1b]52;c;{payload}\x07\x1b\\"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_terminals_get_a_bare_osc_52() {
+        assert_eq!(osc52("AB12CD", Multiplexer::None), "\x1b]52;c;QUIxMkNE\x07");
+    }
+
+    #[test]
+    fn multiplexers_get_it_wrapped() {
+        assert_eq!(
+            osc52("AB12CD", Multiplexer::Tmux),
+            "\x1bPtmux;\x1b\x1b]52;c;QUIxMkNE\x07\x1b\\"
+        );
+        assert_eq!(
+            osc52("AB12CD", Multiplexer::Screen),
+            "\x1bP\x1b]52;c;QUIxMkNE\x07\x1b\\"
+        );
+    }
+}

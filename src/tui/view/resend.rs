@@ -1,0 +1,180 @@
+//! The resend dialog: a popup over list and detail that names the user, lets the agent choose
+//! how the code travels (mailed by ZITADEL, or returned to the agent), edits the link template
+//! with its live verdict, and then says what ZITADEL answered.
+//!
+//! The content is first laid out as rows for the popup's width, so the popup is exactly as
+//! tall as what it says; on a short screen the rows past the bottom are dropped while the
+//! footer (the keys) stays in the bottom border. A returned code reaches the buffer only once
+//! the agent has pressed `v`: masked, not even its length shows.
+
+mod content;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear, Widget};
+
+use self::content::{Row, Span, rows};
+use super::help::centred;
+use super::search::skip_columns;
+use super::{Pen, ViewCtx, width};
+use crate::text::sanitize;
+use crate::tui::app::App;
+use crate::tui::resend::{Delivery, Phase, ResendDialog};
+use crate::tui::theme::Theme;
+
+const TITLE: &str = " Resend verification code ";
+/// At 80 columns: all but the cleared margin columns; wider screens give links more room.
+const MIN_W: u16 = 78;
+const MAX_W: u16 = 100;
+
+/// Draws the dialog; returns where the terminal cursor goes (in the template, while editing
+/// in mail mode).
+pub(super) fn draw(
+    buf: &mut Buffer,
+    screen: Rect,
+    app: &App,
+    d: &ResendDialog,
+    ctx: &ViewCtx,
+) -> Option<Position> {
+    let theme = &ctx.theme;
+    // The status row stays visible: it has the spinner and the same keys.
+    let room = Rect::new(screen.x, screen.y, screen.width, screen.height.saturating_sub(1));
+    let want_w = (screen.width / 3 * 2).clamp(MIN_W, MAX_W).min(room.width);
+    // Borders and one column of air on each side.
+    let body_w = usize::from(want_w.saturating_sub(4));
+    let rows = rows(d, app, ctx, body_w);
+    let area = centred(room, usize::from(want_w), rows.len() + 2);
+    if area.width < 5 || area.height < 3 {
+        return None;
+    }
+    // One cleared column either side, so no cut-off list text touches the border.
+    let margin = Rect::new(
+        area.x.saturating_sub(1),
+        area.y,
+        area.width.saturating_add(2),
+        area.height,
+    );
+    Clear.render(margin.intersection(screen).intersection(buf.area), buf);
+    let block = Block::bordered()
+        .border_style(theme.border)
+        .title(Line::styled(TITLE, theme.title));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    footer(buf, area, keys(d), theme);
+
+    let body = Rect::new(
+        inner.x.saturating_add(1),
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
+    );
+    let mut cursor = None;
+    let mut y = body.y;
+    for row in &rows {
+        if y >= body.bottom() {
+            break;
+        }
+        let line = Rect::new(body.x, y, body.width, 1);
+        y += 1;
+        match row {
+            Row::Spans(spans) => {
+                if let Some(mut pen) = Pen::new(buf, line) {
+                    for (text, style) in spans {
+                        pen.text(text, *style);
+                    }
+                }
+            }
+            Row::Split(left, right) => split(buf, line, left, right),
+            Row::Field => cursor = field(buf, line, d, theme),
+        }
+    }
+    if matches!(d.phase, Phase::InFlight { .. }) {
+        // Everything but the spinner row (the last) dims: it is what is being sent, not
+        // something to change now.
+        let drawn = y.saturating_sub(body.y);
+        let above = u16::try_from(rows.len().saturating_sub(1)).unwrap_or(u16::MAX);
+        let dimmed = Rect::new(body.x, body.y, body.width, drawn.min(above));
+        buf.set_style(
+            dimmed.intersection(buf.area),
+            Style::new().add_modifier(Modifier::DIM),
+        );
+    }
+    cursor
+}
+
+/// The keys, in the bottom border (so they stay when the body is cut).
+fn keys(d: &ResendDialog) -> &'static str {
+    match &d.phase {
+        Phase::Editing { .. } => "Enter send · Esc cancel · Tab mode",
+        Phase::InFlight { .. } => "waiting for ZITADEL…",
+        Phase::Done { result, .. } if result.code.is_some() => {
+            "v show/hide · y copy · Esc close (forgets the code)"
+        }
+        Phase::NoPending => "s send a fresh code instead · Esc close",
+        Phase::ConfirmSend => "Enter send · Esc cancel",
+        Phase::Done { .. } | Phase::NotInitialised | Phase::ReadOnly => "Esc close",
+    }
+}
+
+fn footer(buf: &mut Buffer, area: Rect, keys: &str, theme: &Theme) {
+    let row = Rect::new(
+        area.x.saturating_add(2),
+        area.bottom().saturating_sub(1),
+        area.width.saturating_sub(4),
+        1,
+    );
+    if let Some(mut pen) = Pen::new(buf, row) {
+        let room = pen.remaining().saturating_sub(2);
+        pen.text(" ", theme.border)
+            .fit(keys, room, theme.key)
+            .text(" ", theme.border);
+    }
+}
+
+/// Left text cut to leave room for the right part, which is kept whole at the edge.
+fn split(buf: &mut Buffer, line: Rect, left: &Span<'_>, right: &Span<'_>) {
+    let Some(mut pen) = Pen::new(buf, line) else {
+        return;
+    };
+    let right_w = width(&right.0);
+    pen.fit(&left.0, pen.remaining().saturating_sub(right_w + 1), left.1);
+    let x = pen
+        .right
+        .saturating_sub(u16::try_from(right_w).unwrap_or(u16::MAX))
+        .max(pen.x);
+    pen.to(x).text(&right.0, right.1);
+}
+
+/// The template input: "> " then the text, scrolled so the cursor stays in view. Returns the
+/// cursor's place while the agent can type (editing, mail mode).
+fn field(buf: &mut Buffer, line: Rect, d: &ResendDialog, theme: &Theme) -> Option<Position> {
+    let mut pen = Pen::new(buf, line)?;
+    pen.text("> ", theme.key);
+    let (x, y, room) = (pen.x, pen.y, pen.remaining());
+    // Underline the whole field, so that an empty one shows as a field too.
+    let field = Rect::new(x, y, u16::try_from(room).unwrap_or(u16::MAX), 1);
+    pen.buf.set_style(field.intersection(pen.buf.area), theme.input);
+    let shown = sanitize(d.template.value());
+    let scroll = d.template.visual_scroll(room.saturating_sub(1));
+    pen.fit(skip_columns(&shown, scroll), room, theme.input);
+    let typing = matches!(d.phase, Phase::Editing { .. }) && d.delivery == Delivery::Mail;
+    (typing && room > 0).then(|| {
+        let column = d.template.visual_cursor().saturating_sub(scroll);
+        let column = u16::try_from(column).unwrap_or(u16::MAX);
+        Position::new(x.saturating_add(column).min(pen.right.saturating_sub(1)), y)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skipping_columns_respects_wide_characters() {
+        assert_eq!(skip_columns("https://x", 8), "x");
+        assert_eq!(skip_columns("山田x", 2), "田x");
+        assert_eq!(skip_columns("ab", 5), "");
+    }
+}

@@ -1,0 +1,288 @@
+//! What the resend dialog says, laid out as rows for the popup's width (the drawing is in
+//! the parent). Kept apart so the popup can be exactly as tall as its content.
+//!
+//! The returned code enters a row only when the agent has revealed it; masked, the row holds a
+//! fixed number of bullets, so not even the code's length shows.
+
+use std::borrow::Cow;
+
+use ratatui::style::Style;
+
+use super::super::detail::local_time;
+use super::super::status::spinner;
+use super::super::{ViewCtx, wrap};
+use crate::api::EmailCodeResult;
+use crate::api::template::TemplateError;
+use crate::resend::CodeCall;
+use crate::text::sanitize;
+use crate::tui::app::App;
+use crate::tui::resend::{Delivery, Phase, ResendDialog, TemplateCheck};
+use crate::tui::theme::Theme;
+use crate::userinfo::EmailStatus;
+
+const WARNING: &str = "Any code sent earlier stops working once a new one is issued.";
+const RETURN_TEXT: &str = "ZITADEL returns the code and mails nothing; read it to the caller.";
+/// A fixed mask: the code's length is none of the screen's business before `v` either.
+const MASK: &str = "••••••";
+/// Label column of the "Sequence:" / "Changed:" / "Org:" fields.
+const LABEL_W: usize = 10;
+
+pub(super) type Span<'a> = (Cow<'a, str>, Style);
+
+/// One row of the popup's body.
+pub(super) enum Row<'a> {
+    Spans(Vec<Span<'a>>),
+    /// Text on the left and something kept whole at the right edge (the length counter).
+    Split(Span<'a>, Span<'a>),
+    /// The template input.
+    Field,
+}
+
+/// The body for `w` columns.
+pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) -> Vec<Row<'a>> {
+    let t = &ctx.theme;
+    let mut r = Rows { rows: Vec::new(), w };
+    let who = &d.target;
+    r.spans(vec![
+        (who.display_name.as_str().into(), t.title),
+        ("  ".into(), t.base),
+        (who.login_name.as_str().into(), t.muted),
+    ]);
+    r.spans(email_line(d, t));
+    r.gap();
+    match &d.phase {
+        Phase::Editing { error } => {
+            choosing(&mut r, d, t);
+            if let Some(e) = error {
+                r.gap();
+                r.para(&format!("✗ {e}"), t.error);
+                r.para(
+                    "Nothing is retried: fix it and press Enter again, or Esc to cancel.",
+                    t.muted,
+                );
+            }
+        }
+        Phase::InFlight { .. } => {
+            choosing(&mut r, d, t);
+            r.gap();
+            // Last row: the view leaves it undimmed.
+            r.spans(vec![
+                (spinner(app.spinner_frame).into(), t.key),
+                (" sending…".into(), t.base),
+            ]);
+            return r.rows;
+        }
+        Phase::Done {
+            call,
+            result,
+            revealed,
+            copied,
+        } => done(&mut r, d, *call, result, *revealed, *copied, ctx),
+        Phase::NoPending => {
+            r.para(
+                "No pending code — usually the address is already verified.",
+                t.warning,
+            );
+            r.gap();
+            r.para("s sends a fresh code instead (you confirm it first).", t.base);
+        }
+        Phase::ConfirmSend => {
+            let to = address(d);
+            r.para(
+                &format!("Send a fresh code to {to}? Any earlier code stops working."),
+                t.title,
+            );
+            r.gap();
+            match (d.delivery, &d.check) {
+                (Delivery::Return, _) => r.para(RETURN_TEXT, t.base),
+                (Delivery::Mail, TemplateCheck::Valid { preview }) => r.spans(vec![
+                    ("ZITADEL mails it, link: ".into(), t.base),
+                    (preview.as_str().into(), t.base),
+                ]),
+                (Delivery::Mail, _) => r.para("ZITADEL mails it with its default link.", t.base),
+            }
+        }
+        Phase::NotInitialised => r.para(
+            "This user has not finished setting up their account — they need an invite, not \
+             a verification mail.",
+            t.warning,
+        ),
+        Phase::ReadOnly => r.para(
+            "Resending is disabled: zitadesk runs read-only (--read-only / \
+             ZITADESK_READ_ONLY). Nothing can be sent.",
+            t.warning,
+        ),
+    }
+    if let Some(audit) = &d.audit_error {
+        r.gap();
+        r.para(&format!("audit: {audit}"), t.warning);
+    }
+    r.rows
+}
+
+/// "Email: jane@example.com  not verified" (the status in words, not only in colour).
+fn email_line<'a>(d: &'a ResendDialog, t: &Theme) -> Vec<Span<'a>> {
+    let who = &d.target;
+    let status = who.email_status;
+    let label = ("Email: ".into(), t.muted);
+    match status {
+        EmailStatus::Machine => vec![label, ("none — machine user".into(), t.email_status(status))],
+        _ if who.email.is_empty() => vec![label, ("none (no email)".into(), t.email_status(status))],
+        _ => vec![
+            label,
+            (who.email.as_str().into(), t.base),
+            ("  ".into(), t.base),
+            (status.as_str().into(), t.email_status(status)),
+        ],
+    }
+}
+
+fn address(d: &ResendDialog) -> &str {
+    if d.target.email.is_empty() {
+        "the user's address"
+    } else {
+        &d.target.email
+    }
+}
+
+/// Editing (and, dimmed, in flight): the warning, the two modes, the template.
+fn choosing<'a>(r: &mut Rows<'a>, d: &'a ResendDialog, t: &Theme) {
+    r.para(WARNING, t.warning);
+    r.gap();
+    let mail = d.delivery == Delivery::Mail;
+    // The marker says which is chosen; the style only adds emphasis.
+    let choice = |on: bool, text: &'static str| -> Span<'a> {
+        let mark = if on { "(•) " } else { "( ) " };
+        (format!("{mark}{text}").into(), if on { t.key } else { t.muted })
+    };
+    r.spans(vec![
+        choice(mail, "Mail the code"),
+        ("   ".into(), t.base),
+        choice(!mail, "Return the code to me"),
+    ]);
+    r.gap();
+    if !mail {
+        r.para(RETURN_TEXT, t.base);
+        return;
+    }
+    r.para(&format!("ZITADEL mails the code to {}.", address(d)), t.base);
+    let too_long = matches!(d.check, TemplateCheck::Invalid(TemplateError::TooLong { .. }));
+    r.rows.push(Row::Split(
+        ("Link in the mail (optional):".into(), t.muted),
+        (d.length().into(), if too_long { t.error } else { t.muted }),
+    ));
+    r.rows.push(Row::Field);
+    match &d.check {
+        TemplateCheck::Default => r.line("empty: ZITADEL's default link", t.muted),
+        TemplateCheck::Valid { preview } => r.spans(vec![
+            ("link: ".into(), t.muted),
+            (preview.as_str().into(), t.base),
+        ]),
+        TemplateCheck::Invalid(e) => r.para(&format!("✗ {e}"), t.error),
+    }
+    if !d.templates.is_empty() {
+        r.line_owned(format!("↑/↓ saved templates ({})", d.templates.len()), t.muted);
+    }
+}
+
+/// What ZITADEL answered, and the code (masked until revealed).
+fn done<'a>(
+    r: &mut Rows<'a>,
+    d: &'a ResendDialog,
+    call: CodeCall,
+    result: &'a EmailCodeResult,
+    revealed: bool,
+    copied: bool,
+    ctx: &ViewCtx,
+) {
+    let t = &ctx.theme;
+    let fresh = if call == CodeCall::Send { "fresh " } else { "" };
+    let headline = match (d.delivery, revealed) {
+        (Delivery::Mail, _) => format!("✓ {fresh}code mailed to {}", address(d)),
+        (Delivery::Return, false) => format!("✓ {fresh}code issued — reveal with v"),
+        (Delivery::Return, true) => format!("✓ {fresh}code issued — read it to the caller"),
+    };
+    r.para(&headline, t.verified);
+    r.gap();
+    if d.delivery == Delivery::Return {
+        let label: Span<'a> = (format!("{:<LABEL_W$}", "Code:").into(), t.muted);
+        match (&result.code, revealed) {
+            (Some(code), true) => r.spans(vec![
+                label,
+                (" ".into(), t.code),
+                (code.expose().into(), t.code),
+                (" ".into(), t.code),
+            ]),
+            // Never the code itself here, and not its length either.
+            (Some(_), false) => r.spans(vec![label, (MASK.into(), t.title)]),
+            (None, _) => r.line("ZITADEL returned no code.", t.warning),
+        }
+        if copied {
+            r.line(
+                "copied to the clipboard (if your terminal allows OSC 52)",
+                t.verified,
+            );
+        }
+        r.gap();
+    }
+    if let Some(seq) = result.sequence {
+        r.field("Sequence:", seq.to_string(), t);
+    }
+    if let Some(ts) = result.changed_at {
+        r.field("Changed:", local_time(ts, &ctx.tz), t);
+    }
+    if !result.resource_owner.is_empty() {
+        r.field("Org:", result.resource_owner.clone(), t);
+    }
+}
+
+/// Collects rows, wrapping paragraphs to the body's width.
+struct Rows<'a> {
+    rows: Vec<Row<'a>>,
+    w: usize,
+}
+
+impl<'a> Rows<'a> {
+    fn spans(&mut self, spans: Vec<Span<'a>>) {
+        self.rows.push(Row::Spans(spans));
+    }
+
+    fn gap(&mut self) {
+        self.rows.push(Row::Spans(Vec::new()));
+    }
+
+    fn line(&mut self, text: &'a str, style: Style) {
+        self.spans(vec![(text.into(), style)]);
+    }
+
+    fn line_owned(&mut self, text: String, style: Style) {
+        self.spans(vec![(text.into(), style)]);
+    }
+
+    /// Text wrapped at spaces over as many rows as it needs.
+    fn para(&mut self, text: &str, style: Style) {
+        let clean = sanitize(text);
+        for part in wrap(&clean, self.w.max(1)) {
+            self.line_owned(part.to_owned(), style);
+        }
+    }
+
+    /// "Label:    value".
+    fn field(&mut self, label: &str, value: String, t: &Theme) {
+        self.spans(vec![
+            (format!("{label:<LABEL_W$}").into(), t.muted),
+            (value.into(), t.base),
+        ]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_time_names_the_zone() {
+        let ts: jiff::Timestamp = "2025-03-01T12:09:00Z".parse().unwrap_or_default();
+        assert_eq!(local_time(ts, &jiff::tz::TimeZone::UTC), "2025-03-01 12:09 UTC");
+    }
+}

@@ -1,0 +1,610 @@
+//! The resend dialog against the demo instance over real HTTP: the real `App`, driven by keys,
+//! with its effects carried out the way `tui::run` carries them out (requests in tokio tasks
+//! whose replies come back as messages, the code issued through `resend::issue_code` with an
+//! audit file in a scratch directory, OSC 52 into a byte buffer), and the screen rendered
+//! with ratatui's `TestBackend` to read what the agent would see.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use zitadesk::api::Client;
+use zitadesk::api::wire::{User, UserState};
+use zitadesk::audit::AuditLog;
+use zitadesk::demo::{ADMIN_TOKEN, DemoServer, Faults, READER_TOKEN};
+use zitadesk::resend::{AuditContext, issue_code};
+use zitadesk::tui::app::{App, Connection, Effect, Msg};
+use zitadesk::tui::clipboard::{Multiplexer, osc52};
+use zitadesk::tui::keys::Mode;
+use zitadesk::tui::resend::Phase;
+use zitadesk::tui::theme::Theme;
+use zitadesk::tui::view::{self, ViewCtx};
+
+const WIDTH: u16 = 120;
+const HEIGHT: u16 = 40;
+/// How long any one reply may take.
+const DEADLINE: Duration = Duration::from_secs(10);
+const TEMPLATE: &str = "https://verify.example.com/email?user={{.UserID}}&code={{.Code}}";
+
+/// A scratch directory for one test's audit file.
+fn scratch(test: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("resend-flow-{test}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// The console's state and a stand-in for its run loop.
+struct Driver {
+    app: App,
+    client: Client,
+    audit: Arc<AuditContext>,
+    tx: mpsc::UnboundedSender<Msg>,
+    rx: mpsc::UnboundedReceiver<Msg>,
+    /// Replies still to come.
+    outstanding: usize,
+    /// What `Effect::Copy` wrote to the "terminal".
+    clipboard: Vec<u8>,
+    /// Every IssueCode effect the App asked for.
+    issued: Vec<Effect>,
+    quit: bool,
+}
+
+impl Driver {
+    async fn start(demo: &DemoServer, token: &str, audit_path: PathBuf) -> Driver {
+        let client = client(demo, token);
+        let audit = Arc::new(AuditContext {
+            log: AuditLog::new(Some(audit_path)),
+            instance: demo.url(),
+            profile: None,
+            operator: None,
+        });
+        let (tx, rx) = mpsc::unbounded_channel();
+        let mut d = Driver {
+            app: App::new(Connection::default(), WIDTH, HEIGHT),
+            client,
+            audit,
+            tx,
+            rx,
+            outstanding: 0,
+            clipboard: Vec::new(),
+            issued: Vec::new(),
+            quit: false,
+        };
+        let effects = d.app.start();
+        d.run(effects);
+        d.settle().await;
+        assert!(d.app.list.loaded, "the first page is in");
+        d
+    }
+
+    /// Carries out effects as `tui::run` does: requests in tasks, their replies as messages.
+    fn run(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            let tx = self.tx.clone();
+            let client = self.client.clone();
+            match effect {
+                Effect::ListUsers { id, request } => {
+                    self.outstanding += 1;
+                    tokio::spawn(async move {
+                        let result = client.list_users(&request).await;
+                        let _ = tx.send(Msg::Listed { id, result });
+                    });
+                }
+                Effect::GetUser { id, user_id } => {
+                    self.outstanding += 1;
+                    tokio::spawn(async move {
+                        let result = client.get_user(&user_id).await;
+                        let _ = tx.send(Msg::GotUser { id, result });
+                    });
+                }
+                Effect::ListAuthMethods { id, user_id } => {
+                    self.outstanding += 1;
+                    tokio::spawn(async move {
+                        let result = client.list_auth_methods(&user_id).await;
+                        let _ = tx.send(Msg::GotMethods { id, result });
+                    });
+                }
+                Effect::ScheduleSearch { generation, .. } => {
+                    // The debounce has run out at once.
+                    self.outstanding += 1;
+                    let _ = tx.send(Msg::SearchDue(generation));
+                }
+                Effect::IssueCode {
+                    id,
+                    call,
+                    user_id,
+                    mode,
+                } => {
+                    self.issued.push(Effect::IssueCode {
+                        id,
+                        call,
+                        user_id: user_id.clone(),
+                        mode: mode.clone(),
+                    });
+                    self.outstanding += 1;
+                    let audit = Arc::clone(&self.audit);
+                    tokio::spawn(async move {
+                        let issued = issue_code(&client, audit, call, &user_id, &mode).await;
+                        let _ = tx.send(Msg::Issued {
+                            id,
+                            result: issued.result,
+                            audit_error: issued.audit_error,
+                        });
+                    });
+                }
+                Effect::Copy(code) => self
+                    .clipboard
+                    .extend_from_slice(osc52(code.expose(), Multiplexer::None).as_bytes()),
+                Effect::Quit => self.quit = true,
+            }
+        }
+    }
+
+    fn update(&mut self, msg: Msg) {
+        let (_, effects) = self.app.update(msg);
+        self.run(effects);
+    }
+
+    fn press(&mut self, code: KeyCode) {
+        self.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    /// Takes in replies until none is outstanding.
+    async fn settle(&mut self) {
+        while self.outstanding > 0 {
+            let msg = tokio::time::timeout(DEADLINE, self.rx.recv())
+                .await
+                .expect("a reply within the deadline")
+                .expect("the channel stays open");
+            self.outstanding -= 1;
+            self.update(msg);
+        }
+    }
+
+    /// Searches for one user by ID and waits for the list to show just them, selected.
+    async fn select(&mut self, user_id: &str) {
+        self.press(KeyCode::Char('/'));
+        self.type_text(&format!("id:{user_id}"));
+        self.press(KeyCode::Enter);
+        self.settle().await;
+        assert_eq!(self.app.mode, Mode::List);
+        let row = self.app.list.selected_row().expect("the user is listed");
+        assert_eq!(row.user.user_id, user_id);
+        assert_eq!(self.app.list.len(), 1);
+    }
+
+    fn phase(&self) -> &Phase {
+        &self.app.resend.as_ref().expect("the dialog is open").phase
+    }
+
+    /// The screen as text, one line per row.
+    fn screen(&self) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("terminal");
+        let ctx = ViewCtx {
+            now: jiff::Timestamp::now(),
+            tz: jiff::tz::TimeZone::UTC,
+            theme: Theme::new(false),
+        };
+        terminal
+            .draw(|frame| view::draw(frame, &self.app, &ctx))
+            .expect("draw");
+        let buffer = terminal.backend().buffer();
+        let mut text = String::new();
+        for y in 0..HEIGHT {
+            for x in 0..WIDTH {
+                text.push_str(buffer[(x, y)].symbol());
+            }
+            text.push('\n');
+        }
+        text
+    }
+}
+
+/// The audit file's lines, parsed; and its raw text.
+fn audit_lines(path: &Path) -> (Vec<Value>, String) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("audit file {}: {e}", path.display()));
+    let lines = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}")))
+        .collect();
+    (lines, text)
+}
+
+fn assert_no_secrets(text: &str, code: &str) {
+    assert!(!text.contains(code), "the code {code} leaked: {text}");
+    for token in [ADMIN_TOKEN, READER_TOKEN] {
+        assert!(!text.contains(token), "a token leaked: {text}");
+    }
+}
+
+/// The body of the one request whose path ends with `suffix`.
+fn only_body(demo: &DemoServer, suffix: &str) -> Value {
+    let sent = requests_to(demo, suffix);
+    assert_eq!(sent.len(), 1, "exactly one {suffix} request: {sent:?}");
+    serde_json::from_str(&sent[0].body).expect("JSON body")
+}
+
+/// The user's sequence as ZITADEL reports it now.
+async fn sequence_of(demo: &DemoServer, user_id: &str) -> u64 {
+    let u: User = client(demo, ADMIN_TOKEN)
+        .get_user(user_id)
+        .await
+        .expect("get user");
+    u.details.expect("details").sequence
+}
+
+async fn unverified_with_code(demo: &DemoServer) -> User {
+    find_user(
+        &client(demo, ADMIN_TOKEN),
+        "unverified user with a pending code",
+        |u| is_unverified_human(u) && demo.pending_code(&u.user_id).is_some(),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resend_with_a_template_sends_exactly_that_template_once() {
+    let dir = scratch("template");
+    let audit = dir.join("audit.jsonl");
+    let demo = demo().await;
+    let user = unverified_with_code(&demo).await;
+    let before = demo.pending_code(&user.user_id).expect("pending");
+    let mut d = Driver::start(&demo, ADMIN_TOKEN, audit.clone()).await;
+    d.select(&user.user_id).await;
+    demo.clear_requests();
+
+    d.press(KeyCode::Char('r'));
+    assert_eq!(d.app.key_mode(), Mode::ResendEdit);
+    d.type_text(TEMPLATE);
+    d.press(KeyCode::Enter);
+    assert_eq!(d.app.key_mode(), Mode::ResendBusy);
+    d.settle().await;
+
+    assert!(matches!(d.phase(), Phase::Done { .. }), "{:?}", d.phase());
+    assert_eq!(
+        only_body(&demo, "/email/resend"),
+        json!({"sendCode": {"urlTemplate": TEMPLATE}})
+    );
+    assert!(requests_to(&demo, "/email/send").is_empty());
+    let code = demo.pending_code(&user.user_id).expect("a new code is pending");
+    assert_ne!(code, before, "the old code stopped working");
+    let screen = d.screen();
+    assert!(!screen.contains(&code), "a mailed code is never shown:\n{screen}");
+    let sequence = sequence_of(&demo, &user.user_id).await;
+    assert!(
+        screen.contains(&sequence.to_string()),
+        "ZITADEL's sequence {sequence} is shown:\n{screen}"
+    );
+
+    let (lines, text) = audit_lines(&audit);
+    assert_eq!(lines.len(), 1, "{text}");
+    let l = &lines[0];
+    assert_eq!(l["user_id"], user.user_id.as_str());
+    assert_eq!(l["action"], "resend");
+    assert_eq!(l["mode"], "send");
+    assert_eq!(l["url_template"], TEMPLATE);
+    assert_eq!(l["outcome"], "ok");
+    assert_eq!(l["sequence"].as_u64(), Some(sequence));
+    assert_eq!(l["instance"], demo.url().as_str());
+    assert_no_secrets(&text, &code);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_template_picked_with_down_is_the_one_sent() {
+    let dir = scratch("saved-template");
+    let demo = demo().await;
+    let user = unverified_with_code(&demo).await;
+    let mut d = Driver::start(&demo, ADMIN_TOKEN, dir.join("audit.jsonl")).await;
+    d.app.connection.url_templates = vec!["https://a.example.com/?c={{.Code}}".into(), TEMPLATE.into()];
+    d.select(&user.user_id).await;
+    demo.clear_requests();
+    d.press(KeyCode::Char('r'));
+    d.press(KeyCode::Down);
+    d.press(KeyCode::Down);
+    let screen = d.screen();
+    let preview = format!(
+        "https://verify.example.com/email?user={}&code=ABC123",
+        user.user_id
+    );
+    assert!(screen.contains(&preview), "the preview {preview}:\n{screen}");
+    d.press(KeyCode::Enter);
+    d.settle().await;
+    assert_eq!(
+        only_body(&demo, "/email/resend"),
+        json!({"sendCode": {"urlTemplate": TEMPLATE}})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_returned_code_shows_only_after_v_and_y_copies_it_with_osc_52() {
+    let dir = scratch("return");
+    let audit = dir.join("audit.jsonl");
+    let demo = demo().await;
+    let user = unverified_with_code(&demo).await;
+    let mut d = Driver::start(&demo, ADMIN_TOKEN, audit.clone()).await;
+    d.select(&user.user_id).await;
+    // From the detail, so that the refresh after the success can be seen.
+    d.press(KeyCode::Enter);
+    d.settle().await;
+    assert_eq!(d.app.mode, Mode::Detail);
+    demo.clear_requests();
+
+    d.press(KeyCode::Char('r'));
+    d.press(KeyCode::Tab);
+    d.press(KeyCode::Enter);
+    d.settle().await;
+
+    assert_eq!(only_body(&demo, "/email/resend"), json!({"returnCode": {}}));
+    let code = demo.pending_code(&user.user_id).expect("the issued code");
+    assert!(
+        code.len() == 6 && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
+        "{code:?}"
+    );
+    assert!(matches!(d.phase(), Phase::Done { revealed: false, .. }));
+    let masked = d.screen();
+    assert!(!masked.contains(&code), "the code is masked before v:\n{masked}");
+    assert!(masked.contains("••••••"), "the mask is shown:\n{masked}");
+
+    // The detail was fetched again after the success.
+    assert_eq!(
+        requests_to(&demo, &format!("/v2/users/{}", user.user_id)).len(),
+        1
+    );
+
+    d.press(KeyCode::Char('v'));
+    let revealed = d.screen();
+    assert!(revealed.contains(&code), "v reveals the code:\n{revealed}");
+    d.press(KeyCode::Char('v'));
+    assert!(!d.screen().contains(&code), "v hides it again");
+
+    assert!(d.clipboard.is_empty());
+    d.press(KeyCode::Char('y'));
+    let b64 = base64::engine::general_purpose::STANDARD.encode(code.as_bytes());
+    assert_eq!(
+        String::from_utf8(d.clipboard.clone()).unwrap(),
+        format!("\x1b]52;c;{b64}\x07")
+    );
+    assert!(!d.screen().contains(&code), "copying does not reveal it");
+
+    d.press(KeyCode::Esc);
+    assert!(d.app.resend.is_none(), "Esc closes the result");
+    assert!(!d.screen().contains(&code), "and the code is gone");
+
+    let (lines, text) = audit_lines(&audit);
+    assert_eq!(lines.len(), 1, "{text}");
+    assert_eq!(lines[0]["action"], "resend");
+    assert_eq!(lines[0]["mode"], "return");
+    assert_eq!(lines[0]["outcome"], "ok");
+    assert_eq!(lines[0]["user_id"], user.user_id.as_str());
+    assert_eq!(
+        lines[0]["sequence"].as_u64(),
+        Some(sequence_of(&demo, &user.user_id).await)
+    );
+    assert_no_secrets(&text, &code);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_pending_code_then_s_then_enter_makes_the_send_call() {
+    let dir = scratch("no-pending");
+    let audit = dir.join("audit.jsonl");
+    let demo = demo().await;
+    let user = find_user(&client(&demo, ADMIN_TOKEN), "verified user without a code", |u| {
+        is_verified_human(u) && demo.pending_code(&u.user_id).is_none()
+    })
+    .await;
+    let mut d = Driver::start(&demo, ADMIN_TOKEN, audit.clone()).await;
+    d.select(&user.user_id).await;
+    demo.clear_requests();
+
+    d.press(KeyCode::Char('r'));
+    d.press(KeyCode::Tab);
+    d.press(KeyCode::Enter);
+    d.settle().await;
+    assert!(matches!(d.phase(), Phase::NoPending), "{:?}", d.phase());
+    assert_eq!(requests_to(&demo, "/email/resend").len(), 1);
+    assert!(
+        requests_to(&demo, "/email/send").is_empty(),
+        "nothing sent on its own"
+    );
+    let screen = d.screen();
+    assert!(
+        screen.contains("No pending code") && screen.contains("fresh code"),
+        "the offer:\n{screen}"
+    );
+
+    // Enter on the offer only closes or does nothing; `s` asks for confirmation first.
+    d.press(KeyCode::Char('s'));
+    assert!(matches!(d.phase(), Phase::ConfirmSend));
+    assert!(
+        requests_to(&demo, "/email/send").is_empty(),
+        "s alone sends nothing"
+    );
+    d.press(KeyCode::Enter);
+    d.settle().await;
+
+    assert_eq!(requests_to(&demo, "/email/resend").len(), 1);
+    assert_eq!(
+        only_body(&demo, "/email/send"),
+        json!({"returnCode": {}}),
+        "the same mode"
+    );
+    assert!(matches!(d.phase(), Phase::Done { .. }), "{:?}", d.phase());
+    let code = demo.pending_code(&user.user_id).expect("a fresh code");
+    assert!(!d.screen().contains(&code));
+    d.press(KeyCode::Char('v'));
+    assert!(d.screen().contains(&code));
+
+    let (lines, text) = audit_lines(&audit);
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(lines[0]["action"], "resend");
+    assert_eq!(lines[0]["outcome"], "error");
+    assert_eq!(lines[0]["error"], "EMAIL-5w5ilin4yt");
+    assert_eq!(lines[1]["action"], "send");
+    assert_eq!(lines[1]["mode"], "return");
+    assert_eq!(lines[1]["outcome"], "ok");
+    assert!(lines[1]["sequence"].as_u64().is_some());
+    assert_no_secrets(&text, &code);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_double_enter_sends_one_request() {
+    let dir = scratch("double-enter");
+    let audit = dir.join("audit.jsonl");
+    let demo = demo().await;
+    let user = unverified_with_code(&demo).await;
+    let mut d = Driver::start(&demo, ADMIN_TOKEN, audit.clone()).await;
+    d.select(&user.user_id).await;
+    demo.clear_requests();
+    // Slow enough that the second Enter certainly arrives while the first is answered.
+    demo.set_faults(Faults {
+        latency: Duration::from_millis(400),
+        ..Faults::default()
+    });
+
+    d.press(KeyCode::Char('r'));
+    d.press(KeyCode::Tab);
+    d.press(KeyCode::Enter);
+    // Wait until the request has reached the server and is being answered.
+    let deadline = Instant::now() + DEADLINE;
+    while requests_to(&demo, "/email/resend").is_empty() {
+        assert!(Instant::now() < deadline, "the request never arrived");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(
+        requests_to(&demo, "/email/resend")[0].status,
+        0,
+        "still in flight"
+    );
+    assert_eq!(d.app.key_mode(), Mode::ResendBusy);
+    d.press(KeyCode::Enter);
+    d.press(KeyCode::Enter);
+    d.press(KeyCode::Esc);
+    assert!(d.app.resend.is_some(), "Esc does not abandon a request in flight");
+    d.settle().await;
+    demo.set_faults(Faults::default());
+
+    assert_eq!(d.issued.len(), 1, "one IssueCode effect: {:?}", d.issued);
+    let sent = requests_to(&demo, "/email/resend");
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].status, 200);
+    assert!(matches!(d.phase(), Phase::Done { .. }));
+    let (lines, _) = audit_lines(&audit);
+    assert_eq!(lines.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_403_keeps_the_dialog_open_with_the_reason() {
+    let dir = scratch("forbidden");
+    let audit = dir.join("audit.jsonl");
+    let demo = demo().await;
+    let user = unverified_with_code(&demo).await;
+    let before = demo.pending_code(&user.user_id);
+    let mut d = Driver::start(&demo, READER_TOKEN, audit.clone()).await;
+    d.select(&user.user_id).await;
+    demo.clear_requests();
+
+    d.press(KeyCode::Char('r'));
+    d.type_text(TEMPLATE);
+    d.press(KeyCode::Enter);
+    d.settle().await;
+
+    let Phase::Editing { error: Some(e) } = d.phase() else {
+        panic!("back to editing with the error: {:?}", d.phase())
+    };
+    assert!(e.contains("permission denied"), "{e}");
+    assert_eq!(d.app.key_mode(), Mode::ResendEdit);
+    let screen = d.screen();
+    assert!(screen.contains("permission denied"), "{screen}");
+    assert_eq!(requests_to(&demo, "/email/resend").len(), 1, "not retried");
+    assert_eq!(demo.pending_code(&user.user_id), before, "nothing changed");
+    assert_eq!(
+        d.app.resend.as_ref().map(|r| r.template.value().to_string()),
+        Some(TEMPLATE.to_string()),
+        "the template is kept"
+    );
+
+    let (lines, text) = audit_lines(&audit);
+    assert_eq!(lines.len(), 1, "{text}");
+    assert_eq!(lines[0]["outcome"], "error");
+    assert_eq!(lines[0]["error"], "AUTHZ-HKJD33");
+    assert_eq!(lines[0]["url_template"], TEMPLATE);
+    assert!(lines[0].get("sequence").is_none());
+    assert!(!text.contains(READER_TOKEN));
+
+    d.press(KeyCode::Esc);
+    assert!(d.app.resend.is_none());
+    d.settle().await;
+    assert_eq!(requests_to(&demo, "/email/resend").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_not_initialised_is_explained() {
+    let dir = scratch("initial");
+    let demo = demo().await;
+    let user = find_user(&client(&demo, ADMIN_TOKEN), "user in setup", |u| {
+        u.state == UserState::Initial
+    })
+    .await;
+    let mut d = Driver::start(&demo, ADMIN_TOKEN, dir.join("audit.jsonl")).await;
+    d.select(&user.user_id).await;
+    d.press(KeyCode::Char('r'));
+    d.press(KeyCode::Enter);
+    d.settle().await;
+    assert!(matches!(d.phase(), Phase::NotInitialised), "{:?}", d.phase());
+    let screen = d.screen();
+    assert!(screen.contains("invite"), "{screen}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_audit_write_still_shows_the_result_with_a_warning() {
+    let dir = scratch("audit-fails");
+    // A file where the audit file's directory should be.
+    let blocker = dir.join("not-a-dir");
+    std::fs::write(&blocker, "x").unwrap();
+    let demo = demo().await;
+    let user = unverified_with_code(&demo).await;
+    let mut d = Driver::start(&demo, ADMIN_TOKEN, blocker.join("audit.jsonl")).await;
+    d.select(&user.user_id).await;
+
+    d.press(KeyCode::Char('r'));
+    d.press(KeyCode::Tab);
+    d.press(KeyCode::Enter);
+    d.settle().await;
+
+    assert!(matches!(d.phase(), Phase::Done { .. }), "{:?}", d.phase());
+    let warning = d
+        .app
+        .resend
+        .as_ref()
+        .and_then(|r| r.audit_error.clone())
+        .expect("the audit failure is reported");
+    assert!(
+        warning.contains("audit") || warning.contains("not-a-dir"),
+        "{warning}"
+    );
+    let screen = d.screen();
+    assert!(
+        screen.to_lowercase().contains("audit"),
+        "the warning is shown:\n{screen}"
+    );
+    let code = demo.pending_code(&user.user_id).expect("issued");
+    d.press(KeyCode::Char('v'));
+    assert!(d.screen().contains(&code), "the result is not lost");
+    assert!(!warning.contains(&code));
+}

@@ -1,0 +1,420 @@
+//! End to end: the whole resend flow on the real binary, `zitadesk --demo`, in a
+//! pseudo-terminal at 80×24 (its output fed through a vt100 emulator): search for a user,
+//! open the detail, `r`, return mode, Enter, the masked code, `v`, `y` (OSC 52 in the raw
+//! output), Esc, `q`; then the audit file. The harness is the one of `console_pty.rs`.
+//! Every wait polls for a condition with a deadline; nothing sleeps and hopes.
+
+#![cfg(unix)]
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+use serde_json::Value;
+
+const ROWS: u16 = 24;
+const COLS: u16 = 80;
+/// How long any one expected thing may take to appear.
+const DEADLINE: Duration = Duration::from_secs(10);
+/// How often a wait looks again when no output arrives (output wakes it at once).
+const POLL: Duration = Duration::from_millis(20);
+
+/// A human of the demo seed with an unverified address and a pending code, whose surname no
+/// other demo user (seed or generated) shares.
+const SEARCH: &str = "gibbons";
+const USER_NAME: &str = "Peter Gibbons";
+const USER_ID: &str = "300000000000000301";
+
+const DIALOG_TITLE: &str = "Resend verification code";
+const OSC52: &[u8] = b"\x1b]52;c;";
+const ENTER_ALT_SCREEN: &[u8] = b"\x1b[?1049h";
+const LEAVE_ALT_SCREEN: &[u8] = b"\x1b[?1049l";
+
+/// The console running in a pseudo-terminal.
+struct Console {
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+    input: Box<dyn Write + Send>,
+    output: Receiver<Vec<u8>>,
+    output_closed: bool,
+    parser: vt100::Parser,
+    /// Every byte the console wrote, in order.
+    raw: Vec<u8>,
+    home: PathBuf,
+}
+
+impl Console {
+    /// Starts `zitadesk --demo` with a clean environment; state and config under a fresh
+    /// directory; `extra` environment on top.
+    fn start(test: &str, extra: &[(&str, &str)]) -> Console {
+        let home = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("resend-pty-{test}"));
+        let _ = std::fs::remove_dir_all(&home);
+        std::fs::create_dir_all(home.join("state")).expect("state dir");
+        std::fs::create_dir_all(home.join("config")).expect("config dir");
+
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_zitadesk"));
+        cmd.arg("--demo");
+        cmd.cwd(&home);
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("ZITADEL_") {
+                cmd.env_remove(&key);
+            }
+        }
+        // TMUX/STY would wrap the OSC 52 sequence; each test says which it wants.
+        for key in [
+            "ZITADESK_DEMO_USERS",
+            "ZITADESK_LOG",
+            "ZITADESK_READ_ONLY",
+            "NO_COLOR",
+            "TMUX",
+            "STY",
+        ] {
+            cmd.env_remove(key);
+        }
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("XDG_STATE_HOME", home.join("state"));
+        cmd.env("XDG_CONFIG_HOME", home.join("config"));
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn zitadesk");
+        drop(pair.slave);
+
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let (tx, output) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if tx.send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        let input = pair.master.take_writer().expect("pty writer");
+        Console {
+            child,
+            master: pair.master,
+            input,
+            output,
+            output_closed: false,
+            parser: vt100::Parser::new(
+                std::num::NonZeroU16::new(ROWS).expect("rows"),
+                std::num::NonZeroU16::new(COLS).expect("cols"),
+                0,
+            ),
+            raw: Vec::new(),
+            home,
+        }
+    }
+
+    /// Takes in output for at most `wait`. Returns whether any arrived.
+    fn pump(&mut self, wait: Duration) -> bool {
+        if self.output_closed {
+            return false;
+        }
+        let mut got = false;
+        let mut next = self.output.recv_timeout(wait);
+        loop {
+            match next {
+                Ok(bytes) => {
+                    self.parser.process(&bytes);
+                    self.raw.extend_from_slice(&bytes);
+                    got = true;
+                }
+                Err(RecvTimeoutError::Timeout) => return got,
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.output_closed = true;
+                    return got;
+                }
+            }
+            next = self.output.try_recv().map_err(|e| match e {
+                mpsc::TryRecvError::Empty => RecvTimeoutError::Timeout,
+                mpsc::TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+            });
+        }
+    }
+
+    fn screen(&self) -> &vt100::Screen {
+        self.parser.screen()
+    }
+
+    /// Waits until `done` holds for the console; fails with the screen after the deadline.
+    fn wait_until(&mut self, what: &str, done: impl Fn(&Console) -> bool) {
+        let deadline = Instant::now() + DEADLINE;
+        while !done(self) {
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; the screen:\n{}",
+                self.screen().contents()
+            );
+            if let Ok(Some(status)) = self.child.try_wait() {
+                self.pump(POLL);
+                assert!(
+                    done(self),
+                    "zitadesk exited ({status:?}) while waiting for {what}; the screen:\n{}",
+                    self.screen().contents()
+                );
+                return;
+            }
+            self.pump(POLL);
+        }
+    }
+
+    /// Waits until `done` holds for the screen.
+    fn wait_for(&mut self, what: &str, done: impl Fn(&vt100::Screen) -> bool) {
+        self.wait_until(what, |c| done(c.screen()));
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.input.write_all(bytes).expect("write to the pty");
+        self.input.flush().expect("flush the pty");
+    }
+
+    fn wait_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + DEADLINE;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "zitadesk did not exit; the screen:\n{}",
+                self.screen().contents()
+            );
+            self.pump(POLL);
+        };
+        while !self.output_closed {
+            assert!(Instant::now() < deadline, "the output did not end after exit");
+            self.pump(POLL);
+        }
+        status
+    }
+
+    /// The slave's termios local flags by name (ICANON, ECHO, …).
+    fn local_flags(&self) -> Vec<String> {
+        let termios = self.master.get_termios().expect("termios of the pty");
+        format!("{:?}", termios.local_flags)
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn audit_file(&self) -> PathBuf {
+        self.home.join("state").join("zitadesk").join("audit.jsonl")
+    }
+
+    fn home(&self) -> &Path {
+        &self.home
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn rows(screen: &vt100::Screen) -> Vec<String> {
+    screen.rows(0, COLS).collect()
+}
+
+/// "N of TOTAL" at the end of the status row.
+fn counter(screen: &vt100::Screen) -> Option<(u64, u64)> {
+    let rows = rows(screen);
+    let status = rows.last()?.trim_end().to_string();
+    let (left, total) = status.rsplit_once(" of ")?;
+    let position = left.rsplit(' ').next()?;
+    Some((position.parse().ok()?, total.parse().ok()?))
+}
+
+fn is_code(s: &str) -> bool {
+    s.len() == 6 && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// The word after "Code:" in the dialog, if the screen shows one.
+fn code_field(screen: &vt100::Screen) -> Option<String> {
+    rows(screen).iter().find_map(|r| {
+        let (_, after) = r.split_once("Code:")?;
+        after.split_whitespace().next().map(str::to_string)
+    })
+}
+
+/// Every six-character run of upper-case letters and digits standing alone on the screen.
+fn code_like_words(screen: &vt100::Screen) -> Vec<String> {
+    screen
+        .contents()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| is_code(w) && w.chars().any(|c| c.is_ascii_digit()))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The flow up to the masked result: search, detail, `r`, Tab, Enter.
+fn issue_a_returned_code(c: &mut Console) {
+    c.wait_for("the users list", |s| {
+        counter(s).is_some_and(|(at, total)| at == 1 && total > 1)
+    });
+    c.send(b"/");
+    c.wait_for("search mode", |s| !s.hide_cursor());
+    c.send(SEARCH.as_bytes());
+    c.wait_for("the one search result", |s| {
+        counter(s) == Some((1, 1)) && s.contents().contains(USER_NAME)
+    });
+    c.send(b"\r");
+    c.wait_for("the list keys again", |s| {
+        rows(s)[23].contains("Enter open the user")
+    });
+    c.send(b"\r");
+    c.wait_for("the detail of the user", |s| {
+        let text = s.contents();
+        text.contains(USER_ID) && text.contains("not verified")
+    });
+
+    c.send(b"r");
+    c.wait_for("the resend dialog", |s| {
+        let text = s.contents();
+        text.contains(DIALOG_TITLE) && text.contains(USER_NAME) && text.contains("(•) Mail the code")
+    });
+    c.send(b"\t");
+    c.wait_for("return mode", |s| {
+        s.contents().contains("(•) Return the code to me")
+    });
+    c.send(b"\r");
+    c.wait_for("the masked result", |s| s.contents().contains("reveal with v"));
+}
+
+/// The whole flow, ending with the console quit and the audit file checked.
+fn whole_flow(test: &str, extra: &[(&str, &str)], expected_copy: impl Fn(&str) -> String) {
+    let mut c = Console::start(test, extra);
+    issue_a_returned_code(&mut c);
+
+    let masked = c.screen().contents();
+    assert!(masked.contains("••••••"), "the code is masked:\n{masked}");
+    assert_eq!(
+        code_field(c.screen()).as_deref(),
+        Some("••••••"),
+        "only the mask in the code field:\n{masked}"
+    );
+    assert!(
+        code_like_words(c.screen()).is_empty(),
+        "nothing that looks like a code before v: {:?}\n{masked}",
+        code_like_words(c.screen())
+    );
+    let before_reveal = c.raw.len();
+
+    c.send(b"v");
+    c.wait_for("the revealed code", |s| {
+        code_field(s).is_some_and(|w| is_code(&w))
+    });
+    let code = code_field(c.screen()).expect("the code");
+    assert!(
+        find(&c.raw[..before_reveal], code.as_bytes()).is_none(),
+        "the code {code} was written to the terminal before v"
+    );
+
+    c.send(b"y");
+    let wanted = expected_copy(&code);
+    c.wait_until("the OSC 52 sequence", |c| {
+        find(&c.raw, wanted.as_bytes()).is_some()
+    });
+    c.wait_for("the copy confirmation", |s| {
+        s.contents().contains("copied to the clipboard")
+    });
+    let sequences = c.raw.windows(OSC52.len()).filter(|w| *w == OSC52).count();
+    assert_eq!(sequences, 1, "one copy, one sequence");
+
+    c.send(b"\x1b");
+    c.wait_for("the dialog closed", |s| {
+        let text = s.contents();
+        !text.contains(DIALOG_TITLE) && text.contains(USER_ID)
+    });
+    assert!(
+        !c.screen().contents().contains(&code),
+        "Esc forgets the code:\n{}",
+        c.screen().contents()
+    );
+    c.send(b"q");
+    let status = c.wait_exit();
+    assert!(status.success(), "q exits cleanly: {status:?}");
+    let entered = last(&c.raw, ENTER_ALT_SCREEN).expect("entered the alternate screen");
+    let left = last(&c.raw, LEAVE_ALT_SCREEN).expect("left the alternate screen");
+    assert!(left > entered, "the terminal is restored");
+    let flags = c.local_flags();
+    assert!(
+        flags.contains(&"ICANON".to_string()) && flags.contains(&"ECHO".to_string()),
+        "raw mode is off again: {flags:?}"
+    );
+
+    // The audit trail: one line, without the code or the token.
+    let text = std::fs::read_to_string(c.audit_file())
+        .unwrap_or_else(|e| panic!("no audit file {}: {e}", c.audit_file().display()));
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}")))
+        .collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    let l = &lines[0];
+    assert_eq!(l["user_id"], USER_ID, "{l}");
+    assert_eq!(l["action"], "resend", "{l}");
+    assert_eq!(l["mode"], "return", "{l}");
+    assert_eq!(l["outcome"], "ok", "{l}");
+    assert!(l["sequence"].as_u64().is_some(), "{l}");
+    assert!(!text.contains(&code), "the code is in the audit file: {text}");
+    assert!(
+        !text.contains("demo-admin-token"),
+        "the token is in the audit file: {text}"
+    );
+
+    // Nor in the logs.
+    let logs = c.home().join("state").join("zitadesk").join("logs");
+    if let Ok(dir) = std::fs::read_dir(&logs) {
+        for f in dir.filter_map(Result::ok) {
+            let log = std::fs::read_to_string(f.path()).unwrap_or_default();
+            assert!(!log.contains(&code), "the code is in {}", f.path().display());
+        }
+    }
+}
+
+fn base64(code: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(code.as_bytes())
+}
+
+#[test]
+fn resend_returns_the_code_masked_reveals_copies_and_audits_it() {
+    whole_flow("plain", &[], |code| format!("\x1b]52;c;{}\x07", base64(code)));
+}
+
+#[test]
+fn inside_tmux_the_copy_is_wrapped_for_passthrough() {
+    whole_flow("tmux", &[("TMUX", "/tmp/tmux-1000/default,1,0")], |code| {
+        format!("\x1bPtmux;\x1b\x1b]52;c;{}\x07\x1b\\", base64(code))
+    });
+}
