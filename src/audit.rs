@@ -26,7 +26,8 @@ pub struct AuditRecord {
     pub mode: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_template: Option<String>,
-    /// `ok` or `error`.
+    /// `ok`; `error` (ZITADEL refused); `unknown` (no clear answer: a code may have been
+    /// issued); `not_sent` (refused before anything left this machine).
     pub outcome: String,
     /// ZITADEL's error id, or the error class when ZITADEL gave none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,28 +79,46 @@ impl AuditLog {
         let mut file = options
             .open(path)
             .map_err(|e| format!("cannot open the audit file {}: {e}", path.display()))?;
+        // A file created earlier with a looser mode is tightened: it names users and instances.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let meta = file
+                .metadata()
+                .map_err(|e| format!("cannot check the audit file {}: {e}", path.display()))?;
+            if meta.permissions().mode() & 0o077 != 0 {
+                file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| format!("cannot make the audit file {} private: {e}", path.display()))?;
+            }
+        }
         file.write_all(line.as_bytes())
             .map_err(|e| format!("cannot write the audit file {}: {e}", path.display()))
     }
 
-    /// Every record, oldest first. A line that is not a record is reported with its number.
-    pub fn read(&self) -> Result<Vec<AuditRecord>, String> {
+    /// Every record, oldest first. A line that is not a record (a torn write, an edit) is
+    /// reported with its number and skipped, so one bad line does not hide the rest.
+    pub fn read(&self) -> Result<(Vec<AuditRecord>, Vec<String>), String> {
         let Some(path) = self.path.as_deref() else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         };
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
             Err(e) => return Err(format!("cannot read the audit file {}: {e}", path.display())),
         };
-        text.lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, l)| {
-                serde_json::from_str(l)
-                    .map_err(|e| format!("{} line {}: not an audit record ({e})", path.display(), i + 1))
-            })
-            .collect()
+        let mut records = Vec::new();
+        let mut problems = Vec::new();
+        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            match serde_json::from_str(line) {
+                Ok(r) => records.push(r),
+                Err(e) => problems.push(format!(
+                    "{} line {}: not an audit record ({e})",
+                    path.display(),
+                    i + 1
+                )),
+            }
+        }
+        Ok((records, problems))
     }
 }
 
@@ -150,8 +169,9 @@ mod tests {
         let log = AuditLog::new(Some(dir.join("state/audit.jsonl")));
         log.append(&record("1")).unwrap();
         log.append(&record("2")).unwrap();
-        let back = log.read().unwrap();
+        let (back, problems) = log.read().unwrap();
         assert_eq!(back, vec![record("1"), record("2")]);
+        assert!(problems.is_empty());
         let text = std::fs::read_to_string(log.path().unwrap()).unwrap();
         assert_eq!(text.lines().count(), 2);
         #[cfg(unix)]
@@ -184,9 +204,12 @@ mod tests {
         let dir = scratch();
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("audit.jsonl");
-        std::fs::write(&path, "{\"nope\":1}\n").unwrap();
-        let e = AuditLog::new(Some(path)).read().unwrap_err();
-        assert!(e.contains("line 1"), "{e}");
+        let good = serde_json::to_string(&record("7")).unwrap();
+        std::fs::write(&path, format!("{{\"nope\":1}}\n{good}\n")).unwrap();
+        let (records, problems) = AuditLog::new(Some(path)).read().unwrap();
+        assert_eq!(records, vec![record("7")], "the good line is still read");
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("line 1"), "{problems:?}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -1,16 +1,82 @@
-//! The configuration file. For now it holds the saved URL templates the resend dialog offers
-//! (`url_templates = [...]`); the profiles issue grows the same file. A missing file is no
-//! error; a broken one names the file, line and key.
+//! The configuration file: `$XDG_CONFIG_HOME/zitadesk/config.toml` (or `--config PATH`).
+//! Profiles name instances and how to sign in to them; `default_profile` picks one when no
+//! `--profile` is given. A missing file is no error; a broken one — unknown key, bad value —
+//! is refused with the file, line and key.
+//!
+//! ```toml
+//! default_profile = "acme"
+//! url_templates = ["https://id.acme.example/verify?user={{.UserID}}&code={{.Code}}"]
+//!
+//! [profiles.acme]
+//! url = "https://acme.zitadel.cloud"
+//! auth = { device = { client_id = "2837…@helpdesk" } }
+//! ```
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
-/// What the file may say today. Unknown keys are tolerated until profiles define the rest.
+/// The whole file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct FileConfig {
+    pub default_profile: Option<String>,
+    /// Link templates every profile offers (a profile's own come first).
     pub url_templates: Vec<String>,
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+/// One `[profiles.NAME]` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Profile {
+    pub url: Option<String>,
+    /// Scopes searches to this organisation ID.
+    pub org: Option<String>,
+    pub auth: Option<AuthConfig>,
+    pub api: Option<ApiSetting>,
+    pub read_only: Option<bool>,
+    pub url_templates: Vec<String>,
+    #[serde(deserialize_with = "timeout_secs")]
+    pub timeout_secs: Option<u64>,
+    pub search_match: Option<SearchMatchSetting>,
+}
+
+/// How a profile signs in. Paths may start with `~/`; relative ones are relative to the
+/// config file's folder.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum AuthConfig {
+    TokenFile(PathBuf),
+    KeyFile(PathBuf),
+    Device { client_id: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum ApiSetting {
+    #[serde(rename = "v2")]
+    V2,
+    #[serde(rename = "v3alpha")]
+    V3Alpha,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchMatchSetting {
+    Contains,
+    Prefix,
+}
+
+fn timeout_secs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let secs = u64::deserialize(d)?;
+    if (1..=600).contains(&secs) {
+        Ok(Some(secs))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "timeout_secs must be between 1 and 600, not {secs}"
+        )))
+    }
 }
 
 /// URL templates `--demo` offers, pointing at a made-up company page.
@@ -20,7 +86,7 @@ pub const DEMO_URL_TEMPLATES: [&str; 2] = [
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}: {message}")]
+#[error("{}: {message}", path.display())]
 pub struct ConfigError {
     pub path: PathBuf,
     pub message: String,
@@ -50,15 +116,58 @@ pub fn parse(text: &str) -> Result<FileConfig, String> {
         let place = e
             .span()
             .map(|span| {
-                let before = &text[..span.start.min(text.len())];
+                let before = text.get(..span.start).unwrap_or(text);
                 let line = before.matches('\n').count() + 1;
                 let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
                 format!("line {line}, column {column}: ")
             })
             .unwrap_or_default();
-        format!("{place}{}", e.message())
+        format!("{place}{}", e.message().trim_end())
     })
 }
+
+/// A path from the file: `~/` is the home directory, a relative path is relative to the
+/// config file's folder (so a file works wherever it is copied to with its keys).
+pub fn resolve_path(path: &Path, config_file: &Path) -> PathBuf {
+    if let Ok(rest) = path.strip_prefix("~")
+        && let Some(home) = std::env::var_os("HOME")
+    {
+        return PathBuf::from(home).join(rest);
+    }
+    if path.is_relative()
+        && let Some(dir) = config_file.parent()
+    {
+        return dir.join(path);
+    }
+    path.to_path_buf()
+}
+
+/// A commented example for `zitadesk config init`.
+pub const EXAMPLE: &str = r#"# zitadesk configuration — see `zitadesk --help` and the README.
+# Precedence: command-line flag > environment variable > profile > default.
+
+# The profile used when no --profile (or ZITADESK_PROFILE) is given.
+default_profile = "acme"
+
+# Link templates the resend dialog offers (↑/↓) in every profile; {{.UserID}}, {{.Code}} and
+# {{.OrgID}} are filled in by ZITADEL.
+# url_templates = ["https://id.acme.example/verify-email?user={{.UserID}}&code={{.Code}}"]
+
+[profiles.acme]
+url = "https://acme.zitadel.cloud"
+# Sign in as yourself with the device flow (`zitadesk login`): the client ID of a native
+# OIDC app with the device code grant.
+auth = { device = { client_id = "YOUR-CLIENT-ID@helpdesk" } }
+# Or a service user's key file, or a file holding a personal access token (chmod 600 either):
+# auth = { key_file = "~/.config/zitadesk/acme-key.json" }
+# auth = { token_file = "~/.config/zitadesk/acme.pat" }
+# org = "ORG_ID"            # scope searches to one organisation
+# api = "v2"                # or "v3alpha" (schema users only)
+# read_only = false
+# timeout_secs = 15
+# search_match = "contains" # or "prefix" for very large instances
+# url_templates = []        # offered before the global ones
+"#;
 
 #[cfg(test)]
 mod tests {
@@ -72,22 +181,88 @@ mod tests {
     }
 
     #[test]
-    fn a_wrong_type_names_the_line_and_key() {
+    fn profiles_with_each_kind_of_auth() {
+        let c = parse(
+            r#"
+default_profile = "a"
+[profiles.a]
+url = "https://a.example"
+auth = { token_file = "a.pat" }
+read_only = true
+timeout_secs = 30
+[profiles.b]
+url = "https://b.example"
+auth = { key_file = "~/b.json" }
+api = "v3alpha"
+search_match = "prefix"
+[profiles.c]
+url = "https://c.example"
+auth = { device = { client_id = "123@helpdesk" } }
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.default_profile.as_deref(), Some("a"));
+        assert_eq!(c.profiles["a"].auth, Some(AuthConfig::TokenFile("a.pat".into())));
+        assert_eq!(c.profiles["a"].timeout_secs, Some(30));
+        assert_eq!(c.profiles["b"].api, Some(ApiSetting::V3Alpha));
+        assert_eq!(c.profiles["b"].search_match, Some(SearchMatchSetting::Prefix));
+        assert_eq!(
+            c.profiles["c"].auth,
+            Some(AuthConfig::Device {
+                client_id: "123@helpdesk".into()
+            })
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_names_its_line_and_the_key() {
+        let e = parse("[profiles.a]\nurl = \"https://a\"\nreadonly = true\n").unwrap_err();
+        assert!(e.starts_with("line 3"), "{e}");
+        assert!(e.contains("readonly"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_name_their_line() {
         let e = parse("# saved links\nurl_templates = \"https://a\"\n").unwrap_err();
         assert!(e.starts_with("line 2"), "{e}");
-        assert!(e.contains("sequence") || e.contains("array"), "{e}");
+        let e = parse("[profiles.a]\napi = \"v1\"\n").unwrap_err();
+        assert!(e.starts_with("line 2") && e.contains("v1"), "{e}");
+        let e = parse("[profiles.a]\ntimeout_secs = 0\n").unwrap_err();
+        assert!(e.starts_with("line 2") && e.contains("between 1 and 600"), "{e}");
+        let e = parse("[profiles.a]\nauth = { password = \"x\" }\n").unwrap_err();
+        assert!(e.starts_with("line 2") && e.contains("password"), "{e}");
     }
 
     #[test]
     fn a_missing_file_is_no_error() {
         let c = load(Path::new("/nonexistent/zitadesk/config.toml")).unwrap();
-        assert!(c.url_templates.is_empty());
+        assert!(c.profiles.is_empty());
     }
 
     #[test]
-    fn the_demo_samples_pass_the_template_check() {
+    fn the_example_parses_and_its_templates_pass() {
+        parse(EXAMPLE).unwrap();
         for t in DEMO_URL_TEMPLATES {
             crate::api::template::check_url_template(t).unwrap();
+        }
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_file_or_home() {
+        let file = Path::new("/etc/zitadesk/config.toml");
+        assert_eq!(
+            resolve_path(Path::new("k.json"), file),
+            PathBuf::from("/etc/zitadesk/k.json")
+        );
+        assert_eq!(
+            resolve_path(Path::new("/abs/k.json"), file),
+            PathBuf::from("/abs/k.json")
+        );
+        if let Some(home) = std::env::var_os("HOME") {
+            assert_eq!(
+                resolve_path(Path::new("~/k.json"), file),
+                PathBuf::from(home).join("k.json")
+            );
         }
     }
 }

@@ -11,5 +11,6 @@ pub mod logging;
 pub mod resend;
 pub mod settings;
 pub mod text;
+pub mod token_store;
 pub mod tui;
 pub mod userinfo;

@@ -92,7 +92,7 @@ pub fn audit_record(
     let (outcome, error, sequence) = match result {
         Ok(r) => ("ok", None, r.sequence),
         Err(e) => (
-            "error",
+            outcome_of(e),
             Some(
                 e.zitadel_id()
                     .map_or_else(|| e.kind().to_string(), str::to_string),
@@ -112,5 +112,50 @@ pub fn audit_record(
         outcome: outcome.into(),
         error,
         sequence,
+    }
+}
+
+/// How a failed call ended for the audit: `not_sent` (refused here, or no connection),
+/// `unknown` (the request may have reached ZITADEL — no answer in time, a 5xx, an answer that
+/// could not be read — so a code may have been issued), or `error` (ZITADEL refused).
+pub fn outcome_of(e: &ApiError) -> &'static str {
+    match e {
+        ApiError::Credentials(_) | ApiError::Connect { .. } => "not_sent",
+        _ if e.status().is_some_and(|s| s.http == 0) => "not_sent",
+        ApiError::Timeout { .. }
+        | ApiError::Unavailable(_)
+        | ApiError::Server(_)
+        | ApiError::Decode { .. } => "unknown",
+        _ => "error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Call, Status};
+
+    #[test]
+    fn outcomes_say_whether_a_code_may_exist() {
+        let refused_here = ApiError::InvalidUrlTemplate(Status {
+            http: 0,
+            ..Status::default()
+        });
+        assert_eq!(outcome_of(&refused_here), "not_sent");
+        let timeout = ApiError::Timeout {
+            call: Call::ResendEmailCode,
+            secs: 15,
+        };
+        assert_eq!(outcome_of(&timeout), "unknown");
+        let gateway = ApiError::Unavailable(Status {
+            http: 503,
+            ..Status::default()
+        });
+        assert_eq!(outcome_of(&gateway), "unknown");
+        let denied = ApiError::PermissionDenied(Status {
+            http: 403,
+            ..Status::default()
+        });
+        assert_eq!(outcome_of(&denied), "error");
     }
 }

@@ -1,6 +1,10 @@
-//! Flags and environment → one resolved [`Settings`], checked before anything is sent or the
-//! terminal is touched. Each error names the setting and how to set it.
+//! Flags, environment and the config file's profile → one resolved [`Settings`], checked
+//! before anything is sent or the terminal is touched. Precedence: flag > environment >
+//! profile > default; every value remembers where it came from (`zitadesk config show`).
+//! Each error names the setting and how to set it.
 
+use std::collections::HashMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -10,6 +14,7 @@ use secrecy::SecretString;
 use crate::api::auth::{Credentials, ServiceKey};
 use crate::api::query::MatchMode;
 use crate::api::{ApiFlavour, ClientConfig};
+use crate::config::{ApiSetting, AuthConfig, FileConfig, Profile, SearchMatchSetting};
 
 /// Environment variable holding a personal access token. Never a flag: argv shows in `ps`.
 pub const TOKEN_ENV: &str = "ZITADEL_TOKEN";
@@ -29,8 +34,47 @@ pub struct RawSettings {
     pub connect_timeout_secs: Option<u64>,
     pub timeout_secs: Option<u64>,
     pub search_match: Option<String>,
-    /// Saved URL templates (from the config file).
+    /// Templates offered before the config file's (the `--demo` samples).
     pub url_templates: Vec<String>,
+    /// `--profile` / `ZITADESK_PROFILE`.
+    pub profile: Option<String>,
+    /// The config file and what it says (default when there is none).
+    pub config_path: Option<PathBuf>,
+    pub config: FileConfig,
+    /// Where each value given above came from: a flag or an environment variable, by field.
+    pub sources: HashMap<&'static str, Source>,
+}
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Flag(&'static str),
+    Env(&'static str),
+    Profile(String),
+    ConfigFile,
+    Default,
+    Demo,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Flag(flag) => write!(f, "{flag}"),
+            Source::Env(var) => write!(f, "env {var}"),
+            Source::Profile(name) => write!(f, "profile {name}"),
+            Source::ConfigFile => f.write_str("config file"),
+            Source::Default => f.write_str("default"),
+            Source::Demo => f.write_str("--demo"),
+        }
+    }
+}
+
+/// One line of `config show`: a setting, its value (secrets redacted), and its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub name: &'static str,
+    pub value: String,
+    pub source: Source,
 }
 
 /// Everything a command needs to talk to one instance.
@@ -46,6 +90,12 @@ pub struct Settings {
     pub search_match: MatchMode,
     /// Saved URL templates the resend dialog offers.
     pub url_templates: Vec<String>,
+    /// The profile in use, if any.
+    pub profile: Option<String>,
+    /// Every setting with its source, for `config show` (secrets never appear).
+    pub shown: Vec<Shown>,
+    /// Things to fix that do not stop the command (e.g. a key file others can read).
+    pub warnings: Vec<String>,
 }
 
 impl Settings {
@@ -54,6 +104,8 @@ impl Settings {
     pub fn operator(&self) -> Option<String> {
         match &self.credentials {
             Credentials::ServiceKey(k) => Some(k.user_id.clone()),
+            // The subject recorded at `zitadesk login`: the agent's own user.
+            Credentials::Device(d) => d.load().ok().flatten().and_then(|t| t.subject),
             Credentials::Token(_) => None,
         }
     }
@@ -63,7 +115,7 @@ impl Settings {
         crate::resend::AuditContext {
             log: crate::audit::AuditLog::default_location(),
             instance: self.url.as_str().trim_end_matches('/').to_string(),
-            profile: None,
+            profile: self.profile.clone(),
             operator: self.operator(),
         }
     }
@@ -105,46 +157,265 @@ pub enum SettingsError {
     BadTimeout(&'static str),
     #[error("invalid --org {0:?}: an organisation ID is 1 to 200 characters without spaces")]
     BadOrg(String),
+    #[error("no profile {name:?} in {file} (profiles: {known})")]
+    UnknownProfile {
+        name: String,
+        file: String,
+        known: String,
+    },
+    #[error("{0}")]
+    Config(String),
 }
 
 impl RawSettings {
     pub fn resolve(self) -> Result<Settings, SettingsError> {
-        let url = parse_url(self.url.as_deref(), self.allow_insecure_http)?;
-        let credentials = credentials(
-            self.token_file.as_deref(),
-            self.key_file.as_deref(),
-            self.token_env,
-        )?;
-        let api = match self.api.as_deref() {
-            None => ApiFlavour::V2,
-            Some(s) => ApiFlavour::from_setting(s).ok_or_else(|| SettingsError::BadApi(s.into()))?,
+        let mut shown = Vec::new();
+        let mut warnings = Vec::new();
+        let (profile_name, profile) = self.profile()?;
+        let from_profile = || Source::Profile(profile_name.clone().unwrap_or_default());
+        let given =
+            |field: &'static str, default: Source| self.sources.get(field).cloned().unwrap_or(default);
+        let mut note =
+            |name: &'static str, value: String, source: Source| shown.push(Shown { name, value, source });
+
+        match &profile_name {
+            Some(name) => note("profile", name.clone(), given("profile", Source::ConfigFile)),
+            None => note("profile", "(none)".into(), Source::Default),
+        }
+
+        let (url_raw, url_source) = match (&self.url, &profile.url) {
+            (Some(u), _) => (Some(u.as_str()), given("url", Source::Flag("--url"))),
+            (None, Some(u)) => (Some(u.as_str()), from_profile()),
+            (None, None) => (None, Source::Default),
         };
-        let search_match = match self.search_match.as_deref() {
-            None => MatchMode::Contains,
-            Some(s) => MatchMode::from_setting(s).ok_or_else(|| SettingsError::BadSearchMatch(s.into()))?,
+        let url = parse_url(url_raw, self.allow_insecure_http)?;
+        note("url", url.to_string(), url_source);
+
+        let cli_credentials =
+            self.token_file.is_some() || self.key_file.is_some() || self.token_env.is_some();
+        let (credentials, auth_source) = if cli_credentials || profile.auth.is_none() {
+            let source = if self.token_file.is_some() {
+                given("token_file", Source::Flag("--token-file"))
+            } else if self.key_file.is_some() {
+                given("key_file", Source::Flag("--key-file"))
+            } else {
+                Source::Env(TOKEN_ENV)
+            };
+            let c = credentials(
+                self.token_file.as_deref(),
+                self.key_file.as_deref(),
+                self.token_env.clone(),
+            )?;
+            (c, source)
+        } else {
+            let file = self.config_path.clone().unwrap_or_default();
+            let c = profile_credentials(profile.auth.as_ref(), &file, profile_name.as_deref())?;
+            (c, from_profile())
         };
-        let org = match self.org {
-            Some(o)
-                if o.is_empty()
-                    || o.len() > 200
-                    || o.chars().any(|c| c.is_whitespace() || c.is_control()) =>
-            {
-                return Err(SettingsError::BadOrg(o));
+        for path in [self.token_file.as_deref(), self.key_file.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            warnings.extend(readable_by_others(path));
+        }
+        if let (false, Some(AuthConfig::TokenFile(p) | AuthConfig::KeyFile(p)), Some(file)) =
+            (cli_credentials, &profile.auth, &self.config_path)
+        {
+            warnings.extend(readable_by_others(&crate::config::resolve_path(p, file)));
+        }
+        note("auth", describe_credentials(&credentials), auth_source);
+
+        let (api, api_source) = match (&self.api, profile.api) {
+            (Some(s), _) => (
+                ApiFlavour::from_setting(s).ok_or_else(|| SettingsError::BadApi(s.into()))?,
+                given("api", Source::Flag("--api")),
+            ),
+            (None, Some(ApiSetting::V2)) => (ApiFlavour::V2, from_profile()),
+            (None, Some(ApiSetting::V3Alpha)) => (ApiFlavour::V3Alpha, from_profile()),
+            (None, None) => (ApiFlavour::V2, Source::Default),
+        };
+        note("api", api.as_str().into(), api_source);
+
+        let (org, org_source) = match (self.org.clone(), profile.org.clone()) {
+            (Some(o), _) => (Some(o), given("org", Source::Flag("--org"))),
+            (None, Some(o)) => (Some(o), from_profile()),
+            (None, None) => (None, Source::Default),
+        };
+        if let Some(o) = &org
+            && (o.is_empty() || o.len() > 200 || o.chars().any(|c| c.is_whitespace() || c.is_control()))
+        {
+            return Err(SettingsError::BadOrg(o.clone()));
+        }
+        note(
+            "org",
+            org.clone().unwrap_or_else(|| "(all the token may read)".into()),
+            org_source,
+        );
+
+        // Read-only is a safety: any layer may switch it on, none can switch it off.
+        let (read_only, ro_source) = match (self.read_only, profile.read_only) {
+            (true, _) => (true, given("read_only", Source::Flag("--read-only"))),
+            (false, Some(true)) => (true, from_profile()),
+            _ => (false, Source::Default),
+        };
+        note("read_only", read_only.to_string(), ro_source);
+
+        let (search_match, sm_source) = match (&self.search_match, profile.search_match) {
+            (Some(s), _) => (
+                MatchMode::from_setting(s).ok_or_else(|| SettingsError::BadSearchMatch(s.into()))?,
+                given("search_match", Source::Flag("--search-match")),
+            ),
+            (None, Some(SearchMatchSetting::Prefix)) => (MatchMode::Prefix, from_profile()),
+            (None, Some(SearchMatchSetting::Contains)) => (MatchMode::Contains, from_profile()),
+            (None, None) => (MatchMode::Contains, Source::Default),
+        };
+        note(
+            "search_match",
+            match search_match {
+                MatchMode::Contains => "contains",
+                MatchMode::Prefix => "prefix",
             }
-            other => other,
+            .into(),
+            sm_source,
+        );
+
+        let (timeout, timeout_source) = match (self.timeout_secs, profile.timeout_secs) {
+            (Some(t), _) => (Some(t), given("timeout", Source::Flag("--timeout"))),
+            (None, Some(t)) => (Some(t), from_profile()),
+            (None, None) => (None, Source::Default),
         };
+        let request_timeout = seconds(timeout, 15, "--timeout")?;
+        note(
+            "timeout_secs",
+            request_timeout.as_secs().to_string(),
+            timeout_source,
+        );
+        let connect_timeout = seconds(self.connect_timeout_secs, 5, "--connect-timeout")?;
+        note(
+            "connect_timeout_secs",
+            connect_timeout.as_secs().to_string(),
+            if self.connect_timeout_secs.is_some() {
+                Source::Flag("--connect-timeout")
+            } else {
+                Source::Default
+            },
+        );
+
+        let mut url_templates = self.url_templates.clone();
+        url_templates.extend(profile.url_templates.iter().cloned());
+        url_templates.extend(self.config.url_templates.iter().cloned());
+        note(
+            "url_templates",
+            url_templates.len().to_string(),
+            Source::ConfigFile,
+        );
+        note(
+            "config_file",
+            self.config_path
+                .as_ref()
+                .map_or_else(|| "(none)".into(), |p| p.display().to_string()),
+            given("config", Source::Default),
+        );
+
         Ok(Settings {
             url,
             credentials,
             org,
             api,
-            read_only: self.read_only,
-            connect_timeout: seconds(self.connect_timeout_secs, 5, "--connect-timeout")?,
-            request_timeout: seconds(self.timeout_secs, 15, "--timeout")?,
+            read_only,
+            connect_timeout,
+            request_timeout,
             search_match,
-            url_templates: self.url_templates,
+            url_templates,
+            profile: profile_name,
+            shown,
+            warnings,
         })
     }
+
+    /// The profile to use: `--profile`/`ZITADESK_PROFILE`, else the file's `default_profile`.
+    fn profile(&self) -> Result<(Option<String>, Profile), SettingsError> {
+        let Some(name) = self
+            .profile
+            .clone()
+            .or_else(|| self.config.default_profile.clone())
+        else {
+            return Ok((None, Profile::default()));
+        };
+        match self.config.profiles.get(&name) {
+            Some(p) => Ok((Some(name), p.clone())),
+            None => Err(SettingsError::UnknownProfile {
+                name,
+                file: self
+                    .config_path
+                    .as_ref()
+                    .map_or_else(|| "the config file".into(), |p| p.display().to_string()),
+                known: if self.config.profiles.is_empty() {
+                    "none".into()
+                } else {
+                    self.config
+                        .profiles
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+            }),
+        }
+    }
+}
+
+fn describe_credentials(c: &Credentials) -> String {
+    match c {
+        Credentials::Token(_) => "access token (value never shown)".into(),
+        Credentials::ServiceKey(k) => format!("service-user key {} of user {}", k.key_id, k.user_id),
+        Credentials::Device(d) => format!(
+            "device login (client {}), tokens of profile {}",
+            d.client_id, d.profile
+        ),
+    }
+}
+
+/// A profile's `auth`, with its paths resolved against the config file.
+fn profile_credentials(
+    auth: Option<&AuthConfig>,
+    config_file: &Path,
+    profile: Option<&str>,
+) -> Result<Credentials, SettingsError> {
+    match auth {
+        None => Err(SettingsError::MissingCredentials),
+        Some(AuthConfig::TokenFile(p)) => read_token_file(&crate::config::resolve_path(p, config_file)),
+        Some(AuthConfig::KeyFile(p)) => ServiceKey::from_file(&crate::config::resolve_path(p, config_file))
+            .map(Credentials::ServiceKey)
+            .map_err(SettingsError::KeyFile),
+        Some(AuthConfig::Device { client_id }) => device_credentials(profile.unwrap_or("default"), client_id),
+    }
+}
+
+fn device_credentials(profile: &str, client_id: &str) -> Result<Credentials, SettingsError> {
+    Ok(Credentials::Device(crate::api::auth::DeviceCredentials::new(
+        profile, client_id,
+    )))
+}
+
+/// A secret file that group or others may read: say so, with the fix.
+pub fn readable_by_others(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Some(format!(
+                "{} is readable by other users (mode {:o}): fix with `chmod 600 {}`",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    None
 }
 
 fn seconds(value: Option<u64>, default: u64, name: &'static str) -> Result<Duration, SettingsError> {
@@ -341,5 +612,115 @@ mod tests {
         let mut r = raw("https://x");
         r.api = Some("v3alpha".into());
         assert_eq!(r.resolve().unwrap().api, ApiFlavour::V3Alpha);
+    }
+
+    fn with_profiles(text: &str) -> RawSettings {
+        RawSettings {
+            config_path: Some(PathBuf::from("/etc/zitadesk/config.toml")),
+            config: crate::config::parse(text).unwrap(),
+            ..Default::default()
+        }
+    }
+
+    const TWO_PROFILES: &str = r#"
+default_profile = "acme"
+url_templates = ["https://g.example/{{.Code}}"]
+[profiles.acme]
+url = "https://acme.example"
+org = "111"
+auth = { device = { client_id = "c1" } }
+read_only = true
+timeout_secs = 30
+url_templates = ["https://p.example/{{.Code}}"]
+[profiles.globex]
+url = "https://globex.example"
+auth = { device = { client_id = "c2" } }
+api = "v3alpha"
+"#;
+
+    fn source_of(s: &Settings, name: &str) -> Source {
+        s.shown.iter().find(|x| x.name == name).unwrap().source.clone()
+    }
+
+    #[test]
+    fn the_default_profile_fills_what_flags_and_env_leave_open() {
+        let s = with_profiles(TWO_PROFILES).resolve().unwrap();
+        assert_eq!(s.profile.as_deref(), Some("acme"));
+        assert_eq!(s.url.as_str(), "https://acme.example/");
+        assert_eq!(s.org.as_deref(), Some("111"));
+        assert!(s.read_only);
+        assert_eq!(s.request_timeout, Duration::from_secs(30));
+        assert!(
+            matches!(&s.credentials, Credentials::Device(d) if d.client_id == "c1" && d.profile == "acme")
+        );
+        assert_eq!(
+            s.url_templates,
+            vec!["https://p.example/{{.Code}}", "https://g.example/{{.Code}}"]
+        );
+        assert_eq!(source_of(&s, "url"), Source::Profile("acme".into()));
+        assert_eq!(source_of(&s, "api"), Source::Default);
+    }
+
+    #[test]
+    fn a_flag_beats_the_environment_which_beats_the_profile() {
+        let mut r = with_profiles(TWO_PROFILES);
+        r.url = Some("https://flag.example".into());
+        r.sources.insert("url", Source::Flag("--url"));
+        r.org = Some("222".into());
+        r.sources.insert("org", Source::Env("ZITADEL_ORG_ID"));
+        r.token_env = Some(SecretString::from("t".to_string()));
+        let s = r.resolve().unwrap();
+        assert_eq!(s.url.as_str(), "https://flag.example/");
+        assert_eq!(source_of(&s, "url"), Source::Flag("--url"));
+        assert_eq!(s.org.as_deref(), Some("222"));
+        assert_eq!(source_of(&s, "org"), Source::Env("ZITADEL_ORG_ID"));
+        assert!(
+            matches!(s.credentials, Credentials::Token(_)),
+            "a token given beats the profile's auth"
+        );
+        assert_eq!(source_of(&s, "auth"), Source::Env(TOKEN_ENV));
+    }
+
+    #[test]
+    fn another_profile_by_name_and_an_unknown_one_is_named() {
+        let mut r = with_profiles(TWO_PROFILES);
+        r.profile = Some("globex".into());
+        let s = r.resolve().unwrap();
+        assert_eq!(s.api, ApiFlavour::V3Alpha);
+        assert!(!s.read_only);
+        let mut r = with_profiles(TWO_PROFILES);
+        r.profile = Some("initech".into());
+        let e = r.resolve().unwrap_err().to_string();
+        assert!(e.contains("initech") && e.contains("acme, globex"), "{e}");
+    }
+
+    #[test]
+    fn secrets_never_appear_in_the_shown_settings() {
+        let mut r = raw("https://x.example");
+        r.token_env = Some(SecretString::from("s3cr3t-value".to_string()));
+        let s = r.resolve().unwrap();
+        let all = format!("{:?}", s.shown);
+        assert!(!all.contains("s3cr3t-value"), "{all}");
+        assert!(format!("{s:?}").find("s3cr3t-value").is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_token_file_others_can_read_is_warned_about_with_the_fix() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("zitadesk-perm-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("pat");
+        std::fs::write(&path, "tok\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let mut r = raw("https://x.example");
+        r.token_env = None;
+        r.token_file = Some(path.clone());
+        let s = r.clone().resolve().unwrap();
+        assert_eq!(s.warnings.len(), 1);
+        assert!(s.warnings[0].contains("chmod 600"), "{:?}", s.warnings);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(r.resolve().unwrap().warnings.is_empty());
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -603,6 +603,7 @@ async fn a_key_file_token_close_to_expiry_is_refreshed_before_use() {
     let demo = demo_with(DemoConfig {
         generated_users: 0,
         token_lifetime: Duration::from_secs(30),
+        ..DemoConfig::default()
     })
     .await;
     let c = Client::new(config(&demo, demo_key())).unwrap();

@@ -146,6 +146,7 @@ impl Driver {
                     .clipboard
                     .extend_from_slice(osc52(code.expose(), Multiplexer::None).as_bytes()),
                 Effect::Quit => self.quit = true,
+                Effect::SwitchProfile(name) => panic!("no profiles in these tests: {name}"),
             }
         }
     }

@@ -1,7 +1,9 @@
 //! Credentials and access tokens: a personal access token is used as it is; a service-user key
 //! (ZITADEL's JSON key file) is turned into an RS256 JWT and exchanged at `/oauth/v2/token`
 //! (JWT profile grant). The token is cached, fetched again shortly before it expires, and
-//! fetched again once when the API answers 401.
+//! fetched again once when the API answers 401. Device login (`zitadesk login`) stores tokens
+//! per profile; they are used while fresh and refreshed with the refresh token (which ZITADEL
+//! rotates: the new one is saved at once).
 //!
 //! No type here prints a secret: tokens and keys are `SecretString`s, and the `Debug` of every
 //! type that holds one is redacted.
@@ -16,7 +18,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::error::{ApiError, Call, excerpt};
+use super::error::{ApiError, Call, Status, excerpt};
+use super::oidc::{self, Discovery, OidcHttp};
+use crate::token_store::{StoredTokens, TokenStore};
 
 /// The scope every token request asks for: the audience must include ZITADEL's API project.
 pub const API_SCOPE: &str = "openid urn:zitadel:iam:org:project:id:zitadel:aud";
@@ -110,7 +114,7 @@ impl fmt::Debug for ServiceKey {
 }
 
 /// serde_json's messages can quote input; keep only the position.
-fn serde_error_without_content(e: &serde_json::Error) -> String {
+pub(crate) fn serde_error_without_content(e: &serde_json::Error) -> String {
     let what = match e.classify() {
         serde_json::error::Category::Io => "unreadable",
         serde_json::error::Category::Syntax => "invalid JSON",
@@ -127,6 +131,44 @@ pub enum Credentials {
     Token(SecretString),
     /// A service-user key, exchanged for tokens.
     ServiceKey(ServiceKey),
+    /// Tokens from `zitadesk login` (device authorization grant), stored per profile.
+    Device(DeviceCredentials),
+}
+
+/// Which stored sign-in to use: the profile's tokens in the store, refreshed as the native
+/// app `client_id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceCredentials {
+    pub profile: String,
+    pub client_id: String,
+    pub store: TokenStore,
+}
+
+impl DeviceCredentials {
+    /// The profile's sign-in in the default store (`{state dir}/tokens`).
+    pub fn new(profile: impl Into<String>, client_id: impl Into<String>) -> Self {
+        DeviceCredentials {
+            profile: profile.into(),
+            client_id: client_id.into(),
+            store: TokenStore::default_location(),
+        }
+    }
+
+    /// The stored tokens as they are on disk (for who-is-signed-in displays).
+    pub fn load(&self) -> Result<Option<StoredTokens>, String> {
+        self.store.load(&self.profile)
+    }
+
+    /// The error for "no usable sign-in": names the command that fixes it.
+    pub fn not_signed_in(&self, why: &str, id: Option<String>) -> ApiError {
+        let p = crate::text::sanitize(&self.profile);
+        ApiError::Unauthenticated(Status {
+            http: 0,
+            code: None,
+            id,
+            message: format!("{why} for profile {p} — run `zitadesk login --profile {p}`"),
+        })
+    }
 }
 
 impl Credentials {
@@ -139,6 +181,7 @@ impl Credentials {
         match self {
             Credentials::Token(_) => "access token",
             Credentials::ServiceKey(_) => "service-user key",
+            Credentials::Device(_) => "device login",
         }
     }
 }
@@ -148,6 +191,7 @@ impl fmt::Debug for Credentials {
         match self {
             Credentials::Token(_) => f.write_str("Credentials::Token(<redacted>)"),
             Credentials::ServiceKey(k) => write!(f, "Credentials::ServiceKey({k:?})"),
+            Credentials::Device(d) => write!(f, "Credentials::Device({d:?})"),
         }
     }
 }
@@ -174,12 +218,35 @@ struct CachedToken {
     expires_at: Option<Instant>,
 }
 
+/// What a device login holds in memory: the stored tokens and the issuer's endpoints.
+#[derive(Default)]
+struct DeviceState {
+    tokens: Option<StoredTokens>,
+    discovery: Option<Discovery>,
+    /// The API answered 401 to the current access token: refresh before using it again.
+    rejected: bool,
+}
+
+/// Which credentials a client uses and what they say about the caller (doctor, header).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// [`Credentials::kind`].
+    pub kind: &'static str,
+    /// When the current access token expires, if known.
+    pub expires_at: Option<Timestamp>,
+    /// Who acts: the key's user ID, or the signed-in user's ID; `None` for an opaque token.
+    pub subject: Option<String>,
+    /// The signed-in user's name (device login only).
+    pub name: Option<String>,
+}
+
 /// Hands out bearer tokens for the credentials, caching exchanged ones.
 pub(crate) struct TokenSource {
     credentials: Credentials,
     /// The HTTP client's request timeout, for messages.
     timeout: Duration,
     cache: Mutex<Option<CachedToken>>,
+    device: Mutex<DeviceState>,
 }
 
 impl TokenSource {
@@ -188,17 +255,65 @@ impl TokenSource {
             credentials,
             timeout,
             cache: Mutex::new(None),
+            device: Mutex::new(DeviceState::default()),
         }
     }
 
     /// Whether a 401 can be answered by fetching a new token (not for a fixed token).
     pub(crate) fn can_refresh(&self) -> bool {
-        matches!(self.credentials, Credentials::ServiceKey(_))
+        matches!(
+            self.credentials,
+            Credentials::ServiceKey(_) | Credentials::Device(_)
+        )
     }
 
-    /// Drops the cached token so the next call exchanges the key again.
+    /// Drops the cached token so the next call exchanges the key again (or, for a device
+    /// login, refreshes).
     pub(crate) async fn invalidate(&self) {
         *self.cache.lock().await = None;
+        self.device.lock().await.rejected = true;
+    }
+
+    /// The kind of credentials, and — after obtaining a token — its expiry and subject.
+    pub(crate) async fn token_info(
+        &self,
+        http: &reqwest::Client,
+        issuer: &reqwest::Url,
+    ) -> Result<TokenInfo, ApiError> {
+        let kind = self.credentials.kind();
+        match &self.credentials {
+            Credentials::Token(_) => Ok(TokenInfo {
+                kind,
+                expires_at: None,
+                subject: None,
+                name: None,
+            }),
+            Credentials::ServiceKey(k) => {
+                self.bearer(http, issuer).await?;
+                let expires_at = self.cache.lock().await.as_ref().and_then(|c| c.expires_at);
+                Ok(TokenInfo {
+                    kind,
+                    expires_at: expires_at.and_then(|at| {
+                        Timestamp::now()
+                            .saturating_add(at.saturating_duration_since(Instant::now()))
+                            .ok()
+                    }),
+                    subject: Some(k.user_id.clone()),
+                    name: None,
+                })
+            }
+            Credentials::Device(_) => {
+                self.bearer(http, issuer).await?;
+                let state = self.device.lock().await;
+                let tokens = state.tokens.as_ref();
+                Ok(TokenInfo {
+                    kind,
+                    expires_at: tokens.and_then(|t| t.expires_at),
+                    subject: tokens.and_then(|t| t.subject.clone()),
+                    name: tokens.and_then(|t| t.name.clone()),
+                })
+            }
+        }
     }
 
     /// A token valid for at least [`REFRESH_MARGIN`] (or one without a known expiry).
@@ -210,6 +325,7 @@ impl TokenSource {
         let key = match &self.credentials {
             Credentials::Token(t) => return Ok(t.clone()),
             Credentials::ServiceKey(k) => k,
+            Credentials::Device(d) => return self.device_bearer(http, issuer, d).await,
         };
         // Held across the exchange so concurrent calls wait for one exchange, not start many.
         let mut cache = self.cache.lock().await;
@@ -226,6 +342,144 @@ impl TokenSource {
         *cache = Some(fetched);
         Ok(token)
     }
+}
+
+impl TokenSource {
+    /// The stored access token while fresh; else the refresh grant, with the rotated tokens
+    /// saved at once (the old refresh token is spent).
+    async fn device_bearer(
+        &self,
+        http: &reqwest::Client,
+        issuer: &reqwest::Url,
+        d: &DeviceCredentials,
+    ) -> Result<SecretString, ApiError> {
+        let issuer_id = issuer.as_str().trim_end_matches('/');
+        // Held across the refresh: one refresh per process, not one per concurrent call.
+        let mut state = self.device.lock().await;
+        let current = match state.tokens.take() {
+            Some(t) => t,
+            None => {
+                state.rejected = false;
+                load_device_tokens(d, issuer_id)?
+            }
+        };
+        if !state.rejected && is_fresh(current.expires_at) {
+            let token = current.access_token.clone();
+            state.tokens = Some(current);
+            return Ok(token);
+        }
+        // Another zitadesk (a second console) may have refreshed already; its refresh token
+        // replaced ours, so take its tokens rather than spend a dead one.
+        let mut current = current;
+        if let Ok(Some(disk)) = d.store.load(&d.profile)
+            && same_login(&disk, issuer_id, d)
+            && disk.access_token.expose_secret() != current.access_token.expose_secret()
+        {
+            current = disk;
+            if is_fresh(current.expires_at) {
+                state.rejected = false;
+                let token = current.access_token.clone();
+                state.tokens = Some(current);
+                return Ok(token);
+            }
+        }
+        let Some(refresh_token) = current.refresh_token.clone() else {
+            return Err(d.not_signed_in("the sign-in has expired (no refresh token)", None));
+        };
+        // Put the tokens back before a failure returns, so the next call does not reload.
+        state.tokens = Some(current.clone());
+        let oidc_http = OidcHttp::with_client(http.clone(), self.timeout);
+        let discovery = match state.discovery.clone() {
+            Some(disc) => disc,
+            None => {
+                let disc = oidc::discover(&oidc_http, issuer).await?;
+                state.discovery = Some(disc.clone());
+                disc
+            }
+        };
+        // The refresh spends the old refresh token, so it runs to the end (saving the rotated
+        // one) even if this call is dropped, e.g. a search superseded in the console.
+        let job = tokio::spawn(refresh_and_save(
+            oidc_http,
+            discovery,
+            d.clone(),
+            current,
+            refresh_token,
+        ));
+        let rotated = job
+            .await
+            .map_err(|e| ApiError::Credentials(format!("the token refresh stopped: {e}")))??;
+        tracing::debug!(profile = %d.profile, "device login: tokens refreshed");
+        state.rejected = false;
+        let token = rotated.access_token.clone();
+        state.tokens = Some(rotated);
+        Ok(token)
+    }
+}
+
+/// The refresh grant, then the rotated tokens saved at once. A refusal means the sign-in is
+/// over (expired, revoked): the agent must log in again.
+async fn refresh_and_save(
+    http: OidcHttp,
+    discovery: Discovery,
+    d: DeviceCredentials,
+    current: StoredTokens,
+    refresh_token: SecretString,
+) -> Result<StoredTokens, ApiError> {
+    let fresh = match oidc::refresh(&http, &discovery, &d.client_id, &refresh_token).await {
+        Ok(set) => set,
+        Err(ApiError::Unauthenticated(s)) => {
+            tracing::info!(profile = %d.profile, error = ?s.id, "device login: refresh refused");
+            return Err(d.not_signed_in("the sign-in has expired or was revoked", s.id));
+        }
+        Err(e) => return Err(e),
+    };
+    let rotated = StoredTokens {
+        access_token: fresh.access_token,
+        refresh_token: fresh.refresh_token.or(current.refresh_token),
+        expires_at: fresh.expires_at,
+        ..current
+    };
+    if let Err(e) = d.store.save(&d.profile, &rotated) {
+        // The new tokens work for this run; the next run will have to sign in again.
+        tracing::warn!(profile = %d.profile, "cannot save the refreshed tokens: {e}");
+    }
+    Ok(rotated)
+}
+
+/// Whether a token with this expiry can still be sent (unknown expiry: until a 401).
+fn is_fresh(expires_at: Option<Timestamp>) -> bool {
+    expires_at.is_none_or(|at| {
+        at.duration_since(Timestamp::now())
+            .as_secs()
+            .try_into()
+            .is_ok_and(|secs: u64| secs > REFRESH_MARGIN.as_secs())
+    })
+}
+
+/// Whether stored tokens belong to this instance and app.
+fn same_login(t: &StoredTokens, issuer: &str, d: &DeviceCredentials) -> bool {
+    t.issuer.trim_end_matches('/') == issuer && t.client_id == d.client_id
+}
+
+fn load_device_tokens(d: &DeviceCredentials, issuer: &str) -> Result<StoredTokens, ApiError> {
+    let tokens = d
+        .store
+        .load(&d.profile)
+        .map_err(ApiError::Credentials)?
+        .ok_or_else(|| d.not_signed_in("not signed in", None))?;
+    if !same_login(&tokens, issuer, d) {
+        return Err(d.not_signed_in(
+            &format!(
+                "the stored sign-in is for {} (client {}), not {issuer} (client {})",
+                crate::text::sanitize(&tokens.issuer),
+                crate::text::sanitize(&tokens.client_id),
+                crate::text::sanitize(&d.client_id),
+            ),
+            None,
+        ));
+    }
+    Ok(tokens)
 }
 
 async fn exchange_key(
@@ -280,9 +534,9 @@ async fn exchange_key(
 }
 
 /// Token endpoint failures speak OAuth (`invalid_grant`...): all mean "not signed in".
-fn token_error(status: u16, body: &[u8]) -> ApiError {
+pub(crate) fn token_error(status: u16, body: &[u8]) -> ApiError {
     match serde_json::from_slice::<OAuthError>(body) {
-        Ok(e) => ApiError::Unauthenticated(super::error::Status {
+        Ok(e) => ApiError::Unauthenticated(Status {
             http: status,
             code: None,
             id: Some(e.error),

@@ -10,7 +10,7 @@ use reqwest::{Method, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::auth::{Credentials, TokenSource};
+use super::auth::{Credentials, TokenInfo, TokenSource};
 use super::error::{ApiError, Call, Status};
 use super::template::check_url_template;
 use super::wire::{
@@ -191,6 +191,50 @@ impl Client {
 
     pub fn api(&self) -> ApiFlavour {
         self.api
+    }
+
+    /// Which credentials are in use and, once a token is obtained (exchanged or refreshed as
+    /// needed), its expiry and who it acts as.
+    pub async fn token_info(&self) -> Result<TokenInfo, ApiError> {
+        self.tokens.token_info(&self.http, &self.base).await
+    }
+
+    /// Whether the instance answers at all: any HTTP status counts (TLS must verify). For
+    /// the doctor's first check.
+    pub async fn probe(&self) -> Result<u16, ApiError> {
+        let resp = self
+            .http
+            .get(self.base.clone())
+            .send()
+            .await
+            .map_err(|e| self.transport(Call::Token, &self.base, &e))?;
+        Ok(resp.status().as_u16())
+    }
+
+    /// The issuer from `/.well-known/openid-configuration`: proves the URL is an instance.
+    pub async fn discovery_summary(&self) -> Result<String, ApiError> {
+        let http = super::oidc::OidcHttp::with_client(self.http.clone(), self.request_timeout);
+        super::oidc::discover(&http, &self.base).await.map(|d| d.issuer)
+    }
+
+    /// `POST /auth/v1/permissions/zitadel/me/_search`: the caller's own permissions
+    /// (`user.read`, `user.write`, …).
+    pub async fn my_permissions(&self) -> Result<Vec<String>, ApiError> {
+        #[derive(serde::Deserialize, Default)]
+        #[serde(default)]
+        struct Permissions {
+            result: Vec<String>,
+        }
+        let resp: Permissions = self
+            .call(
+                Call::ListUsers,
+                Method::POST,
+                &["auth", "v1", "permissions", "zitadel", "me", "_search"],
+                Some(&serde_json::json!({})),
+                true,
+            )
+            .await?;
+        Ok(resp.result)
     }
 
     /// `POST /v2/users`: one page. A missing limit becomes [`DEFAULT_PAGE`]; a larger one than

@@ -58,7 +58,7 @@ impl Call {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
-    #[error("not signed in: ZITADEL rejected the credentials ({}) — check the token or key file, or sign in again", .0.message)]
+    #[error("{}", unauthenticated_text(.0))]
     Unauthenticated(Status),
     #[error("permission denied — your account lacks the rights for this user's organisation (ZITADEL: {})", .0.message)]
     PermissionDenied(Status),
@@ -98,6 +98,18 @@ pub enum ApiError {
     /// Local setup of credentials (key file unreadable, JWT cannot be signed).
     #[error("{0}")]
     Credentials(String),
+}
+
+/// A refusal by ZITADEL, or (HTTP 0) a sign-in that never got as far as asking it.
+fn unauthenticated_text(s: &Status) -> String {
+    if s.http == 0 {
+        format!("not signed in: {}", s.message)
+    } else {
+        format!(
+            "not signed in: ZITADEL rejected the credentials ({}) — check the token or key file, or sign in again",
+            s.message
+        )
+    }
 }
 
 /// How many bytes of an unreadable body go into a Decode error.

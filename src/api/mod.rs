@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod client;
 pub mod error;
+pub mod oidc;
 pub mod query;
 pub mod template;
 pub mod wire;

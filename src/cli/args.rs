@@ -4,9 +4,47 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::collections::HashMap;
+
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
 use crate::api::wire::UserFieldName;
+use crate::settings::Source;
+
+/// The settings whose source `config show` reports: clap id, flag, environment variable.
+const SOURCED: [(&str, &str, &str); 11] = [
+    ("url", "--url", "ZITADEL_URL"),
+    ("token_file", "--token-file", "ZITADEL_TOKEN_FILE"),
+    ("key_file", "--key-file", "ZITADEL_KEY_FILE"),
+    ("org", "--org", "ZITADEL_ORG_ID"),
+    ("api", "--api", "ZITADESK_API"),
+    ("read_only", "--read-only", "ZITADESK_READ_ONLY"),
+    ("search_match", "--search-match", "ZITADESK_SEARCH_MATCH"),
+    ("timeout", "--timeout", ""),
+    ("connect_timeout", "--connect-timeout", ""),
+    ("profile", "--profile", "ZITADESK_PROFILE"),
+    ("config", "--config", "ZITADESK_CONFIG"),
+];
+
+/// Flag or environment, for every sourced setting that was given (globals may come after a
+/// subcommand, so its matches are looked at too).
+pub fn value_sources(matches: &ArgMatches) -> HashMap<&'static str, Source> {
+    let mut found = HashMap::new();
+    let mut level = Some(matches);
+    while let Some(m) = level {
+        for (id, flag, env) in SOURCED {
+            let source = match m.try_get_raw(id).ok().flatten().and(m.value_source(id)) {
+                Some(ValueSource::CommandLine) => Source::Flag(flag),
+                Some(ValueSource::EnvVariable) => Source::Env(env),
+                _ => continue,
+            };
+            found.insert(id, source);
+        }
+        level = m.subcommand().map(|(_, sub)| sub);
+    }
+    found
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -62,6 +100,15 @@ pub struct GlobalArgs {
     /// Seconds to wait for an answer (default 15)
     #[arg(long, global = true, value_name = "SECS")]
     pub timeout: Option<u64>,
+    /// Profile from the config file (default: its default_profile)
+    #[arg(long, env = "ZITADESK_PROFILE", global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Config file (default: $XDG_CONFIG_HOME/zitadesk/config.toml)
+    #[arg(long, env = "ZITADESK_CONFIG", global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Where each given value came from (flag or environment); filled after parsing.
+    #[arg(skip)]
+    pub sources: HashMap<&'static str, Source>,
     /// Run against a built-in demo instance (no settings needed; connection settings are ignored)
     #[arg(long, global = true)]
     pub demo: bool,
@@ -85,6 +132,37 @@ pub enum Command {
     DemoServer(DemoServerArgs),
     /// Print the audit trail of resends and sends made from this account
     Audit(AuditArgs),
+    /// Show or create the configuration
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Sign in as yourself with the device flow (for a profile with auth = { device = … })
+    Login,
+    /// Sign out: revoke and delete the stored tokens of the profile
+    Logout,
+    /// Check the connection step by step: URL and TLS, discovery, token, ListUsers, permissions
+    Doctor,
+    /// Print a shell completion script (e.g. `zitadesk completions bash > /etc/bash_completion.d/zitadesk`)
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the resolved settings with where each comes from (secrets redacted)
+    Show,
+    /// Write a commented example config file
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite an existing file
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +272,12 @@ pub struct DemoServerArgs {
     /// Generated users besides the hand-written ones
     #[arg(long, default_value_t = 500)]
     pub users: usize,
+    /// Decline every device login (to try the denied path)
+    #[arg(long)]
+    pub deny_device: bool,
+    /// Seconds before a device login is approved on its own
+    #[arg(long, default_value_t = 2, value_name = "SECS")]
+    pub device_approve_after: u64,
 }
 
 fn non_empty(s: &str) -> Result<String, String> {

@@ -1,30 +1,51 @@
 //! `zitadesk audit`: the audit trail, as a table or as the stored JSON lines.
 
 use super::exit::CliError;
-use crate::audit::AuditLog;
-use crate::text::sanitize;
+use crate::audit::{AuditLog, AuditRecord};
+use crate::text::{sanitize, truncate};
 
 pub fn print(log: &AuditLog, json: bool) -> Result<(), CliError> {
-    let records = log.read().map_err(CliError::other)?;
-    let mut out = String::new();
-    if json {
-        for r in &records {
-            let line = serde_json::to_string(r).map_err(|e| CliError::other(e.to_string()))?;
-            out.push_str(&crate::text::terminal_safe_json(&line));
-            out.push('\n');
-        }
-        return super::users::write_stdout(&out);
-    }
-    if records.is_empty() {
+    let (records, problems) = log.read().map_err(CliError::other)?;
+    let out = if json {
+        json_lines(&records)?
+    } else if records.is_empty() && problems.is_empty() {
         let place = log
             .path()
             .map_or_else(|| "(no file)".to_string(), |p| p.display().to_string());
         eprintln!("zitadesk: no resends recorded yet in {place}");
-        return Ok(());
+        String::new()
+    } else {
+        table(&records)
+    };
+    super::users::write_stdout(&out)?;
+    // Good lines are shown all the same; the bad ones are named and make the exit non-zero.
+    for p in &problems {
+        eprintln!("zitadesk: {}", sanitize(p));
     }
+    match problems.len() {
+        0 => Ok(()),
+        n => Err(CliError::other(format!(
+            "{n} line(s) of the audit file could not be read"
+        ))),
+    }
+}
+
+fn json_lines(records: &[AuditRecord]) -> Result<String, CliError> {
+    let mut out = String::new();
+    for r in records {
+        let line = serde_json::to_string(r).map_err(|e| CliError::other(e.to_string()))?;
+        out.push_str(&crate::text::terminal_safe_json(&line));
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+fn table(records: &[AuditRecord]) -> String {
     let tz = jiff::tz::TimeZone::system();
-    out.push_str("TIME                 USER                ACTION  MODE    OUTCOME  SEQUENCE  TEMPLATE\n");
-    for r in &records {
+    let mut out = String::from(
+        "TIME                 INSTANCE                        OPERATOR            USER                ACTION  MODE    OUTCOME  SEQUENCE  TEMPLATE\n",
+    );
+    for r in records {
         let time = r
             .time
             .to_zoned_datetime(tz.clone())
@@ -35,7 +56,9 @@ pub fn print(log: &AuditLog, json: bool) -> Result<(), CliError> {
             None => r.outcome.clone(),
         };
         let row = format!(
-            "{time}  {:<18}  {:<6}  {:<6}  {:<7}  {:>8}  {}",
+            "{time}  {:<30}  {:<18}  {:<18}  {:<6}  {:<6}  {:<7}  {:>8}  {}",
+            truncate(&r.instance, 30),
+            sanitize(r.operator.as_deref().unwrap_or("-")),
             sanitize(&r.user_id),
             sanitize(&r.action),
             sanitize(&r.mode),
@@ -46,5 +69,5 @@ pub fn print(log: &AuditLog, json: bool) -> Result<(), CliError> {
         out.push_str(row.trim_end());
         out.push('\n');
     }
-    super::users::write_stdout(&out)
+    out
 }

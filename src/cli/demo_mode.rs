@@ -18,16 +18,14 @@ pub struct Session {
 
 impl Session {
     pub async fn open(global: &GlobalArgs) -> Result<Session, CliError> {
-        let mut raw = super::raw_settings(global);
-        let path = crate::dirs::config_file();
-        let file = match &path {
-            Some(p) => crate::config::load(p).map_err(|e| CliError::usage(e.to_string()))?,
-            None => crate::config::FileConfig::default(),
-        };
-        raw.url_templates = file.url_templates;
+        let mut raw = super::raw_settings(global)?;
         if !global.demo {
+            let settings = raw.resolve()?;
+            for w in &settings.warnings {
+                eprintln!("zitadesk: warning: {}", crate::text::sanitize(w));
+            }
             return Ok(Session {
-                settings: raw.resolve()?,
+                settings,
                 _demo: None,
             });
         }
@@ -47,12 +45,15 @@ impl Session {
         raw.org = None;
         raw.api = None;
         raw.allow_insecure_http = false;
-        let mut templates: Vec<String> = crate::config::DEMO_URL_TEMPLATES
+        // Profiles name real instances: none of them applies to the demo.
+        raw.profile = None;
+        raw.config.default_profile = None;
+        raw.config.profiles.clear();
+        raw.sources.insert("url", crate::settings::Source::Demo);
+        raw.url_templates = crate::config::DEMO_URL_TEMPLATES
             .iter()
             .map(|t| t.to_string())
             .collect();
-        templates.append(&mut raw.url_templates);
-        raw.url_templates = templates;
         Ok(Session {
             settings: raw.resolve()?,
             _demo: Some(demo),
@@ -71,6 +72,13 @@ pub async fn serve(a: DemoServerArgs) -> Result<(), CliError> {
     }
     let config = DemoConfig {
         generated_users: a.users,
+        device: if a.deny_device {
+            crate::demo::DeviceApproval::Deny
+        } else {
+            crate::demo::DeviceApproval::AutoApproveAfter(std::time::Duration::from_secs(
+                a.device_approve_after,
+            ))
+        },
         ..DemoConfig::default()
     };
     crate::demo::run_standalone(a.addr, config)

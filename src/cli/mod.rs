@@ -3,8 +3,12 @@
 
 pub mod args;
 mod audit;
+mod config_cmd;
 mod demo_mode;
+mod doctor;
 mod exit;
+mod login;
+mod login_cmd;
 pub mod table;
 mod users;
 
@@ -46,7 +50,9 @@ fn parse_args() -> Cli {
     );
     let command = Cli::command().after_long_help(files);
     let matches = command.get_matches();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli.global.sources = args::value_sources(&matches);
+    cli
 }
 
 /// Runs the command; `Ok` carries the exit status (not 0 only for a console ended by a signal).
@@ -58,6 +64,17 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         Some(Command::Audit(a)) => {
             audit::print(&crate::audit::AuditLog::default_location(), a.json).map(|()| 0)
         }
+        Some(Command::Config(args::ConfigCommand::Init(a))) => config_cmd::init(&global, a.force).map(|()| 0),
+        Some(Command::Config(args::ConfigCommand::Show)) => config_cmd::show(&global).map(|()| 0),
+        Some(Command::Completions(a)) => {
+            use clap::CommandFactory;
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(a.shell, &mut Cli::command(), "zitadesk", &mut out);
+            Ok(0)
+        }
+        Some(Command::Login) => login_cmd::login(&global).await.map(|()| 0),
+        Some(Command::Logout) => login_cmd::logout(&global).await.map(|()| 0),
+        Some(Command::Doctor) => doctor::run(&global).await,
         Some(Command::Users(cmd)) => {
             let session = demo_mode::Session::open(&global).await?;
             users::run(&session.settings, cmd).await.map(|()| 0)
@@ -71,7 +88,22 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
                     "the console needs a terminal; for scripts use `zitadesk users list|show|resend-email` (see --help)",
                 ));
             }
-            match crate::tui::run::run(&session.settings).await {
+            let raw = raw_settings(&global)?;
+            let profiles: Vec<String> = if global.demo {
+                Vec::new()
+            } else {
+                raw.config.profiles.keys().cloned().collect()
+            };
+            // Another profile: the same flags and environment, the other profile's file values.
+            let switch = |name: &str| {
+                let mut other = raw.clone();
+                other.profile = Some(name.to_string());
+                other
+                    .sources
+                    .insert("profile", crate::settings::Source::Flag("P (console)"));
+                other.resolve().map_err(|e| e.to_string())
+            };
+            match crate::tui::run::run(&session.settings, profiles, &switch).await {
                 Ok(exit) => {
                     tracing::info!(?exit, "console closed");
                     Ok(exit.status())
@@ -82,9 +114,15 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
     }
 }
 
-/// Settings from flags and the environment (`ZITADEL_TOKEN` is read here, never a flag).
-fn raw_settings(g: &args::GlobalArgs) -> RawSettings {
-    RawSettings {
+/// Settings from flags, the environment (`ZITADEL_TOKEN` is read here, never a flag) and
+/// the config file. A config file that cannot be read is an error naming it.
+fn raw_settings(g: &args::GlobalArgs) -> Result<RawSettings, CliError> {
+    let config_path = g.config.clone().or_else(crate::dirs::config_file);
+    let config = match &config_path {
+        Some(p) => crate::config::load(p).map_err(|e| CliError::usage(e.to_string()))?,
+        None => crate::config::FileConfig::default(),
+    };
+    Ok(RawSettings {
         url: g.url.clone(),
         token_file: g.token_file.clone(),
         key_file: g.key_file.clone(),
@@ -99,7 +137,11 @@ fn raw_settings(g: &args::GlobalArgs) -> RawSettings {
         timeout_secs: g.timeout,
         search_match: g.search_match.clone(),
         url_templates: Vec::new(),
-    }
+        profile: g.profile.clone(),
+        config_path,
+        config,
+        sources: g.sources.clone(),
+    })
 }
 
 fn report(e: &CliError) -> ExitCode {

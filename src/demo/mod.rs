@@ -1,8 +1,15 @@
 //! A built-in, in-process ZITADEL look-alike: an HTTP server on 127.0.0.1 that answers every
 //! call our client makes (ListUsers, GetUserByID, Resend/SendEmailCode, the v3alpha resend,
-//! ListAuthenticationMethodTypes, the Connect paths of the same methods, discovery and the
-//! JWT-bearer token grant) with ZITADEL's JSON shapes, error ids and HTTP statuses. Tests and
-//! `zitadesk --demo` drive the real client against it over real HTTP.
+//! ListAuthenticationMethodTypes, the Connect paths of the same methods, discovery, the
+//! JWT-bearer token grant, the device authorization grant with refresh and revocation,
+//! userinfo and `ListMyZitadelPermissions`) with ZITADEL's JSON shapes, error ids and HTTP
+//! statuses. Tests and `zitadesk --demo` drive the real client against it over real HTTP.
+//!
+//! Device login: the native app [`DEMO_CLIENT_ID`] may run the device authorization grant
+//! (RFC 8628). The simulated person at the browser is Olga Berg ([`DEVICE_USER_ID`],
+//! ORG_USER_MANAGER in Acme); [`DemoConfig::device`] says whether she approves (after a
+//! delay), declines, or waits for a test to decide ([`DemoServer::approve_device`],
+//! [`DemoServer::deny_device`], or `GET /device?user_code=…` as her click).
 //!
 //! Data: a few dozen hand-written users from `assets/demo-users.json` (the awkward cases a
 //! helpdesk meets) plus [`DemoConfig::generated_users`] users that are derived from their
@@ -11,8 +18,11 @@
 //! Every request goes into a log ([`DemoServer::requests`]); [`Faults`] inject latency, errors,
 //! broken JSON or hangs into the API paths at run time.
 
+mod account;
 mod auth;
 mod codes;
+mod device;
+mod device_oauth;
 mod directory;
 mod errors;
 mod faults;
@@ -29,6 +39,8 @@ mod state;
 mod template;
 mod users;
 
+#[cfg(test)]
+mod device_tests;
 #[cfg(test)]
 mod tests;
 
@@ -62,13 +74,47 @@ pub const SERVICE_KEY_ID: &str = "demo-key-1";
 /// The service account's user ID (`iss` and `sub` of its JWTs).
 pub const SERVICE_USER_ID: &str = "300000000000000900";
 
+/// The client ID of the demo's native OIDC app (auth method none, grant types device code and
+/// refresh token), the only client the device authorization grant accepts.
+pub const DEMO_CLIENT_ID: &str = "demo-helpdesk-console@zitadesk-demo";
+/// The user that device logins sign in as: Olga Berg (`olga@acme.demo.zitadel.cloud`),
+/// helpdesk lead of Acme with ORG_USER_MANAGER there (`user.read` + `user.write` in Acme
+/// only) — the same user and rights as [`ORG_TOKEN`]. It is the `sub` of their userinfo.
+pub const DEVICE_USER_ID: &str = "300000000000000109";
+
+/// What the simulated user does with a device authorization request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceApproval {
+    /// Approves this long after the request (`Duration::ZERO`: at once).
+    AutoApproveAfter(Duration),
+    /// Declines: polls answer `access_denied`.
+    Deny,
+    /// Waits until a test decides ([`DemoServer::approve_device`] / [`DemoServer::deny_device`])
+    /// or `GET /device?user_code=…` is visited (which approves).
+    Manual,
+}
+
+impl Default for DeviceApproval {
+    fn default() -> Self {
+        DeviceApproval::AutoApproveAfter(Duration::from_secs(2))
+    }
+}
+
 /// How the demo instance is set up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoConfig {
     /// Generated users on top of the seed file; clamped to [`MAX_GENERATED_USERS`].
     pub generated_users: usize,
-    /// Lifetime of access tokens issued by the JWT-bearer grant.
+    /// Lifetime of access tokens issued by `/oauth/v2/token` (every grant).
     pub token_lifetime: Duration,
+    /// How device authorization requests are decided.
+    pub device: DeviceApproval,
+    /// How long a device code (and its user code) stays valid: `expires_in`.
+    pub device_code_lifetime: Duration,
+    /// The polling interval a device authorization starts with. It is enforced exactly
+    /// (polling sooner answers `slow_down` and adds 5 s to it, RFC 8628 §3.5) and announced as
+    /// `interval` in whole seconds, rounded up. Tests use a few milliseconds.
+    pub device_poll_interval: Duration,
 }
 
 /// Upper bound for [`DemoConfig::generated_users`]: keeps generated IDs inside their 18-digit
@@ -80,6 +126,9 @@ impl Default for DemoConfig {
         Self {
             generated_users: 200,
             token_lifetime: Duration::from_secs(3600),
+            device: DeviceApproval::default(),
+            device_code_lifetime: Duration::from_secs(300),
+            device_poll_interval: Duration::from_secs(5),
         }
     }
 }
@@ -103,6 +152,8 @@ pub struct LoggedRequest {
 /// Faults apply only to the **API paths** (`/v2/…`, `/resources/…` and the Connect paths
 /// `/zitadel.…`), never to `/oauth/…`, `/.well-known/…` or `/debug/…`: a test can always
 /// obtain a token and check health, and `fail_every` counts exactly the API calls it makes.
+/// The OIDC paths (`/oidc/…`, `/device`) and the v1 auth API (`/auth/v1/…`, the permission
+/// self-check) are not faulted either.
 /// The counter restarts at every `set_faults`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Faults {
@@ -171,10 +222,44 @@ impl DemoServer {
         self.shared.faults.set(faults);
     }
 
-    /// Makes every token issued by the JWT-bearer grant invalid at once (as if they had
-    /// expired), so tests can exercise a client's re-authentication after a 401.
+    /// Makes every access token issued by `/oauth/v2/token` (JWT-bearer, device code and
+    /// refresh grants) invalid at once, as if they had expired, so tests can exercise a
+    /// client's re-authentication or refresh after a 401. Refresh tokens stay valid.
     pub fn expire_issued_tokens(&self) {
         state::lock(&self.shared.live).tokens.clear();
+    }
+
+    /// The simulated user approves the device authorization with this user code (any case,
+    /// with or without the hyphen). False if there is no such authorization, or it expired or
+    /// was redeemed already. Overrides [`DemoConfig::device`].
+    pub fn approve_device(&self, user_code: &str) -> bool {
+        self.shared.decide_device(user_code, true)
+    }
+
+    /// The simulated user declines: polls answer `access_denied`. False as for
+    /// [`DemoServer::approve_device`].
+    pub fn deny_device(&self, user_code: &str) -> bool {
+        self.shared.decide_device(user_code, false)
+    }
+
+    /// User codes of the device authorizations neither expired nor redeemed, oldest first.
+    pub fn pending_user_codes(&self) -> Vec<String> {
+        state::lock(&self.shared.live)
+            .device
+            .pending_user_codes(tokio::time::Instant::now())
+    }
+
+    /// The polling interval the authorization with this user code currently requires (it
+    /// grows by 5 s with every `slow_down`).
+    pub fn required_poll_interval(&self, user_code: &str) -> Option<Duration> {
+        state::lock(&self.shared.live).device.interval_of(user_code)
+    }
+
+    /// The next `polls` device-code token requests answer `slow_down` however slowly they
+    /// come (each also adds 5 s to that authorization's interval), so a well-behaved client's
+    /// handling of it can be tested. 0 turns it off.
+    pub fn slow_down_next_polls(&self, polls: u32) {
+        state::lock(&self.shared.live).device.force_slow_downs(polls);
     }
 
     /// The user's current pending email code, if it has one (for tests).
@@ -214,6 +299,15 @@ pub async fn run_standalone(addr: SocketAddr, config: DemoConfig) -> std::io::Re
     println!(
         "service account key for the JWT-bearer grant: {SERVICE_KEY_PATH} \
          (keyId {SERVICE_KEY_ID}, userId {SERVICE_USER_ID})"
+    );
+    let decision = match server.shared.config.device {
+        DeviceApproval::AutoApproveAfter(d) => format!("approves after {d:?}"),
+        DeviceApproval::Deny => "declines every request".to_owned(),
+        DeviceApproval::Manual => "approves when you open the verification link".to_owned(),
+    };
+    println!(
+        "device login: client id {DEMO_CLIENT_ID} (signs in as Olga Berg, userId {DEVICE_USER_ID}, \
+         ORG_USER_MANAGER in Acme; the demo user {decision})"
     );
     println!("press Ctrl-C to stop");
     wait_for_stop_signal().await;

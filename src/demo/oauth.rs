@@ -1,8 +1,9 @@
-//! OIDC discovery and the token endpoint's JWT-bearer grant (RFC 7523), as ZITADEL offers
-//! them to service accounts: a JWT signed RS256 with the account's key (`kid` = key ID),
-//! `iss` = `sub` = its user ID, `aud` = the issuer, fresh `iat`, future `exp`, and the scope
-//! `urn:zitadel:iam:org:project:id:zitadel:aud`. Errors use the OAuth shape
-//! `{error, error_description}` with status 400.
+//! OIDC discovery and the token endpoint. The endpoint dispatches on `grant_type`: the
+//! JWT-bearer grant (RFC 7523) lives here, as ZITADEL offers it to service accounts: a JWT
+//! signed RS256 with the account's key (`kid` = key ID), `iss` = `sub` = its user ID, `aud` =
+//! the issuer, fresh `iat`, future `exp`, and the scope
+//! `urn:zitadel:iam:org:project:id:zitadel:aud`; the device code and refresh token grants are
+//! in `device_oauth`. Errors use the OAuth shape `{error, error_description}` with status 400.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,12 +18,15 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::auth::Holder;
+use super::device_oauth;
 use super::state::{Shared, lock};
 use super::{SERVICE_KEY_ID, SERVICE_USER_ID};
 
 const PUBLIC_KEY_PEM: &str = include_str!("../../assets/demo-service-key.pub.pem");
 const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
-const ZITADEL_AUDIENCE_SCOPE: &str = "urn:zitadel:iam:org:project:id:zitadel:aud";
+pub(crate) const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+pub(crate) const ZITADEL_AUDIENCE_SCOPE: &str = "urn:zitadel:iam:org:project:id:zitadel:aud";
 /// How old an assertion's `iat` may be.
 const MAX_ASSERTION_AGE_SECS: f64 = 3600.0;
 /// Clock skew tolerated for `iat` in the future and `exp` just past.
@@ -57,7 +61,7 @@ pub(crate) async fn discovery(State(shared): State<Arc<Shared>>) -> Response {
             "refresh_token",
             "client_credentials",
             JWT_BEARER,
-            "urn:ietf:params:oauth:grant-type:device_code",
+            DEVICE_CODE_GRANT,
             "urn:ietf:params:oauth:grant-type:token-exchange"
         ],
         "subject_types_supported": ["public"],
@@ -69,7 +73,7 @@ pub(crate) async fn discovery(State(shared): State<Arc<Shared>>) -> Response {
     .into_response()
 }
 
-fn oauth_error(error: &str, description: impl Into<String>) -> Response {
+pub(crate) fn oauth_error(error: &str, description: impl Into<String>) -> Response {
     (
         StatusCode::BAD_REQUEST,
         [(header::CACHE_CONTROL, "no-store")],
@@ -78,22 +82,33 @@ fn oauth_error(error: &str, description: impl Into<String>) -> Response {
         .into_response()
 }
 
+/// A successful token response (never cached).
+pub(crate) fn token_response(body: serde_json::Value) -> Response {
+    ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+}
+
 /// `POST /oauth/v2/token` (form-encoded).
 pub(crate) async fn token(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let form = parse_form(&body);
     let Some(grant) = form.get("grant_type") else {
         return oauth_error("invalid_request", "grant_type missing");
     };
-    if grant != JWT_BEARER {
-        return oauth_error(
+    match grant.as_str() {
+        JWT_BEARER => jwt_bearer(&shared, &form),
+        DEVICE_CODE_GRANT => device_oauth::device_code_grant(&shared, &form),
+        "refresh_token" => device_oauth::refresh_grant(&shared, &form),
+        _ => oauth_error(
             "unsupported_grant_type",
-            format!("the demo instance supports only {JWT_BEARER}"),
-        );
+            format!("the demo instance supports only {JWT_BEARER}, {DEVICE_CODE_GRANT} and refresh_token"),
+        ),
     }
+}
+
+fn jwt_bearer(shared: &Shared, form: &HashMap<String, String>) -> Response {
     let Some(assertion) = form.get("assertion").filter(|a| !a.is_empty()) else {
         return oauth_error("invalid_request", "assertion missing");
     };
-    if let Err(reason) = verify_assertion(&shared, assertion) {
+    if let Err(reason) = verify_assertion(shared, assertion) {
         return oauth_error("invalid_grant", reason);
     }
     let scope = form.get("scope").map(String::as_str).unwrap_or("");
@@ -107,19 +122,15 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, body: Bytes) -> Res
     let access_token = {
         let mut live = lock(&shared.live);
         let t = live.rng.access_token();
-        live.tokens.insert(t.clone(), lifetime);
+        live.tokens.insert(t.clone(), lifetime, Holder::Service);
         t
     };
-    (
-        [(header::CACHE_CONTROL, "no-store")],
-        Json(json!({
-            "access_token": access_token,
-            "token_type": "Bearer",
-            "expires_in": lifetime.as_secs(),
-            "scope": scope,
-        })),
-    )
-        .into_response()
+    token_response(json!({
+        "access_token": access_token,
+        "token_type": "Bearer",
+        "expires_in": lifetime.as_secs(),
+        "scope": scope,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -165,7 +176,7 @@ fn verify_assertion(shared: &Shared, assertion: &str) -> Result<(), String> {
 }
 
 /// `application/x-www-form-urlencoded`; later keys win, broken escapes stay as they are.
-fn parse_form(body: &[u8]) -> HashMap<String, String> {
+pub(crate) fn parse_form(body: &[u8]) -> HashMap<String, String> {
     let text = String::from_utf8_lossy(body);
     text.split('&')
         .filter(|pair| !pair.is_empty())

@@ -59,6 +59,12 @@ fn parse_object(body: &[u8]) -> Result<Value, ApiFailure> {
     Ok(v)
 }
 
+/// Decodes the body of a request message without fields (e.g. `ListMyZitadelPermissions`):
+/// any JSON object (unknown keys are dropped) or nothing.
+pub(crate) fn decode_empty_message(body: &[u8]) -> Result<(), ApiFailure> {
+    parse_object(body).map(|_| ())
+}
+
 /// Decodes a ListUsers body.
 pub(crate) fn decode_list(body: &[u8]) -> Result<ListDecoded, ApiFailure> {
     let mut v = parse_object(body)?;

@@ -26,6 +26,9 @@ const CODE_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 /// Characters of issued access tokens.
 const TOKEN_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
+/// Characters of device-flow user codes (RFC 8628 §6.1's base-20 set).
+pub(crate) const USER_CODE_ALPHABET: &[u8] = b"BCDFGHJKLMNPQRSTVWXZ";
+
 pub(crate) struct Rng(u64);
 
 impl Rng {
@@ -59,7 +62,19 @@ impl Rng {
 
     /// A fresh opaque access token.
     pub(crate) fn access_token(&mut self) -> String {
-        format!("demo-at-{}", self.string(TOKEN_ALPHABET, 40))
+        self.opaque("demo-at-")
+    }
+
+    /// A fresh opaque secret (device code, refresh token): the prefix and 40 random characters.
+    pub(crate) fn opaque(&mut self, prefix: &str) -> String {
+        format!("{prefix}{}", self.string(TOKEN_ALPHABET, 40))
+    }
+
+    /// A fresh RFC 8628 user code, `XXXX-XXXX` from consonants only (§6.1: no vowels, so no
+    /// words, and nothing to confuse with digits).
+    pub(crate) fn user_code(&mut self) -> String {
+        let raw = self.string(USER_CODE_ALPHABET, 8);
+        format!("{}-{}", &raw[..4], &raw[4..])
     }
 }
 

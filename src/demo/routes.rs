@@ -1,5 +1,7 @@
 //! The router: ZITADEL's REST (grpc-gateway) paths, the Connect paths of the same
-//! `zitadel.user.v2.UserService` methods, the v3alpha resend, OIDC, and health. Routing misses
+//! `zitadel.user.v2.UserService` methods, the v3alpha resend, the v1 permission self-check,
+//! OIDC/OAuth (discovery, token, device authorization, revoke, userinfo, the device
+//! verification page), and health. Routing misses
 //! answer like grpc-gateway (404 `{code: 5, message: "Not Found"}`; wrong method 405 with
 //! code 12).
 
@@ -17,7 +19,7 @@ use super::codes::CodeCall;
 use super::errors::ApiFailure;
 use super::ops::{self, Outcome};
 use super::state::Shared;
-use super::{intake, oauth, request};
+use super::{account, device_oauth, intake, oauth, request};
 
 /// Which error body shape a path speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +55,20 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/zitadel.user.v2.UserService/{method}", post(connect))
         .route("/.well-known/openid-configuration", get(oauth::discovery))
         .route("/oauth/v2/token", post(oauth::token))
+        .route(
+            "/oauth/v2/device_authorization",
+            post(device_oauth::device_authorization),
+        )
+        .route("/oauth/v2/revoke", post(device_oauth::revoke))
+        .route(
+            "/oidc/v1/userinfo",
+            get(account::userinfo).post(account::userinfo),
+        )
+        .route("/device", get(device_oauth::device_page))
+        .route(
+            "/auth/v1/permissions/zitadel/me/_search",
+            post(account::my_permissions),
+        )
         .route("/debug/healthz", get(healthz))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -1,5 +1,6 @@
 //! The server's shared state: the fixed directory, the few things that change at run time
-//! (email codes, sequences, issued tokens), the request log and the faults.
+//! (email codes, sequences, issued tokens, device authorizations), the request log and the
+//! faults.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
@@ -8,10 +9,11 @@ use jiff::Timestamp;
 use tokio_util::sync::CancellationToken;
 
 use super::auth::TokenStore;
+use super::device::DeviceFlows;
 use super::directory::{Directory, UserRef};
 use super::faults::FaultControl;
 use super::rng::{Rng, code_from_hash};
-use super::{DemoConfig, LoggedRequest};
+use super::{DEVICE_USER_ID, DemoConfig, LoggedRequest};
 use crate::api::wire::User;
 
 /// Locks a mutex, shrugging off poisoning: every critical section here leaves its data
@@ -35,6 +37,11 @@ impl Shared {
     pub fn new(url: String, config: DemoConfig, cancel: CancellationToken) -> std::io::Result<Shared> {
         let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
         let seed = super::seed::load().map_err(invalid)?;
+        if seed.owners.org != DEVICE_USER_ID {
+            return Err(invalid(format!(
+                "demo-users.json: device logins sign in as {DEVICE_USER_ID}, the org token's owner"
+            )));
+        }
         let dir = Directory::new(seed, config.generated_users);
         let jwt_key = super::oauth::decoding_key().map_err(invalid)?;
         Ok(Shared {
@@ -44,6 +51,7 @@ impl Shared {
             live: Mutex::new(Live {
                 changes: HashMap::new(),
                 tokens: TokenStore::default(),
+                device: DeviceFlows::default(),
                 rng: Rng::from_time(),
                 instance_sequence: 300_000,
             }),
@@ -59,6 +67,13 @@ impl Shared {
         let user = self.dir.get(pos)?;
         lock(&self.live).pending_code(pos, &user)
     }
+
+    /// The simulated user's decision on a device authorization.
+    pub fn decide_device(&self, user_code: &str, approve: bool) -> bool {
+        lock(&self.live)
+            .device
+            .decide(user_code, approve, tokio::time::Instant::now())
+    }
 }
 
 /// What changed about one user since start-up.
@@ -73,6 +88,7 @@ pub(crate) struct Live {
     /// Changes by directory position.
     pub changes: HashMap<usize, UserChange>,
     pub tokens: TokenStore,
+    pub device: DeviceFlows,
     pub rng: Rng,
     /// The instance's event sequence (`processedSequence`), bumped by every write.
     pub instance_sequence: u64,

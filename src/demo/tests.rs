@@ -919,6 +919,7 @@ async fn jwt_bearer_grant_issues_admin_tokens_that_expire() {
     let demo = start_with(DemoConfig {
         generated_users: 10,
         token_lifetime: Duration::from_secs(1),
+        ..DemoConfig::default()
     })
     .await;
     let api = Api::new(&demo);

@@ -65,6 +65,8 @@ pub enum Msg {
         id: RequestId,
         result: Result<Vec<AuthenticationMethodType>, ApiError>,
     },
+    /// Who the credentials act as (token subject or service user), once known.
+    SignedIn(Option<String>),
     /// ZITADEL answered a resend or send; `audit_error` says why its audit line is missing.
     Issued {
         id: RequestId,
@@ -102,6 +104,8 @@ pub enum Effect {
     },
     /// Put the code on the agent's clipboard (OSC 52).
     Copy(VerificationCode),
+    /// Reconnect with another profile and start over.
+    SwitchProfile(String),
     Quit,
 }
 
@@ -145,6 +149,10 @@ pub struct Connection {
     pub match_mode: MatchMode,
     /// Saved link templates the resend dialog offers.
     pub url_templates: Vec<String>,
+    /// The settings profile in use.
+    pub profile: Option<String>,
+    /// Every profile of the config file, for the picker.
+    pub profiles: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -167,6 +175,10 @@ pub struct App {
     pub detail: Option<Detail>,
     /// The resend dialog, when open (it has the keyboard).
     pub resend: Option<ResendDialog>,
+    /// The profile picker, when open: the highlighted profile.
+    pub picker: Option<usize>,
+    /// Who the console acts as, when known.
+    pub signed_in: Option<String>,
     /// The last error, for the status line; cleared by the next success.
     pub error: Option<String>,
     pub spinner_frame: usize,
@@ -186,6 +198,8 @@ impl App {
             list: UserList::default(),
             detail: None,
             resend: None,
+            picker: None,
+            signed_in: None,
             error: None,
             spinner_frame: 0,
             screen: Rect::new(0, 0, width, height),
@@ -210,9 +224,13 @@ impl App {
             || self.resend.as_ref().is_some_and(|d| d.mode() == Mode::ResendBusy)
     }
 
-    /// The keymap in force: the dialog's while it is open.
+    /// The keymap in force: the dialog's or the picker's while open.
     pub fn key_mode(&self) -> Mode {
-        self.resend.as_ref().map_or(self.mode, ResendDialog::mode)
+        match (&self.resend, self.picker) {
+            (Some(d), _) => d.mode(),
+            (None, Some(_)) => Mode::Picker,
+            (None, None) => self.mode,
+        }
     }
 
     /// The list's place on screen, as the view lays it out.
@@ -230,6 +248,13 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> (bool, Vec<Effect>) {
         match msg {
             Msg::Key(ev) => self.on_key(ev),
+            Msg::SignedIn(who) => {
+                // From the server (a token subject): sanitised once, here.
+                let who = who.map(|w| crate::text::sanitize(&w).into_owned());
+                let changed = self.signed_in != who;
+                self.signed_in = who;
+                (changed, Vec::new())
+            }
             Msg::Paste(text) => self.on_paste(&text),
             Msg::Resize { width, height } => {
                 self.screen = Rect::new(0, 0, width, height);
@@ -365,6 +390,9 @@ impl App {
         if self.resend.is_some() {
             return self.on_dialog_key(ev);
         }
+        if self.picker.is_some() {
+            return self.on_picker_key(ev);
+        }
         let action = keys::action(self.mode, &ev);
         self.pending.auto_fetches = 0;
         if self.help_open {
@@ -447,6 +475,23 @@ impl App {
                 effects = self.open_detail(user_id);
             }
             Action::OpenResend => return self.open_resend(),
+            Action::OpenProfiles => {
+                if self.connection.profiles.is_empty() {
+                    self.error = Some(
+                        "no profiles to switch to: add [profiles.NAME] to the config file (zitadesk config init)".into(),
+                    );
+                    return (true, Vec::new());
+                }
+                let current = self.connection.profile.as_ref();
+                let at = self
+                    .connection
+                    .profiles
+                    .iter()
+                    .position(|p| Some(p) == current)
+                    .unwrap_or(0);
+                self.picker = Some(at);
+                return (true, Vec::new());
+            }
             // Dialog actions arrive through `on_dialog_key`.
             Action::SwitchDelivery
             | Action::PrevTemplate
@@ -552,6 +597,38 @@ impl App {
                 };
                 (true, vec![schedule])
             }
+        }
+    }
+
+    fn on_picker_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {
+        let Some(at) = self.picker else {
+            return (false, Vec::new());
+        };
+        let n = self.connection.profiles.len();
+        match keys::action(Mode::Picker, &ev) {
+            Some(Action::Quit) => (false, vec![Effect::Quit]),
+            Some(Action::Down) if n > 0 => {
+                self.picker = Some((at + 1) % n);
+                (true, Vec::new())
+            }
+            Some(Action::Up) if n > 0 => {
+                self.picker = Some((at + n - 1) % n);
+                (true, Vec::new())
+            }
+            Some(Action::Confirm) => {
+                self.picker = None;
+                match self.connection.profiles.get(at) {
+                    Some(name) if Some(name) != self.connection.profile.as_ref() => {
+                        (true, vec![Effect::SwitchProfile(name.clone())])
+                    }
+                    _ => (true, Vec::new()),
+                }
+            }
+            Some(Action::Cancel) => {
+                self.picker = None;
+                (true, Vec::new())
+            }
+            _ => (false, Vec::new()),
         }
     }
 

@@ -3,6 +3,7 @@
 //! multiplexer passes it on.
 
 use base64::Engine;
+use zeroize::Zeroizing;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Multiplexer {
@@ -25,16 +26,18 @@ impl Multiplexer {
     }
 }
 
-/// The bytes that copy `text` to the clipboard.
-pub fn osc52(text: &str, mux: Multiplexer) -> String {
-    let payload = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-    match mux {
+/// The bytes that copy `text` to the clipboard; they carry the text (base64), so they are
+/// wiped when dropped.
+pub fn osc52(text: &str, mux: Multiplexer) -> Zeroizing<String> {
+    let payload = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(text.as_bytes()));
+    let payload = payload.as_str();
+    Zeroizing::new(match mux {
         Multiplexer::None => format!("\x1b]52;c;{payload}\x07"),
         // tmux passes a DCS on when its inner ESCs are doubled (needs allow-passthrough or
         // set-clipboard on).
         Multiplexer::Tmux => format!("\x1bPtmux;\x1b\x1b]52;c;{payload}\x07\x1b\\"),
         Multiplexer::Screen => format!("\x1bP\x1b]52;c;{payload}\x07\x1b\\"),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -43,17 +46,20 @@ mod tests {
 
     #[test]
     fn plain_terminals_get_a_bare_osc_52() {
-        assert_eq!(osc52("AB12CD", Multiplexer::None), "\x1b]52;c;QUIxMkNE\x07");
+        assert_eq!(
+            osc52("AB12CD", Multiplexer::None).as_str(),
+            "\x1b]52;c;QUIxMkNE\x07"
+        );
     }
 
     #[test]
     fn multiplexers_get_it_wrapped() {
         assert_eq!(
-            osc52("AB12CD", Multiplexer::Tmux),
+            osc52("AB12CD", Multiplexer::Tmux).as_str(),
             "\x1bPtmux;\x1b\x1b]52;c;QUIxMkNE\x07\x1b\\"
         );
         assert_eq!(
-            osc52("AB12CD", Multiplexer::Screen),
+            osc52("AB12CD", Multiplexer::Screen).as_str(),
             "\x1bP\x1b]52;c;QUIxMkNE\x07\x1b\\"
         );
     }

@@ -24,6 +24,8 @@ pub enum Mode {
     ResendConfirmSend,
     /// A message the dialog only shows (mailed, read-only, user not initialised).
     ResendInfo,
+    /// Choosing a settings profile.
+    Picker,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +53,7 @@ pub enum Action {
     Reveal,
     Copy,
     SendFresh,
+    OpenProfiles,
 }
 
 /// One line of the keymap.
@@ -83,6 +86,7 @@ pub const ALL: &[Mode] = &[
     Mode::ResendNoPending,
     Mode::ResendConfirmSend,
     Mode::ResendInfo,
+    Mode::Picker,
 ];
 const BROWSING: &[Mode] = &[Mode::List, Mode::Detail];
 
@@ -112,8 +116,14 @@ pub const BINDINGS: &[Binding] = &[
     Binding { modes: &[Mode::ResendResult], keys: &[Key::Char('v')], label: "v", action: Action::Reveal, help: "show / hide the code", hint: true },
     Binding { modes: &[Mode::ResendResult], keys: &[Key::Char('y')], label: "y", action: Action::Copy, help: "copy the code (OSC 52)", hint: true },
     Binding { modes: &[Mode::ResendNoPending], keys: &[Key::Char('s')], label: "s", action: Action::SendFresh, help: "send a fresh code instead", hint: true },
-    Binding { modes: &[Mode::ResendResult], keys: &[Key::Code(KeyCode::Esc), Key::Code(KeyCode::Enter)], label: "Esc", action: Action::Cancel, help: "close (forgets the code)", hint: true },
+    // Only Esc: an Enter typed ahead must not wipe a code nobody has read yet.
+    Binding { modes: &[Mode::ResendResult], keys: &[Key::Code(KeyCode::Esc)], label: "Esc", action: Action::Cancel, help: "close (forgets the code)", hint: true },
     Binding { modes: &[Mode::ResendNoPending, Mode::ResendInfo], keys: &[Key::Code(KeyCode::Esc), Key::Code(KeyCode::Enter)], label: "Esc", action: Action::Cancel, help: "close", hint: true },
+    Binding { modes: BROWSING, keys: &[Key::Char('P')], label: "P", action: Action::OpenProfiles, help: "switch profile", hint: false },
+    Binding { modes: &[Mode::Picker], keys: &[Key::Char('j'), Key::Code(KeyCode::Down)], label: "j/↓", action: Action::Down, help: "next profile", hint: false },
+    Binding { modes: &[Mode::Picker], keys: &[Key::Char('k'), Key::Code(KeyCode::Up)], label: "k/↑", action: Action::Up, help: "previous profile", hint: false },
+    Binding { modes: &[Mode::Picker], keys: &[Key::Code(KeyCode::Enter)], label: "Enter", action: Action::Confirm, help: "switch to it (reconnects)", hint: true },
+    Binding { modes: &[Mode::Picker], keys: &[Key::Code(KeyCode::Esc)], label: "Esc", action: Action::Cancel, help: "keep the current profile", hint: true },
     Binding { modes: ALL, keys: &[Key::Ctrl('c')], label: "^C", action: Action::Quit, help: "quit (anywhere)", hint: false },
 ];
 

@@ -18,6 +18,24 @@ use crate::resend::CodeCall;
 use crate::text::sanitize;
 use crate::userinfo::{self, EmailStatus};
 
+/// What the dialog says when a call failed. When the request may have reached ZITADEL (no
+/// answer in time, a 5xx, an answer it could not read), a code may have been issued anyway:
+/// the agent must know that another Enter issues a new code and voids that one.
+pub fn dialog_error_line(e: &ApiError) -> String {
+    match e {
+        ApiError::Timeout { .. }
+        | ApiError::Unavailable(_)
+        | ApiError::Server(_)
+        | ApiError::Decode { .. } => {
+            format!(
+                "{e} — ZITADEL may have issued a code anyway; Enter issues another (the earlier one stops working)"
+            )
+        }
+        ApiError::NotFound(_) => "ZITADEL found no email for this user (deleted, or no address)".into(),
+        other => error_line(other),
+    }
+}
+
 /// Sample code in the link preview (ZITADEL's codes are 6 upper-case letters and digits).
 pub const PREVIEW_CODE: &str = "ABC123";
 
@@ -74,6 +92,8 @@ pub enum TemplateCheck {
 pub enum Phase {
     /// Choosing; `error` is ZITADEL's last refusal, shown so the agent can fix and retry.
     Editing { error: Option<String> },
+    /// After a failed fresh send: Enter sends again (not a resend, which would be refused).
+    RetrySend { error: String },
     /// Waiting for ZITADEL.
     InFlight { id: u64, call: CodeCall },
     /// Done. The code (return mode) stays masked until revealed; dropped (zeroised) on close.
@@ -92,6 +112,8 @@ pub enum Phase {
     NotInitialised,
     /// Read-only mode: nothing can be sent.
     ReadOnly,
+    /// A machine user, or a human without an address: there is nothing to verify.
+    NoAddress,
 }
 
 #[derive(Debug)]
@@ -125,6 +147,7 @@ pub enum Request {
 
 impl ResendDialog {
     pub fn new(target: Target, templates: Vec<String>, read_only: bool) -> ResendDialog {
+        let no_address = matches!(target.email_status, EmailStatus::Machine | EmailStatus::NoEmail);
         let mut d = ResendDialog {
             target,
             delivery: Delivery::Mail,
@@ -134,6 +157,8 @@ impl ResendDialog {
             check: TemplateCheck::Default,
             phase: if read_only {
                 Phase::ReadOnly
+            } else if no_address {
+                Phase::NoAddress
             } else {
                 Phase::Editing { error: None }
             },
@@ -152,7 +177,8 @@ impl ResendDialog {
             Phase::Done { .. } => Mode::ResendInfo,
             Phase::NoPending => Mode::ResendNoPending,
             Phase::ConfirmSend => Mode::ResendConfirmSend,
-            Phase::NotInitialised | Phase::ReadOnly => Mode::ResendInfo,
+            Phase::RetrySend { .. } => Mode::ResendConfirmSend,
+            Phase::NotInitialised | Phase::ReadOnly | Phase::NoAddress => Mode::ResendInfo,
         }
     }
 
@@ -179,7 +205,7 @@ impl ResendDialog {
                 },
                 None => Request::Nothing,
             },
-            (Phase::ConfirmSend, Action::Confirm) => match self.mode_to_send() {
+            (Phase::ConfirmSend | Phase::RetrySend { .. }, Action::Confirm) => match self.mode_to_send() {
                 Some(mode) => Request::Issue {
                     call: CodeCall::Send,
                     mode,
@@ -260,8 +286,11 @@ impl ResendDialog {
             },
             Err(ApiError::NoPendingCode(_)) if call == CodeCall::Resend => Phase::NoPending,
             Err(ApiError::UserNotInitialised(_)) => Phase::NotInitialised,
+            Err(e) if call == CodeCall::Send => Phase::RetrySend {
+                error: dialog_error_line(&e),
+            },
             Err(e) => Phase::Editing {
-                error: Some(error_line(&e)),
+                error: Some(dialog_error_line(&e)),
             },
         };
         true
@@ -278,6 +307,15 @@ impl ResendDialog {
     pub fn code(&self) -> Option<&crate::api::wire::VerificationCode> {
         match &self.phase {
             Phase::Done { result, .. } => result.code.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The refusal or failure shown in the dialog, or `None`.
+    pub fn error(&self) -> Option<&str> {
+        match &self.phase {
+            Phase::Editing { error } => error.as_deref(),
+            Phase::RetrySend { error } => Some(error),
             _ => None,
         }
     }

@@ -51,27 +51,74 @@ impl Exit {
     }
 }
 
+/// Resolves the settings of another profile (the console's `P`): the same flags and
+/// environment, another profile of the config file.
+pub type ProfileSwitch<'a> = &'a dyn Fn(&str) -> Result<Settings, String>;
+
 /// Runs the console until the agent quits or a signal arrives. The terminal is restored
 /// before this returns, whatever happened.
-pub async fn run(settings: &Settings) -> io::Result<Exit> {
-    let client = Client::new(settings.client_config()).map_err(io::Error::other)?;
+pub async fn run(settings: &Settings, profiles: Vec<String>, switch: ProfileSwitch<'_>) -> io::Result<Exit> {
     let mut tty = terminal::enter()?;
-    let result = run_in(&mut tty, client, settings).await;
+    let mut session = Session::new(settings.clone(), profiles)?;
+    let result = run_in(&mut tty, &mut session, switch).await;
+    // Leaving while ZITADEL answers a resend would lose its audit line (the code may already
+    // be issued and mailed): wait for the answer, at most as long as the request may take.
+    if let Some(issuing) = session.tasks.issuing.take()
+        && !issuing.is_finished()
+    {
+        let limit = session.settings.request_timeout + std::time::Duration::from_secs(1);
+        let _ = tokio::time::timeout(limit, issuing).await;
+    }
     terminal::restore();
     result
 }
 
-async fn run_in(tty: &mut Tty, client: Client, settings: &Settings) -> io::Result<Exit> {
+/// What belongs to one connection: replaced whole when the agent switches profile.
+struct Session {
+    settings: Settings,
+    client: Client,
+    tasks: Tasks,
+    profiles: Vec<String>,
+}
+
+impl Session {
+    fn new(settings: Settings, profiles: Vec<String>) -> io::Result<Session> {
+        let client = Client::new(settings.client_config()).map_err(io::Error::other)?;
+        let tasks = Tasks {
+            audit: Arc::new(settings.audit_context()),
+            ..Tasks::default()
+        };
+        Ok(Session {
+            settings,
+            client,
+            tasks,
+            profiles,
+        })
+    }
+
+    /// A fresh App for this connection, with its first requests under way.
+    fn start(&mut self, width: u16, height: u16, tx: &mpsc::UnboundedSender<Msg>) -> App {
+        let mut app = App::new(connection(&self.settings, &self.profiles), width, height);
+        for effect in app.start() {
+            self.tasks.spawn(effect, &self.client, tx);
+        }
+        // Who we act as, for the header: known locally for keys, asked for device login.
+        let client = self.client.clone();
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let who = client.token_info().await.ok().and_then(|i| i.name.or(i.subject));
+            let _ = tx.send(Msg::SignedIn(who));
+        });
+        app
+    }
+}
+
+async fn run_in(tty: &mut Tty, session: &mut Session, switch: ProfileSwitch<'_>) -> io::Result<Exit> {
     let size = tty.size()?;
-    let mut app = App::new(connection(settings), size.width, size.height);
     let theme = Theme::from_env();
     // Read once: the zone database is not consulted per frame.
     let tz = jiff::tz::TimeZone::system();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let mut tasks = Tasks {
-        audit: Arc::new(settings.audit_context()),
-        ..Tasks::default()
-    };
     let mux = Multiplexer::from_env();
     let mut events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -80,9 +127,7 @@ async fn run_in(tty: &mut Tty, client: Client, settings: &Settings) -> io::Resul
     let mut spinner = tokio::time::interval(SPINNER_INTERVAL);
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
-    for effect in app.start() {
-        tasks.spawn(effect, &client, &tx);
-    }
+    let mut app = session.start(size.width, size.height, &tx);
     draw(tty, &app, theme, &tz)?;
     // Test hook (documented in the README): proves the panic path restores the terminal.
     if std::env::var_os(PANIC_HOOK_ENV).is_some_and(|v| v == "1") {
@@ -107,17 +152,37 @@ async fn run_in(tty: &mut Tty, client: Client, settings: &Settings) -> io::Resul
             _ = sigint.recv() => return Ok(Exit::Interrupted),
             _ = sighup.recv() => return Ok(Exit::HangUp),
         };
-        let (changed, effects) = app.update(msg);
+        let (mut changed, effects) = app.update(msg);
         for effect in effects {
             match effect {
                 Effect::Quit => return Ok(Exit::Quit),
                 Effect::Copy(code) => {
-                    // Straight to the terminal, outside the frame: it draws nothing.
-                    let sequence = osc52(code.expose(), mux);
-                    io::Write::write_all(tty.backend_mut(), sequence.as_bytes())?;
+                    // Straight to the terminal, outside the frame buffer (which would keep the
+                    // bytes after flushing); the sequence is wiped once written.
                     terminal::commit(tty)?;
+                    let sequence = osc52(code.expose(), mux);
+                    let mut out = io::stdout().lock();
+                    io::Write::write_all(&mut out, sequence.as_bytes())?;
+                    io::Write::flush(&mut out)?;
                 }
-                other => tasks.spawn(other, &client, &tx),
+                Effect::SwitchProfile(name) => {
+                    changed = true;
+                    match switch(&name)
+                        .and_then(|s| Session::new(s, session.profiles.clone()).map_err(|e| e.to_string()))
+                    {
+                        Ok(next) => {
+                            tracing::info!(profile = %name, "switching profile");
+                            session.tasks.abort_reads();
+                            let previous = std::mem::replace(session, next);
+                            // A resend still in flight keeps running to record its answer.
+                            session.tasks.issuing = previous.tasks.issuing;
+                            let (w, h) = (app.screen.width, app.screen.height);
+                            app = session.start(w, h, &tx);
+                        }
+                        Err(e) => app.error = Some(format!("cannot switch to profile {name}: {e}")),
+                    }
+                }
+                other => session.tasks.spawn(other, &session.client, &tx),
             }
         }
         if changed {
@@ -126,7 +191,7 @@ async fn run_in(tty: &mut Tty, client: Client, settings: &Settings) -> io::Resul
     }
 }
 
-fn connection(settings: &Settings) -> Connection {
+fn connection(settings: &Settings, profiles: &[String]) -> Connection {
     let host = match (settings.url.host_str(), settings.url.port()) {
         (Some(h), Some(p)) => format!("{h}:{p}"),
         (Some(h), None) => h.to_string(),
@@ -138,6 +203,11 @@ fn connection(settings: &Settings) -> Connection {
         read_only: settings.read_only,
         match_mode: settings.search_match,
         url_templates: settings.url_templates.clone(),
+        profile: settings
+            .profile
+            .as_deref()
+            .map(|p| crate::text::sanitize(p).into_owned()),
+        profiles: profiles.to_vec(),
     }
 }
 
@@ -160,6 +230,8 @@ fn draw(tty: &mut Tty, app: &App, theme: Theme, tz: &jiff::tz::TimeZone) -> io::
 #[derive(Default)]
 struct Tasks {
     audit: Arc<AuditContext>,
+    /// The resend or send in flight (at most one: the dialog takes no Enter meanwhile).
+    issuing: Option<tokio::task::JoinHandle<()>>,
     list: Option<AbortHandle>,
     user: Option<AbortHandle>,
     methods: Option<AbortHandle>,
@@ -167,6 +239,20 @@ struct Tasks {
 }
 
 impl Tasks {
+    /// Stops every read in flight (their answers belong to a connection being replaced).
+    fn abort_reads(&mut self) {
+        for slot in [
+            &mut self.list,
+            &mut self.user,
+            &mut self.methods,
+            &mut self.search_timer,
+        ] {
+            if let Some(h) = slot.take() {
+                h.abort();
+            }
+        }
+    }
+
     fn spawn(&mut self, effect: Effect, client: &Client, tx: &mpsc::UnboundedSender<Msg>) {
         let tx = tx.clone();
         let client = client.clone();
@@ -205,19 +291,19 @@ impl Tasks {
                 user_id,
                 mode,
             } => {
-                // Never aborted: once sent, its answer (and code) must reach the agent.
+                // Never aborted: once sent, its answer (and audit line) must not be lost.
                 let audit = self.audit.clone();
-                tokio::spawn(async move {
+                self.issuing = Some(tokio::spawn(async move {
                     let issued = issue_code(&client, audit, call, &user_id, &mode).await;
                     let _ = tx.send(Msg::Issued {
                         id,
                         result: issued.result,
                         audit_error: issued.audit_error,
                     });
-                });
+                }));
                 return;
             }
-            Effect::Copy(_) | Effect::Quit => return,
+            Effect::Copy(_) | Effect::Quit | Effect::SwitchProfile(_) => return,
         };
         if let Some(old) = slot.replace(handle.abort_handle()) {
             old.abort();

@@ -681,7 +681,7 @@ mod resend_flow {
     }
 
     #[test]
-    fn enter_also_closes_the_result() {
+    fn an_enter_typed_ahead_does_not_wipe_a_returned_code() {
         let mut a = listed(Connection::default());
         let id = returning_in_flight(&mut a);
         a.update(Msg::Issued {
@@ -689,7 +689,9 @@ mod resend_flow {
             result: answered(Some(CODE)),
             audit_error: None,
         });
-        assert_eq!(key(&mut a, KeyCode::Enter), (true, vec![]));
+        assert_eq!(key(&mut a, KeyCode::Enter), (false, vec![]));
+        assert!(a.resend.is_some(), "the code is still there to read");
+        assert_eq!(key(&mut a, KeyCode::Esc), (true, vec![]));
         assert!(a.resend.is_none());
     }
 

@@ -63,8 +63,8 @@ fn confirm_and_send(d: &mut ResendDialog, id: u64) -> (CodeCall, CodeMode) {
 
 fn error_text(d: &ResendDialog) -> Option<&str> {
     match &d.phase {
-        Phase::Editing { error } => error.as_deref(),
-        other => panic!("expected Editing, got {other:?}"),
+        Phase::Editing { .. } | Phase::RetrySend { .. } => d.error(),
+        other => panic!("expected Editing or RetrySend, got {other:?}"),
     }
 }
 
@@ -434,6 +434,15 @@ fn no_pending_code_from_the_send_call_does_not_loop_back_to_the_offer() {
     confirm_and_send(&mut d, 2);
     assert!(d.answered(2, Err(ApiError::NoPendingCode(Status::default())), None));
     assert!(error_text(&d).is_some(), "shown as an error: {:?}", d.phase);
+    // Enter tries the fresh send again — never a resend, which would be refused the same way.
+    assert!(matches!(d.phase, Phase::RetrySend { .. }), "{:?}", d.phase);
+    assert!(matches!(
+        d.on_action(Action::Confirm),
+        Request::Issue {
+            call: CodeCall::Send,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -461,7 +470,7 @@ fn a_refusal_keeps_the_dialog_open_with_zitadels_words_and_allows_a_retry() {
     typed(&mut d, T1);
     confirm_and_send(&mut d, 1);
     let denied = ApiError::PermissionDenied(status(403, "AUTHZ-HKJD33", "No matching permissions found"));
-    let expected = error_line(&denied);
+    let expected = dialog_error_line(&denied);
     assert!(d.answered(1, Err(denied), Some("audit file is gone".into())));
     assert_eq!(error_text(&d), Some(expected.as_str()));
     assert!(expected.contains("No matching permissions found"), "{expected}");
@@ -483,7 +492,7 @@ fn a_refusal_keeps_the_dialog_open_with_zitadels_words_and_allows_a_retry() {
     ] {
         let mut d = dialog();
         confirm_and_send(&mut d, 1);
-        let line = error_line(&e);
+        let line = dialog_error_line(&e);
         assert!(d.answered(1, Err(e), None));
         assert_eq!(error_text(&d), Some(line.as_str()));
     }

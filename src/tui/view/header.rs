@@ -41,6 +41,20 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, ctx: &ViewCtx) {
             pen.fit(org, name_budget.saturating_sub(used), theme.base);
         }
     }
+    // The profile and who we act as: which instance and identity this console speaks for.
+    for (label, value) in [
+        (" · profile ", app.connection.profile.as_deref()),
+        (" · as ", app.signed_in.as_deref()),
+    ] {
+        let Some(value) = value else { continue };
+        let used = usize::from(pen.x - start);
+        let left = name_budget.saturating_sub(used);
+        if left > label.len() + 3 {
+            pen.fit(label, left, theme.muted);
+            let used = usize::from(pen.x - start);
+            pen.fit(value, name_budget.saturating_sub(used), theme.base);
+        }
+    }
     if app.connection.read_only {
         if pen.x > start {
             pen.skip(1);

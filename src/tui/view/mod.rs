@@ -13,6 +13,7 @@ mod detail;
 mod header;
 mod help;
 mod list;
+mod picker;
 mod resend;
 mod search;
 mod status;
@@ -57,6 +58,9 @@ pub fn draw(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
     if let Some(dialog) = &app.resend {
         // Over list and detail; it has the keyboard, so the cursor is its own (or none).
         cursor = resend::draw(buf, screen, app, dialog, ctx);
+    }
+    if let Some(at) = app.picker {
+        picker::draw(buf, screen, app, at, &ctx.theme);
     }
     if app.help_open {
         help::draw(buf, screen, app.key_mode(), &ctx.theme);
@@ -186,6 +190,7 @@ fn mode_name(mode: Mode) -> &'static str {
         Mode::ResendEdit | Mode::ResendConfirmSend => "resend",
         Mode::ResendBusy => "resend (sending)",
         Mode::ResendResult | Mode::ResendNoPending | Mode::ResendInfo => "resend result",
+        Mode::Picker => "profiles",
     }
 }
 

@@ -113,8 +113,8 @@ fn keys(d: &ResendDialog) -> &'static str {
             "v show/hide · y copy · Esc close (forgets the code)"
         }
         Phase::NoPending => "s send a fresh code instead · Esc close",
-        Phase::ConfirmSend => "Enter send · Esc cancel",
-        Phase::Done { .. } | Phase::NotInitialised | Phase::ReadOnly => "Esc close",
+        Phase::ConfirmSend | Phase::RetrySend { .. } => "Enter send · Esc cancel",
+        Phase::Done { .. } | Phase::NotInitialised | Phase::ReadOnly | Phase::NoAddress => "Esc close",
     }
 }
 

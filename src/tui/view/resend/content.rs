@@ -107,6 +107,16 @@ pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) 
              a verification mail.",
             t.warning,
         ),
+        Phase::NoAddress => r.para(
+            "This user has no email address to verify (a machine user, or no address set): \
+             nothing can be sent.",
+            t.warning,
+        ),
+        Phase::RetrySend { error } => {
+            r.para(error, t.error);
+            r.gap();
+            r.para("Enter tries the fresh code again · Esc cancels.", t.base);
+        }
         Phase::ReadOnly => r.para(
             "Resending is disabled: zitadesk runs read-only (--read-only / \
              ZITADESK_READ_ONLY). Nothing can be sent.",

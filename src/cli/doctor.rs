@@ -1,0 +1,237 @@
+//! `zitadesk doctor`: checks the connection in the order things go wrong — reachable over TLS,
+//! a ZITADEL instance at that URL, a token, a working ListUsers, the rights a helpdesk needs —
+//! and says how to fix each failure. Exit 0 only when every check passes.
+
+use std::fmt::Write as _;
+
+use super::args::GlobalArgs;
+use super::exit::CliError;
+use crate::api::wire::{ListQuery, ListUsersRequest};
+use crate::api::{ApiError, Client};
+use crate::settings::Settings;
+use crate::text::sanitize;
+
+/// One check's verdict.
+struct Check {
+    name: &'static str,
+    ok: bool,
+    /// Not run because an earlier check failed (not a failure of its own).
+    skipped: bool,
+    detail: String,
+    fix: Option<String>,
+}
+
+pub async fn run(global: &GlobalArgs) -> Result<u8, CliError> {
+    let session = super::demo_mode::Session::open(global).await?;
+    let settings = &session.settings;
+    let checks = checks(settings).await;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "zitadesk doctor — {}{}",
+        sanitize(settings.url.as_str()),
+        settings
+            .profile
+            .as_deref()
+            .map(|p| format!(" (profile {})", sanitize(p)))
+            .unwrap_or_default()
+    );
+    for c in &checks {
+        let mark = match (c.ok, c.skipped) {
+            (true, _) => "✓",
+            (false, true) => "·",
+            (false, false) => "✗",
+        };
+        let _ = writeln!(out, "{mark} {}: {}", c.name, sanitize(&c.detail));
+        if let Some(fix) = &c.fix {
+            let _ = writeln!(out, "    fix: {}", sanitize(fix));
+        }
+    }
+    let failed = checks.iter().filter(|c| !c.ok && !c.skipped).count();
+    let skipped = checks.iter().filter(|c| c.skipped).count();
+    match (failed, skipped) {
+        (0, 0) => out.push_str("all checks passed\n"),
+        (n, 0) => {
+            let _ = writeln!(out, "{n} check(s) failed");
+        }
+        (n, k) => {
+            let _ = writeln!(out, "{n} check(s) failed, {k} skipped");
+        }
+    }
+    super::users::write_stdout(&out)?;
+    Ok(if failed == 0 && skipped == 0 { 0 } else { 5 })
+}
+
+/// The checks in order; a check whose ground is missing (no connection, no token) is
+/// reported as skipped rather than run into the same failure again.
+async fn checks(settings: &Settings) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let client = match Client::new(settings.client_config()) {
+        Ok(c) => c,
+        Err(e) => {
+            checks.push(failed("setup", e.to_string(), None));
+            return checks;
+        }
+    };
+
+    let reachable = client.probe().await;
+    let reachable_ok = reachable.is_ok();
+    checks.push(match reachable {
+        Ok(status) => passed(
+            "reachable",
+            format!(
+                "{} answered (HTTP {status}){}",
+                settings.url.host_str().unwrap_or(""),
+                if settings.url.scheme() == "https" { ", TLS certificate valid" } else { "" }
+            ),
+        ),
+        Err(e) => failed(
+            "reachable",
+            e.to_string(),
+            Some("check the instance URL (--url, ZITADEL_URL or the profile's url) and that this host can reach it; a private CA must be in the system trust store".into()),
+        ),
+    });
+    if !reachable_ok {
+        checks.push(skipped("discovery"));
+        checks.push(skipped("token"));
+        checks.push(skipped("ListUsers"));
+        checks.push(skipped("permissions"));
+        return checks;
+    }
+
+    checks.push(match client.discovery_summary().await {
+        Ok(issuer) => passed(
+            "discovery",
+            format!("OpenID configuration found, issuer {issuer}"),
+        ),
+        Err(e) => failed(
+            "discovery",
+            e.to_string(),
+            Some(
+                "use the instance's own domain (its OIDC issuer) as the URL, not a console or proxy path"
+                    .into(),
+            ),
+        ),
+    });
+
+    let token = client.token_info().await;
+    let token_ok = token.is_ok();
+    checks.push(match token {
+        Ok(info) => {
+            let mut d = info.kind.to_string();
+            if let Some(sub) = &info.subject {
+                let _ = write!(d, " of {sub}");
+            }
+            match info.expires_at {
+                Some(at) => {
+                    let _ = write!(d, ", valid until {at}");
+                }
+                None => d.push_str(", expiry not known"),
+            }
+            passed("token", d)
+        }
+        Err(e) => failed("token", e.to_string(), Some(token_fix(settings))),
+    });
+    if !token_ok {
+        checks.push(skipped("ListUsers"));
+        checks.push(skipped("permissions"));
+        return checks;
+    }
+
+    let list = ListUsersRequest {
+        query: Some(ListQuery {
+            offset: 0,
+            limit: 1,
+            asc: true,
+        }),
+        ..ListUsersRequest::default()
+    };
+    checks.push(match client.list_users(&list).await {
+        Ok(r) => passed(
+            "ListUsers",
+            format!("answered; {} user(s) visible", r.details.total_result),
+        ),
+        Err(e) => failed("ListUsers", e.to_string(), Some(api_fix(&e, settings))),
+    });
+
+    checks.push(match client.my_permissions().await {
+        Ok(perms) => {
+            let read = perms.iter().any(|p| p == "user.read");
+            let write = perms.iter().any(|p| p == "user.write");
+            let detail = format!(
+                "user.read {} · user.write {}",
+                if read { "✓" } else { "✗" },
+                if write { "✓" } else { "✗" }
+            );
+            if read && write {
+                passed("permissions", detail)
+            } else {
+                failed(
+                    "permissions",
+                    detail,
+                    Some("grant the account ORG_USER_MANAGER in each organisation it supports (or IAM_USER_MANAGER for the whole instance); without user.write it can look but not resend".into()),
+                )
+            }
+        }
+        Err(e) => failed("permissions", e.to_string(), Some(api_fix(&e, settings))),
+    });
+    checks
+}
+
+fn passed(name: &'static str, detail: String) -> Check {
+    Check {
+        name,
+        ok: true,
+        skipped: false,
+        detail,
+        fix: None,
+    }
+}
+
+fn failed(name: &'static str, detail: String, fix: Option<String>) -> Check {
+    Check {
+        name,
+        ok: false,
+        skipped: false,
+        detail,
+        fix,
+    }
+}
+
+fn skipped(name: &'static str) -> Check {
+    Check {
+        name,
+        ok: false,
+        skipped: true,
+        detail: "skipped (an earlier check failed)".into(),
+        fix: None,
+    }
+}
+
+fn token_fix(settings: &Settings) -> String {
+    match &settings.credentials {
+        crate::api::auth::Credentials::Token(_) => {
+            "the token was refused: create a new personal access token for the service user and set ZITADEL_TOKEN (or the profile's token_file)".into()
+        }
+        crate::api::auth::Credentials::ServiceKey(_) => {
+            "the key was refused: check that it belongs to this instance and is not expired or deleted (download a new key for the service user)".into()
+        }
+        _ => format!(
+            "sign in again: zitadesk login{}",
+            settings.profile.as_deref().map(|p| format!(" --profile {p}")).unwrap_or_default()
+        ),
+    }
+}
+
+fn api_fix(e: &ApiError, settings: &Settings) -> String {
+    match e {
+        ApiError::Unauthenticated(_) => token_fix(settings),
+        ApiError::PermissionDenied(_) => {
+            "grant the account a role with user.read (ORG_USER_MANAGER or IAM_USER_MANAGER)".into()
+        }
+        ApiError::Unimplemented(_) => {
+            "this URL does not serve ZITADEL's v2 API: check the URL and the ZITADEL version".into()
+        }
+        _ => "try again; if it persists, see the log (zitadesk --help lists its folder)".into(),
+    }
+}
