@@ -768,6 +768,17 @@ impl App {
         }
     }
 
+    /// The last request id handed out: a later App (after a profile switch) continues from
+    /// it, so a reply of the old connection still in the queue can never match a new request.
+    pub fn last_request_id(&self) -> RequestId {
+        self.next_id
+    }
+
+    /// Continues request ids after `last` (see [`App::last_request_id`]).
+    pub fn continue_request_ids(&mut self, last: RequestId) {
+        self.next_id = self.next_id.max(last);
+    }
+
     fn next_request(&mut self) -> RequestId {
         self.next_id += 1;
         self.next_id

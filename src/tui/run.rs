@@ -97,18 +97,20 @@ impl Session {
     }
 
     /// A fresh App for this connection, with its first requests under way.
-    fn start(&mut self, width: u16, height: u16, tx: &mpsc::UnboundedSender<Msg>) -> App {
+    fn start(&mut self, width: u16, height: u16, last_id: u64, tx: &mpsc::UnboundedSender<Msg>) -> App {
         let mut app = App::new(connection(&self.settings, &self.profiles), width, height);
+        app.continue_request_ids(last_id);
         for effect in app.start() {
             self.tasks.spawn(effect, &self.client, tx);
         }
         // Who we act as, for the header: known locally for keys, asked for device login.
         let client = self.client.clone();
         let tx = tx.clone();
-        tokio::spawn(async move {
+        let identity = tokio::spawn(async move {
             let who = client.token_info().await.ok().and_then(|i| i.name.or(i.subject));
             let _ = tx.send(Msg::SignedIn(who));
         });
+        self.tasks.identity = Some(identity.abort_handle());
         app
     }
 }
@@ -127,7 +129,7 @@ async fn run_in(tty: &mut Tty, session: &mut Session, switch: ProfileSwitch<'_>)
     let mut spinner = tokio::time::interval(SPINNER_INTERVAL);
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
-    let mut app = session.start(size.width, size.height, &tx);
+    let mut app = session.start(size.width, size.height, 0, &tx);
     draw(tty, &app, theme, &tz)?;
     // Test hook (documented in the README): proves the panic path restores the terminal.
     if std::env::var_os(PANIC_HOOK_ENV).is_some_and(|v| v == "1") {
@@ -177,7 +179,7 @@ async fn run_in(tty: &mut Tty, session: &mut Session, switch: ProfileSwitch<'_>)
                             // A resend still in flight keeps running to record its answer.
                             session.tasks.issuing = previous.tasks.issuing;
                             let (w, h) = (app.screen.width, app.screen.height);
-                            app = session.start(w, h, &tx);
+                            app = session.start(w, h, app.last_request_id(), &tx);
                         }
                         Err(e) => app.error = Some(format!("cannot switch to profile {name}: {e}")),
                     }
@@ -236,6 +238,8 @@ struct Tasks {
     user: Option<AbortHandle>,
     methods: Option<AbortHandle>,
     search_timer: Option<AbortHandle>,
+    /// Asking who the credentials act as (for the header).
+    identity: Option<AbortHandle>,
 }
 
 impl Tasks {
@@ -246,6 +250,7 @@ impl Tasks {
             &mut self.user,
             &mut self.methods,
             &mut self.search_timer,
+            &mut self.identity,
         ] {
             if let Some(h) = slot.take() {
                 h.abort();

@@ -984,3 +984,17 @@ mod resend_paste {
         assert_eq!(a.update(Msg::Paste("more".into())), (false, vec![]));
     }
 }
+
+#[test]
+fn a_new_app_after_a_profile_switch_never_reuses_request_ids() {
+    let mut old = app();
+    let (old_id, _) = list_effect(&old.start());
+    let mut new = app();
+    new.continue_request_ids(old.last_request_id());
+    let (new_id, _) = list_effect(&new.start());
+    assert!(new_id > old_id);
+    // A reply of the old connection still in the queue is not taken for the new request.
+    let (changed, _) = new.update(Msg::Listed { id: old_id, result: page(users(0, 3), 3) });
+    assert!(!changed);
+    assert!(!new.list.loaded);
+}
