@@ -193,6 +193,23 @@ impl RawSettings {
 
         let cli_credentials =
             self.token_file.is_some() || self.key_file.is_some() || self.token_env.is_some();
+        // A credential from the command line or environment must not travel to a profile's
+        // instance that signs in its own way: that is how a shared token leaks elsewhere.
+        if cli_credentials && profile.auth.is_some() && self.url.is_none() {
+            let set: Vec<&str> = [
+                (self.token_env.is_some(), "ZITADEL_TOKEN"),
+                (self.token_file.is_some(), "--token-file/ZITADEL_TOKEN_FILE"),
+                (self.key_file.is_some(), "--key-file/ZITADEL_KEY_FILE"),
+            ]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect();
+            return Err(SettingsError::Config(format!(
+                "profile {} signs in with its own auth, but {} is also set: unset it, or pass --url to use it elsewhere",
+                profile_name.as_deref().unwrap_or("?"),
+                set.join(" and ")
+            )));
+        }
         let (credentials, auth_source) = if cli_credentials || profile.auth.is_none() {
             let source = if self.token_file.is_some() {
                 given("token_file", Source::Flag("--token-file"))

@@ -214,11 +214,13 @@ async fn doctor_names_the_failing_step_for_a_bad_token() {
         .env("ZITADEL_TOKEN", "not-a-token"));
     assert_eq!(code, 5, "{out}");
     assert!(out.lines().any(|l| l.starts_with("✓ reachable")), "{out}");
+    // The token is checked on its own (userinfo), before any user is listed.
     assert!(
         out.lines()
-            .any(|l| l.starts_with("✗ ListUsers") && l.contains("not signed in")),
+            .any(|l| l.starts_with("✗ token") && l.contains("not signed in")),
         "{out}"
     );
+    assert!(out.lines().any(|l| l.starts_with("· ListUsers")), "{out}");
     assert!(
         out.contains("fix:") && out.contains("personal access token"),
         "{out}"

@@ -282,12 +282,23 @@ impl TokenSource {
     ) -> Result<TokenInfo, ApiError> {
         let kind = self.credentials.kind();
         match &self.credentials {
-            Credentials::Token(_) => Ok(TokenInfo {
-                kind,
-                expires_at: None,
-                subject: None,
-                name: None,
-            }),
+            Credentials::Token(token) => {
+                // A personal access token is opaque: userinfo proves it works and names its
+                // user. An instance without a userinfo endpoint leaves the name unknown.
+                let oidc_http = OidcHttp::with_client(http.clone(), self.timeout);
+                let discovery = oidc::discover(&oidc_http, issuer).await?;
+                let who = if discovery.userinfo_endpoint.is_some() {
+                    Some(oidc::userinfo(&oidc_http, &discovery, token).await?)
+                } else {
+                    None
+                };
+                Ok(TokenInfo {
+                    kind,
+                    expires_at: None,
+                    name: who.as_ref().map(|u| u.display_name().to_string()),
+                    subject: who.map(|u| u.sub),
+                })
+            }
             Credentials::ServiceKey(k) => {
                 self.bearer(http, issuer).await?;
                 let expires_at = self.cache.lock().await.as_ref().and_then(|c| c.expires_at);
@@ -429,6 +440,18 @@ async fn refresh_and_save(
     let fresh = match oidc::refresh(&http, &discovery, &d.client_id, &refresh_token).await {
         Ok(set) => set,
         Err(ApiError::Unauthenticated(s)) => {
+            // Refresh tokens rotate: if another zitadesk (or an earlier, abandoned refresh of
+            // this one) spent ours, it stored the successor — use that instead of giving up.
+            if let Ok(Some(disk)) = d.store.load(&d.profile)
+                && disk.client_id == d.client_id
+                && disk
+                    .refresh_token
+                    .as_ref()
+                    .is_some_and(|r| r.expose_secret() != refresh_token.expose_secret())
+            {
+                tracing::debug!(profile = %d.profile, "device login: another process refreshed first");
+                return Ok(disk);
+            }
             tracing::info!(profile = %d.profile, error = ?s.id, "device login: refresh refused");
             return Err(d.not_signed_in("the sign-in has expired or was revoked", s.id));
         }
@@ -467,7 +490,7 @@ fn load_device_tokens(d: &DeviceCredentials, issuer: &str) -> Result<StoredToken
         .store
         .load(&d.profile)
         .map_err(ApiError::Credentials)?
-        .ok_or_else(|| d.not_signed_in("not signed in", None))?;
+        .ok_or_else(|| d.not_signed_in("no stored sign-in", None))?;
     if !same_login(&tokens, issuer, d) {
         return Err(d.not_signed_in(
             &format!(

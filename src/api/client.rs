@@ -218,23 +218,44 @@ impl Client {
     }
 
     /// `POST /auth/v1/permissions/zitadel/me/_search`: the caller's own permissions
-    /// (`user.read`, `user.write`, …).
-    pub async fn my_permissions(&self) -> Result<Vec<String>, ApiError> {
+    /// (`user.read`, `user.write`, …) in `org` (sent as `x-zitadel-orgid`), or in the
+    /// caller's own organisation without one.
+    pub async fn my_permissions(&self, org: Option<&str>) -> Result<Vec<String>, ApiError> {
         #[derive(serde::Deserialize, Default)]
         #[serde(default)]
         struct Permissions {
             result: Vec<String>,
         }
-        let resp: Permissions = self
-            .call(
-                Call::ListUsers,
-                Method::POST,
-                &["auth", "v1", "permissions", "zitadel", "me", "_search"],
-                Some(&serde_json::json!({})),
-                true,
-            )
-            .await?;
-        Ok(resp.result)
+        let url = self.url(&["auth", "v1", "permissions", "zitadel", "me", "_search"])?;
+        let token = self.tokens.bearer(&self.http, &self.base).await?;
+        let mut req = self
+            .http
+            .post(url.clone())
+            .bearer_auth(secrecy::ExposeSecret::expose_secret(&token))
+            .json(&serde_json::json!({}));
+        if let Some(org) = org {
+            req = req.header("x-zitadel-orgid", org);
+        }
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| self.transport(Call::ListUsers, &url, &e))?;
+        let status = resp.status().as_u16();
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| self.transport(Call::ListUsers, &url, &e))?;
+        if !(200..300).contains(&status) {
+            return Err(ApiError::from_response(Call::ListUsers, status, &body));
+        }
+        serde_json::from_slice::<Permissions>(&body)
+            .map(|p| p.result)
+            .map_err(|e| ApiError::Decode {
+                call: Call::ListUsers,
+                http: status,
+                reason: format!("invalid JSON at line {} column {}", e.line(), e.column()),
+                excerpt: super::error::excerpt(&body),
+            })
     }
 
     /// `POST /v2/users`: one page. A missing limit becomes [`DEFAULT_PAGE`]; a larger one than

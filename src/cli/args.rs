@@ -81,7 +81,7 @@ pub struct GlobalArgs {
     #[arg(long, env = "ZITADESK_API", global = true, value_name = "v2|v3alpha")]
     pub api: Option<String>,
     /// Refuse every change (resend is disabled; nothing is sent)
-    #[arg(long, env = "ZITADESK_READ_ONLY", global = true)]
+    #[arg(long, env = "ZITADESK_READ_ONLY", global = true, value_parser = clap::builder::BoolishValueParser::new())]
     pub read_only: bool,
     /// Allow plain http:// to a non-loopback host (tokens travel unencrypted)
     #[arg(long, global = true)]

@@ -62,6 +62,13 @@ pub fn init(global: &GlobalArgs, force: bool) -> Result<(), CliError> {
         .map_err(|e| CliError::other(format!("cannot write {}: {e}", path.display())))?;
     file.write_all(crate::config::EXAMPLE.as_bytes())
         .map_err(|e| CliError::other(format!("cannot write {}: {e}", path.display())))?;
+    // Overwriting keeps the old mode: make it private either way.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| CliError::other(format!("cannot make {} private: {e}", path.display())))?;
+    }
     eprintln!(
         "zitadesk: wrote {} — edit the profile, then `zitadesk config show`",
         path.display()

@@ -138,12 +138,19 @@ async fn checks(settings: &Settings) -> Vec<Check> {
         return checks;
     }
 
+    // Scoped like every search of this profile, so the check sees what the agent will.
     let list = ListUsersRequest {
         query: Some(ListQuery {
             offset: 0,
             limit: 1,
             asc: true,
         }),
+        queries: settings
+            .org
+            .as_deref()
+            .map(crate::api::query::org_scope)
+            .into_iter()
+            .collect(),
         ..ListUsersRequest::default()
     };
     checks.push(match client.list_users(&list).await {
@@ -154,7 +161,7 @@ async fn checks(settings: &Settings) -> Vec<Check> {
         Err(e) => failed("ListUsers", e.to_string(), Some(api_fix(&e, settings))),
     });
 
-    checks.push(match client.my_permissions().await {
+    checks.push(match client.my_permissions(settings.org.as_deref()).await {
         Ok(perms) => {
             let read = perms.iter().any(|p| p == "user.read");
             let write = perms.iter().any(|p| p == "user.write");

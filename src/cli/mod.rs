@@ -59,6 +59,17 @@ fn parse_args() -> Cli {
 async fn run(cli: Cli) -> Result<u8, CliError> {
     use args::Command;
     let global = cli.global;
+    // These act on the real profile's tokens or files: the demo has neither.
+    if global.demo
+        && matches!(
+            cli.command,
+            Some(Command::Login | Command::Logout | Command::Config(_) | Command::Audit(_))
+        )
+    {
+        return Err(CliError::usage(
+            "--demo does not apply to login, logout, config or audit: they act on your real profiles and files",
+        ));
+    }
     match cli.command {
         Some(Command::DemoServer(a)) => demo_mode::serve(a).await.map(|()| 0),
         Some(Command::Audit(a)) => {

@@ -994,7 +994,10 @@ fn a_new_app_after_a_profile_switch_never_reuses_request_ids() {
     let (new_id, _) = list_effect(&new.start());
     assert!(new_id > old_id);
     // A reply of the old connection still in the queue is not taken for the new request.
-    let (changed, _) = new.update(Msg::Listed { id: old_id, result: page(users(0, 3), 3) });
+    let (changed, _) = new.update(Msg::Listed {
+        id: old_id,
+        result: page(users(0, 3), 3),
+    });
     assert!(!changed);
     assert!(!new.list.loaded);
 }
