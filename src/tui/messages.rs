@@ -7,9 +7,7 @@ use crate::api::ApiError;
 /// 80 columns; ZITADEL's own message and id go to the log.
 pub fn error_line(e: &ApiError) -> String {
     match e {
-        ApiError::Unauthenticated(_) => {
-            "token rejected — expired or wrong instance? Check the token or key file".into()
-        }
+        ApiError::Unauthenticated(_) => "token rejected — expired or wrong instance? Sign in again".into(),
         ApiError::PermissionDenied(s) => format!(
             "permission denied — your account lacks user.write in this user's organisation (ZITADEL: {})",
             s.message
@@ -19,8 +17,11 @@ pub fn error_line(e: &ApiError) -> String {
         ApiError::Unavailable(_) | ApiError::Server(_) | ApiError::Timeout { .. } => {
             format!("{e} — Ctrl-R retries")
         }
-        ApiError::Connect { .. } => format!("{e} — check the URL and network, then Ctrl-R"),
-        ApiError::Decode { .. } => format!("{e} — is the URL really a ZITADEL instance?"),
+        // Short forms: the status line has 80 columns, and the fix must be in them.
+        ApiError::Connect { .. } => "cannot reach ZITADEL — check the URL and network, then Ctrl-R".into(),
+        ApiError::Decode { .. } => {
+            "unexpected answer from ZITADEL — is the URL an instance? Ctrl-R retries".into()
+        }
         other => other.to_string(),
     }
 }

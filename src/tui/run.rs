@@ -59,6 +59,7 @@ pub type ProfileSwitch<'a> = &'a dyn Fn(&str) -> Result<Settings, String>;
 /// before this returns, whatever happened.
 pub async fn run(settings: &Settings, profiles: Vec<String>, switch: ProfileSwitch<'_>) -> io::Result<Exit> {
     let mut tty = terminal::enter()?;
+    hangup_watchdog(settings.request_timeout);
     let mut session = Session::new(settings.clone(), profiles)?;
     let result = run_in(&mut tty, &mut session, switch).await;
     // Leaving while ZITADEL answers a resend would lose its audit line (the code may already
@@ -71,6 +72,35 @@ pub async fn run(settings: &Settings, profiles: Vec<String>, switch: ProfileSwit
     }
     terminal::restore();
     result
+}
+
+/// When the terminal goes away, crossterm 0.29 can keep re-reading the dead tty inside the
+/// event stream (crossterm-rs/crossterm#793), so the loop never sees SIGHUP and the process
+/// would spin on a shared host forever. This thread, outside the loop's runtime, waits for
+/// SIGHUP too; if the process is still here once the loop had time to leave properly (and a
+/// resend in flight time to be recorded), it ends it.
+fn hangup_watchdog(request_timeout: std::time::Duration) {
+    let grace = request_timeout + std::time::Duration::from_secs(3);
+    let spawned = std::thread::Builder::new()
+        .name("hangup-watchdog".into())
+        .spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                return;
+            };
+            rt.block_on(async move {
+                let Ok(mut hup) = signal(SignalKind::hangup()) else {
+                    return;
+                };
+                hup.recv().await;
+                tokio::time::sleep(grace).await;
+                tracing::warn!("the terminal is gone and the console did not stop: ending it");
+                terminal::restore();
+                std::process::exit(i32::from(Exit::HangUp.status()));
+            });
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "no hangup watchdog");
+    }
 }
 
 /// What belongs to one connection: replaced whole when the agent switches profile.

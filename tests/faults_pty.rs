@@ -1,0 +1,1053 @@
+//! Faults on a flaky link, end to end: the real binary in a pseudo-terminal at 80×24 (its
+//! output fed through a vt100 emulator), pointed with `ZITADEL_URL` / `ZITADEL_TOKEN` at a demo
+//! instance started by the test on a multi-thread runtime (so it keeps serving while the test
+//! thread reads the terminal), whose fault hooks inject latency, 503, 429, 401, broken JSON and
+//! hangs; and connection refused and a server gone mid-session. Each: a clear message on the
+//! status row, the console still running, typed input kept, recovery on Ctrl-R. A resend is
+//! sent exactly once per confirmed action with retried reads around it. And a hang-up (SIGHUP,
+//! or the terminal closed under the console) leaves no spam of write errors in the log.
+//!
+//! The harness is the one of `console_pty.rs`. Every wait polls for a condition with a
+//! deadline; the only fixed pauses are where the point is that time passes.
+
+#![cfg(unix)]
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+use zitadesk::demo::{ADMIN_TOKEN, DemoConfig, DemoServer, Faults, LoggedRequest, SERVICE_KEY_JSON};
+
+const ROWS: u16 = 24;
+const COLS: u16 = 80;
+/// How long any one expected thing may take to appear.
+const DEADLINE: Duration = Duration::from_secs(10);
+/// How often a wait looks again when no output arrives (output wakes it at once).
+const POLL: Duration = Duration::from_millis(20);
+
+/// A demo user whose surname no other demo user shares.
+const SEARCH: &str = "waddams";
+const USER_NAME: &str = "Milton Waddams";
+
+/// A human with an unverified address and a pending code (the resend target).
+const RESEND_SEARCH: &str = "gibbons";
+const RESEND_USER_NAME: &str = "Peter Gibbons";
+const RESEND_USER_ID: &str = "300000000000000301";
+const DIALOG_TITLE: &str = "Resend verification code";
+
+const ENTER_ALT_SCREEN: &[u8] = b"\x1b[?1049h";
+const LEAVE_ALT_SCREEN: &[u8] = b"\x1b[?1049l";
+const CTRL_R: &[u8] = b"\x12";
+const CTRL_C: &[u8] = b"\x03";
+
+// ---------------------------------------------------------------------------------------------
+// The demo instance, on a runtime of its own.
+
+struct Instance {
+    rt: tokio::runtime::Runtime,
+    demo: Option<DemoServer>,
+    addr: SocketAddr,
+}
+
+impl Instance {
+    /// A demo instance (seed users only) on a free loopback port.
+    fn start() -> Instance {
+        Instance::start_on(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+    }
+
+    fn start_on(addr: SocketAddr) -> Instance {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("tokio runtime");
+        let mut instance = Instance { rt, demo: None, addr };
+        instance.serve_on(addr);
+        instance
+    }
+
+    /// (Re)starts the demo on `addr` (the same port after a shutdown, for recovery).
+    fn serve_on(&mut self, addr: SocketAddr) {
+        let config = DemoConfig {
+            generated_users: 0,
+            ..DemoConfig::default()
+        };
+        let demo = self
+            .rt
+            .block_on(DemoServer::start(addr, config))
+            .unwrap_or_else(|e| panic!("demo instance starts on {addr}: {e}"));
+        self.addr = demo
+            .url()
+            .trim_start_matches("http://")
+            .parse()
+            .expect("the demo URL is host:port");
+        self.demo = Some(demo);
+    }
+
+    fn demo(&self) -> &DemoServer {
+        self.demo.as_ref().expect("the demo is running")
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The server goes away (and waits for its open requests).
+    fn shutdown(&mut self) {
+        if let Some(demo) = self.demo.take() {
+            self.rt.block_on(demo.shutdown());
+        }
+    }
+
+    /// Requests to paths ending with `suffix`.
+    fn requests_to(&self, suffix: &str) -> Vec<LoggedRequest> {
+        self.demo()
+            .requests()
+            .into_iter()
+            .filter(|r| r.path.ends_with(suffix))
+            .collect()
+    }
+
+    fn list_requests(&self) -> Vec<LoggedRequest> {
+        self.requests_to("/v2/users")
+    }
+}
+
+/// A loopback port nobody listens on (bound and released at once).
+fn closed_port() -> SocketAddr {
+    let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind a free port");
+    listener.local_addr().expect("its address")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The console in a pseudo-terminal.
+
+struct Console {
+    child: Box<dyn Child + Send + Sync>,
+    /// `None` once the terminal was closed under the console (a real hang-up).
+    master: Option<Box<dyn MasterPty + Send>>,
+    input: Option<Box<dyn Write + Send>>,
+    output: Receiver<Vec<u8>>,
+    output_closed: bool,
+    /// Tells the reader thread to drop its end of the terminal after its next read.
+    stop_reading: Arc<AtomicBool>,
+    parser: vt100::Parser,
+    /// Every byte the console wrote, in order.
+    raw: Vec<u8>,
+    home: PathBuf,
+}
+
+/// The environment that points the console at `instance` with the admin token.
+fn against(instance: &Instance) -> Vec<(String, String)> {
+    vec![
+        ("ZITADEL_URL".into(), instance.url()),
+        ("ZITADEL_TOKEN".into(), ADMIN_TOKEN.into()),
+    ]
+}
+
+impl Console {
+    /// Starts `zitadesk ARGS` with a clean environment (no ZITADEL_* from the machine), state
+    /// and config under a fresh directory, `env` on top.
+    fn start(test: &str, args: &[&str], env: &[(String, String)]) -> Console {
+        let home = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("faults-pty-{test}"));
+        let _ = std::fs::remove_dir_all(&home);
+        std::fs::create_dir_all(home.join("state")).expect("state dir");
+        std::fs::create_dir_all(home.join("config")).expect("config dir");
+
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_zitadesk"));
+        cmd.args(args);
+        cmd.cwd(&home);
+        for (key, _) in std::env::vars_os() {
+            let k = key.to_string_lossy();
+            if k.starts_with("ZITADEL_") || k.starts_with("ZITADESK_") {
+                cmd.env_remove(&key);
+            }
+        }
+        for key in ["NO_COLOR", "TMUX", "STY"] {
+            cmd.env_remove(key);
+        }
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("XDG_STATE_HOME", home.join("state"));
+        cmd.env("XDG_CONFIG_HOME", home.join("config"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn zitadesk");
+        // Only the child holds the slave side now, so the output ends when the child does.
+        drop(pair.slave);
+
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let (tx, output) = mpsc::channel();
+        let stop_reading = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&stop_reading);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    // EOF, or EIO once the slave side is closed (Linux).
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if tx.send(buf[..n].to_vec()).is_err() || stop.load(Ordering::SeqCst) {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        let input = pair.master.take_writer().expect("pty writer");
+        Console {
+            child,
+            master: Some(pair.master),
+            input: Some(input),
+            output,
+            output_closed: false,
+            stop_reading,
+            parser: vt100::Parser::new(
+                std::num::NonZeroU16::new(ROWS).expect("rows"),
+                std::num::NonZeroU16::new(COLS).expect("cols"),
+                0,
+            ),
+            raw: Vec::new(),
+            home,
+        }
+    }
+
+    /// Takes in output for at most `wait`. Returns whether any arrived.
+    fn pump(&mut self, wait: Duration) -> bool {
+        if self.output_closed {
+            std::thread::sleep(wait);
+            return false;
+        }
+        let mut got = false;
+        let mut next = self.output.recv_timeout(wait);
+        loop {
+            match next {
+                Ok(bytes) => {
+                    self.parser.process(&bytes);
+                    self.raw.extend_from_slice(&bytes);
+                    got = true;
+                }
+                Err(RecvTimeoutError::Timeout) => return got,
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.output_closed = true;
+                    return got;
+                }
+            }
+            next = self.output.try_recv().map_err(|e| match e {
+                mpsc::TryRecvError::Empty => RecvTimeoutError::Timeout,
+                mpsc::TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+            });
+        }
+    }
+
+    fn screen(&self) -> &vt100::Screen {
+        self.parser.screen()
+    }
+
+    fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Waits until `done` holds for the console; fails with the screen after the deadline or
+    /// when the console ends first.
+    fn wait_until(&mut self, what: &str, done: impl Fn(&Console) -> bool) {
+        let deadline = Instant::now() + DEADLINE;
+        while !done(self) {
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; the screen:\n{}",
+                self.screen().contents()
+            );
+            if let Ok(Some(status)) = self.child.try_wait() {
+                self.pump(POLL);
+                assert!(
+                    done(self),
+                    "zitadesk exited ({status:?}) while waiting for {what}; the screen:\n{}",
+                    self.screen().contents()
+                );
+                return;
+            }
+            self.pump(POLL);
+        }
+    }
+
+    fn wait_for(&mut self, what: &str, done: impl Fn(&vt100::Screen) -> bool) {
+        self.wait_until(what, |c| done(c.screen()));
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        let input = self.input.as_mut().expect("the terminal is open");
+        input.write_all(bytes).expect("write to the pty");
+        input.flush().expect("flush the pty");
+    }
+
+    /// Waits for the process to end and, while the terminal is open, for the rest of its output.
+    fn wait_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + DEADLINE;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "zitadesk did not exit; the screen:\n{}",
+                self.screen().contents()
+            );
+            self.pump(POLL);
+        };
+        while self.master.is_some() && !self.output_closed {
+            assert!(Instant::now() < deadline, "the output did not end after exit");
+            self.pump(POLL);
+        }
+        status
+    }
+
+    /// `q` (from the list or detail): a clean exit with the terminal restored.
+    fn quit(&mut self) {
+        self.send(b"q");
+        let status = self.wait_exit();
+        assert!(status.success(), "q exits cleanly: {status:?}");
+        let entered = last(&self.raw, ENTER_ALT_SCREEN).expect("entered the alternate screen");
+        let left = last(&self.raw, LEAVE_ALT_SCREEN).expect("left the alternate screen");
+        assert!(left > entered, "the terminal is restored");
+        assert!(!self.screen().alternate_screen(), "back on the main screen");
+    }
+
+    fn log_dir(&self) -> PathBuf {
+        self.home.join("state").join("zitadesk").join("logs")
+    }
+
+    fn home(&self) -> &Path {
+        &self.home
+    }
+
+    /// The status row (the last).
+    fn status_row(&self) -> String {
+        rows(self.screen())[usize::from(ROWS) - 1].clone()
+    }
+
+    /// `/`, then `text` keystroke by keystroke; returns once the search row shows all of it.
+    fn type_search(&mut self, text: &str) {
+        self.send(b"/");
+        self.wait_for("search mode", |s| {
+            rows(s)[1].starts_with("/ ") && !s.hide_cursor()
+        });
+        for ch in text.chars() {
+            let mut buf = [0u8; 4];
+            self.send(ch.encode_utf8(&mut buf).as_bytes());
+        }
+        let want = format!("/ {text}");
+        self.wait_for(&format!("the typed search {text:?}"), |s| {
+            rows(s)[1].trim_end() == want
+        });
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        // A failed test must not leave its console running.
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn rows(screen: &vt100::Screen) -> Vec<String> {
+    screen.rows(0, COLS).collect()
+}
+
+/// "N of TOTAL" at the end of the status row.
+fn counter(screen: &vt100::Screen) -> Option<(u64, u64)> {
+    let rows = rows(screen);
+    let status = rows.last()?.trim_end().to_string();
+    let (left, total) = status.rsplit_once(" of ")?;
+    let position = left.rsplit(' ').next()?;
+    Some((position.parse().ok()?, total.parse().ok()?))
+}
+
+fn first_user_row(screen: &vt100::Screen) -> String {
+    rows(screen).get(3).cloned().unwrap_or_default()
+}
+
+/// The first page of all users.
+fn list_shown(screen: &vt100::Screen) -> bool {
+    counter(screen).is_some_and(|(at, total)| at == 1 && total > 1)
+        && rows(screen).get(2).is_some_and(|r| r.contains("DISPLAY NAME"))
+        && !first_user_row(screen).trim().is_empty()
+}
+
+/// The search result for [`SEARCH`]: one row, that user.
+fn search_result_shown(screen: &vt100::Screen) -> bool {
+    counter(screen) == Some((1, 1)) && first_user_row(screen).contains(USER_NAME)
+}
+
+/// No request in flight: the status row's first cell has no spinner (braille) frame.
+fn idle(screen: &vt100::Screen) -> bool {
+    !rows(screen)[usize::from(ROWS) - 1]
+        .chars()
+        .next()
+        .is_some_and(|c| ('\u{2800}'..='\u{28FF}').contains(&c))
+}
+
+fn lower(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// Whether the status row says all of `words` (case-insensitive).
+fn says(screen: &vt100::Screen, words: &[&str]) -> bool {
+    let status = lower(&rows(screen)[usize::from(ROWS) - 1]);
+    words.iter().all(|w| status.contains(&lower(w)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// One fault in the middle of a session: message, still running, input kept, recovery.
+
+/// The console lists users; then `fault` is switched on and Ctrl-R must end in a status row
+/// saying `words`; the console keeps running; a search typed now shows every character and,
+/// applied, fails with the same message; with the fault gone, Ctrl-R shows the search's result
+/// and the message is gone; `q` quits cleanly.
+fn fault_mid_session(test: &str, args: &[&str], fault: Faults, words: &[&str]) -> (Instance, Console) {
+    let instance = Instance::start();
+    let mut c = Console::start(test, args, &against(&instance));
+    c.wait_for("the users list", list_shown);
+
+    instance.demo().set_faults(fault);
+    c.send(CTRL_R);
+    c.wait_for(&format!("the message {words:?}"), |s| says(s, words));
+    assert!(c.running(), "the console keeps running after the fault");
+    // The rows loaded before stay on screen.
+    assert!(
+        list_shown(c.screen()),
+        "the list stays:\n{}",
+        c.screen().contents()
+    );
+
+    fault_then_recover(&instance, &mut c, words);
+    (instance, c)
+}
+
+/// A search typed while the fault lasts is kept and fails the same way; without the fault,
+/// Ctrl-R recovers.
+fn fault_then_recover(instance: &Instance, c: &mut Console, words: &[&str]) {
+    c.type_search(SEARCH);
+    assert!(c.running());
+    let before = instance.list_requests().len();
+    c.send(b"\r");
+    c.wait_until(&format!("the search sent, failing with {words:?}"), |c| {
+        instance.list_requests().len() > before
+            && idle(c.screen())
+            && says(c.screen(), words)
+            && rows(c.screen())[1].trim_end() == format!("/ {SEARCH}")
+    });
+    assert!(c.running());
+
+    recover(instance, c, words);
+}
+
+/// Clears the faults and presses Ctrl-R: the search's result appears, the message goes.
+fn recover(instance: &Instance, c: &mut Console, words: &[&str]) {
+    instance.demo().set_faults(Faults::default());
+    c.send(CTRL_R);
+    c.wait_for("the recovered search result, without the message", |s| {
+        search_result_shown(s) && !says(s, words) && rows(s)[23].contains("Enter open the user")
+    });
+    assert_eq!(
+        rows(c.screen())[1].trim_end(),
+        format!("/ {SEARCH}"),
+        "the search is kept"
+    );
+}
+
+#[test]
+fn latency_of_two_seconds_keeps_typing_responsive() {
+    const LATENCY: Duration = Duration::from_secs(2);
+    let instance = Instance::start();
+    instance.demo().set_faults(Faults {
+        latency: LATENCY,
+        ..Faults::default()
+    });
+    let mut c = Console::start("latency", &[], &against(&instance));
+    // The first page is on its way, held back by the latency.
+    c.wait_until("the first list request in flight", |_| {
+        instance.list_requests().iter().any(|r| r.status == 0)
+    });
+    let typing = Instant::now();
+    c.type_search(SEARCH);
+    let typed_in = typing.elapsed();
+    // Still unanswered: the typed text showed while the request waited.
+    let first = instance.list_requests()[0].clone();
+    assert_eq!(
+        first.status, 0,
+        "the text must show while the first page is still awaited (typed in {typed_in:?})"
+    );
+    assert!(typed_in < LATENCY, "typing took {typed_in:?}, not immediate");
+    assert!(!says(c.screen(), &["error"]), "{}", c.status_row());
+
+    // Applied: the result comes after the latency, and the first page never overwrites it.
+    c.send(b"\r");
+    c.wait_for("the search result", search_result_shown);
+    assert!(c.running());
+    // The first page was asked for before the search, so its latency is over too; had it
+    // been taken in, it would be drawn within a moment.
+    c.pump(Duration::from_millis(200));
+    assert!(
+        search_result_shown(c.screen()),
+        "a late answer for the old query must not replace the result:\n{}",
+        c.screen().contents()
+    );
+
+    recover(&instance, &mut c, &["error"]);
+    c.quit();
+}
+
+#[test]
+fn a_503_on_every_second_request_is_retried_for_reads() {
+    let instance = Instance::start();
+    instance.demo().set_faults(Faults {
+        fail_every: Some(2),
+        fail_status: 503,
+        ..Faults::default()
+    });
+    let mut c = Console::start("503-every-2nd", &[], &against(&instance));
+    c.wait_for("the users list", list_shown);
+    // The search is the 2nd API request: answered 503, retried, shown.
+    c.type_search(SEARCH);
+    c.send(b"\r");
+    c.wait_for("the search result despite the 503", search_result_shown);
+    let lists = instance.list_requests();
+    assert!(
+        lists.iter().any(|r| r.status == 503),
+        "a list request was answered 503: {lists:?}"
+    );
+    assert_eq!(lists.last().map(|r| r.status), Some(200), "{lists:?}");
+    assert!(
+        !says(c.screen(), &["unavailable"]),
+        "a retried read shows no error: {}",
+        c.status_row()
+    );
+    // The detail's two reads: one of them fails once and is retried.
+    c.send(b"\r");
+    c.wait_for("the detail", |s| {
+        let text = s.contents();
+        text.contains(USER_NAME) && text.contains("not verified") && !text.contains("unavailable")
+    });
+    c.send(b"\x1b");
+    c.wait_for("the list again", search_result_shown);
+    recover(&instance, &mut c, &["unavailable"]);
+    c.quit();
+}
+
+#[test]
+fn a_503_on_every_request_says_unavailable_and_refresh_recovers() {
+    let (instance, mut c) = fault_mid_session(
+        "503-always",
+        &[],
+        Faults {
+            fail_every: Some(1),
+            fail_status: 503,
+            ..Faults::default()
+        },
+        &["unavailable"],
+    );
+    // Reads were retried, within bounds.
+    let failed = instance
+        .list_requests()
+        .iter()
+        .filter(|r| r.status == 503)
+        .count();
+    assert!(failed >= 4, "two failed refreshes, each retried: {failed}");
+    c.quit();
+}
+
+#[test]
+fn malformed_json_says_unexpected_answer_and_refresh_recovers() {
+    let (_instance, mut c) = fault_mid_session(
+        "malformed",
+        &[],
+        Faults {
+            malformed_json: true,
+            ..Faults::default()
+        },
+        &["unexpected answer"],
+    );
+    c.quit();
+}
+
+#[test]
+fn rate_limiting_says_rate_limited_and_refresh_recovers() {
+    let (instance, mut c) = fault_mid_session(
+        "429",
+        &[],
+        Faults {
+            fail_every: Some(1),
+            fail_status: 429,
+            ..Faults::default()
+        },
+        &["rate limited"],
+    );
+    let limited = instance
+        .list_requests()
+        .iter()
+        .filter(|r| r.status == 429)
+        .count();
+    // Each of the two failed loads tried a bounded number of times.
+    assert!((4..=10).contains(&limited), "429 answers: {limited}");
+    c.quit();
+}
+
+#[test]
+fn a_request_that_never_answers_times_out_and_the_console_stays_usable() {
+    let instance = Instance::start();
+    let mut c = Console::start("hang", &["--timeout", "2"], &against(&instance));
+    c.wait_for("the users list", list_shown);
+
+    instance.demo().set_faults(Faults {
+        hang: true,
+        ..Faults::default()
+    });
+    let pressed = Instant::now();
+    c.send(CTRL_R);
+    // While the refresh hangs, the console takes keys: a search shows at once.
+    c.type_search(SEARCH);
+    assert!(
+        pressed.elapsed() < Duration::from_secs(2) && !says(c.screen(), &["no answer"]),
+        "the text showed only after the refresh gave up ({:?})",
+        pressed.elapsed()
+    );
+    c.send(b"\r");
+    c.wait_for("the timeout message", |s| says(s, &["no answer", "within 2 s"]));
+    assert!(
+        pressed.elapsed() >= Duration::from_secs(2),
+        "the timeout fired after {:?}, before --timeout 2",
+        pressed.elapsed()
+    );
+    assert!(c.running(), "the console keeps running after the timeout");
+    assert_eq!(rows(c.screen())[1].trim_end(), format!("/ {SEARCH}"));
+
+    // Usable: keys still work.
+    c.send(b"?");
+    c.wait_for("the help", |s| s.contents().contains("any key closes"));
+    c.send(b"?");
+    c.wait_for("the help closed", |s| says(s, &["no answer"]));
+
+    recover(&instance, &mut c, &["no answer"]);
+    c.quit();
+}
+
+#[test]
+fn a_401_mid_session_with_a_token_says_token_rejected_and_refresh_recovers() {
+    let (_instance, mut c) = fault_mid_session(
+        "401-pat",
+        &[],
+        Faults {
+            fail_every: Some(1),
+            fail_status: 401,
+            ..Faults::default()
+        },
+        &["token rejected"],
+    );
+    c.quit();
+}
+
+#[test]
+fn a_401_mid_session_says_to_sign_in_again() {
+    let instance = Instance::start();
+    let mut c = Console::start("401-sign-in", &[], &against(&instance));
+    c.wait_for("the users list", list_shown);
+    instance.demo().set_faults(Faults {
+        fail_every: Some(1),
+        fail_status: 401,
+        ..Faults::default()
+    });
+    c.send(CTRL_R);
+    c.wait_for("a 401 message", |s| says(s, &["token rejected"]));
+    assert!(
+        says(c.screen(), &["sign in"]),
+        "the 401 message should say to sign in again: {:?}",
+        c.status_row()
+    );
+    c.quit();
+}
+
+/// The demo service key, in a file only its owner may read.
+fn key_file(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("service-key.json");
+    std::fs::write(&path, SERVICE_KEY_JSON).expect("write the key file");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod 600");
+    path
+}
+
+#[test]
+fn an_expired_token_from_a_key_is_fetched_again_once_and_the_refresh_succeeds() {
+    let instance = Instance::start();
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("faults-pty-key");
+    std::fs::create_dir_all(&scratch).expect("scratch dir");
+    let key = key_file(&scratch);
+    let key = key.to_str().expect("UTF-8 path");
+    let env = vec![("ZITADEL_URL".to_string(), instance.url())];
+    let mut c = Console::start("expired-key-token", &["--key-file", key], &env);
+    c.wait_for("the users list", list_shown);
+    let tokens_before = instance.requests_to("/oauth/v2/token").len();
+    assert!(tokens_before >= 1, "the key was exchanged for a token");
+
+    instance.demo().expire_issued_tokens();
+    instance.demo().clear_requests();
+    c.send(CTRL_R);
+    c.wait_until("the refreshed list", |_| {
+        instance.list_requests().iter().any(|r| r.status == 200)
+    });
+    c.wait_for("the list, without an error", |s| {
+        list_shown(s) && rows(s)[23].contains("Enter open the user")
+    });
+    let log: Vec<(String, u16)> = instance
+        .demo()
+        .requests()
+        .into_iter()
+        .map(|r| (r.path, r.status))
+        .collect();
+    let at = |path: &str, status: u16| log.iter().position(|(p, s)| p == path && *s == status);
+    let rejected = at("/v2/users", 401).unwrap_or_else(|| panic!("the old token was refused: {log:?}"));
+    let fetched = at("/oauth/v2/token", 200).unwrap_or_else(|| panic!("a new token: {log:?}"));
+    let listed = at("/v2/users", 200).unwrap_or_else(|| panic!("the list again: {log:?}"));
+    assert!(rejected < fetched && fetched < listed, "{log:?}");
+    assert_eq!(
+        log.iter().filter(|(p, _)| p == "/oauth/v2/token").count(),
+        1,
+        "one new token: {log:?}"
+    );
+    assert_eq!(
+        log.iter().filter(|(p, s)| p == "/v2/users" && *s == 401).count(),
+        1,
+        "one refusal: {log:?}"
+    );
+    assert!(!says(c.screen(), &["token rejected"]));
+    assert!(c.running());
+    c.quit();
+}
+
+#[test]
+fn connection_refused_at_start_says_cannot_reach_and_recovers_when_the_server_comes() {
+    let addr = closed_port();
+    let env = vec![
+        ("ZITADEL_URL".to_string(), format!("http://{addr}")),
+        ("ZITADEL_TOKEN".to_string(), ADMIN_TOKEN.to_string()),
+    ];
+    let mut c = Console::start("refused", &[], &env);
+    c.wait_for("the connect message", |s| {
+        says(s, &["cannot reach"]) && s.alternate_screen()
+    });
+    assert!(c.running(), "the console opens and stays");
+
+    c.type_search(SEARCH);
+    c.send(b"\r");
+    c.wait_for("the list keys, the message again", |s| {
+        rows(s)[1].trim_end() == format!("/ {SEARCH}") && says(s, &["cannot reach"])
+    });
+    assert!(c.running());
+
+    // The instance comes up on that port: Ctrl-R recovers.
+    let instance = Instance::start_on(addr);
+    recover(&instance, &mut c, &["cannot reach"]);
+    c.quit();
+}
+
+#[test]
+fn connection_refused_at_start_and_q_quits() {
+    let addr = closed_port();
+    let env = vec![
+        ("ZITADEL_URL".to_string(), format!("http://{addr}")),
+        ("ZITADEL_TOKEN".to_string(), ADMIN_TOKEN.to_string()),
+    ];
+    let mut c = Console::start("refused-q", &[], &env);
+    c.wait_for("the connect message", |s| says(s, &["cannot reach"]));
+    c.quit();
+}
+
+#[test]
+fn the_server_gone_mid_session_says_cannot_reach_and_recovers_when_it_is_back() {
+    let mut instance = Instance::start();
+    let addr = instance.addr;
+    let mut c = Console::start("server-gone", &[], &against(&instance));
+    c.wait_for("the users list", list_shown);
+
+    instance.shutdown();
+    c.send(CTRL_R);
+    c.wait_for("the connect message", |s| says(s, &["cannot reach"]));
+    assert!(c.running(), "no crash when the server goes");
+    assert!(list_shown(c.screen()), "the rows loaded before stay");
+
+    c.type_search(SEARCH);
+    c.send(b"\r");
+    c.wait_for("the message again", |s| {
+        rows(s)[1].trim_end() == format!("/ {SEARCH}") && says(s, &["cannot reach"])
+    });
+    assert!(c.running());
+
+    instance.serve_on(addr);
+    recover(&instance, &mut c, &["cannot reach"]);
+    c.quit();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exactly one resend per confirmed action.
+
+/// Search the resend target, open it, `r`, Tab (return the code), Enter; returns once the
+/// dialog shows ZITADEL's answer, whichever it was.
+fn confirm_one_resend(instance: &Instance, c: &mut Console, before_enter: impl FnOnce(&Instance)) {
+    c.wait_for("the users list", list_shown);
+    c.type_search(RESEND_SEARCH);
+    c.send(b"\r");
+    c.wait_for("the one search result", |s| {
+        counter(s) == Some((1, 1)) && first_user_row(s).contains(RESEND_USER_NAME)
+    });
+    c.send(b"\r");
+    c.wait_for("the detail of the user", |s| {
+        let text = s.contents();
+        text.contains(RESEND_USER_ID) && text.contains("not verified")
+    });
+    c.send(b"r");
+    c.wait_for("the resend dialog", |s| {
+        let text = s.contents();
+        text.contains(DIALOG_TITLE) && text.contains("(•) Mail the code")
+    });
+    c.send(b"\t");
+    c.wait_for("return mode", |s| {
+        s.contents().contains("(•) Return the code to me")
+    });
+    before_enter(instance);
+    c.send(b"\r");
+    c.wait_for("ZITADEL's answer in the dialog", |s| {
+        let text = s.contents();
+        text.contains("reveal with v") || text.contains("unavailable")
+    });
+}
+
+/// Quits (Ctrl-C works in every dialog phase) and counts the resends the instance saw.
+fn resends_after_exit(instance: &Instance, c: &mut Console) -> Vec<LoggedRequest> {
+    c.send(CTRL_C);
+    assert!(c.wait_exit().success());
+    instance.requests_to("/email/resend")
+}
+
+#[test]
+fn one_confirmed_resend_sends_one_request_while_reads_around_it_are_retried() {
+    let instance = Instance::start();
+    instance.demo().set_faults(Faults {
+        fail_every: Some(2),
+        fail_status: 503,
+        ..Faults::default()
+    });
+    let mut c = Console::start("resend-once", &[], &against(&instance));
+    confirm_one_resend(&instance, &mut c, |_| {});
+    let resends = resends_after_exit(&instance, &mut c);
+    assert_eq!(resends.len(), 1, "one Enter, one resend: {resends:?}");
+    let retried = instance
+        .demo()
+        .requests()
+        .iter()
+        .filter(|r| r.status == 503)
+        .count();
+    assert!(retried >= 1, "the faults were in play around the resend");
+    let audit = std::fs::read_to_string(c.home().join("state").join("zitadesk").join("audit.jsonl"))
+        .expect("the audit file");
+    assert_eq!(audit.lines().count(), 1, "one audit line: {audit}");
+}
+
+#[test]
+fn a_resend_answered_503_is_not_retried() {
+    let instance = Instance::start();
+    instance.demo().set_faults(Faults {
+        fail_every: Some(2),
+        fail_status: 503,
+        ..Faults::default()
+    });
+    let mut c = Console::start("resend-503", &[], &against(&instance));
+    confirm_one_resend(&instance, &mut c, |i| {
+        // From here on every API request fails: the resend is answered 503.
+        i.demo().set_faults(Faults {
+            fail_every: Some(1),
+            fail_status: 503,
+            ..Faults::default()
+        });
+    });
+    c.wait_for("the failure in the dialog", |s| {
+        let text = s.contents();
+        text.contains("unavailable") && text.contains("issued a code anyway")
+    });
+    let resends = resends_after_exit(&instance, &mut c);
+    assert_eq!(resends.len(), 1, "a failed resend is never retried: {resends:?}");
+    assert_eq!(resends[0].status, 503);
+}
+
+#[test]
+fn a_resend_succeeding_between_failing_reads_is_sent_once() {
+    let instance = Instance::start();
+    instance.demo().set_faults(Faults {
+        fail_every: Some(2),
+        fail_status: 503,
+        ..Faults::default()
+    });
+    let mut c = Console::start("resend-200", &[], &against(&instance));
+    confirm_one_resend(&instance, &mut c, |i| {
+        // The counter restarts: the resend is the first request (answered), the reads after it
+        // fail every second time.
+        i.demo().set_faults(Faults {
+            fail_every: Some(2),
+            fail_status: 503,
+            ..Faults::default()
+        });
+    });
+    assert!(
+        c.screen().contents().contains("reveal with v"),
+        "{}",
+        c.screen().contents()
+    );
+    c.wait_until("the detail read again, retried", |_| {
+        instance.demo().requests().iter().all(|r| r.status != 0)
+            && instance
+                .requests_to(RESEND_USER_ID)
+                .iter()
+                .filter(|r| r.status == 200)
+                .count()
+                >= 2
+    });
+    let resends = resends_after_exit(&instance, &mut c);
+    assert_eq!(resends.len(), 1, "{resends:?}");
+    assert_eq!(resends[0].status, 200);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exits: a hang-up writes no error spam into the log.
+
+/// Lines of the log directory's files that report errors.
+fn error_lines(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        found.extend(
+            text.lines()
+                .filter(|l| {
+                    let l = lower(l);
+                    l.contains("error") || l.contains("input/output")
+                })
+                .map(str::to_string),
+        );
+    }
+    found
+}
+
+/// Everything the log directory's files say.
+fn log_text(dir: &Path) -> String {
+    let mut text = String::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.filter_map(Result::ok) {
+            text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+        }
+    }
+    text
+}
+
+#[test]
+fn sighup_leaves_no_write_errors_in_the_log() {
+    let instance = Instance::start();
+    let env = {
+        let mut e = against(&instance);
+        e.push(("ZITADESK_LOG".into(), "debug".into()));
+        e
+    };
+    let mut c = Console::start("sighup-log", &[], &env);
+    c.wait_for("the users list", list_shown);
+    let pid = c.child.process_id().expect("pid");
+    let status = std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+    let status = c.wait_exit();
+    assert_eq!(status.exit_code(), 129, "128 + SIGHUP: {status:?}");
+    let errors = error_lines(&c.log_dir());
+    assert!(
+        errors.len() <= 1,
+        "write errors repeated in the log:\n{}",
+        errors.join("\n")
+    );
+    assert!(
+        log_text(&c.log_dir()).contains("console closed"),
+        "the log was written to the end"
+    );
+}
+
+/// How many times the terminal is closed under a fresh console: whether the console sees the
+/// hang-up as a signal or as dead input first is a race, so one round proves little.
+/// (crossterm can spin on the dead tty; the console's hang-up watchdog then ends it once the
+/// grace time, `--timeout` + 3 s, has passed.)
+const HANGUP_ROUNDS: usize = 8;
+
+#[test]
+fn a_terminal_closed_under_the_console_ends_it_without_write_errors_in_the_log() {
+    let instance = Instance::start();
+    let env = {
+        let mut e = against(&instance);
+        e.push(("ZITADESK_LOG".into(), "debug".into()));
+        e
+    };
+    for round in 1..=HANGUP_ROUNDS {
+        let mut c = Console::start(&format!("hangup-log-{round}"), &["--timeout", "2"], &env);
+        c.wait_for("the users list", list_shown);
+
+        // Close every master descriptor: the kernel hangs the terminal up (SIGHUP to the
+        // console, EOF/EIO on its reads, EIO on its writes). The reader thread lets go after
+        // one more read, which `?` (a redraw) provides.
+        c.stop_reading.store(true, Ordering::SeqCst);
+        c.send(b"?");
+        c.wait_until("the reader to let go", |c| c.output_closed);
+        c.input = None;
+        c.master = None;
+
+        let deadline = Instant::now() + DEADLINE;
+        let status = loop {
+            if let Some(status) = c.child.try_wait().expect("try_wait") {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "round {round}: the console did not end within {DEADLINE:?} after its terminal was \
+                 closed (log:\n{})",
+                log_text(&c.log_dir())
+            );
+            std::thread::sleep(POLL);
+        };
+        assert!(
+            status.signal().is_none() || status.signal() == Some("Hangup"),
+            "round {round}: {status:?}"
+        );
+        let errors = error_lines(&c.log_dir());
+        assert!(
+            errors.len() <= 1,
+            "round {round}: write errors repeated in the log:\n{}",
+            errors.join("\n")
+        );
+    }
+}
