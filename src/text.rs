@@ -61,6 +61,10 @@ fn fate(c: char) -> Fate {
         '\u{80}'..='\u{9f}' => Fate::Replace(char::REPLACEMENT_CHARACTER),
         '\u{2028}' | '\u{2029}' => Fate::Replace('\u{2424}'),
         '\u{200c}' | '\u{200d}' => Fate::Joiner,
+        // Emoji presentation and skin tones make a terminal that draws character by character
+        // (xterm, tmux, screen) use more columns than width tables count for the cluster:
+        // dropped, so what is measured is what is drawn.
+        '\u{fe0f}' | '\u{1f3fb}'..='\u{1f3ff}' => Fate::Drop,
         c if is_bidi_control(c) || is_hiding_format(c) => Fate::Drop,
         _ => Fate::Keep,
     }
@@ -126,7 +130,21 @@ pub fn terminal_safe_json(json: &str) -> Cow<'_, str> {
 
 /// Whether a ZWJ/ZWNJ next to `c` may stay: only between kept, non-ASCII characters.
 fn joinable(c: Option<char>) -> bool {
-    c.is_some_and(|c| !c.is_ascii() && fate(c) == Fate::Keep)
+    c.is_some_and(|c| !c.is_ascii() && fate(c) == Fate::Keep && !is_pictographic(c))
+}
+
+/// Emoji and other pictographs: a ZWJ between them builds one glyph that width tables count as
+/// two columns but many terminals draw as the sum of its parts, so such joiners are dropped
+/// (the parts then show side by side, and measured = drawn). Joiners between letters of
+/// scripts that need them (Persian, Indic) stay.
+fn is_pictographic(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2300}'..='\u{23ff}'
+            | '\u{2600}'..='\u{27bf}'
+            | '\u{2b00}'..='\u{2bff}'
+            | '\u{1f000}'..='\u{1faff}'
+    )
 }
 
 /// Makes a server-provided string safe to print: see the module docs for the rules. The result
@@ -253,7 +271,15 @@ mod tests {
 
     #[test]
     fn clean_strings_are_borrowed() {
-        for s in ["", "Alice Smith", "山田太郎", "👨‍👩‍👧", "Zoë", "مرحبا"] {
+        for s in [
+            "",
+            "Alice Smith",
+            "山田太郎",
+            "👨👩👧",
+            "Zoë",
+            "مرحبا",
+            "می\u{200c}خواهم",
+        ] {
             assert!(matches!(sanitize(s), Cow::Borrowed(_)), "{s:?}");
         }
     }
@@ -299,9 +325,11 @@ mod tests {
     }
 
     #[test]
-    fn joiners_survive_only_between_non_ascii_characters() {
+    fn joiners_survive_only_between_letters_that_need_them() {
+        // Between emoji a joiner builds a glyph terminals draw wider than it is measured.
         let family = "👨\u{200d}👩\u{200d}👧";
-        assert_eq!(sanitize(family), family);
+        assert_eq!(sanitize(family), "👨👩👧");
+        assert_eq!(display_width(&sanitize(family)), 6);
         let persian = "می\u{200c}خواهم";
         assert_eq!(sanitize(persian), persian);
         assert_eq!(sanitize("ad\u{200d}min"), "admin");
@@ -330,13 +358,16 @@ mod tests {
     }
 
     #[test]
-    fn emoji_sequences_are_cut_whole() {
+    fn emoji_are_measured_as_terminals_draw_them_and_cut_whole() {
         let family = "👨\u{200d}👩\u{200d}👧";
         let s = format!("{family}{family}");
-        assert_eq!(display_width(&s), 4);
-        assert_eq!(truncate(&s, 3), format!("{family}…"));
+        assert_eq!(display_width(&s), 12, "six emoji side by side");
+        assert_eq!(truncate(&s, 5), "👨👩…");
+        // Skin tones and the emoji presentation selector go: measured = drawn.
         let thumbs = "👍🏽👍🏽";
-        assert_eq!(truncate(thumbs, 3), "👍🏽…");
+        assert_eq!(sanitize(thumbs), "👍👍");
+        assert_eq!(truncate(thumbs, 3), "👍…");
+        assert_eq!(sanitize("☀\u{fe0f}"), "☀");
         let flags = "🇨🇭🇩🇪";
         assert_eq!(truncate(flags, 3), "🇨🇭…");
         assert_eq!(truncate("e\u{301}e\u{301}e\u{301}", 2), "e\u{301}…");

@@ -93,6 +93,18 @@ fn fresh_rows(app: &App, no_color: bool) -> Vec<String> {
     let ctx = ctx(no_color);
     t.draw(|f| view::draw(f, app, &ctx)).expect("draw");
     buffer_rows(t.backend().buffer())
+        .into_iter()
+        .map(|r| r.replace('\u{fffd}', STAND_IN))
+        .collect()
+}
+
+/// vt100 0.18 drops U+FFFD (which terminals draw one column wide, and which the sanitiser
+/// puts where a C1 control was): both sides see a one-column stand-in instead.
+const STAND_IN: &str = "¿";
+
+fn feed(parser: &mut vt100::Parser, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes).replace('\u{fffd}', STAND_IN);
+    parser.process(text.as_bytes());
 }
 
 fn emulator_rows(parser: &vt100::Parser) -> Vec<String> {
@@ -134,7 +146,7 @@ fn moves(no_color: bool) -> Vec<Frame> {
     );
 
     let first = measured_draw(&mut terminal, &wire, &app, &ctx);
-    emulator.process(&first.bytes);
+    feed(&mut emulator, &first.bytes);
     assert!(
         first.bytes.len() > 80 * 20,
         "the first frame paints the screen: {} bytes",
@@ -157,7 +169,7 @@ fn moves(no_color: bool) -> Vec<Frame> {
         assert!(rest.is_empty(), "only list requests: {rest:?}");
         assert!(!app.busy());
         let frame = measured_draw(&mut terminal, &wire, &app, &ctx);
-        emulator.process(&frame.bytes);
+        feed(&mut emulator, &frame.bytes);
         assert_eq!(
             emulator_rows(&emulator),
             fresh_rows(&app, no_color),

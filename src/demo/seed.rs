@@ -191,7 +191,7 @@ mod tests {
     fn the_embedded_seed_file_loads() {
         let seed = load().unwrap();
         assert_eq!(seed.orgs.len(), 3);
-        assert!((30..=40).contains(&(seed.users.len() + seed.deleted.len())));
+        assert!((30..=60).contains(&(seed.users.len() + seed.deleted.len())));
         assert_eq!(seed.deleted.len(), 1);
     }
 

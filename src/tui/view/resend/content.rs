@@ -43,8 +43,11 @@ pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) 
     let t = &ctx.theme;
     let mut r = Rows { rows: Vec::new(), w };
     let who = &d.target;
+    // The display name is the user's own choice: it gets at most half the line, so a long
+    // one can neither hide the login name nor pose as another user's.
+    let name = crate::text::truncate(&who.display_name, (w / 2).max(8));
     r.spans(vec![
-        (who.display_name.as_str().into(), t.title),
+        (name.into_owned().into(), t.title),
         ("  ".into(), t.base),
         (who.login_name.as_str().into(), t.muted),
     ]);
