@@ -4,19 +4,13 @@
 
 #![cfg(unix)]
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+#[path = "common/pty.rs"]
+mod pty;
 
-const ROWS: u16 = 24;
-const COLS: u16 = 80;
-/// How long any one expected thing may take to appear.
-const DEADLINE: Duration = Duration::from_secs(10);
-/// How often a wait looks again when no output arrives (output wakes it at once).
-const POLL: Duration = Duration::from_millis(20);
+use pty::{COLS, LEAVE_ALT_SCREEN, POLL, Pty, ROWS, last, rows};
 
 /// The demo user searched for: a human whose email is not verified, with a surname no
 /// other demo user (seed or generated) shares.
@@ -24,26 +18,13 @@ const SEARCH: &str = "waddams";
 const USER_NAME: &str = "Milton Waddams";
 const USER_ID: &str = "300000000000000302";
 
-const ENTER_ALT_SCREEN: &[u8] = b"\x1b[?1049h";
-const LEAVE_ALT_SCREEN: &[u8] = b"\x1b[?1049l";
-const HIDE_CURSOR: &[u8] = b"\x1b[?25l";
-const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
-const END_SYNC: &[u8] = b"\x1b[?2026l";
-const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
-
-/// The console running in a pseudo-terminal.
+/// The console running in a pseudo-terminal, with its state directory.
 struct Console {
-    child: Box<dyn Child + Send + Sync>,
-    master: Box<dyn MasterPty + Send>,
-    input: Box<dyn Write + Send>,
-    output: Receiver<Vec<u8>>,
-    /// The reader thread has seen the end of the output (every slave side closed).
-    output_closed: bool,
-    parser: vt100::Parser,
-    /// Every byte the console wrote, in order.
-    raw: Vec<u8>,
+    pty: Pty,
     state_home: PathBuf,
 }
+
+pty::deref_to_pty!(Console);
 
 impl Console {
     /// Starts `zitadesk --demo` with a clean environment: no ZITADEL_* settings, logs under
@@ -58,216 +39,25 @@ impl Console {
         let _ = std::fs::remove_dir_all(&state_home);
         std::fs::create_dir_all(&state_home).expect("state dir");
 
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_zitadesk"));
-        cmd.arg("--demo");
-        cmd.cwd(&state_home);
-        for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("ZITADEL_") {
-                cmd.env_remove(&key);
-            }
-        }
-        for key in ["ZITADESK_DEMO_USERS", "ZITADESK_LOG", "NO_COLOR"] {
-            cmd.env_remove(key);
-        }
-        cmd.env("TERM", "xterm-256color");
+        let mut cmd = pty::zitadesk_command(
+            &["--demo"],
+            &state_home,
+            &["ZITADESK_DEMO_USERS", "ZITADESK_LOG", "NO_COLOR"],
+        );
         cmd.env("XDG_STATE_HOME", &state_home);
         cmd.env("XDG_CONFIG_HOME", state_home.join("config"));
         for (key, value) in env {
             cmd.env(key, value);
         }
-        let child = pair.slave.spawn_command(cmd).expect("spawn zitadesk");
-        // Only the child holds the slave side now, so the output ends when the child does.
-        drop(pair.slave);
-
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let (tx, output) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    // EOF, or EIO once the slave side is closed (Linux).
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        if tx.send(buf[..n].to_vec()).is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
-        });
-        let input = pair.master.take_writer().expect("pty writer");
         Console {
-            child,
-            master: pair.master,
-            input,
-            output,
-            output_closed: false,
-            parser: vt100::Parser::new(
-                std::num::NonZeroU16::new(ROWS).expect("rows"),
-                std::num::NonZeroU16::new(COLS).expect("cols"),
-                0,
-            ),
-            raw: Vec::new(),
+            pty: Pty::spawn(cmd, ROWS, COLS),
             state_home,
         }
-    }
-
-    /// Takes in output for at most `wait`. Returns whether any arrived.
-    fn pump(&mut self, wait: Duration) -> bool {
-        if self.output_closed {
-            return false;
-        }
-        let mut got = false;
-        let mut next = self.output.recv_timeout(wait);
-        loop {
-            match next {
-                Ok(bytes) => {
-                    self.parser.process(&bytes);
-                    self.raw.extend_from_slice(&bytes);
-                    got = true;
-                }
-                Err(RecvTimeoutError::Timeout) => return got,
-                Err(RecvTimeoutError::Disconnected) => {
-                    self.output_closed = true;
-                    return got;
-                }
-            }
-            // Whatever else is already there, without waiting.
-            next = self.output.try_recv().map_err(|e| match e {
-                mpsc::TryRecvError::Empty => RecvTimeoutError::Timeout,
-                mpsc::TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
-            });
-        }
-    }
-
-    fn screen(&self) -> &vt100::Screen {
-        self.parser.screen()
-    }
-
-    /// Waits until `done` holds for the screen; fails with the screen after the deadline.
-    fn wait_for(&mut self, what: &str, done: impl Fn(&vt100::Screen) -> bool) {
-        let deadline = Instant::now() + DEADLINE;
-        while !done(self.screen()) {
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; the screen:\n{}",
-                self.screen().contents()
-            );
-            if let Ok(Some(status)) = self.child.try_wait() {
-                self.pump(POLL);
-                assert!(
-                    done(self.screen()),
-                    "zitadesk exited ({status:?}) while waiting for {what}; the screen:\n{}",
-                    self.screen().contents()
-                );
-                return;
-            }
-            self.pump(POLL);
-        }
-    }
-
-    /// Waits until a frame is complete: the last synchronized update has ended.
-    fn wait_frame_end(&mut self) {
-        let deadline = Instant::now() + DEADLINE;
-        while last(&self.raw, BEGIN_SYNC).is_some_and(|b| last(&self.raw, END_SYNC).is_none_or(|e| e < b)) {
-            assert!(Instant::now() < deadline, "a frame never ended");
-            self.pump(POLL);
-        }
-    }
-
-    fn send(&mut self, bytes: &[u8]) {
-        self.input.write_all(bytes).expect("write to the pty");
-        self.input.flush().expect("flush the pty");
-    }
-
-    /// Waits for the process to end and for the rest of its output.
-    fn wait_exit(&mut self) -> ExitStatus {
-        let deadline = Instant::now() + DEADLINE;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                break status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "zitadesk did not exit; the screen:\n{}",
-                self.screen().contents()
-            );
-            self.pump(POLL);
-        };
-        while !self.output_closed {
-            assert!(Instant::now() < deadline, "the output did not end after exit");
-            self.pump(POLL);
-        }
-        status
-    }
-
-    /// The terminal is as the console found it: alternate screen left, cursor shown, raw
-    /// mode off (canonical input and echo back on).
-    fn assert_restored(&self) {
-        let entered = last(&self.raw, ENTER_ALT_SCREEN).expect("the console entered the alternate screen");
-        let left = last(&self.raw, LEAVE_ALT_SCREEN).expect("the console left the alternate screen");
-        assert!(
-            left > entered,
-            "the last alternate-screen switch must be the one that leaves it"
-        );
-        let hidden = last(&self.raw, HIDE_CURSOR).expect("the console hid the cursor while drawing");
-        let shown = last(&self.raw, SHOW_CURSOR).expect("the console shows the cursor again");
-        assert!(
-            shown > hidden,
-            "the cursor must be shown after it was last hidden"
-        );
-        assert!(
-            !self.screen().alternate_screen(),
-            "the emulator is back on the main screen"
-        );
-        assert!(!self.screen().hide_cursor(), "the emulator shows the cursor");
-        let flags = self.local_flags();
-        assert!(
-            flags.contains(&"ICANON".to_string()) && flags.contains(&"ECHO".to_string()),
-            "raw mode must be off again: local flags {flags:?}"
-        );
-    }
-
-    /// The slave's termios local flags by name (ICANON, ECHO, …).
-    fn local_flags(&self) -> Vec<String> {
-        let termios = self.master.get_termios().expect("termios of the pty");
-        format!("{:?}", termios.local_flags)
-            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
     }
 
     fn state_home(&self) -> &Path {
         &self.state_home
     }
-}
-
-impl Drop for Console {
-    fn drop(&mut self) {
-        // A failed test must not leave its console running.
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-/// Byte offset of the last occurrence of `needle` in `hay`.
-fn last(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
-}
-
-fn rows(screen: &vt100::Screen) -> Vec<String> {
-    screen.rows(0, COLS).collect()
 }
 
 /// "N of TOTAL" at the end of the status row (the last row).
@@ -441,6 +231,9 @@ fn sighup_restores_the_terminal() {
 #[test]
 fn an_idle_console_writes_nothing() {
     let mut c = started("idle");
+    // The header's "as …" (who the token belongs to) arrives on its own after the list; the
+    // console is idle only once it is drawn.
+    c.wait_for("who is signed in", |s| s.contents().contains(" · as "));
     c.wait_frame_end();
     let before = c.raw.len();
     // Absence over a window: 500 ms (5 spinner intervals) with no request in flight must

@@ -7,28 +7,21 @@
 //! sent exactly once per confirmed action with retried reads around it. And a hang-up (SIGHUP,
 //! or the terminal closed under the console) leaves no spam of write errors in the log.
 //!
-//! The harness is the one of `console_pty.rs`. Every wait polls for a condition with a
+//! The harness is the shared one in `common/pty.rs`. Every wait polls for a condition with a
 //! deadline; the only fixed pauses are where the point is that time passes.
 
 #![cfg(unix)]
 
-use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
-use zitadesk::demo::{ADMIN_TOKEN, DemoConfig, DemoServer, Faults, LoggedRequest, SERVICE_KEY_JSON};
+#[path = "common/pty.rs"]
+mod pty;
 
-const ROWS: u16 = 24;
-const COLS: u16 = 80;
-/// How long any one expected thing may take to appear.
-const DEADLINE: Duration = Duration::from_secs(10);
-/// How often a wait looks again when no output arrives (output wakes it at once).
-const POLL: Duration = Duration::from_millis(20);
+use pty::{COLS, DEADLINE, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, POLL, Pty, ROWS, last, rows};
+use zitadesk::demo::{ADMIN_TOKEN, DemoConfig, DemoServer, Faults, LoggedRequest, SERVICE_KEY_JSON};
 
 /// A demo user whose surname no other demo user shares.
 const SEARCH: &str = "waddams";
@@ -40,8 +33,6 @@ const RESEND_USER_NAME: &str = "Peter Gibbons";
 const RESEND_USER_ID: &str = "300000000000000301";
 const DIALOG_TITLE: &str = "Resend verification code";
 
-const ENTER_ALT_SCREEN: &[u8] = b"\x1b[?1049h";
-const LEAVE_ALT_SCREEN: &[u8] = b"\x1b[?1049l";
 const CTRL_R: &[u8] = b"\x12";
 const CTRL_C: &[u8] = b"\x03";
 
@@ -127,20 +118,13 @@ fn closed_port() -> SocketAddr {
 // ---------------------------------------------------------------------------------------------
 // The console in a pseudo-terminal.
 
+/// The console in a pseudo-terminal (the shared harness), with its home directory.
 struct Console {
-    child: Box<dyn Child + Send + Sync>,
-    /// `None` once the terminal was closed under the console (a real hang-up).
-    master: Option<Box<dyn MasterPty + Send>>,
-    input: Option<Box<dyn Write + Send>>,
-    output: Receiver<Vec<u8>>,
-    output_closed: bool,
-    /// Tells the reader thread to drop its end of the terminal after its next read.
-    stop_reading: Arc<AtomicBool>,
-    parser: vt100::Parser,
-    /// Every byte the console wrote, in order.
-    raw: Vec<u8>,
+    pty: Pty,
     home: PathBuf,
 }
+
+pty::deref_to_pty!(Console);
 
 /// The environment that points the console at `instance` with the admin token.
 fn against(instance: &Instance) -> Vec<(String, String)> {
@@ -159,160 +143,17 @@ impl Console {
         std::fs::create_dir_all(home.join("state")).expect("state dir");
         std::fs::create_dir_all(home.join("config")).expect("config dir");
 
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_zitadesk"));
-        cmd.args(args);
-        cmd.cwd(&home);
-        for (key, _) in std::env::vars_os() {
-            let k = key.to_string_lossy();
-            if k.starts_with("ZITADEL_") || k.starts_with("ZITADESK_") {
-                cmd.env_remove(&key);
-            }
-        }
-        for key in ["NO_COLOR", "TMUX", "STY"] {
-            cmd.env_remove(key);
-        }
-        cmd.env("TERM", "xterm-256color");
+        let mut cmd = pty::zitadesk_command(args, &home, &["NO_COLOR", "TMUX", "STY"]);
+        pty::remove_zitadesk_vars(&mut cmd);
         cmd.env("XDG_STATE_HOME", home.join("state"));
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let child = pair.slave.spawn_command(cmd).expect("spawn zitadesk");
-        // Only the child holds the slave side now, so the output ends when the child does.
-        drop(pair.slave);
-
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let (tx, output) = mpsc::channel();
-        let stop_reading = Arc::new(AtomicBool::new(false));
-        let stop = Arc::clone(&stop_reading);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    // EOF, or EIO once the slave side is closed (Linux).
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        if tx.send(buf[..n].to_vec()).is_err() || stop.load(Ordering::SeqCst) {
-                            break;
-                        }
-                    }
-                }
-            }
-        });
-        let input = pair.master.take_writer().expect("pty writer");
         Console {
-            child,
-            master: Some(pair.master),
-            input: Some(input),
-            output,
-            output_closed: false,
-            stop_reading,
-            parser: vt100::Parser::new(
-                std::num::NonZeroU16::new(ROWS).expect("rows"),
-                std::num::NonZeroU16::new(COLS).expect("cols"),
-                0,
-            ),
-            raw: Vec::new(),
+            pty: Pty::spawn(cmd, ROWS, COLS),
             home,
         }
-    }
-
-    /// Takes in output for at most `wait`. Returns whether any arrived.
-    fn pump(&mut self, wait: Duration) -> bool {
-        if self.output_closed {
-            std::thread::sleep(wait);
-            return false;
-        }
-        let mut got = false;
-        let mut next = self.output.recv_timeout(wait);
-        loop {
-            match next {
-                Ok(bytes) => {
-                    self.parser.process(&bytes);
-                    self.raw.extend_from_slice(&bytes);
-                    got = true;
-                }
-                Err(RecvTimeoutError::Timeout) => return got,
-                Err(RecvTimeoutError::Disconnected) => {
-                    self.output_closed = true;
-                    return got;
-                }
-            }
-            next = self.output.try_recv().map_err(|e| match e {
-                mpsc::TryRecvError::Empty => RecvTimeoutError::Timeout,
-                mpsc::TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
-            });
-        }
-    }
-
-    fn screen(&self) -> &vt100::Screen {
-        self.parser.screen()
-    }
-
-    fn running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-
-    /// Waits until `done` holds for the console; fails with the screen after the deadline or
-    /// when the console ends first.
-    fn wait_until(&mut self, what: &str, done: impl Fn(&Console) -> bool) {
-        let deadline = Instant::now() + DEADLINE;
-        while !done(self) {
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; the screen:\n{}",
-                self.screen().contents()
-            );
-            if let Ok(Some(status)) = self.child.try_wait() {
-                self.pump(POLL);
-                assert!(
-                    done(self),
-                    "zitadesk exited ({status:?}) while waiting for {what}; the screen:\n{}",
-                    self.screen().contents()
-                );
-                return;
-            }
-            self.pump(POLL);
-        }
-    }
-
-    fn wait_for(&mut self, what: &str, done: impl Fn(&vt100::Screen) -> bool) {
-        self.wait_until(what, |c| done(c.screen()));
-    }
-
-    fn send(&mut self, bytes: &[u8]) {
-        let input = self.input.as_mut().expect("the terminal is open");
-        input.write_all(bytes).expect("write to the pty");
-        input.flush().expect("flush the pty");
-    }
-
-    /// Waits for the process to end and, while the terminal is open, for the rest of its output.
-    fn wait_exit(&mut self) -> ExitStatus {
-        let deadline = Instant::now() + DEADLINE;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                break status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "zitadesk did not exit; the screen:\n{}",
-                self.screen().contents()
-            );
-            self.pump(POLL);
-        };
-        while self.master.is_some() && !self.output_closed {
-            assert!(Instant::now() < deadline, "the output did not end after exit");
-            self.pump(POLL);
-        }
-        status
     }
 
     /// `q` (from the list or detail): a clean exit with the terminal restored.
@@ -354,24 +195,6 @@ impl Console {
             rows(s)[1].trim_end() == want
         });
     }
-}
-
-impl Drop for Console {
-    fn drop(&mut self) {
-        // A failed test must not leave its console running.
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-fn last(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
-}
-
-fn rows(screen: &vt100::Screen) -> Vec<String> {
-    screen.rows(0, COLS).collect()
 }
 
 /// "N of TOTAL" at the end of the status row.
@@ -1023,8 +846,7 @@ fn a_terminal_closed_under_the_console_ends_it_without_write_errors_in_the_log()
         c.stop_reading.store(true, Ordering::SeqCst);
         c.send(b"?");
         c.wait_until("the reader to let go", |c| c.output_closed);
-        c.input = None;
-        c.master = None;
+        c.close_terminal();
 
         let deadline = Instant::now() + DEADLINE;
         let status = loop {

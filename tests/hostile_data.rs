@@ -534,39 +534,30 @@ fn json_output_is_valid_and_keeps_the_original_strings() {
 // ---------------------------------------------------------------------------------------------
 
 #[cfg(unix)]
-mod pty {
-    use std::io::{Read, Write};
-    use std::path::PathBuf;
-    use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-    use std::time::{Duration, Instant};
+#[path = "common/pty.rs"]
+mod pty_harness;
 
-    use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+#[cfg(unix)]
+mod pty {
+    use std::path::PathBuf;
+    use std::time::Instant;
+
     use serde_json::Value;
 
+    use super::pty_harness::{self as harness, COLS, DEADLINE, POLL, Pty, ROWS, rows};
     use super::{FFFD_STAND_IN, HOSTILE, Hostile, assert_clean, sanitize};
 
-    const ROWS: u16 = 24;
-    const COLS: u16 = 80;
-    const DEADLINE: Duration = Duration::from_secs(10);
-    const POLL: Duration = Duration::from_millis(20);
     const DIALOG_TITLE: &str = "Resend verification code";
     const FFFD: &[u8] = "\u{fffd}".as_bytes();
 
-    /// `zitadesk --demo` in a pseudo-terminal, its output fed to a vt100 emulator.
+    /// `zitadesk --demo` in a pseudo-terminal (the shared harness), its output fed to a vt100
+    /// emulator with U+FFFD replaced by [`FFFD_STAND_IN`]; `raw` keeps every byte unchanged.
     pub struct Console {
-        child: Box<dyn Child + Send + Sync>,
-        /// Kept open for the whole session (closing it hangs up the terminal).
-        _master: Box<dyn MasterPty + Send>,
-        input: Box<dyn Write + Send>,
-        output: Receiver<Vec<u8>>,
-        output_closed: bool,
-        parser: vt100::Parser,
-        /// Every byte the console wrote, in order, unchanged.
-        pub raw: Vec<u8>,
-        /// Bytes not yet given to the emulator (a U+FFFD may be split across reads).
-        held: Vec<u8>,
+        pty: Pty,
         pub home: PathBuf,
     }
+
+    harness::deref_to_pty!(Console);
 
     impl Console {
         pub fn start(test: &str) -> Console {
@@ -574,67 +565,59 @@ mod pty {
             let _ = std::fs::remove_dir_all(&home);
             std::fs::create_dir_all(home.join("state")).expect("state dir");
             std::fs::create_dir_all(home.join("config")).expect("config dir");
-            let pair = native_pty_system()
-                .openpty(PtySize {
-                    rows: ROWS,
-                    cols: COLS,
-                    pixel_width: 0,
-                    pixel_height: 0,
-                })
-                .expect("openpty");
-            let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_zitadesk"));
-            cmd.arg("--demo");
-            cmd.cwd(&home);
-            for (key, _) in std::env::vars_os() {
-                let name = key.to_string_lossy();
-                if name.starts_with("ZITADEL_") || name.starts_with("ZITADESK_") {
-                    cmd.env_remove(&key);
-                }
-            }
-            for key in ["NO_COLOR", "TMUX", "STY"] {
-                cmd.env_remove(key);
-            }
-            cmd.env("TERM", "xterm-256color");
+            let mut cmd = harness::zitadesk_command(&["--demo"], &home, &["NO_COLOR", "TMUX", "STY"]);
+            harness::remove_zitadesk_vars(&mut cmd);
             cmd.env("XDG_STATE_HOME", home.join("state"));
             cmd.env("XDG_CONFIG_HOME", home.join("config"));
-            let child = pair.slave.spawn_command(cmd).expect("spawn zitadesk");
-            drop(pair.slave);
-            let mut reader = pair.master.try_clone_reader().expect("pty reader");
-            let (tx, output) = mpsc::channel();
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 8192];
-                loop {
-                    match reader.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => {
-                            if tx.send(buf[..n].to_vec()).is_err() {
-                                break;
-                            }
-                        }
-                    }
+            let mut pty = Pty::spawn(cmd, ROWS, COLS);
+            let mut stand_in = FffdStandIn::default();
+            pty.set_filter(move |bytes| stand_in.feed(bytes));
+            Console { pty, home }
+        }
+
+        /// Waits until `done` holds for the screen; the console must keep running meanwhile
+        /// (stricter than the shared wait: an exit fails even if `done` then holds).
+        pub fn wait_for(&mut self, what: &str, done: impl Fn(&vt100::Screen) -> bool) {
+            let deadline = Instant::now() + DEADLINE;
+            while !done(self.screen()) {
+                if let Ok(Some(status)) = self.child.try_wait() {
+                    self.pump(POLL);
+                    panic!(
+                        "zitadesk exited ({status:?}) while waiting for {what}; the screen:\n{}",
+                        self.screen().contents()
+                    );
                 }
-            });
-            let input = pair.master.take_writer().expect("pty writer");
-            Console {
-                child,
-                _master: pair.master,
-                input,
-                output,
-                output_closed: false,
-                parser: vt100::Parser::new(
-                    std::num::NonZeroU16::new(ROWS).expect("rows"),
-                    std::num::NonZeroU16::new(COLS).expect("cols"),
-                    0,
-                ),
-                raw: Vec::new(),
-                held: Vec::new(),
-                home,
+                assert!(
+                    Instant::now() < deadline,
+                    "timed out waiting for {what}; the screen:\n{}",
+                    self.screen().contents()
+                );
+                self.pump(POLL);
             }
         }
 
-        /// Gives the emulator what arrived, with U+FFFD replaced by [`FFFD_STAND_IN`].
-        fn feed(&mut self, bytes: &[u8]) {
-            self.raw.extend_from_slice(bytes);
+        pub fn alive(&mut self) -> bool {
+            self.running()
+        }
+
+        /// The raw output is clean, from the first byte: the console never clears the screen
+        /// with `ESC[2J` itself (ratatui would only on a resize, and the size is fixed here), so
+        /// there is no exception to make for it.
+        pub fn assert_clean(&self, what: &str) {
+            assert_clean(&self.raw, what);
+        }
+    }
+
+    /// Replaces U+FFFD by [`FFFD_STAND_IN`] in the output given to the emulator.
+    #[derive(Default)]
+    struct FffdStandIn {
+        /// Bytes not yet given to the emulator (a U+FFFD may be split across reads).
+        held: Vec<u8>,
+    }
+
+    impl FffdStandIn {
+        /// What of the output so far is ready for the emulator, with U+FFFD replaced.
+        fn feed(&mut self, bytes: &[u8]) -> Vec<u8> {
             self.held.extend_from_slice(bytes);
             // Hold back a trailing partial U+FFFD (EF or EF BF) until the next read.
             let keep = if self.held.ends_with(&FFFD[..2]) {
@@ -657,102 +640,8 @@ mod pty {
                 }
             }
             self.held.drain(..ready);
-            self.parser.process(&chunk);
+            chunk
         }
-
-        fn pump(&mut self, wait: Duration) {
-            if self.output_closed {
-                return;
-            }
-            let mut next = self.output.recv_timeout(wait);
-            loop {
-                match next {
-                    Ok(bytes) => self.feed(&bytes),
-                    Err(RecvTimeoutError::Timeout) => return,
-                    Err(RecvTimeoutError::Disconnected) => {
-                        self.output_closed = true;
-                        return;
-                    }
-                }
-                next = self.output.try_recv().map_err(|e| match e {
-                    mpsc::TryRecvError::Empty => RecvTimeoutError::Timeout,
-                    mpsc::TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
-                });
-            }
-        }
-
-        pub fn screen(&self) -> &vt100::Screen {
-            self.parser.screen()
-        }
-
-        /// Waits until `done` holds for the screen; the console must keep running meanwhile.
-        pub fn wait_for(&mut self, what: &str, done: impl Fn(&vt100::Screen) -> bool) {
-            let deadline = Instant::now() + DEADLINE;
-            while !done(self.screen()) {
-                if let Ok(Some(status)) = self.child.try_wait() {
-                    self.pump(POLL);
-                    panic!(
-                        "zitadesk exited ({status:?}) while waiting for {what}; the screen:\n{}",
-                        self.screen().contents()
-                    );
-                }
-                assert!(
-                    Instant::now() < deadline,
-                    "timed out waiting for {what}; the screen:\n{}",
-                    self.screen().contents()
-                );
-                self.pump(POLL);
-            }
-        }
-
-        pub fn send(&mut self, bytes: &[u8]) {
-            self.input.write_all(bytes).expect("write to the pty");
-            self.input.flush().expect("flush the pty");
-        }
-
-        pub fn alive(&mut self) -> bool {
-            matches!(self.child.try_wait(), Ok(None))
-        }
-
-        pub fn wait_exit(&mut self) -> ExitStatus {
-            let deadline = Instant::now() + DEADLINE;
-            let status = loop {
-                if let Some(status) = self.child.try_wait().expect("try_wait") {
-                    break status;
-                }
-                assert!(
-                    Instant::now() < deadline,
-                    "zitadesk did not exit; the screen:\n{}",
-                    self.screen().contents()
-                );
-                self.pump(POLL);
-            };
-            while !self.output_closed {
-                assert!(Instant::now() < deadline, "the output did not end after exit");
-                self.pump(POLL);
-            }
-            status
-        }
-
-        /// The raw output is clean, from the first byte: the console never clears the screen
-        /// with `ESC[2J` itself (ratatui would only on a resize, and the size is fixed here), so
-        /// there is no exception to make for it.
-        pub fn assert_clean(&self, what: &str) {
-            assert_clean(&self.raw, what);
-        }
-    }
-
-    impl Drop for Console {
-        fn drop(&mut self) {
-            if matches!(self.child.try_wait(), Ok(None)) {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-            }
-        }
-    }
-
-    pub fn rows(screen: &vt100::Screen) -> Vec<String> {
-        screen.rows(0, COLS).collect()
     }
 
     /// The text in columns `from..to` of `row` (wide characters counted by their cells).

@@ -17,14 +17,16 @@
 
 #![cfg(unix)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child as ProcessChild, ChildStdout, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+#[path = "common/pty.rs"]
+mod pty;
+
+use pty::{BEGIN_SYNC, END_SYNC, Pty, last};
 use zitadesk::demo::{ADMIN_TOKEN, DemoConfig, DemoServer};
 
 /// Built with `--release`: the binary under test is too, and the targets themselves apply.
@@ -38,8 +40,6 @@ const POLL: Duration = Duration::from_millis(5);
 const SEARCH: &str = "wadda";
 const USER_NAME: &str = "Milton Waddams";
 
-const END_SYNC: &[u8] = b"\x1b[?2026l";
-const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
 const PAGE_DOWN: &[u8] = b"\x1b[6~";
 const PAGE_UP: &[u8] = b"\x1b[5~";
 
@@ -53,20 +53,14 @@ fn build() -> &'static str {
     if RELEASE { "release" } else { "debug" }
 }
 
-/// The console in a pseudo-terminal, its output fed through a terminal emulator.
+/// The console in a pseudo-terminal (the shared harness), its output fed through a terminal
+/// emulator.
 struct Console {
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
-    input: Box<dyn Write + Send>,
-    output: Receiver<Vec<u8>>,
-    output_closed: bool,
-    parser: vt100::Parser,
-    /// Every byte the console wrote, in order.
-    raw: Vec<u8>,
+    pty: Pty,
     cols: u16,
-    /// When the process was spawned.
-    spawned: Instant,
 }
+
+pty::deref_to_pty!(Console);
 
 impl Console {
     /// Starts the binary with `args` and a clean environment plus `env`, at `cols`×`rows`.
@@ -75,66 +69,17 @@ impl Console {
         let _ = std::fs::remove_dir_all(&home);
         std::fs::create_dir_all(home.join("config")).expect("scratch dir");
 
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_zitadesk"));
-        cmd.args(args);
-        cmd.cwd(&home);
-        for (key, _) in std::env::vars_os() {
-            let key_text = key.to_string_lossy();
-            if key_text.starts_with("ZITADEL_") || key_text.starts_with("ZITADESK_") {
-                cmd.env_remove(&key);
-            }
-        }
-        for key in ["NO_COLOR", "TMUX", "STY"] {
-            cmd.env_remove(key);
-        }
-        cmd.env("TERM", "xterm-256color");
+        let mut cmd = pty::zitadesk_command(args, &home, &["NO_COLOR", "TMUX", "STY"]);
+        pty::remove_zitadesk_vars(&mut cmd);
         cmd.env("XDG_STATE_HOME", &home);
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         for (key, value) in env {
             cmd.env(key, value);
         }
-        let spawned = Instant::now();
-        let child = pair.slave.spawn_command(cmd).expect("spawn zitadesk");
-        drop(pair.slave);
-
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let (tx, output) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 16384];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        if tx.send(buf[..n].to_vec()).is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
-        });
-        let input = pair.master.take_writer().expect("pty writer");
+        // `spawned` (the start of the time to the first rows) is taken right before the spawn.
         Console {
-            child,
-            _master: pair.master,
-            input,
-            output,
-            output_closed: false,
-            parser: vt100::Parser::new(
-                std::num::NonZeroU16::new(rows).expect("rows"),
-                std::num::NonZeroU16::new(cols).expect("cols"),
-                0,
-            ),
-            raw: Vec::new(),
+            pty: Pty::spawn(cmd, rows, cols),
             cols,
-            spawned,
         }
     }
 
@@ -156,37 +101,6 @@ impl Console {
 
     fn pid(&self) -> u32 {
         self.child.process_id().expect("pid of the console")
-    }
-
-    /// Takes in output for at most `wait`. Returns whether any arrived.
-    fn pump(&mut self, wait: Duration) -> bool {
-        if self.output_closed {
-            return false;
-        }
-        let mut got = false;
-        let mut next = self.output.recv_timeout(wait);
-        loop {
-            match next {
-                Ok(bytes) => {
-                    self.parser.process(&bytes);
-                    self.raw.extend_from_slice(&bytes);
-                    got = true;
-                }
-                Err(RecvTimeoutError::Timeout) => return got,
-                Err(RecvTimeoutError::Disconnected) => {
-                    self.output_closed = true;
-                    return got;
-                }
-            }
-            next = self.output.try_recv().map_err(|e| match e {
-                mpsc::TryRecvError::Empty => RecvTimeoutError::Timeout,
-                mpsc::TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
-            });
-        }
-    }
-
-    fn screen(&self) -> &vt100::Screen {
-        self.parser.screen()
     }
 
     fn rows(&self) -> Vec<String> {
@@ -221,11 +135,6 @@ impl Console {
         counter(&self.rows())
     }
 
-    fn send(&mut self, bytes: &[u8]) {
-        self.input.write_all(bytes).expect("write to the pty");
-        self.input.flush().expect("flush the pty");
-    }
-
     /// Ctrl-C (it quits in every mode, the search line included), and the process ends
     /// cleanly.
     fn quit(mut self) {
@@ -240,20 +149,6 @@ impl Console {
             self.pump(POLL);
         }
     }
-}
-
-impl Drop for Console {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-/// Byte offset of the last occurrence of `needle` in `hay`.
-fn last(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
 fn counter(rows: &[String]) -> Option<(u64, u64)> {
@@ -638,6 +533,10 @@ fn peak_rss_after_paging_through_all_of_a_million_users() {
 fn idle(test: &str, window: Duration) {
     let mut c = Console::demo(test);
     c.wait_for("the users list", user_rows_shown);
+    // The header's "as …" arrives on its own after the list: idle starts once it is drawn.
+    c.wait_for("who is signed in", |rows| {
+        rows.first().is_some_and(|r| r.contains(" · as "))
+    });
     let pid = c.pid();
     let hz = ticks_per_second();
     let bytes_before = c.raw.len();

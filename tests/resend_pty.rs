@@ -1,26 +1,19 @@
 //! End to end: the whole resend flow on the real binary, `zitadesk --demo`, in a
 //! pseudo-terminal at 80×24 (its output fed through a vt100 emulator): search for a user,
 //! open the detail, `r`, return mode, Enter, the masked code, `v`, `y` (OSC 52 in the raw
-//! output), Esc, `q`; then the audit file. The harness is the one of `console_pty.rs`.
+//! output), Esc, `q`; then the audit file. The harness is the shared one in `common/pty.rs`.
 //! Every wait polls for a condition with a deadline; nothing sleeps and hopes.
 
 #![cfg(unix)]
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::time::{Duration, Instant};
+
+#[path = "common/pty.rs"]
+mod pty;
 
 use base64::Engine;
-use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+use pty::{COLS, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, Pty, ROWS, find, last, rows};
 use serde_json::Value;
-
-const ROWS: u16 = 24;
-const COLS: u16 = 80;
-/// How long any one expected thing may take to appear.
-const DEADLINE: Duration = Duration::from_secs(10);
-/// How often a wait looks again when no output arrives (output wakes it at once).
-const POLL: Duration = Duration::from_millis(20);
 
 /// A human of the demo seed with an unverified address and a pending code, whose surname no
 /// other demo user (seed or generated) shares.
@@ -30,21 +23,14 @@ const USER_ID: &str = "300000000000000301";
 
 const DIALOG_TITLE: &str = "Resend verification code";
 const OSC52: &[u8] = b"\x1b]52;c;";
-const ENTER_ALT_SCREEN: &[u8] = b"\x1b[?1049h";
-const LEAVE_ALT_SCREEN: &[u8] = b"\x1b[?1049l";
 
-/// The console running in a pseudo-terminal.
+/// The console running in a pseudo-terminal, with its home directory.
 struct Console {
-    child: Box<dyn Child + Send + Sync>,
-    master: Box<dyn MasterPty + Send>,
-    input: Box<dyn Write + Send>,
-    output: Receiver<Vec<u8>>,
-    output_closed: bool,
-    parser: vt100::Parser,
-    /// Every byte the console wrote, in order.
-    raw: Vec<u8>,
+    pty: Pty,
     home: PathBuf,
 }
+
+pty::deref_to_pty!(Console);
 
 impl Console {
     /// Starts `zitadesk --demo` with a clean environment; state and config under a fresh
@@ -55,165 +41,28 @@ impl Console {
         std::fs::create_dir_all(home.join("state")).expect("state dir");
         std::fs::create_dir_all(home.join("config")).expect("config dir");
 
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_zitadesk"));
-        cmd.arg("--demo");
-        cmd.cwd(&home);
-        for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("ZITADEL_") {
-                cmd.env_remove(&key);
-            }
-        }
         // TMUX/STY would wrap the OSC 52 sequence; each test says which it wants.
-        for key in [
-            "ZITADESK_DEMO_USERS",
-            "ZITADESK_LOG",
-            "ZITADESK_READ_ONLY",
-            "NO_COLOR",
-            "TMUX",
-            "STY",
-        ] {
-            cmd.env_remove(key);
-        }
-        cmd.env("TERM", "xterm-256color");
+        let mut cmd = pty::zitadesk_command(
+            &["--demo"],
+            &home,
+            &[
+                "ZITADESK_DEMO_USERS",
+                "ZITADESK_LOG",
+                "ZITADESK_READ_ONLY",
+                "NO_COLOR",
+                "TMUX",
+                "STY",
+            ],
+        );
         cmd.env("XDG_STATE_HOME", home.join("state"));
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         for (k, v) in extra {
             cmd.env(k, v);
         }
-        let child = pair.slave.spawn_command(cmd).expect("spawn zitadesk");
-        drop(pair.slave);
-
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let (tx, output) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        if tx.send(buf[..n].to_vec()).is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
-        });
-        let input = pair.master.take_writer().expect("pty writer");
         Console {
-            child,
-            master: pair.master,
-            input,
-            output,
-            output_closed: false,
-            parser: vt100::Parser::new(
-                std::num::NonZeroU16::new(ROWS).expect("rows"),
-                std::num::NonZeroU16::new(COLS).expect("cols"),
-                0,
-            ),
-            raw: Vec::new(),
+            pty: Pty::spawn(cmd, ROWS, COLS),
             home,
         }
-    }
-
-    /// Takes in output for at most `wait`. Returns whether any arrived.
-    fn pump(&mut self, wait: Duration) -> bool {
-        if self.output_closed {
-            return false;
-        }
-        let mut got = false;
-        let mut next = self.output.recv_timeout(wait);
-        loop {
-            match next {
-                Ok(bytes) => {
-                    self.parser.process(&bytes);
-                    self.raw.extend_from_slice(&bytes);
-                    got = true;
-                }
-                Err(RecvTimeoutError::Timeout) => return got,
-                Err(RecvTimeoutError::Disconnected) => {
-                    self.output_closed = true;
-                    return got;
-                }
-            }
-            next = self.output.try_recv().map_err(|e| match e {
-                mpsc::TryRecvError::Empty => RecvTimeoutError::Timeout,
-                mpsc::TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
-            });
-        }
-    }
-
-    fn screen(&self) -> &vt100::Screen {
-        self.parser.screen()
-    }
-
-    /// Waits until `done` holds for the console; fails with the screen after the deadline.
-    fn wait_until(&mut self, what: &str, done: impl Fn(&Console) -> bool) {
-        let deadline = Instant::now() + DEADLINE;
-        while !done(self) {
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; the screen:\n{}",
-                self.screen().contents()
-            );
-            if let Ok(Some(status)) = self.child.try_wait() {
-                self.pump(POLL);
-                assert!(
-                    done(self),
-                    "zitadesk exited ({status:?}) while waiting for {what}; the screen:\n{}",
-                    self.screen().contents()
-                );
-                return;
-            }
-            self.pump(POLL);
-        }
-    }
-
-    /// Waits until `done` holds for the screen.
-    fn wait_for(&mut self, what: &str, done: impl Fn(&vt100::Screen) -> bool) {
-        self.wait_until(what, |c| done(c.screen()));
-    }
-
-    fn send(&mut self, bytes: &[u8]) {
-        self.input.write_all(bytes).expect("write to the pty");
-        self.input.flush().expect("flush the pty");
-    }
-
-    fn wait_exit(&mut self) -> ExitStatus {
-        let deadline = Instant::now() + DEADLINE;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                break status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "zitadesk did not exit; the screen:\n{}",
-                self.screen().contents()
-            );
-            self.pump(POLL);
-        };
-        while !self.output_closed {
-            assert!(Instant::now() < deadline, "the output did not end after exit");
-            self.pump(POLL);
-        }
-        status
-    }
-
-    /// The slave's termios local flags by name (ICANON, ECHO, …).
-    fn local_flags(&self) -> Vec<String> {
-        let termios = self.master.get_termios().expect("termios of the pty");
-        format!("{:?}", termios.local_flags)
-            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
     }
 
     fn audit_file(&self) -> PathBuf {
@@ -223,27 +72,6 @@ impl Console {
     fn home(&self) -> &Path {
         &self.home
     }
-}
-
-impl Drop for Console {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-fn last(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
-}
-
-fn rows(screen: &vt100::Screen) -> Vec<String> {
-    screen.rows(0, COLS).collect()
 }
 
 /// "N of TOTAL" at the end of the status row.

@@ -8,14 +8,14 @@
 
 #![cfg(unix)]
 
-use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, ExitStatus, PtySize, native_pty_system};
+#[path = "common/pty.rs"]
+mod pty;
+
+use pty::{COLS, Pty, ROWS, find};
 use secrecy::SecretString;
 use zitadesk::api::auth::{Credentials, ServiceKey};
 use zitadesk::api::wire::{EmailCodeResponse, VerificationCode};
@@ -28,11 +28,6 @@ use zitadesk::token_store::StoredTokens;
 const USER_ID: &str = "300000000000000301";
 const SEARCH: &str = "gibbons";
 const USER_NAME: &str = "Peter Gibbons";
-
-const ROWS: u16 = 24;
-const COLS: u16 = 80;
-const DEADLINE: Duration = Duration::from_secs(10);
-const POLL: Duration = Duration::from_millis(20);
 
 // ---------------------------------------------------------------------------------------------
 // What is searched for, and where.
@@ -148,10 +143,6 @@ impl Evidence {
         }
         assert!(hits.is_empty(), "secrets leaked:\n{}", hits.join("\n"));
     }
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -397,29 +388,12 @@ fn the_command_line_leaks_no_token_key_or_code() {
 // ---------------------------------------------------------------------------------------------
 // The console, in a pseudo-terminal.
 
-struct Console {
-    child: Box<dyn Child + Send + Sync>,
-    input: Box<dyn Write + Send>,
-    output: Receiver<Vec<u8>>,
-    output_closed: bool,
-    parser: vt100::Parser,
-    raw: Vec<u8>,
-    // Keeps the terminal open until the console is dropped.
-    _master: Box<dyn portable_pty::MasterPty + Send>,
-}
+/// The console is the shared pseudo-terminal harness; only its start is particular here.
+type Console = Pty;
 
 impl Console {
     fn start(home: &Path, url: &str, auth: Auth<'_>, extra: &[(&str, &str)]) -> Console {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_zitadesk"));
-        cmd.cwd(home);
+        let mut cmd = pty::zitadesk_command(&[], home, &[]);
         let env = environment(url, auth, home);
         for k in &env.remove {
             cmd.env_remove(k);
@@ -427,120 +401,10 @@ impl Console {
         for (k, v) in &env.set {
             cmd.env(k, v);
         }
-        cmd.env("TERM", "xterm-256color");
         for (k, v) in extra {
             cmd.env(k, v);
         }
-        let child = pair.slave.spawn_command(cmd).expect("spawn zitadesk");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let (tx, output) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        if tx.send(buf[..n].to_vec()).is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
-        });
-        let input = pair.master.take_writer().expect("pty writer");
-        Console {
-            child,
-            input,
-            output,
-            output_closed: false,
-            parser: vt100::Parser::new(
-                std::num::NonZeroU16::new(ROWS).expect("rows"),
-                std::num::NonZeroU16::new(COLS).expect("cols"),
-                0,
-            ),
-            raw: Vec::new(),
-            _master: pair.master,
-        }
-    }
-
-    fn pump(&mut self, wait: Duration) {
-        if self.output_closed {
-            return;
-        }
-        let mut next = self.output.recv_timeout(wait);
-        loop {
-            match next {
-                Ok(bytes) => {
-                    self.parser.process(&bytes);
-                    self.raw.extend_from_slice(&bytes);
-                }
-                Err(RecvTimeoutError::Timeout) => return,
-                Err(RecvTimeoutError::Disconnected) => {
-                    self.output_closed = true;
-                    return;
-                }
-            }
-            next = self.output.try_recv().map_err(|e| match e {
-                mpsc::TryRecvError::Empty => RecvTimeoutError::Timeout,
-                mpsc::TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
-            });
-        }
-    }
-
-    fn screen(&self) -> &vt100::Screen {
-        self.parser.screen()
-    }
-
-    fn wait_for(&mut self, what: &str, done: impl Fn(&vt100::Screen) -> bool) {
-        let deadline = Instant::now() + DEADLINE;
-        while !done(self.screen()) {
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; the screen:\n{}",
-                self.screen().contents()
-            );
-            if let Ok(Some(status)) = self.child.try_wait() {
-                self.pump(POLL);
-                assert!(
-                    done(self.screen()),
-                    "zitadesk exited ({status:?}) while waiting for {what}; the screen:\n{}",
-                    self.screen().contents()
-                );
-                return;
-            }
-            self.pump(POLL);
-        }
-    }
-
-    fn send(&mut self, bytes: &[u8]) {
-        self.input.write_all(bytes).expect("write to the pty");
-        self.input.flush().expect("flush the pty");
-    }
-
-    fn wait_exit(&mut self) -> ExitStatus {
-        let deadline = Instant::now() + DEADLINE;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                break status;
-            }
-            assert!(Instant::now() < deadline, "zitadesk did not exit");
-            self.pump(POLL);
-        };
-        while !self.output_closed {
-            assert!(Instant::now() < deadline, "the output did not end after exit");
-            self.pump(POLL);
-        }
-        status
-    }
-}
-
-impl Drop for Console {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
+        Pty::spawn(cmd, ROWS, COLS)
     }
 }
 
