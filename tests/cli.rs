@@ -3,38 +3,17 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Command;
 
 use common::*;
 use serde_json::Value;
 use zitadesk::api::wire::UserState;
 use zitadesk::demo::{ADMIN_TOKEN, DemoServer, READER_TOKEN};
 
-/// The binary with a clean environment: no connection settings leak in from the machine.
+/// The binary with a clean environment: no connection settings leak in from the machine,
+/// logs and config under a scratch folder, not the home of whoever runs the tests.
 fn zitadesk() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zitadesk"));
-    // Logs go to a scratch state directory, not the home of whoever runs the tests.
-    cmd.env("XDG_STATE_HOME", std::env::temp_dir().join("zitadesk-cli-tests"));
-    // Nor is the config of whoever runs the tests read.
-    cmd.env(
-        "XDG_CONFIG_HOME",
-        std::env::temp_dir().join("zitadesk-cli-tests-config"),
-    );
-    for var in [
-        "ZITADEL_URL",
-        "ZITADEL_TOKEN",
-        "ZITADEL_TOKEN_FILE",
-        "ZITADEL_KEY_FILE",
-        "ZITADEL_ORG_ID",
-        "ZITADESK_API",
-        "ZITADESK_READ_ONLY",
-        "ZITADESK_SEARCH_MATCH",
-        "ZITADESK_DEMO_USERS",
-        "COLUMNS",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
+    zitadesk_in(&std::env::temp_dir().join("zitadesk-cli-tests"))
 }
 
 /// The binary pointed at `demo` with `token`.
@@ -42,19 +21,6 @@ fn against(demo: &DemoServer, token: &str) -> Command {
     let mut cmd = zitadesk();
     cmd.env("ZITADEL_URL", demo.url()).env("ZITADEL_TOKEN", token);
     cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("binary runs");
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
 }
 
 #[test]

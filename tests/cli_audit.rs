@@ -5,7 +5,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use common::*;
 use serde_json::Value;
@@ -24,47 +24,14 @@ fn audit_file(home: &Path) -> PathBuf {
     home.join("state").join("zitadesk").join("audit.jsonl")
 }
 
-/// The binary with a clean environment and its files under `home`.
 fn zitadesk(home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zitadesk"));
-    cmd.env("XDG_STATE_HOME", home.join("state"));
-    cmd.env("XDG_CONFIG_HOME", home.join("config"));
-    for var in [
-        "ZITADEL_URL",
-        "ZITADEL_TOKEN",
-        "ZITADEL_TOKEN_FILE",
-        "ZITADEL_KEY_FILE",
-        "ZITADEL_ORG_ID",
-        "ZITADESK_API",
-        "ZITADESK_READ_ONLY",
-        "ZITADESK_SEARCH_MATCH",
-        "ZITADESK_DEMO_USERS",
-        "ZITADESK_LOG",
-        "COLUMNS",
-        "TZ",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
+    zitadesk_in(home)
 }
 
 fn against(home: &Path, demo: &DemoServer, token: &str) -> Command {
     let mut cmd = zitadesk(home);
     cmd.env("ZITADEL_URL", demo.url()).env("ZITADEL_TOKEN", token);
     cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("binary runs");
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
 }
 
 /// `sequence:  N` from the text output of a resend.

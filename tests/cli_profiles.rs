@@ -18,28 +18,11 @@ fn home(name: &str) -> PathBuf {
     dir
 }
 
-/// The binary with only this test's config and state directories.
+/// The binary with only this test's config and state directories (and HOME, for `~/`).
 fn zitadesk(home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zitadesk"));
-    for (key, _) in std::env::vars_os() {
-        let k = key.to_string_lossy();
-        if k.starts_with("ZITADEL_") || k.starts_with("ZITADESK_") {
-            cmd.env_remove(&key);
-        }
-    }
-    cmd.env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("HOME", home);
+    let mut cmd = zitadesk_in(home);
+    cmd.env("HOME", home);
     cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn write_config(home: &Path, text: &str) -> PathBuf {

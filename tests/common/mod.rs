@@ -80,3 +80,30 @@ pub fn is_verified_human(u: &User) -> bool {
             .and_then(|h| h.email.as_ref())
             .is_some_and(|e| !e.email.is_empty() && e.is_verified)
 }
+
+/// The real binary with none of the machine's settings: every `ZITADEL_*`/`ZITADESK_*`
+/// variable, `COLUMNS` and `TZ` removed, its state and config under `home`.
+pub fn zitadesk_in(home: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_zitadesk"));
+    for (key, _) in std::env::vars_os() {
+        let k = key.to_string_lossy();
+        if k.starts_with("ZITADEL_") || k.starts_with("ZITADESK_") {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd.env_remove("COLUMNS")
+        .env_remove("TZ")
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CONFIG_HOME", home.join("config"));
+    cmd
+}
+
+/// Runs a command to its end: exit code (-1 for a signal), stdout, stderr.
+pub fn run(cmd: &mut std::process::Command) -> (i32, String, String) {
+    let out = cmd.output().expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
