@@ -169,6 +169,7 @@ fn moves(no_color: bool) -> Vec<Frame> {
         assert!(rest.is_empty(), "only list requests: {rest:?}");
         assert!(!app.busy());
         let frame = measured_draw(&mut terminal, &wire, &app, &ctx);
+        assert_eq!(frame.writes, 1, "move {n}: a frame leaves in one write");
         feed(&mut emulator, &frame.bytes);
         assert_eq!(
             emulator_rows(&emulator),

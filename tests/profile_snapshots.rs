@@ -9,7 +9,6 @@ use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use zitadesk::tui::app::{App, Connection, Effect, Msg};
-use zitadesk::tui::keys::Mode;
 use zitadesk::tui::view;
 
 fn app_for(profile: &str, width: u16, height: u16) -> App {
@@ -53,13 +52,17 @@ fn p_opens_the_picker_and_enter_switches() {
     for (w, h) in [(80, 24), (120, 40)] {
         let mut app = app_for("acme", w, h);
         app.update(console::key(KeyCode::Char('P')));
-        assert_eq!(app.key_mode(), Mode::Picker);
-        assert_eq!(app.picker, Some(0), "the current profile is highlighted first");
+        assert_eq!(app.keymap().name(), zitadesk::tui::picker::KEYMAP.name);
+        assert_eq!(
+            app.picker.as_ref().map(|p| p.at),
+            Some(0),
+            "the current profile is highlighted first"
+        );
         app.update(console::key(KeyCode::Char('j')));
         insta::assert_snapshot!(format!("picker_{w}x{h}"), screen(&app, w, h));
         let (_, effects) = app.update(console::key(KeyCode::Enter));
         assert_eq!(effects, vec![Effect::SwitchProfile("globex".into())]);
-        assert_eq!(app.picker, None);
+        assert!(app.picker.is_none());
     }
 }
 
@@ -72,7 +75,7 @@ fn choosing_the_current_profile_or_esc_changes_nothing() {
     app.update(console::key(KeyCode::Char('P')));
     let (_, effects) = app.update(console::key(KeyCode::Esc));
     assert!(effects.is_empty());
-    assert_eq!(app.key_mode(), Mode::List);
+    assert_eq!(app.keymap().name(), zitadesk::tui::browse::LIST.name);
 }
 
 #[test]
@@ -90,6 +93,6 @@ fn after_a_switch_the_new_connection_shows_its_profile() {
 fn without_profiles_p_says_how_to_add_them() {
     let mut app = console::started_app(80, 24);
     app.update(console::key(KeyCode::Char('P')));
-    assert_eq!(app.picker, None);
+    assert!(app.picker.is_none());
     assert!(app.error.as_deref().unwrap_or_default().contains("config init"));
 }

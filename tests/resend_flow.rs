@@ -1,31 +1,33 @@
 //! The resend dialog against the demo instance over real HTTP: the real `App`, driven by keys,
-//! with its effects carried out the way `tui::run` carries them out (requests in tokio tasks
-//! whose replies come back as messages, the code issued through `resend::issue_code` with an
-//! audit file in a scratch directory, OSC 52 into a byte buffer), and the screen rendered
-//! with ratatui's `TestBackend` to read what the agent would see.
+//! with its effects carried out by the run loop's own executor (`tui::effects`: requests in
+//! tokio tasks whose replies come back as messages, the code issued and audited into a scratch
+//! directory, OSC 52 into a byte buffer), and the screen rendered with ratatui's `TestBackend`
+//! to read what the agent would see.
 
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
-use zitadesk::api::Client;
 use zitadesk::api::wire::{User, UserState};
 use zitadesk::audit::AuditLog;
 use zitadesk::demo::{ADMIN_TOKEN, DemoServer, Faults, READER_TOKEN};
-use zitadesk::resend::{AuditContext, issue_code};
+use zitadesk::resend::AuditContext;
 use zitadesk::tui::app::{App, Connection, Effect, Msg};
-use zitadesk::tui::clipboard::{Multiplexer, osc52};
-use zitadesk::tui::keys::Mode;
-use zitadesk::tui::resend::Phase;
+use zitadesk::tui::browse::Mode;
+use zitadesk::tui::clipboard::Multiplexer;
+use zitadesk::tui::effects::{Executor, Next};
+use zitadesk::tui::frame::{FrameTerminal, FrameWriter};
+use zitadesk::tui::resend_dialog::Phase;
 use zitadesk::tui::theme::Theme;
 use zitadesk::tui::view::{self, ViewCtx};
 
@@ -43,17 +45,29 @@ fn scratch(test: &str) -> PathBuf {
     dir
 }
 
-/// The console's state and a stand-in for its run loop.
+/// What the executor wrote to the "terminal" outside frames (the clipboard sequence).
+#[derive(Clone, Default)]
+struct Written(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Written {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("buffer").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The console's state with the run loop's own effect executor.
 struct Driver {
     app: App,
-    client: Client,
-    audit: Arc<AuditContext>,
-    tx: mpsc::UnboundedSender<Msg>,
+    executor: Executor,
     rx: mpsc::UnboundedReceiver<Msg>,
-    /// Replies still to come.
-    outstanding: usize,
-    /// What `Effect::Copy` wrote to the "terminal".
-    clipboard: Vec<u8>,
+    terminal: FrameTerminal<Written>,
+    /// What `Effect::Copy` wrote to the terminal.
+    written: Written,
     /// Every IssueCode effect the App asked for.
     issued: Vec<Effect>,
     quit: bool,
@@ -61,22 +75,27 @@ struct Driver {
 
 impl Driver {
     async fn start(demo: &DemoServer, token: &str, audit_path: PathBuf) -> Driver {
-        let client = client(demo, token);
-        let audit = Arc::new(AuditContext {
+        let audit = AuditContext {
             log: AuditLog::new(Some(audit_path)),
             instance: demo.url(),
             profile: None,
             operator: None,
-        });
+        };
         let (tx, rx) = mpsc::unbounded_channel();
+        let written = Written::default();
+        let terminal = Terminal::with_options(
+            CrosstermBackend::new(FrameWriter::new(written.clone(), 64 * 1024)),
+            TerminalOptions {
+                viewport: Viewport::Fixed(Rect::new(0, 0, WIDTH, HEIGHT)),
+            },
+        )
+        .expect("terminal");
         let mut d = Driver {
             app: App::new(Connection::default(), WIDTH, HEIGHT),
-            client,
-            audit,
-            tx,
+            executor: Executor::new(client(demo, token), audit, tx, Multiplexer::None),
             rx,
-            outstanding: 0,
-            clipboard: Vec::new(),
+            terminal,
+            written,
             issued: Vec::new(),
             quit: false,
         };
@@ -87,68 +106,27 @@ impl Driver {
         d
     }
 
-    /// Carries out effects as `tui::run` does: requests in tasks, their replies as messages.
+    /// Carries out effects with the run loop's executor.
     fn run(&mut self, effects: Vec<Effect>) {
         for effect in effects {
-            let tx = self.tx.clone();
-            let client = self.client.clone();
-            match effect {
-                Effect::ListUsers { id, request } => {
-                    self.outstanding += 1;
-                    tokio::spawn(async move {
-                        let result = client.list_users(&request).await;
-                        let _ = tx.send(Msg::Listed { id, result });
-                    });
-                }
-                Effect::GetUser { id, user_id } => {
-                    self.outstanding += 1;
-                    tokio::spawn(async move {
-                        let result = client.get_user(&user_id).await;
-                        let _ = tx.send(Msg::GotUser { id, result });
-                    });
-                }
-                Effect::ListAuthMethods { id, user_id } => {
-                    self.outstanding += 1;
-                    tokio::spawn(async move {
-                        let result = client.list_auth_methods(&user_id).await;
-                        let _ = tx.send(Msg::GotMethods { id, result });
-                    });
-                }
-                Effect::ScheduleSearch { generation, .. } => {
-                    // The debounce has run out at once.
-                    self.outstanding += 1;
-                    let _ = tx.send(Msg::SearchDue(generation));
-                }
-                Effect::IssueCode {
-                    id,
-                    call,
-                    user_id,
-                    mode,
-                } => {
-                    self.issued.push(Effect::IssueCode {
-                        id,
-                        call,
-                        user_id: user_id.clone(),
-                        mode: mode.clone(),
-                    });
-                    self.outstanding += 1;
-                    let audit = Arc::clone(&self.audit);
-                    tokio::spawn(async move {
-                        let issued = issue_code(&client, audit, call, &user_id, &mode).await;
-                        let _ = tx.send(Msg::Issued {
-                            id,
-                            result: issued.result,
-                            audit_error: issued.audit_error,
-                        });
-                    });
-                }
-                Effect::Copy(code) => self
-                    .clipboard
-                    .extend_from_slice(osc52(code.expose(), Multiplexer::None).as_bytes()),
-                Effect::Quit => self.quit = true,
-                Effect::SwitchProfile(name) => panic!("no profiles in these tests: {name}"),
+            if matches!(effect, Effect::IssueCode { .. }) {
+                self.issued.push(effect.clone());
+            }
+            match self
+                .executor
+                .carry_out(effect, &mut self.terminal)
+                .expect("carried out")
+            {
+                Next::Continue => {}
+                Next::Quit => self.quit = true,
+                Next::SwitchProfile(name) => panic!("no profiles in these tests: {name}"),
             }
         }
+    }
+
+    /// The clipboard sequences written so far.
+    fn clipboard(&self) -> Vec<u8> {
+        self.written.0.lock().expect("buffer").clone()
     }
 
     fn update(&mut self, msg: Msg) {
@@ -166,14 +144,13 @@ impl Driver {
         }
     }
 
-    /// Takes in replies until none is outstanding.
+    /// Takes in replies (and debounced searches) until the console waits for none.
     async fn settle(&mut self) {
-        while self.outstanding > 0 {
+        while self.app.waiting() {
             let msg = tokio::time::timeout(DEADLINE, self.rx.recv())
                 .await
                 .expect("a reply within the deadline")
                 .expect("the channel stays open");
-            self.outstanding -= 1;
             self.update(msg);
         }
     }
@@ -271,10 +248,10 @@ async fn resend_with_a_template_sends_exactly_that_template_once() {
     demo.clear_requests();
 
     d.press(KeyCode::Char('r'));
-    assert_eq!(d.app.key_mode(), Mode::ResendEdit);
+    assert_eq!(d.app.keymap().name(), zitadesk::tui::resend_dialog::EDITING.name);
     d.type_text(TEMPLATE);
     d.press(KeyCode::Enter);
-    assert_eq!(d.app.key_mode(), Mode::ResendBusy);
+    assert_eq!(d.app.keymap().name(), zitadesk::tui::resend_dialog::SENDING.name);
     d.settle().await;
 
     assert!(matches!(d.phase(), Phase::Done { .. }), "{:?}", d.phase());
@@ -374,11 +351,11 @@ async fn a_returned_code_shows_only_after_v_and_y_copies_it_with_osc_52() {
     d.press(KeyCode::Char('v'));
     assert!(!d.screen().contains(&code), "v hides it again");
 
-    assert!(d.clipboard.is_empty());
+    assert!(d.clipboard().is_empty());
     d.press(KeyCode::Char('y'));
     let b64 = base64::engine::general_purpose::STANDARD.encode(code.as_bytes());
     assert_eq!(
-        String::from_utf8(d.clipboard.clone()).unwrap(),
+        String::from_utf8(d.clipboard()).unwrap(),
         format!("\x1b]52;c;{b64}\x07")
     );
     assert!(!d.screen().contains(&code), "copying does not reveal it");
@@ -492,7 +469,7 @@ async fn a_double_enter_sends_one_request() {
         0,
         "still in flight"
     );
-    assert_eq!(d.app.key_mode(), Mode::ResendBusy);
+    assert_eq!(d.app.keymap().name(), zitadesk::tui::resend_dialog::SENDING.name);
     d.press(KeyCode::Enter);
     d.press(KeyCode::Enter);
     d.press(KeyCode::Esc);
@@ -529,7 +506,7 @@ async fn a_403_keeps_the_dialog_open_with_the_reason() {
         panic!("back to editing with the error: {:?}", d.phase())
     };
     assert!(e.contains("permission denied"), "{e}");
-    assert_eq!(d.app.key_mode(), Mode::ResendEdit);
+    assert_eq!(d.app.keymap().name(), zitadesk::tui::resend_dialog::EDITING.name);
     let screen = d.screen();
     assert!(screen.contains("permission denied"), "{screen}");
     assert_eq!(requests_to(&demo, "/email/resend").len(), 1, "not retried");

@@ -15,7 +15,7 @@ use zitadesk::api::wire::{
 };
 use zitadesk::api::{ApiError, EmailCodeResult, Status};
 use zitadesk::tui::app::{App, Connection, Effect, Msg};
-use zitadesk::tui::keys::Mode;
+use zitadesk::tui::keys::KeyHelp;
 use zitadesk::tui::theme::Theme;
 use zitadesk::tui::view::{self, ViewCtx};
 use zitadesk::userinfo;
@@ -182,7 +182,7 @@ fn snapshot(name: &str, app: &App, w: u16, h: u16) {
 fn mail_mode_with_an_empty_template() {
     for (w, h) in SIZES {
         let app = jane(w, h);
-        assert_eq!(app.key_mode(), Mode::ResendEdit);
+        assert_eq!(app.keymap().name(), zitadesk::tui::resend_dialog::EDITING.name);
         let terminal = terminal(&app, w, h);
         // The cursor waits in the (empty) template field, after its "> " prompt.
         assert!(terminal.backend().cursor_visible());
@@ -293,12 +293,15 @@ fn no_pending_code_offers_a_fresh_one_which_needs_confirming() {
             ..Status::default()
         });
         answer(&mut app, id, Err(none));
-        assert_eq!(app.key_mode(), Mode::ResendNoPending);
+        assert_eq!(
+            app.keymap().name(),
+            zitadesk::tui::resend_dialog::NOTHING_PENDING.name
+        );
         snapshot("no_pending", &app, w, h);
 
         let (_, effects) = app.update(chr('s'));
         assert!(effects.is_empty(), "s only asks; Enter sends");
-        assert_eq!(app.key_mode(), Mode::ResendConfirmSend);
+        assert_eq!(app.keymap().name(), zitadesk::tui::resend_dialog::CONFIRMING.name);
         snapshot("confirm_send", &app, w, h);
     }
 }
@@ -326,7 +329,11 @@ fn a_403_stays_in_the_dialog() {
             message: "No matching permissions found".into(),
         });
         answer(&mut app, id, Err(denied));
-        assert_eq!(app.key_mode(), Mode::ResendEdit, "the agent can fix and retry");
+        assert_eq!(
+            app.keymap().name(),
+            zitadesk::tui::resend_dialog::EDITING.name,
+            "the agent can fix and retry"
+        );
         snapshot("denied", &app, w, h);
     }
 }
@@ -359,12 +366,27 @@ fn an_audit_failure_is_shown_and_the_result_stands() {
 }
 
 #[test]
-fn the_status_line_and_help_show_the_dialogs_keys() {
+fn the_dialogs_keys_are_said_once_in_its_footer_and_help_lists_them() {
     let mut app = returned(80, 24);
     let terminal = terminal(&app, 80, 24);
     let buf = terminal.backend().buffer();
-    let status: String = (0..80).map(|x| buf[(x, 23)].symbol()).collect();
-    assert!(status.contains("v show / hide the code"), "{status}");
+    let rows: Vec<String> = (0..24)
+        .map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect())
+        .collect();
+    let footer = zitadesk::tui::resend_dialog::SHOWING_CODE.hints();
+    assert_eq!(footer, "v show/hide · y copy · Esc close (forgets the code)");
+    let with_footer: Vec<&String> = rows.iter().filter(|r| r.contains(&footer)).collect();
+    assert_eq!(
+        with_footer.len(),
+        1,
+        "the keys once, in the footer:\n{}",
+        rows.join("\n")
+    );
+    assert!(
+        !rows[23].contains("copy"),
+        "not again in the status line: {}",
+        rows[23]
+    );
     app.help_open = true;
     snapshot("help", &app, 80, 24);
 }

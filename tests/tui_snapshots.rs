@@ -14,7 +14,7 @@ use ratatui::style::Color;
 use zitadesk::api::wire::{AuthenticationMethodType, ListDetails, ListUsersResponse, User, UserState};
 use zitadesk::api::{ApiError, Status};
 use zitadesk::tui::app::{App, Connection, Effect, Msg};
-use zitadesk::tui::keys::Mode;
+use zitadesk::tui::browse::Mode;
 use zitadesk::tui::theme::Theme;
 use zitadesk::tui::view::{self, ViewCtx};
 use zitadesk::userinfo;

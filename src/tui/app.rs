@@ -4,21 +4,21 @@
 
 use std::time::Duration;
 
-use crossterm::event::{Event, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
-use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
-use super::keys::{self, Action, Mode};
+use super::browse::{self, BrowseAction, Mode};
+use super::keys::{self, Global, KeyHelp};
 use super::layout;
 use super::list::{PAGE_SIZE, PageSlot, Select, UserList};
-use super::messages::read_error_line;
-use super::resend::{Request, ResendDialog, Target};
-use crate::api::query::{MatchMode, QueryError, org_scope, parse_search};
+use super::messages::{self, read_error_line};
+use super::picker::{self, PickerRequest, ProfilePicker};
+use super::resend_dialog::{Request, ResendDialog, Target};
+use super::search_line::{self, Edit, SearchAction, SearchLine};
+use crate::api::query::{MatchMode, org_scope};
 use crate::api::wire::VerificationCode;
 use crate::api::wire::{
-    AuthenticationMethodType, ListQuery, ListUsersRequest, ListUsersResponse, SearchQuery, User,
-    UserFieldName,
+    AuthenticationMethodType, ListQuery, ListUsersRequest, ListUsersResponse, User, UserFieldName,
 };
 use crate::api::{ApiError, CodeMode, EmailCodeResult};
 use crate::resend::CodeCall;
@@ -30,9 +30,6 @@ pub const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
 /// Pages fetched one after another without a key press, before the list stops filling: a
 /// token that may read few of many users would otherwise walk the whole instance.
 pub const AUTO_FETCH_LIMIT: u32 = 10;
-/// Said when that limit stops the list.
-const SPARSE_NOTE: &str =
-    "your account may read only some of these users — narrow the search with / to see more";
 
 /// Tags a request so that its reply can be matched, and dropped when it is no longer wanted.
 pub type RequestId = u64;
@@ -67,6 +64,11 @@ pub enum Msg {
     },
     /// Who the credentials act as (token subject or service user), once known.
     SignedIn(Option<String>),
+    /// Another profile could not be connected; the current one stays.
+    SwitchFailed {
+        profile: String,
+        reason: String,
+    },
     /// ZITADEL answered a resend or send; `audit_error` says why its audit line is missing.
     Issued {
         id: RequestId,
@@ -124,21 +126,6 @@ pub struct Detail {
     pub methods: Load<Vec<AuthenticationMethodType>>,
 }
 
-/// The search line.
-#[derive(Debug, Default)]
-pub struct Search {
-    pub input: Input,
-    /// Why the text cannot be sent (shown inline, nothing is sent).
-    pub error: Option<QueryError>,
-    /// The text whose results the list shows.
-    pub applied: String,
-    queries: Vec<SearchQuery>,
-    /// Bumped on every change, so an older debounce or reply is recognised.
-    generation: u64,
-    /// A change is waiting for its debounce.
-    due: bool,
-}
-
 /// Fixed facts about the connection, shown in the header.
 #[derive(Debug, Clone, Default)]
 pub struct Connection {
@@ -170,13 +157,13 @@ pub struct App {
     pub connection: Connection,
     pub mode: Mode,
     pub help_open: bool,
-    pub search: Search,
+    pub search: SearchLine,
     pub list: UserList,
     pub detail: Option<Detail>,
     /// The resend dialog, when open (it has the keyboard).
     pub resend: Option<ResendDialog>,
-    /// The profile picker, when open: the highlighted profile.
-    pub picker: Option<usize>,
+    /// The profile picker, when open (it has the keyboard).
+    pub picker: Option<ProfilePicker>,
     /// Who the console acts as, when known.
     pub signed_in: Option<String>,
     /// The last error, for the status line; cleared by the next success.
@@ -194,7 +181,7 @@ impl App {
             connection,
             mode: Mode::List,
             help_open: false,
-            search: Search::default(),
+            search: SearchLine::default(),
             list: UserList::default(),
             detail: None,
             resend: None,
@@ -221,16 +208,30 @@ impl App {
         self.pending.list.is_some()
             || self.pending.user.is_some()
             || self.pending.methods.is_some()
-            || self.resend.as_ref().is_some_and(|d| d.mode() == Mode::ResendBusy)
+            || self.resend.as_ref().is_some_and(ResendDialog::in_flight)
+    }
+
+    /// A reply or a debounced search is still to come.
+    pub fn waiting(&self) -> bool {
+        self.busy() || self.search.is_due()
     }
 
     /// The keymap in force: the dialog's or the picker's while open.
-    pub fn key_mode(&self) -> Mode {
-        match (&self.resend, self.picker) {
-            (Some(d), _) => d.mode(),
-            (None, Some(_)) => Mode::Picker,
-            (None, None) => self.mode,
+    pub fn keymap(&self) -> &'static dyn KeyHelp {
+        match (&self.resend, &self.picker) {
+            (Some(d), _) => d.keymap(),
+            (None, Some(_)) => &picker::KEYMAP,
+            (None, None) => match self.mode {
+                Mode::List => &browse::LIST,
+                Mode::Search => &search_line::KEYMAP,
+                Mode::Detail => &browse::DETAIL,
+            },
         }
+    }
+
+    /// A popup has the keyboard and shows its own keys.
+    pub fn popup_open(&self) -> bool {
+        self.resend.is_some() || self.picker.is_some()
     }
 
     /// The list's place on screen, as the view lays it out.
@@ -263,10 +264,14 @@ impl App {
                 (true, Vec::new())
             }
             Msg::SearchDue(generation) => {
-                if generation != self.search.generation || !self.search.due {
+                if !self.search.due_for(generation) {
                     return (false, Vec::new());
                 }
                 (true, self.apply_search())
+            }
+            Msg::SwitchFailed { profile, reason } => {
+                self.error = Some(messages::switch_failed(&profile, &reason));
+                (true, Vec::new())
             }
             Msg::Tick => {
                 if !self.busy() {
@@ -324,7 +329,7 @@ impl App {
         match result {
             Ok(v) => {
                 // A detail that loads means the connection works again.
-                if self.error.as_deref() != Some(SPARSE_NOTE) {
+                if self.error.as_deref() != Some(messages::sparse_note().as_str()) {
                     self.error = None;
                 }
                 Load::Ready(v)
@@ -372,7 +377,7 @@ impl App {
                     return (true, Vec::new());
                 };
                 if self.pending.auto_fetches >= AUTO_FETCH_LIMIT {
-                    self.error = Some(SPARSE_NOTE.into());
+                    self.error = Some(messages::sparse_note());
                     return (true, Vec::new());
                 }
                 self.pending.auto_fetches += 1;
@@ -387,63 +392,86 @@ impl App {
     }
 
     fn on_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {
+        if keys::global(&ev) == Some(Global::Quit) {
+            return (false, vec![Effect::Quit]);
+        }
         if self.resend.is_some() {
             return self.on_dialog_key(ev);
         }
         if self.picker.is_some() {
-            return self.on_picker_key(ev);
+            return self.on_picker_key(&ev);
         }
-        let action = keys::action(self.mode, &ev);
         self.pending.auto_fetches = 0;
         if self.help_open {
-            // "Any key closes" — `q` included (agents press it to close popups); only Ctrl-C
-            // still quits.
+            // "Any key closes" — `q` included (agents press it to close popups).
             self.help_open = false;
-            let ctrl_c = ev.modifiers.contains(crossterm::event::KeyModifiers::CONTROL)
-                && ev.code == crossterm::event::KeyCode::Char('c');
-            return (true, if ctrl_c { vec![Effect::Quit] } else { Vec::new() });
+            return (true, Vec::new());
         }
-        match action {
-            Some(a) => self.on_action(a),
-            None if self.mode == Mode::Search => self.on_search_key(ev),
-            None => (false, Vec::new()),
+        match self.mode {
+            Mode::Search => match search_line::KEYMAP.action(&ev) {
+                Some(action) => self.on_search_action(action),
+                None => {
+                    let edit = self.search.on_text_key(ev, self.connection.match_mode);
+                    self.on_search_edit(edit)
+                }
+            },
+            Mode::List => match browse::LIST.action(&ev) {
+                Some(action) => self.on_action(action),
+                None => (false, Vec::new()),
+            },
+            Mode::Detail => match browse::DETAIL.action(&ev) {
+                Some(action) => self.on_action(action),
+                None => (false, Vec::new()),
+            },
         }
     }
 
-    fn on_action(&mut self, action: Action) -> (bool, Vec<Effect>) {
+    fn on_search_action(&mut self, action: SearchAction) -> (bool, Vec<Effect>) {
+        self.mode = Mode::List;
+        let effects = match action {
+            SearchAction::Apply => self.apply_search(),
+            SearchAction::Clear => {
+                self.search.clear();
+                self.apply_search()
+            }
+        };
+        (true, effects)
+    }
+
+    /// The search text changed (or only its cursor moved): send it after the debounce if it
+    /// is sound.
+    fn on_search_edit(&mut self, edit: Edit) -> (bool, Vec<Effect>) {
+        match edit {
+            Edit::Nothing => (false, Vec::new()),
+            // Nothing is sent for a search that cannot be understood.
+            Edit::Cursor | Edit::Refused => (true, Vec::new()),
+            Edit::Due { generation } => (
+                true,
+                vec![Effect::ScheduleSearch {
+                    generation,
+                    delay: SEARCH_DEBOUNCE,
+                }],
+            ),
+        }
+    }
+
+    /// A key of the list or the detail.
+    fn on_action(&mut self, action: BrowseAction) -> (bool, Vec<Effect>) {
         let viewport = self.viewport();
         let before = (self.list.selected, self.list.scroll);
         let mut effects = Vec::new();
         match action {
-            Action::Quit => return (false, vec![Effect::Quit]),
-            Action::ToggleHelp => self.help_open = true,
-            Action::StartSearch => {
+            BrowseAction::Quit => return (false, vec![Effect::Quit]),
+            BrowseAction::ToggleHelp => self.help_open = true,
+            BrowseAction::StartSearch => {
                 self.close_detail();
                 self.mode = Mode::Search;
             }
-            Action::ApplySearch => {
-                self.mode = Mode::List;
-                if self.search.due && self.search.error.is_none() {
-                    effects = self.apply_search();
-                }
-            }
-            Action::ClearSearch => {
-                self.mode = Mode::List;
-                let had_text = !self.search.input.value().is_empty() || !self.search.applied.is_empty();
-                self.search.input.reset();
-                self.search.error = None;
-                self.search.generation += 1;
-                if !had_text {
-                    return (true, Vec::new());
-                }
-                self.search.due = true;
-                effects = self.apply_search();
-            }
-            Action::Down => self.list.move_by(1, viewport),
-            Action::Up => self.list.move_by(-1, viewport),
-            Action::PageDown => self.list.page_by(1, viewport),
-            Action::PageUp => self.list.page_by(-1, viewport),
-            Action::Top => {
+            BrowseAction::Down => self.list.move_by(1, viewport),
+            BrowseAction::Up => self.list.move_by(-1, viewport),
+            BrowseAction::PageDown => self.list.page_by(1, viewport),
+            BrowseAction::PageUp => self.list.page_by(-1, viewport),
+            BrowseAction::Top => {
                 if self.list.has_first_page() {
                     self.list.move_by(-(self.list.selected as isize), viewport);
                 } else {
@@ -453,7 +481,7 @@ impl App {
                     }));
                 }
             }
-            Action::Bottom => {
+            BrowseAction::Bottom => {
                 if self.list.has_last_page() {
                     let last = self.list.len().saturating_sub(1);
                     self.list
@@ -466,7 +494,7 @@ impl App {
                     }));
                 }
             }
-            Action::OpenDetail => {
+            BrowseAction::OpenDetail => {
                 let Some(row) = self.list.selected_row() else {
                     return (false, Vec::new());
                 };
@@ -474,39 +502,21 @@ impl App {
                 self.mode = Mode::Detail;
                 effects = self.open_detail(user_id);
             }
-            Action::OpenResend => return self.open_resend(),
-            Action::OpenProfiles => {
-                if self.connection.profiles.is_empty() {
-                    self.error = Some(
-                        "no profiles to switch to: add [profiles.NAME] to the config file (zitadesk config init)".into(),
-                    );
-                    return (true, Vec::new());
+            BrowseAction::OpenResend => return self.open_resend(),
+            BrowseAction::OpenProfiles => {
+                self.picker =
+                    ProfilePicker::open(&self.connection.profiles, self.connection.profile.as_ref());
+                if self.picker.is_none() {
+                    self.error = Some(messages::NO_PROFILES.into());
                 }
-                let current = self.connection.profile.as_ref();
-                let at = self
-                    .connection
-                    .profiles
-                    .iter()
-                    .position(|p| Some(p) == current)
-                    .unwrap_or(0);
-                self.picker = Some(at);
                 return (true, Vec::new());
             }
-            // Dialog actions arrive through `on_dialog_key`.
-            Action::SwitchDelivery
-            | Action::PrevTemplate
-            | Action::NextTemplate
-            | Action::Confirm
-            | Action::Cancel
-            | Action::Reveal
-            | Action::Copy
-            | Action::SendFresh => return (false, Vec::new()),
-            Action::Back => {
+            BrowseAction::Back => {
                 self.mode = Mode::List;
                 self.close_detail();
                 self.error = None;
             }
-            Action::Refresh => {
+            BrowseAction::Refresh => {
                 self.error = None;
                 match (&self.mode, &self.detail) {
                     (Mode::Detail, Some(d)) => effects = self.open_detail(d.user_id.clone()),
@@ -530,7 +540,12 @@ impl App {
         // `k` on the first row changes nothing: no frame (over SSH even an empty frame costs).
         let moves = matches!(
             action,
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom
+            BrowseAction::Up
+                | BrowseAction::Down
+                | BrowseAction::PageUp
+                | BrowseAction::PageDown
+                | BrowseAction::Top
+                | BrowseAction::Bottom
         );
         let moved = before.0 != self.list.selected;
         // In the detail, moving shows the next user's detail (fetched fresh, newest wins).
@@ -562,73 +577,25 @@ impl App {
             self.close_detail();
             self.mode = Mode::Search;
         }
-        for c in clean.chars() {
-            self.search.input.handle(tui_input::InputRequest::InsertChar(c));
-        }
-        self.search_changed()
+        let edit = self.search.paste(&clean, self.connection.match_mode);
+        self.on_search_edit(edit)
     }
 
-    fn on_search_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {
-        let Some(changed) = self.search.input.handle_event(&Event::Key(ev)) else {
+    fn on_picker_key(&mut self, ev: &KeyEvent) -> (bool, Vec<Effect>) {
+        let Some(picker) = self.picker.as_mut() else {
             return (false, Vec::new());
         };
-        if !changed.value {
-            return (changed.cursor, Vec::new());
-        }
-        self.search_changed()
-    }
-
-    /// The search text changed: check it, and send it after the debounce if it is sound.
-    fn search_changed(&mut self) -> (bool, Vec<Effect>) {
-        self.search.generation += 1;
-        match parse_search(self.search.input.value(), self.connection.match_mode) {
-            Err(e) => {
-                // Nothing is sent for a search that cannot be understood.
-                self.search.error = Some(e);
-                self.search.due = false;
-                (true, Vec::new())
-            }
-            Ok(_) => {
-                self.search.error = None;
-                self.search.due = true;
-                let schedule = Effect::ScheduleSearch {
-                    generation: self.search.generation,
-                    delay: SEARCH_DEBOUNCE,
-                };
-                (true, vec![schedule])
-            }
-        }
-    }
-
-    fn on_picker_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {
-        let Some(at) = self.picker else {
-            return (false, Vec::new());
-        };
-        let n = self.connection.profiles.len();
-        match keys::action(Mode::Picker, &ev) {
-            Some(Action::Quit) => (false, vec![Effect::Quit]),
-            Some(Action::Down) if n > 0 => {
-                self.picker = Some((at + 1) % n);
-                (true, Vec::new())
-            }
-            Some(Action::Up) if n > 0 => {
-                self.picker = Some((at + n - 1) % n);
-                (true, Vec::new())
-            }
-            Some(Action::Confirm) => {
-                self.picker = None;
-                match self.connection.profiles.get(at) {
-                    Some(name) if Some(name) != self.connection.profile.as_ref() => {
-                        (true, vec![Effect::SwitchProfile(name.clone())])
-                    }
-                    _ => (true, Vec::new()),
-                }
-            }
-            Some(Action::Cancel) => {
+        match picker.on_key(ev) {
+            PickerRequest::Nothing => (false, Vec::new()),
+            PickerRequest::Changed => (true, Vec::new()),
+            PickerRequest::Close => {
                 self.picker = None;
                 (true, Vec::new())
             }
-            _ => (false, Vec::new()),
+            PickerRequest::Switch(name) => {
+                self.picker = None;
+                (true, vec![Effect::SwitchProfile(name)])
+            }
         }
     }
 
@@ -660,12 +627,7 @@ impl App {
         let Some(dialog) = self.resend.as_mut() else {
             return (false, Vec::new());
         };
-        let request = match keys::action(dialog.mode(), &ev) {
-            Some(Action::Quit) => return (false, vec![Effect::Quit]),
-            Some(action) => dialog.on_action(action),
-            None => dialog.on_text_key(ev),
-        };
-        match request {
+        match dialog.on_key(ev) {
             Request::Nothing => (false, Vec::new()),
             Request::Changed => (true, Vec::new()),
             Request::Close => {
@@ -700,15 +662,11 @@ impl App {
         }
     }
 
-    /// Sends the search line's text: a new result, from its first page.
+    /// Sends the search line's text, if it is due: a new result, from its first page.
     fn apply_search(&mut self) -> Vec<Effect> {
-        let text = self.search.input.value().to_string();
-        let Ok(queries) = parse_search(&text, self.connection.match_mode) else {
+        if !self.search.apply() {
             return Vec::new();
-        };
-        self.search.due = false;
-        self.search.applied = text;
-        self.search.queries = queries;
+        }
         self.list.clear();
         vec![self.fetch_page(PageSlot::Reset {
             index: 0,
@@ -750,7 +708,7 @@ impl App {
             self.pending.reselect = None;
         }
         self.pending.list = Some((id, slot));
-        let mut queries = self.search.queries.clone();
+        let mut queries = self.search.queries().to_vec();
         if let Some(org) = &self.connection.org {
             queries.push(org_scope(org));
         }

@@ -1,72 +1,10 @@
-//! Keys → actions, per mode. The help overlay and the status-line hints are generated from
-//! [`BINDINGS`], so they can never drift from what the keys do.
+//! Keys → actions. Every piece of the console that takes keys (the list and detail, the search
+//! line, each phase of a dialog, the profile picker) declares its [`Keymap`] as data beside
+//! its own state, with its own action type; this module only knows how to read them. The help
+//! overlay, the status-line hints, the dialogs' footers and every key named in a message are
+//! generated from those tables, so they can never drift from what the keys do.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-/// What the console can be doing; decides which bindings apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Moving through the users list.
-    List,
-    /// Typing in the search line.
-    Search,
-    /// Looking at one user.
-    Detail,
-    /// The resend dialog, choosing how to send (the template input has the keyboard).
-    ResendEdit,
-    /// The resend dialog while ZITADEL answers: nothing but quitting.
-    ResendBusy,
-    /// The resend dialog showing a returned code.
-    ResendResult,
-    /// ZITADEL had no pending code: offer a fresh one.
-    ResendNoPending,
-    /// Confirming the fresh code.
-    ResendConfirmSend,
-    /// A message the dialog only shows (mailed, read-only, user not initialised).
-    ResendInfo,
-    /// Choosing a settings profile.
-    Picker,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Quit,
-    StartSearch,
-    ApplySearch,
-    ClearSearch,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    OpenDetail,
-    Back,
-    Refresh,
-    ToggleHelp,
-    OpenResend,
-    SwitchDelivery,
-    PrevTemplate,
-    NextTemplate,
-    Confirm,
-    Cancel,
-    Reveal,
-    Copy,
-    SendFresh,
-    OpenProfiles,
-}
-
-/// One line of the keymap.
-pub struct Binding {
-    pub modes: &'static [Mode],
-    pub keys: &'static [Key],
-    /// How the keys are written in help and hints, e.g. "j/↓".
-    pub label: &'static str,
-    pub action: Action,
-    pub help: &'static str,
-    /// Shown in the status line's hints (short on space at 80 columns).
-    pub hint: bool,
-}
 
 /// A key as the keymap names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,57 +13,6 @@ pub enum Key {
     Ctrl(char),
     Code(KeyCode),
 }
-
-pub const ALL: &[Mode] = &[
-    Mode::List,
-    Mode::Search,
-    Mode::Detail,
-    Mode::ResendEdit,
-    Mode::ResendBusy,
-    Mode::ResendResult,
-    Mode::ResendNoPending,
-    Mode::ResendConfirmSend,
-    Mode::ResendInfo,
-    Mode::Picker,
-];
-const BROWSING: &[Mode] = &[Mode::List, Mode::Detail];
-
-// One binding per line reads as the keymap it is.
-#[rustfmt::skip]
-pub const BINDINGS: &[Binding] = &[
-    Binding { modes: BROWSING, keys: &[Key::Char('/')], label: "/", action: Action::StartSearch, help: "search", hint: true },
-    Binding { modes: BROWSING, keys: &[Key::Char('j'), Key::Code(KeyCode::Down)], label: "j/↓", action: Action::Down, help: "next user", hint: false },
-    Binding { modes: BROWSING, keys: &[Key::Char('k'), Key::Code(KeyCode::Up)], label: "k/↑", action: Action::Up, help: "previous user", hint: false },
-    Binding { modes: BROWSING, keys: &[Key::Code(KeyCode::PageDown)], label: "PgDn", action: Action::PageDown, help: "page down", hint: false },
-    Binding { modes: BROWSING, keys: &[Key::Code(KeyCode::PageUp)], label: "PgUp", action: Action::PageUp, help: "page up", hint: false },
-    Binding { modes: BROWSING, keys: &[Key::Char('g'), Key::Code(KeyCode::Home)], label: "g/Home", action: Action::Top, help: "first user", hint: false },
-    Binding { modes: BROWSING, keys: &[Key::Char('G'), Key::Code(KeyCode::End)], label: "G/End", action: Action::Bottom, help: "last user", hint: false },
-    Binding { modes: &[Mode::List], keys: &[Key::Code(KeyCode::Enter)], label: "Enter", action: Action::OpenDetail, help: "open the user", hint: true },
-    Binding { modes: &[Mode::Search], keys: &[Key::Code(KeyCode::Enter)], label: "Enter", action: Action::ApplySearch, help: "back to the list, keep the search", hint: true },
-    Binding { modes: &[Mode::Search], keys: &[Key::Code(KeyCode::Esc)], label: "Esc", action: Action::ClearSearch, help: "clear the search", hint: true },
-    Binding { modes: &[Mode::Detail], keys: &[Key::Code(KeyCode::Esc)], label: "Esc", action: Action::Back, help: "back to the list", hint: true },
-    Binding { modes: BROWSING, keys: &[Key::Char('r')], label: "r", action: Action::OpenResend, help: "resend code", hint: true },
-    Binding { modes: BROWSING, keys: &[Key::Ctrl('r'), Key::Code(KeyCode::F(5))], label: "^R/F5", action: Action::Refresh, help: "refresh", hint: false },
-    Binding { modes: BROWSING, keys: &[Key::Char('?')], label: "?", action: Action::ToggleHelp, help: "help", hint: true },
-    Binding { modes: BROWSING, keys: &[Key::Char('q')], label: "q", action: Action::Quit, help: "quit", hint: true },
-    Binding { modes: &[Mode::ResendEdit], keys: &[Key::Code(KeyCode::Tab), Key::Code(KeyCode::BackTab)], label: "Tab", action: Action::SwitchDelivery, help: "mail the code / return it to me", hint: true },
-    Binding { modes: &[Mode::ResendEdit], keys: &[Key::Code(KeyCode::Up)], label: "↑", action: Action::PrevTemplate, help: "previous saved link template", hint: false },
-    Binding { modes: &[Mode::ResendEdit], keys: &[Key::Code(KeyCode::Down)], label: "↓", action: Action::NextTemplate, help: "next saved link template", hint: false },
-    Binding { modes: &[Mode::ResendEdit, Mode::ResendConfirmSend], keys: &[Key::Code(KeyCode::Enter)], label: "Enter", action: Action::Confirm, help: "confirm and send", hint: true },
-    Binding { modes: &[Mode::ResendEdit, Mode::ResendConfirmSend], keys: &[Key::Code(KeyCode::Esc)], label: "Esc", action: Action::Cancel, help: "cancel, send nothing", hint: true },
-    Binding { modes: &[Mode::ResendResult], keys: &[Key::Char('v')], label: "v", action: Action::Reveal, help: "show / hide the code", hint: true },
-    Binding { modes: &[Mode::ResendResult], keys: &[Key::Char('y')], label: "y", action: Action::Copy, help: "copy the code (OSC 52)", hint: true },
-    Binding { modes: &[Mode::ResendNoPending], keys: &[Key::Char('s')], label: "s", action: Action::SendFresh, help: "send a fresh code instead", hint: true },
-    // Only Esc: an Enter typed ahead must not wipe a code nobody has read yet.
-    Binding { modes: &[Mode::ResendResult], keys: &[Key::Code(KeyCode::Esc)], label: "Esc", action: Action::Cancel, help: "close (forgets the code)", hint: true },
-    Binding { modes: &[Mode::ResendNoPending, Mode::ResendInfo], keys: &[Key::Code(KeyCode::Esc), Key::Code(KeyCode::Enter)], label: "Esc", action: Action::Cancel, help: "close", hint: true },
-    Binding { modes: BROWSING, keys: &[Key::Char('P')], label: "P", action: Action::OpenProfiles, help: "switch profile", hint: false },
-    Binding { modes: &[Mode::Picker], keys: &[Key::Char('j'), Key::Code(KeyCode::Down)], label: "j/↓", action: Action::Down, help: "next profile", hint: false },
-    Binding { modes: &[Mode::Picker], keys: &[Key::Char('k'), Key::Code(KeyCode::Up)], label: "k/↑", action: Action::Up, help: "previous profile", hint: false },
-    Binding { modes: &[Mode::Picker], keys: &[Key::Code(KeyCode::Enter)], label: "Enter", action: Action::Confirm, help: "switch to it (reconnects)", hint: true },
-    Binding { modes: &[Mode::Picker], keys: &[Key::Code(KeyCode::Esc)], label: "Esc", action: Action::Cancel, help: "keep the current profile", hint: true },
-    Binding { modes: ALL, keys: &[Key::Ctrl('c')], label: "^C", action: Action::Quit, help: "quit (anywhere)", hint: false },
-];
 
 impl Key {
     fn matches(self, ev: &KeyEvent) -> bool {
@@ -137,90 +24,211 @@ impl Key {
             Key::Code(code) => !ctrl && !alt && ev.code == code,
         }
     }
+
+    /// How a sentence names the key: "Ctrl-R", "Enter", "F5", "q".
+    pub fn name(self) -> String {
+        match self {
+            Key::Char(c) => c.to_string(),
+            Key::Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
+            Key::Code(KeyCode::F(n)) => format!("F{n}"),
+            Key::Code(KeyCode::Enter) => "Enter".into(),
+            Key::Code(KeyCode::Esc) => "Esc".into(),
+            Key::Code(KeyCode::Tab) => "Tab".into(),
+            Key::Code(code) => format!("{code:?}"),
+        }
+    }
 }
 
-/// The action bound to a key in a mode. In [`Mode::Search`] an unbound key is text for the
-/// search line (the caller passes it on).
-pub fn action(mode: Mode, ev: &KeyEvent) -> Option<Action> {
-    BINDINGS
-        .iter()
-        .filter(|b| b.modes.contains(&mode))
+/// One line of a keymap.
+#[derive(Debug)]
+pub struct Binding<A: 'static> {
+    pub keys: &'static [Key],
+    /// How the keys are written in help, hints and footers, e.g. "j/↓".
+    pub label: &'static str,
+    pub action: A,
+    /// What the help overlay says the keys do.
+    pub help: &'static str,
+    /// The short form for the status-line hints and the dialogs' footers; `None` keeps the
+    /// binding out of them (short on space at 80 columns).
+    pub hint: Option<&'static str>,
+}
+
+/// The bindings that apply together — one screen mode, or one phase of a dialog — with the
+/// action type of whoever owns them. `groups` lets modes share runs of bindings.
+#[derive(Debug)]
+pub struct Keymap<A: 'static> {
+    /// For the help overlay's title; unique among keymaps.
+    pub name: &'static str,
+    pub groups: &'static [&'static [Binding<A>]],
+}
+
+/// Bindings that hold in every keymap, checked before the keymap's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Global {
+    Quit,
+}
+
+#[rustfmt::skip]
+static GLOBAL_BINDINGS: &[Binding<Global>] = &[
+    Binding { keys: &[Key::Ctrl('c')], label: "^C", action: Global::Quit, help: "quit (anywhere)", hint: None },
+];
+
+/// Ctrl-C quits anywhere, whatever has the keyboard.
+pub fn global(ev: &KeyEvent) -> Option<Global> {
+    find(GLOBAL_BINDINGS.iter(), ev)
+}
+
+fn find<'a, A: Copy + 'static>(
+    mut bindings: impl Iterator<Item = &'a Binding<A>>,
+    ev: &KeyEvent,
+) -> Option<A> {
+    bindings
         .find(|b| b.keys.iter().any(|k| k.matches(ev)))
         .map(|b| b.action)
 }
 
-/// The bindings of a mode, in keymap order (for the help overlay).
-pub fn bindings(mode: Mode) -> impl Iterator<Item = &'static Binding> {
-    BINDINGS.iter().filter(move |b| b.modes.contains(&mode))
+impl<A: Copy + PartialEq + 'static> Keymap<A> {
+    /// The action bound to a key here. An unbound key is text for an input field, if the
+    /// owner has one (the caller passes it on).
+    pub fn action(&self, ev: &KeyEvent) -> Option<A> {
+        find(self.bindings(), ev)
+    }
+
+    pub fn bindings(&self) -> impl Iterator<Item = &'static Binding<A>> + use<A> {
+        self.groups.iter().flat_map(|g| g.iter())
+    }
+
+    /// How a sentence names the first key bound to `action` ("Ctrl-R"), for messages that
+    /// tell the agent what to press.
+    pub fn key_name(&self, action: A) -> String {
+        self.bindings()
+            .find(|b| b.action == action)
+            .and_then(|b| b.keys.first())
+            .map(|k| k.name())
+            .unwrap_or_default()
+    }
 }
 
-/// "/ search · Enter open the user · …" for the status line.
-pub fn hints(mode: Mode) -> String {
-    bindings(mode)
-        .filter(|b| b.hint)
-        .map(|b| format!("{} {}", b.label, b.help))
-        .collect::<Vec<_>>()
-        .join(" · ")
+/// One row of the help overlay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HelpLine {
+    pub label: &'static str,
+    pub help: &'static str,
+}
+
+/// What the views need of the keymap in force, whatever its action type.
+pub trait KeyHelp: Sync {
+    fn name(&self) -> &'static str;
+    /// The keymap's own bindings, for help (the global ones come after, see [`help_lines`]).
+    fn own_lines(&self) -> Vec<HelpLine>;
+    /// "/ search · Enter open the user · …" for the status line or a dialog's footer.
+    fn hints(&self) -> String;
+}
+
+impl<A: Copy + PartialEq + Sync + 'static> KeyHelp for Keymap<A> {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn own_lines(&self) -> Vec<HelpLine> {
+        self.bindings()
+            .map(|b| HelpLine {
+                label: b.label,
+                help: b.help,
+            })
+            .collect()
+    }
+
+    fn hints(&self) -> String {
+        self.bindings()
+            .filter_map(|b| b.hint.map(|h| format!("{} {h}", b.label)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+}
+
+impl PartialEq for dyn KeyHelp {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl std::fmt::Debug for dyn KeyHelp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Keymap({})", self.name())
+    }
+}
+
+/// Every binding of a keymap in help order: its own, then those that hold everywhere.
+pub fn help_lines(keymap: &dyn KeyHelp) -> Vec<HelpLine> {
+    let mut lines = keymap.own_lines();
+    lines.extend(GLOBAL_BINDINGS.iter().map(|b| HelpLine {
+        label: b.label,
+        help: b.help,
+    }));
+    lines
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Act {
+        One,
+        Two,
+    }
+
+    #[rustfmt::skip]
+    static ONE: &[Binding<Act>] = &[
+        Binding { keys: &[Key::Char('a'), Key::Code(KeyCode::Up)], label: "a/↑", action: Act::One, help: "the first", hint: Some("first") },
+    ];
+    #[rustfmt::skip]
+    static TWO: &[Binding<Act>] = &[
+        Binding { keys: &[Key::Ctrl('r'), Key::Code(KeyCode::F(5))], label: "^R/F5", action: Act::Two, help: "the second", hint: None },
+    ];
+    static MAP: Keymap<Act> = Keymap {
+        name: "test",
+        groups: &[ONE, TWO],
+    };
+
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
 
     #[test]
-    fn q_quits_outside_text_input_but_is_text_in_search() {
-        assert_eq!(action(Mode::List, &key(KeyCode::Char('q'))), Some(Action::Quit));
-        assert_eq!(action(Mode::Detail, &key(KeyCode::Char('q'))), Some(Action::Quit));
-        assert_eq!(action(Mode::Search, &key(KeyCode::Char('q'))), None);
-    }
-
-    #[test]
-    fn ctrl_c_quits_anywhere() {
-        let ev = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        for m in [Mode::List, Mode::Search, Mode::Detail] {
-            assert_eq!(action(m, &ev), Some(Action::Quit));
-        }
-    }
-
-    #[test]
-    fn r_opens_the_resend_dialog_from_list_and_detail() {
-        for m in [Mode::List, Mode::Detail] {
-            assert_eq!(action(m, &key(KeyCode::Char('r'))), Some(Action::OpenResend));
-        }
+    fn every_key_of_a_binding_maps_to_its_action_and_modifiers_count() {
+        assert_eq!(MAP.action(&key(KeyCode::Char('a'))), Some(Act::One));
+        assert_eq!(MAP.action(&key(KeyCode::Up)), Some(Act::One));
+        assert_eq!(MAP.action(&key(KeyCode::F(5))), Some(Act::Two));
         assert_eq!(
-            action(Mode::Search, &key(KeyCode::Char('r'))),
+            MAP.action(&key(KeyCode::Char('r'))),
             None,
-            "text in the search line"
+            "r without Ctrl is text"
         );
+        let ctrl_r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);
+        assert_eq!(MAP.action(&ctrl_r), Some(Act::Two));
+        let alt_a = KeyEvent::new(KeyCode::Char('a'), KeyModifiers::ALT);
+        assert_eq!(MAP.action(&alt_a), None);
     }
 
     #[test]
-    fn while_the_request_is_in_flight_enter_and_esc_do_nothing() {
-        assert_eq!(action(Mode::ResendBusy, &key(KeyCode::Enter)), None);
-        assert_eq!(action(Mode::ResendBusy, &key(KeyCode::Esc)), None);
-        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(action(Mode::ResendBusy, &ctrl_c), Some(Action::Quit));
-    }
-
-    #[test]
-    fn every_mode_has_a_way_out_and_hints_come_from_the_keymap() {
-        for m in ALL {
-            assert!(bindings(*m).any(|b| b.action == Action::Quit));
-        }
-        assert!(hints(Mode::List).starts_with("/ search · Enter open the user"));
-    }
-
-    #[test]
-    fn arrows_and_vim_keys_agree() {
+    fn hints_help_and_key_names_come_from_the_table() {
+        assert_eq!(MAP.hints(), "a/↑ first");
+        let lines = help_lines(&MAP);
         assert_eq!(
-            action(Mode::List, &key(KeyCode::Down)),
-            action(Mode::List, &key(KeyCode::Char('j')))
+            lines.iter().map(|l| l.label).collect::<Vec<_>>(),
+            ["a/↑", "^R/F5", "^C"],
+            "own bindings in table order, then the global ones"
         );
-        assert_eq!(action(Mode::List, &key(KeyCode::End)), Some(Action::Bottom));
-        assert_eq!(action(Mode::List, &key(KeyCode::F(5))), Some(Action::Refresh));
+        assert_eq!(MAP.key_name(Act::Two), "Ctrl-R");
+        assert_eq!(MAP.key_name(Act::One), "a");
+    }
+
+    #[test]
+    fn ctrl_c_is_global_and_plain_c_is_not() {
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(global(&ctrl_c), Some(Global::Quit));
+        assert_eq!(global(&key(KeyCode::Char('c'))), None);
     }
 }

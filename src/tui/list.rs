@@ -23,7 +23,7 @@ pub const PREFETCH_MARGIN: usize = 20;
 /// One user as the table shows it. The cells are sanitised once, when the page arrives, not
 /// on every frame.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
+pub struct UserRow {
     pub user: User,
     pub display_name: String,
     pub login_name: String,
@@ -32,9 +32,9 @@ pub struct Row {
     pub state: &'static str,
 }
 
-impl Row {
-    pub fn new(user: User) -> Row {
-        Row {
+impl UserRow {
+    pub fn new(user: User) -> UserRow {
+        UserRow {
             display_name: sanitize(&userinfo::display_name(&user)).into_owned(),
             login_name: sanitize(&user.preferred_login_name).into_owned(),
             email: sanitize(userinfo::email(&user).unwrap_or("")).into_owned(),
@@ -49,7 +49,7 @@ impl Row {
 struct Page {
     /// Page number: its offset is `index * PAGE_SIZE`.
     index: u64,
-    rows: Vec<Row>,
+    rows: Vec<UserRow>,
 }
 
 /// Which page a fetch is for.
@@ -109,7 +109,7 @@ impl UserList {
         self.len() == 0
     }
 
-    pub fn row(&self, i: usize) -> Option<&Row> {
+    pub fn row(&self, i: usize) -> Option<&UserRow> {
         let mut i = i;
         for p in &self.pages {
             if i < p.rows.len() {
@@ -120,12 +120,12 @@ impl UserList {
         None
     }
 
-    pub fn selected_row(&self) -> Option<&Row> {
+    pub fn selected_row(&self) -> Option<&UserRow> {
         self.row(self.selected)
     }
 
     /// The rows from `start`, at most `n` of them (what the viewport shows).
-    pub fn visible(&self, start: usize, n: usize) -> impl Iterator<Item = &Row> {
+    pub fn visible(&self, start: usize, n: usize) -> impl Iterator<Item = &UserRow> {
         self.pages.iter().flat_map(|p| p.rows.iter()).skip(start).take(n)
     }
 
@@ -177,7 +177,7 @@ impl UserList {
 
     /// Stores a page. Returns false when it no longer fits the window (stale).
     pub fn store(&mut self, slot: PageSlot, users: Vec<User>, details: ListDetails, viewport: usize) -> bool {
-        let rows: Vec<Row> = users.into_iter().map(Row::new).collect();
+        let rows: Vec<UserRow> = users.into_iter().map(UserRow::new).collect();
         self.total = details.total_result;
         self.details = Some(details);
         match slot {

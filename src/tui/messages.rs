@@ -1,6 +1,8 @@
-//! What the status line says about a failed call: ZITADEL's answer in plain words, with the
-//! fix when one is known. All of the console's error wording lives here.
+//! What the console says: a failed call in plain words with the fix when one is known, and the
+//! console's other sentences. All of the console's wording lives here; keys are named from the
+//! keymaps, never written out.
 
+use super::browse::{refresh_key, search_key};
 use crate::api::ApiError;
 
 /// One status-line sentence for an error (unsanitised: the view sanitises). Short enough for
@@ -12,16 +14,23 @@ pub fn error_line(e: &ApiError) -> String {
             "permission denied — your account lacks user.write in this user's organisation (ZITADEL: {})",
             s.message
         ),
-        ApiError::NotFound(_) => "not found — the user no longer exists (Ctrl-R refreshes the list)".into(),
+        ApiError::NotFound(_) => format!(
+            "not found — the user no longer exists ({} refreshes the list)",
+            refresh_key()
+        ),
         ApiError::RateLimited(_) => "rate limited by ZITADEL — wait a moment, then try again".into(),
         ApiError::Unavailable(_) | ApiError::Server(_) | ApiError::Timeout { .. } => {
-            format!("{e} — Ctrl-R retries")
+            format!("{e} — {} retries", refresh_key())
         }
         // Short forms: the status line has 80 columns, and the fix must be in them.
-        ApiError::Connect { .. } => "cannot reach ZITADEL — check the URL and network, then Ctrl-R".into(),
-        ApiError::Decode { .. } => {
-            "unexpected answer from ZITADEL — is the URL an instance? Ctrl-R retries".into()
-        }
+        ApiError::Connect { .. } => format!(
+            "cannot reach ZITADEL — check the URL and network, then {}",
+            refresh_key()
+        ),
+        ApiError::Decode { .. } => format!(
+            "unexpected answer from ZITADEL — is the URL an instance? {} retries",
+            refresh_key()
+        ),
         other => other.to_string(),
     }
 }
@@ -36,6 +45,42 @@ pub fn read_error_line(e: &ApiError, org: Option<&str>) -> String {
         ApiError::Unimplemented(_) => format!("{e}"),
         other => error_line(other),
     }
+}
+
+/// What the resend dialog says when its call failed. When the request may have reached
+/// ZITADEL (no answer in time, a 5xx, an answer it could not read), a code may have been
+/// issued anyway: the agent must know that another Enter issues a new code and voids that one.
+/// `send_key` names the key that sends again.
+pub fn mutation_error_line(e: &ApiError, send_key: &str) -> String {
+    match e {
+        ApiError::Timeout { .. }
+        | ApiError::Unavailable(_)
+        | ApiError::Server(_)
+        | ApiError::Decode { .. } => {
+            format!(
+                "{e} — ZITADEL may have issued a code anyway; {send_key} issues another (the earlier one stops working)"
+            )
+        }
+        ApiError::NotFound(_) => "ZITADEL found no email for this user (deleted, or no address)".into(),
+        other => error_line(other),
+    }
+}
+
+/// The status line when there are no profiles to pick from.
+pub const NO_PROFILES: &str =
+    "no profiles to switch to: add [profiles.NAME] to the config file (zitadesk config init)";
+
+/// The status line when another profile could not be connected.
+pub fn switch_failed(profile: &str, reason: &str) -> String {
+    format!("cannot switch to profile {profile}: {reason}")
+}
+
+/// Said when the page budget stops the list from filling.
+pub fn sparse_note() -> String {
+    format!(
+        "your account may read only some of these users — narrow the search with {} to see more",
+        search_key()
+    )
 }
 
 #[cfg(test)]

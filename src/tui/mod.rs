@@ -1,15 +1,20 @@
 //! The interactive console. Talks to `api` only through tasks and messages: keys and replies
-//! become [`app::Msg`]s, `App::update` changes the state and returns effects, the run loop
-//! carries them out, and the view draws from the state when something changed.
+//! become [`app::Msg`]s, `App::update` changes the state and returns effects, the effect
+//! executor carries them out, and the view draws from the state when something changed.
 
 pub mod app;
+pub mod browse;
 pub mod clipboard;
+pub mod effects;
+pub mod frame;
 pub mod keys;
 pub mod layout;
 pub mod list;
 pub mod messages;
-pub mod resend;
+pub mod picker;
+pub mod resend_dialog;
 pub mod run;
+pub mod search_line;
 pub mod terminal;
 pub mod theme;
 pub mod view;

@@ -5,22 +5,18 @@
 use std::io;
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
-use crossterm::queue;
-use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
-use tokio::task::AbortHandle;
 
-use std::sync::Arc;
-
-use super::app::{App, Connection, Effect, Msg, SPINNER_INTERVAL};
-use super::clipboard::{Multiplexer, osc52};
+use super::app::{App, Connection, Msg, SPINNER_INTERVAL};
+use super::clipboard::Multiplexer;
+use super::effects::{Executor, Next};
+use super::frame::draw_frame;
 use super::terminal::{self, Tty};
 use super::theme::Theme;
-use super::view::{self, ViewCtx};
+use super::view::ViewCtx;
 use crate::api::Client;
-use crate::resend::{AuditContext, issue_code};
 use crate::settings::Settings;
 
 /// Set to `1`, the console panics after its first frame: for tests of terminal restoring.
@@ -60,11 +56,13 @@ pub type ProfileSwitch<'a> = &'a dyn Fn(&str) -> Result<Settings, String>;
 pub async fn run(settings: &Settings, profiles: Vec<String>, switch: ProfileSwitch<'_>) -> io::Result<Exit> {
     let mut tty = terminal::enter()?;
     hangup_watchdog(settings.request_timeout);
-    let mut session = Session::new(settings.clone(), profiles)?;
-    let result = run_in(&mut tty, &mut session, switch).await;
+    let (tx, rx) = mpsc::unbounded_channel::<Msg>();
+    let mux = Multiplexer::from_env();
+    let mut session = ConsoleSession::new(settings.clone(), profiles, &tx, mux)?;
+    let result = run_in(&mut tty, &mut session, switch, (tx, rx), mux).await;
     // Leaving while ZITADEL answers a resend would lose its audit line (the code may already
     // be issued and mailed): wait for the answer, at most as long as the request may take.
-    if let Some(issuing) = session.tasks.issuing.take()
+    if let Some(issuing) = session.executor.take_issuing()
         && !issuing.is_finished()
     {
         let limit = session.settings.request_timeout + std::time::Duration::from_secs(1);
@@ -104,54 +102,51 @@ fn hangup_watchdog(request_timeout: std::time::Duration) {
 }
 
 /// What belongs to one connection: replaced whole when the agent switches profile.
-struct Session {
+struct ConsoleSession {
     settings: Settings,
-    client: Client,
-    tasks: Tasks,
+    executor: Executor,
     profiles: Vec<String>,
 }
 
-impl Session {
-    fn new(settings: Settings, profiles: Vec<String>) -> io::Result<Session> {
+impl ConsoleSession {
+    fn new(
+        settings: Settings,
+        profiles: Vec<String>,
+        tx: &mpsc::UnboundedSender<Msg>,
+        mux: Multiplexer,
+    ) -> io::Result<ConsoleSession> {
         let client = Client::new(settings.client_config()).map_err(io::Error::other)?;
-        let tasks = Tasks {
-            audit: Arc::new(settings.audit_context()),
-            ..Tasks::default()
-        };
-        Ok(Session {
+        let executor = Executor::new(client, settings.audit_context(), tx.clone(), mux);
+        Ok(ConsoleSession {
             settings,
-            client,
-            tasks,
+            executor,
             profiles,
         })
     }
 
     /// A fresh App for this connection, with its first requests under way.
-    fn start(&mut self, width: u16, height: u16, last_id: u64, tx: &mpsc::UnboundedSender<Msg>) -> App {
+    fn start(&mut self, tty: &mut Tty, width: u16, height: u16, last_id: u64) -> io::Result<App> {
         let mut app = App::new(connection(&self.settings, &self.profiles), width, height);
         app.continue_request_ids(last_id);
         for effect in app.start() {
-            self.tasks.spawn(effect, &self.client, tx);
+            self.executor.carry_out(effect, tty)?;
         }
-        // Who we act as, for the header: known locally for keys, asked for device login.
-        let client = self.client.clone();
-        let tx = tx.clone();
-        let identity = tokio::spawn(async move {
-            let who = client.token_info().await.ok().and_then(|i| i.name.or(i.subject));
-            let _ = tx.send(Msg::SignedIn(who));
-        });
-        self.tasks.identity = Some(identity.abort_handle());
-        app
+        self.executor.look_up_identity();
+        Ok(app)
     }
 }
 
-async fn run_in(tty: &mut Tty, session: &mut Session, switch: ProfileSwitch<'_>) -> io::Result<Exit> {
+async fn run_in(
+    tty: &mut Tty,
+    session: &mut ConsoleSession,
+    switch: ProfileSwitch<'_>,
+    (tx, mut rx): (mpsc::UnboundedSender<Msg>, mpsc::UnboundedReceiver<Msg>),
+    mux: Multiplexer,
+) -> io::Result<Exit> {
     let size = tty.size()?;
     let theme = Theme::from_env();
     // Read once: the zone database is not consulted per frame.
     let tz = jiff::tz::TimeZone::system();
-    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let mux = Multiplexer::from_env();
     let mut events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sigint = signal(SignalKind::interrupt())?;
@@ -159,11 +154,14 @@ async fn run_in(tty: &mut Tty, session: &mut Session, switch: ProfileSwitch<'_>)
     let mut spinner = tokio::time::interval(SPINNER_INTERVAL);
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
-    let mut app = session.start(size.width, size.height, 0, &tx);
+    let mut app = session.start(tty, size.width, size.height, 0)?;
     draw(tty, &app, theme, &tz)?;
     // Test hook (documented in the README): proves the panic path restores the terminal.
     if std::env::var_os(PANIC_HOOK_ENV).is_some_and(|v| v == "1") {
-        panic!("{PANIC_HOOK_ENV}=1: panicking on purpose after the first frame");
+        #[allow(clippy::panic)]
+        {
+            panic!("{PANIC_HOOK_ENV}=1: panicking on purpose after the first frame");
+        }
     }
     loop {
         let msg = tokio::select! {
@@ -186,35 +184,32 @@ async fn run_in(tty: &mut Tty, session: &mut Session, switch: ProfileSwitch<'_>)
         };
         let (mut changed, effects) = app.update(msg);
         for effect in effects {
-            match effect {
-                Effect::Quit => return Ok(Exit::Quit),
-                Effect::Copy(code) => {
-                    // Straight to the terminal, outside the frame buffer (which would keep the
-                    // bytes after flushing); the sequence is wiped once written.
-                    terminal::commit(tty)?;
-                    let sequence = osc52(code.expose(), mux);
-                    let mut out = io::stdout().lock();
-                    io::Write::write_all(&mut out, sequence.as_bytes())?;
-                    io::Write::flush(&mut out)?;
-                }
-                Effect::SwitchProfile(name) => {
+            match session.executor.carry_out(effect, tty)? {
+                Next::Continue => {}
+                Next::Quit => return Ok(Exit::Quit),
+                Next::SwitchProfile(name) => {
                     changed = true;
-                    match switch(&name)
-                        .and_then(|s| Session::new(s, session.profiles.clone()).map_err(|e| e.to_string()))
-                    {
+                    let next = switch(&name).and_then(|s| {
+                        ConsoleSession::new(s, session.profiles.clone(), &tx, mux).map_err(|e| e.to_string())
+                    });
+                    match next {
                         Ok(next) => {
                             tracing::info!(profile = %name, "switching profile");
-                            session.tasks.abort_reads();
-                            let previous = std::mem::replace(session, next);
+                            session.executor.abort_reads();
+                            let mut previous = std::mem::replace(session, next);
                             // A resend still in flight keeps running to record its answer.
-                            session.tasks.issuing = previous.tasks.issuing;
+                            session.executor.adopt_issuing(previous.executor.take_issuing());
                             let (w, h) = (app.screen.width, app.screen.height);
-                            app = session.start(w, h, app.last_request_id(), &tx);
+                            app = session.start(tty, w, h, app.last_request_id())?;
                         }
-                        Err(e) => app.error = Some(format!("cannot switch to profile {name}: {e}")),
+                        Err(reason) => {
+                            app.update(Msg::SwitchFailed {
+                                profile: name,
+                                reason,
+                            });
+                        }
                     }
                 }
-                other => session.tasks.spawn(other, &session.client, &tx),
             }
         }
         if changed {
@@ -243,105 +238,12 @@ fn connection(settings: &Settings, profiles: &[String]) -> Connection {
     }
 }
 
-/// One frame inside synchronized output (DEC 2026), so a terminal that supports it paints it
-/// whole instead of row by row.
+/// One frame at the current time.
 fn draw(tty: &mut Tty, app: &App, theme: Theme, tz: &jiff::tz::TimeZone) -> io::Result<()> {
     let ctx = ViewCtx {
         now: jiff::Timestamp::now(),
         tz: tz.clone(),
         theme,
     };
-    queue!(tty.backend_mut(), BeginSynchronizedUpdate)?;
-    tty.draw(|frame| view::draw(frame, app, &ctx))?;
-    queue!(tty.backend_mut(), EndSynchronizedUpdate)?;
-    terminal::commit(tty)
-}
-
-/// The task behind each kind of request: starting a new one aborts the old, so at most one
-/// of each is in flight and the newest wins.
-#[derive(Default)]
-struct Tasks {
-    audit: Arc<AuditContext>,
-    /// The resend or send in flight (at most one: the dialog takes no Enter meanwhile).
-    issuing: Option<tokio::task::JoinHandle<()>>,
-    list: Option<AbortHandle>,
-    user: Option<AbortHandle>,
-    methods: Option<AbortHandle>,
-    search_timer: Option<AbortHandle>,
-    /// Asking who the credentials act as (for the header).
-    identity: Option<AbortHandle>,
-}
-
-impl Tasks {
-    /// Stops every read in flight (their answers belong to a connection being replaced).
-    fn abort_reads(&mut self) {
-        for slot in [
-            &mut self.list,
-            &mut self.user,
-            &mut self.methods,
-            &mut self.search_timer,
-            &mut self.identity,
-        ] {
-            if let Some(h) = slot.take() {
-                h.abort();
-            }
-        }
-    }
-
-    fn spawn(&mut self, effect: Effect, client: &Client, tx: &mpsc::UnboundedSender<Msg>) {
-        let tx = tx.clone();
-        let client = client.clone();
-        let (slot, handle) = match effect {
-            Effect::ListUsers { id, request } => (
-                &mut self.list,
-                tokio::spawn(async move {
-                    let result = client.list_users(&request).await;
-                    let _ = tx.send(Msg::Listed { id, result });
-                }),
-            ),
-            Effect::GetUser { id, user_id } => (
-                &mut self.user,
-                tokio::spawn(async move {
-                    let result = client.get_user(&user_id).await;
-                    let _ = tx.send(Msg::GotUser { id, result });
-                }),
-            ),
-            Effect::ListAuthMethods { id, user_id } => (
-                &mut self.methods,
-                tokio::spawn(async move {
-                    let result = client.list_auth_methods(&user_id).await;
-                    let _ = tx.send(Msg::GotMethods { id, result });
-                }),
-            ),
-            Effect::ScheduleSearch { generation, delay } => (
-                &mut self.search_timer,
-                tokio::spawn(async move {
-                    tokio::time::sleep(delay).await;
-                    let _ = tx.send(Msg::SearchDue(generation));
-                }),
-            ),
-            Effect::IssueCode {
-                id,
-                call,
-                user_id,
-                mode,
-            } => {
-                // Never aborted: once sent, its answer (and audit line) must not be lost.
-                let audit = self.audit.clone();
-                self.issuing = Some(tokio::spawn(async move {
-                    let issued = issue_code(&client, audit, call, &user_id, &mode).await;
-                    let _ = tx.send(Msg::Issued {
-                        id,
-                        result: issued.result,
-                        audit_error: issued.audit_error,
-                    });
-                }));
-                return;
-            }
-            Effect::Copy(_) | Effect::Quit | Effect::SwitchProfile(_) => return,
-        };
-        if let Some(old) = slot.replace(handle.abort_handle()) {
-            old.abort();
-        }
-    }
+    draw_frame(tty, app, &ctx)
 }

@@ -2,7 +2,7 @@
 //! way out: a normal return, a signal (the loop returns), and a panic (the hook restores
 //! before the message is printed, so the message is readable and the shell usable).
 
-use std::io::{self, BufWriter, Stdout, Write};
+use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::Show;
@@ -14,37 +14,13 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-/// Buffered, and flushed only by [`FrameWriter::commit`]: ratatui flushes inside `draw`
-/// (hiding the cursor), which would split a frame into two writes — over SSH, two packets.
-pub type Tty = Terminal<CrosstermBackend<FrameWriter>>;
+use super::frame::{FrameTerminal, FrameWriter};
 
-/// Stdout behind a buffer whose `flush` waits for the end of the frame.
-pub struct FrameWriter(BufWriter<Stdout>);
+/// The agent's terminal: stdout, flushed once per frame.
+pub type Tty = FrameTerminal<Stdout>;
 
-/// Open only while [`commit`] flushes: ratatui's own flushes mid-frame are held back.
-static FLUSH_GATE: AtomicBool = AtomicBool::new(false);
-
-/// Sends the frame written so far, in one write.
-pub fn commit(tty: &mut Tty) -> io::Result<()> {
-    FLUSH_GATE.store(true, Ordering::SeqCst);
-    let result = tty.backend_mut().flush();
-    FLUSH_GATE.store(false, Ordering::SeqCst);
-    result
-}
-
-impl Write for FrameWriter {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.write(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        if FLUSH_GATE.load(Ordering::SeqCst) {
-            self.0.flush()
-        } else {
-            Ok(())
-        }
-    }
-}
+/// Holds a whole frame of a large terminal.
+const FRAME_BUFFER: usize = 64 * 1024;
 
 /// Whether the terminal is ours right now (so the panic hook knows whether to restore).
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -54,12 +30,12 @@ pub fn enter() -> io::Result<Tty> {
     install_panic_hook();
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
-    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout());
+    let mut out = io::stdout();
     if let Err(e) = execute!(out, EnterAlternateScreen, EnableBracketedPaste) {
         restore();
         return Err(e);
     }
-    Terminal::new(CrosstermBackend::new(FrameWriter(out))).inspect_err(|_| restore())
+    Terminal::new(CrosstermBackend::new(FrameWriter::new(out, FRAME_BUFFER))).inspect_err(|_| restore())
 }
 
 /// Leaves the alternate screen, shows the cursor, and restores cooked mode. Safe to call

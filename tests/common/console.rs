@@ -4,12 +4,10 @@
 #![allow(dead_code)]
 
 use std::cell::RefCell;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::rc::Rc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use crossterm::queue;
-use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
@@ -17,8 +15,9 @@ use zitadesk::api::wire::{
     HumanEmail, HumanProfile, HumanUser, ListDetails, ListUsersResponse, User, UserState,
 };
 use zitadesk::tui::app::{App, Connection, Effect, Msg};
+use zitadesk::tui::frame::{FrameTerminal, FrameWriter, draw_frame};
 use zitadesk::tui::theme::Theme;
-use zitadesk::tui::view::{self, ViewCtx};
+use zitadesk::tui::view::ViewCtx;
 
 /// Users the server says match (`details.totalResult`): more than the window of pages holds.
 pub const TOTAL: u64 = 1000;
@@ -203,14 +202,14 @@ impl Write for WireWriter {
     }
 }
 
-/// The terminal the run loop draws into (`terminal::Tty`: a 16 KiB `BufWriter` in front of
-/// stdout), with a fixed size instead of asking a real terminal.
-pub type WireTerminal = Terminal<CrosstermBackend<BufWriter<WireWriter>>>;
+/// The terminal the run loop draws into (`terminal::Tty`: a frame writer in front of stdout),
+/// writing into a [`Wire`], with a fixed size instead of asking a real terminal.
+pub type WireTerminal = FrameTerminal<WireWriter>;
 
 pub fn wire_terminal(width: u16, height: u16) -> (WireTerminal, Rc<RefCell<Wire>>) {
     let wire = WireWriter::default();
     let shared = Rc::clone(&wire.0);
-    let backend = CrosstermBackend::new(BufWriter::with_capacity(16 * 1024, wire));
+    let backend = CrosstermBackend::new(FrameWriter::new(wire, 64 * 1024));
     let terminal = Terminal::with_options(
         backend,
         TerminalOptions {
@@ -221,12 +220,9 @@ pub fn wire_terminal(width: u16, height: u16) -> (WireTerminal, Rc<RefCell<Wire>
     (terminal, shared)
 }
 
-/// One frame exactly as `tui::run::draw` writes it: inside synchronized output, flushed.
+/// One frame exactly as the run loop writes it.
 pub fn draw(terminal: &mut WireTerminal, app: &App, ctx: &ViewCtx) {
-    queue!(terminal.backend_mut(), BeginSynchronizedUpdate).expect("queue");
-    terminal.draw(|frame| view::draw(frame, app, ctx)).expect("draw");
-    queue!(terminal.backend_mut(), EndSynchronizedUpdate).expect("queue");
-    terminal.backend_mut().flush().expect("flush");
+    draw_frame(terminal, app, ctx).expect("draw");
 }
 
 /// What one frame put on the wire.

@@ -387,7 +387,7 @@ fn resize_keeps_the_selection_visible() {
 mod resend_flow {
     use super::*;
     use crate::api::wire::{Details, EmailCodeResponse, HumanEmail, HumanProfile, HumanUser};
-    use crate::tui::resend::{Delivery, Phase, TemplateCheck};
+    use crate::tui::resend_dialog::{Delivery, Phase, TemplateCheck};
 
     const T1: &str = "https://verify.example.com/email?user={{.UserID}}&code={{.Code}}";
     const T2: &str = "https://id.example.com/v?u={{.UserID}}&c={{.Code}}&o={{.OrgID}}";
@@ -490,7 +490,7 @@ mod resend_flow {
     #[test]
     fn r_opens_the_dialog_for_the_selected_user() {
         let mut a = listed(Connection::default());
-        assert_eq!(a.key_mode(), Mode::List);
+        assert_eq!(a.keymap().name(), crate::tui::browse::LIST.name);
         let (changed, effects) = key(&mut a, KeyCode::Char('r'));
         assert!(changed);
         assert!(effects.is_empty(), "opening sends nothing: {effects:?}");
@@ -501,7 +501,7 @@ mod resend_flow {
         assert_eq!(d.target.display_name, "User 1");
         assert_eq!(d.delivery, Delivery::Mail);
         assert!(matches!(d.phase, Phase::Editing { error: None }));
-        assert_eq!(a.key_mode(), Mode::ResendEdit);
+        assert_eq!(a.keymap().name(), crate::tui::resend_dialog::EDITING.name);
         assert_eq!(a.mode, Mode::List, "the view underneath stays");
     }
 
@@ -543,7 +543,7 @@ mod resend_flow {
         });
         key(&mut a, KeyCode::Char('r'));
         assert!(matches!(dialog(&a).phase, Phase::ReadOnly));
-        assert_eq!(a.key_mode(), Mode::ResendInfo);
+        assert_eq!(a.keymap().name(), crate::tui::resend_dialog::MESSAGE.name);
         for k in [KeyCode::Tab, KeyCode::Char('s'), KeyCode::Char('x')] {
             assert!(key(&mut a, k).1.is_empty());
         }
@@ -597,7 +597,7 @@ mod resend_flow {
                 url_template: Some(T2.into())
             }
         );
-        assert_eq!(a.key_mode(), Mode::ResendBusy);
+        assert_eq!(a.keymap().name(), crate::tui::resend_dialog::SENDING.name);
         assert!(a.busy(), "the spinner turns while ZITADEL answers");
         assert!(a.update(Msg::Tick).0);
 
@@ -653,7 +653,7 @@ mod resend_flow {
             other => panic!("{other:?}"),
         };
         assert!(!revealed(&a));
-        assert_eq!(a.key_mode(), Mode::ResendResult);
+        assert_eq!(a.keymap().name(), crate::tui::resend_dialog::SHOWING_CODE.name);
         assert_eq!(key(&mut a, KeyCode::Char('v')), (true, vec![]));
         assert!(revealed(&a));
         assert_eq!(key(&mut a, KeyCode::Char('v')), (true, vec![]));
@@ -667,7 +667,7 @@ mod resend_flow {
         let (changed, effects) = key(&mut a, KeyCode::Esc);
         assert!(changed && effects.is_empty());
         assert!(a.resend.is_none(), "closing drops the code");
-        assert_eq!(a.key_mode(), Mode::List);
+        assert_eq!(a.keymap().name(), crate::tui::browse::LIST.name);
         // A late duplicate answer does not bring it back.
         assert_eq!(
             a.update(Msg::Issued {
@@ -718,7 +718,7 @@ mod resend_flow {
             audit_error: None,
         });
         assert!(matches!(dialog(&a).phase, Phase::NoPending));
-        assert_eq!(a.key_mode(), Mode::ResendNoPending);
+        assert_eq!(a.keymap().name(), crate::tui::resend_dialog::NOTHING_PENDING.name);
         assert_eq!(key(&mut a, KeyCode::Char('s')), (true, vec![]), "s only asks");
         assert!(matches!(dialog(&a).phase, Phase::ConfirmSend));
         let (id2, call2, user_id, mode2) = issue(&key(&mut a, KeyCode::Enter).1);
@@ -757,7 +757,7 @@ mod resend_flow {
             audit_error: None,
         });
         assert!(matches!(dialog(&a).phase, Phase::NotInitialised));
-        assert_eq!(a.key_mode(), Mode::ResendInfo);
+        assert_eq!(a.keymap().name(), crate::tui::resend_dialog::MESSAGE.name);
         assert!(key(&mut a, KeyCode::Char('s')).1.is_empty());
     }
 
@@ -784,7 +784,7 @@ mod resend_flow {
         assert!(e.contains("permission denied"), "{e}");
         assert!(e.contains("No matching permissions found"), "{e}");
         assert_eq!(dialog(&a).template.value(), T1);
-        assert_eq!(a.key_mode(), Mode::ResendEdit);
+        assert_eq!(a.keymap().name(), crate::tui::resend_dialog::EDITING.name);
         assert!(!a.busy());
     }
 
@@ -930,7 +930,7 @@ mod resend_flow {
         assert_eq!(key(&mut a, KeyCode::Esc), (true, vec![]));
         assert!(a.resend.is_none());
         // Back in the list, Esc and keys work as before.
-        assert_eq!(a.key_mode(), Mode::List);
+        assert_eq!(a.keymap().name(), crate::tui::browse::LIST.name);
         assert!(key(&mut a, KeyCode::Char('j')).0);
     }
 }

@@ -1,24 +1,24 @@
-//! The help overlay: every binding of the keymap in force (`App::key_mode`, so the resend
-//! dialog's keys while it is open), generated from the keymap itself (`keys::bindings`), so it
-//! can never drift from what the keys do.
+//! The help overlay: every binding of the keymap in force (`App::keymap`), generated from the
+//! keymap itself (`keys::help_lines`), so it can never drift from what the keys do.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Widget};
 
-use super::{Pen, mode_name, width};
-use crate::tui::keys::{self, Mode};
+use super::{Pen, width};
+use crate::tui::keys::{self, KeyHelp};
 use crate::tui::theme::Theme;
 
 /// Said in the bottom border, so it stays visible however many lines are cut.
 const CLOSE_HINT: &str = " any key closes ";
 
-pub(super) fn draw(buf: &mut Buffer, screen: Rect, mode: Mode, theme: &Theme) {
-    let label_w = keys::bindings(mode).map(|b| width(b.label)).max().unwrap_or(0);
-    let help_w = keys::bindings(mode).map(|b| width(b.help)).max().unwrap_or(0);
-    let count = keys::bindings(mode).count();
-    let title = format!(" Keys: {} ", mode_name(mode));
+pub(super) fn draw(buf: &mut Buffer, screen: Rect, keymap: &dyn KeyHelp, theme: &Theme) {
+    let lines = keys::help_lines(keymap);
+    let label_w = lines.iter().map(|b| width(b.label)).max().unwrap_or(0);
+    let help_w = lines.iter().map(|b| width(b.help)).max().unwrap_or(0);
+    let count = lines.len();
+    let title = format!(" Keys: {} ", keymap.name());
     // Content plus borders and one column of air on each side.
     let want_w = (label_w + 2 + help_w).max(width(&title)).max(width(CLOSE_HINT)) + 4;
     let want_h = count + 2;
@@ -40,7 +40,7 @@ pub(super) fn draw(buf: &mut Buffer, screen: Rect, mode: Mode, theme: &Theme) {
         inner.width.saturating_sub(2),
         inner.height,
     );
-    for (i, binding) in keys::bindings(mode).enumerate() {
+    for (i, binding) in lines.iter().enumerate() {
         let y = body.y.saturating_add(u16::try_from(i).unwrap_or(u16::MAX));
         if y >= body.bottom() {
             break;

@@ -12,7 +12,7 @@ use super::Pen;
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::layout;
-use crate::tui::list::Row;
+use crate::tui::list::UserRow;
 use crate::tui::theme::Theme;
 
 /// The selection marker: the selected row is told apart without colour.
@@ -180,7 +180,7 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
 }
 
 /// One user. Depends only on the row and whether it is selected.
-fn user_row(pen: &mut Pen<'_>, columns: &Columns, row: &Row, selected: bool, theme: &Theme) {
+fn user_row(pen: &mut Pen<'_>, columns: &Columns, row: &UserRow, selected: bool, theme: &Theme) {
     let style = |s: ratatui::style::Style| if selected { theme.selected.patch(s) } else { s };
     if selected {
         buf_row_style(pen, theme.selected);

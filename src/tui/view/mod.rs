@@ -14,7 +14,7 @@ mod header;
 mod help;
 mod list;
 mod picker;
-mod resend;
+mod resend_dialog;
 mod search;
 mod status;
 mod too_small;
@@ -26,7 +26,6 @@ use ratatui::style::Style;
 use unicode_width::UnicodeWidthStr;
 
 use super::app::App;
-use super::keys::Mode;
 use super::layout::{self, Areas};
 use crate::text;
 
@@ -57,13 +56,13 @@ pub fn draw(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
     let mut cursor = search::draw(buf, areas.search, app, &ctx.theme);
     if let Some(dialog) = &app.resend {
         // Over list and detail; it has the keyboard, so the cursor is its own (or none).
-        cursor = resend::draw(buf, screen, app, dialog, ctx);
+        cursor = resend_dialog::draw(buf, screen, app, dialog, ctx);
     }
-    if let Some(at) = app.picker {
-        picker::draw(buf, screen, app, at, &ctx.theme);
+    if let Some(picker) = &app.picker {
+        picker::draw(buf, screen, app, picker, &ctx.theme);
     }
     if app.help_open {
-        help::draw(buf, screen, app.key_mode(), &ctx.theme);
+        help::draw(buf, screen, app.keymap(), &ctx.theme);
     } else if let Some(position) = cursor {
         // Only while typing: ratatui hides the cursor on frames that do not place it.
         frame.set_cursor_position(position);
@@ -179,19 +178,6 @@ fn wrap(s: &str, max: usize) -> Vec<&str> {
         lines.push(&s[from..to]);
     }
     lines
-}
-
-/// The text mode's name, for the help overlay's title.
-fn mode_name(mode: Mode) -> &'static str {
-    match mode {
-        Mode::List => "users list",
-        Mode::Search => "search",
-        Mode::Detail => "user detail",
-        Mode::ResendEdit | Mode::ResendConfirmSend => "resend",
-        Mode::ResendBusy => "resend (sending)",
-        Mode::ResendResult | Mode::ResendNoPending | Mode::ResendInfo => "resend result",
-        Mode::Picker => "profiles",
-    }
 }
 
 #[cfg(test)]

@@ -10,13 +10,16 @@ use super::help::centred;
 use super::{Pen, width};
 use crate::text::sanitize;
 use crate::tui::app::App;
+use crate::tui::keys::KeyHelp;
+use crate::tui::picker::{KEYMAP, ProfilePicker};
 use crate::tui::theme::Theme;
 
 const TITLE: &str = " Switch profile ";
-const KEYS: &str = " Enter switch · Esc keep ";
 const CURRENT: &str = "  (current)";
 
-pub(super) fn draw(buf: &mut Buffer, screen: Rect, app: &App, at: usize, theme: &Theme) {
+pub(super) fn draw(buf: &mut Buffer, screen: Rect, app: &App, picker: &ProfilePicker, theme: &Theme) {
+    let at = picker.at;
+    let keys = format!(" {} ", KEYMAP.hints());
     let names: Vec<String> = app
         .connection
         .profiles
@@ -24,7 +27,7 @@ pub(super) fn draw(buf: &mut Buffer, screen: Rect, app: &App, at: usize, theme: 
         .map(|p| sanitize(p).into_owned())
         .collect();
     let name_w = names.iter().map(|n| width(n)).max().unwrap_or(0);
-    let want_w = (2 + name_w + width(CURRENT)).max(width(TITLE)).max(width(KEYS)) + 4;
+    let want_w = (2 + name_w + width(CURRENT)).max(width(TITLE)).max(width(&keys)) + 4;
     let area = centred(screen, want_w, names.len() + 2);
     if area.width < 3 || area.height < 3 {
         return;
@@ -33,7 +36,7 @@ pub(super) fn draw(buf: &mut Buffer, screen: Rect, app: &App, at: usize, theme: 
     let block = Block::bordered()
         .border_style(theme.border)
         .title(Line::styled(TITLE, theme.title))
-        .title_bottom(Line::styled(KEYS, theme.muted).right_aligned());
+        .title_bottom(Line::styled(keys, theme.muted).right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);
     for (i, name) in names.iter().enumerate() {

@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthChar;
 use super::{Pen, width};
 use crate::text::sanitize;
 use crate::tui::app::App;
-use crate::tui::keys::Mode;
+use crate::tui::browse::Mode;
 use crate::tui::theme::Theme;
 
 /// Drawn before the text: the key that starts a search, so the row also says how.

@@ -1,13 +1,12 @@
 //! The status row: a one-cell spinner while a request is in flight, then the last error or
-//! else the key hints of the keymap in force (the resend dialog's while it is open), and
-//! "N of TOTAL" on the right.
+//! else the key hints of the screen (a popup shows its keys in its own footer, so they are
+//! not said twice), and "N of TOTAL" on the right.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::{Pen, width};
 use crate::tui::app::App;
-use crate::tui::keys;
 use crate::tui::theme::Theme;
 
 /// Braille spinner frames: one cell each, readable in any font that has the block.
@@ -29,10 +28,14 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     pen.skip(1);
     let room = pen.remaining().saturating_sub(counter_w);
     match &app.error {
-        Some(error) => pen.fit(error, room, theme.error),
-        // `key_mode`, not `mode`: with the dialog open its keys are the ones that work.
-        None => pen.fit(&keys::hints(app.key_mode()), room, theme.muted),
-    };
+        Some(error) => {
+            pen.fit(error, room, theme.error);
+        }
+        None if app.popup_open() => {}
+        None => {
+            pen.fit(&app.keymap().hints(), room, theme.muted);
+        }
+    }
     if let Some(counter) = counter {
         let cw = u16::try_from(width(&counter)).unwrap_or(u16::MAX);
         let x = pen.right.saturating_sub(cw).max(pen.x);

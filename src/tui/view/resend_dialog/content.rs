@@ -16,7 +16,9 @@ use crate::api::template::TemplateError;
 use crate::resend::CodeCall;
 use crate::text::sanitize;
 use crate::tui::app::App;
-use crate::tui::resend::{Delivery, Phase, ResendDialog, TemplateCheck};
+use crate::tui::resend_dialog::{
+    CONFIRMING, Delivery, DialogAction, EDITING, NOTHING_PENDING, Phase, ResendDialog, TemplateCheck,
+};
 use crate::tui::theme::Theme;
 use crate::userinfo::EmailStatus;
 
@@ -30,7 +32,7 @@ const LABEL_W: usize = 10;
 pub(super) type Span<'a> = (Cow<'a, str>, Style);
 
 /// One row of the popup's body.
-pub(super) enum Row<'a> {
+pub(super) enum BodyRow<'a> {
     Spans(Vec<Span<'a>>),
     /// Text on the left and something kept whole at the right edge (the length counter).
     Split(Span<'a>, Span<'a>),
@@ -39,9 +41,9 @@ pub(super) enum Row<'a> {
 }
 
 /// The body for `w` columns.
-pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) -> Vec<Row<'a>> {
+pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) -> Vec<BodyRow<'a>> {
     let t = &ctx.theme;
-    let mut r = Rows { rows: Vec::new(), w };
+    let mut r = Body { rows: Vec::new(), w };
     let who = &d.target;
     // The display name is the user's own choice: it gets at most half the line, so a long
     // one can neither hide the login name nor pose as another user's.
@@ -60,7 +62,11 @@ pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) 
                 r.gap();
                 r.para(&format!("✗ {e}"), t.error);
                 r.para(
-                    "Nothing is retried: fix it and press Enter again, or Esc to cancel.",
+                    &format!(
+                        "Nothing is retried: fix it and press {} again, or {} to cancel.",
+                        EDITING.key_name(DialogAction::Confirm),
+                        EDITING.key_name(DialogAction::Cancel)
+                    ),
                     t.muted,
                 );
             }
@@ -87,7 +93,13 @@ pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) 
                 t.warning,
             );
             r.gap();
-            r.para("s sends a fresh code instead (you confirm it first).", t.base);
+            r.para(
+                &format!(
+                    "{} sends a fresh code instead (you confirm it first).",
+                    NOTHING_PENDING.key_name(DialogAction::SendFresh)
+                ),
+                t.base,
+            );
         }
         Phase::ConfirmSend => {
             let to = address(d);
@@ -118,7 +130,14 @@ pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) 
         Phase::RetrySend { error } => {
             r.para(error, t.error);
             r.gap();
-            r.para("Enter tries the fresh code again · Esc cancels.", t.base);
+            r.para(
+                &format!(
+                    "{} tries the fresh code again · {} cancels.",
+                    CONFIRMING.key_name(DialogAction::Confirm),
+                    CONFIRMING.key_name(DialogAction::Cancel)
+                ),
+                t.base,
+            );
         }
         Phase::ReadOnly => r.para(
             "Resending is disabled: zitadesk runs read-only (--read-only / \
@@ -159,7 +178,7 @@ fn address(d: &ResendDialog) -> &str {
 }
 
 /// Editing (and, dimmed, in flight): the warning, the two modes, the template.
-fn choosing<'a>(r: &mut Rows<'a>, d: &'a ResendDialog, t: &Theme) {
+fn choosing<'a>(r: &mut Body<'a>, d: &'a ResendDialog, t: &Theme) {
     r.para(WARNING, t.warning);
     r.gap();
     let mail = d.delivery == Delivery::Mail;
@@ -180,11 +199,11 @@ fn choosing<'a>(r: &mut Rows<'a>, d: &'a ResendDialog, t: &Theme) {
     }
     r.para(&format!("ZITADEL mails the code to {}.", address(d)), t.base);
     let too_long = matches!(d.check, TemplateCheck::Invalid(TemplateError::TooLong { .. }));
-    r.rows.push(Row::Split(
+    r.rows.push(BodyRow::Split(
         ("Link in the mail (optional):".into(), t.muted),
         (d.length().into(), if too_long { t.error } else { t.muted }),
     ));
-    r.rows.push(Row::Field);
+    r.rows.push(BodyRow::Field);
     match &d.check {
         TemplateCheck::Default => r.line("empty: ZITADEL's default link", t.muted),
         TemplateCheck::Valid { preview } => r.spans(vec![
@@ -200,7 +219,7 @@ fn choosing<'a>(r: &mut Rows<'a>, d: &'a ResendDialog, t: &Theme) {
 
 /// What ZITADEL answered, and the code (masked until revealed).
 fn done<'a>(
-    r: &mut Rows<'a>,
+    r: &mut Body<'a>,
     d: &'a ResendDialog,
     call: CodeCall,
     result: &'a EmailCodeResult,
@@ -250,18 +269,18 @@ fn done<'a>(
 }
 
 /// Collects rows, wrapping paragraphs to the body's width.
-struct Rows<'a> {
-    rows: Vec<Row<'a>>,
+struct Body<'a> {
+    rows: Vec<BodyRow<'a>>,
     w: usize,
 }
 
-impl<'a> Rows<'a> {
+impl<'a> Body<'a> {
     fn spans(&mut self, spans: Vec<Span<'a>>) {
-        self.rows.push(Row::Spans(spans));
+        self.rows.push(BodyRow::Spans(spans));
     }
 
     fn gap(&mut self) {
-        self.rows.push(Row::Spans(Vec::new()));
+        self.rows.push(BodyRow::Spans(Vec::new()));
     }
 
     fn line(&mut self, text: &'a str, style: Style) {

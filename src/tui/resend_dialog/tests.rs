@@ -52,7 +52,7 @@ fn ok(code: Option<&str>) -> Result<EmailCodeResult, ApiError> {
 
 /// The dialog after Enter: the request it asked for, marked as sent with `id`.
 fn confirm_and_send(d: &mut ResendDialog, id: u64) -> (CodeCall, CodeMode) {
-    match d.on_action(Action::Confirm) {
+    match d.on_action(DialogAction::Confirm) {
         Request::Issue { call, mode } => {
             d.sent(id, call);
             (call, mode)
@@ -74,7 +74,7 @@ fn a_new_dialog_mails_with_the_default_link_and_takes_text() {
     assert_eq!(d.delivery, Delivery::Mail);
     assert_eq!(d.check, TemplateCheck::Default);
     assert!(matches!(d.phase, Phase::Editing { error: None }));
-    assert_eq!(d.mode(), Mode::ResendEdit);
+    assert_eq!(d.keymap().name, EDITING.name);
     assert_eq!(d.length(), "0/200");
     assert_eq!(d.audit_error, None);
     assert!(d.code().is_none());
@@ -84,7 +84,7 @@ fn a_new_dialog_mails_with_the_default_link_and_takes_text() {
 fn enter_with_the_default_link_asks_for_one_resend_without_a_template() {
     let mut d = dialog();
     assert_eq!(
-        d.on_action(Action::Confirm),
+        d.on_action(DialogAction::Confirm),
         Request::Issue {
             call: CodeCall::Resend,
             mode: CodeMode::Send { url_template: None }
@@ -95,16 +95,16 @@ fn enter_with_the_default_link_asks_for_one_resend_without_a_template() {
 #[test]
 fn tab_switches_between_mail_and_return_and_back() {
     let mut d = dialog();
-    assert_eq!(d.on_action(Action::SwitchDelivery), Request::Changed);
+    assert_eq!(d.on_action(DialogAction::SwitchDelivery), Request::Changed);
     assert_eq!(d.delivery, Delivery::Return);
     assert_eq!(
-        d.on_action(Action::Confirm),
+        d.on_action(DialogAction::Confirm),
         Request::Issue {
             call: CodeCall::Resend,
             mode: CodeMode::Return
         }
     );
-    assert_eq!(d.on_action(Action::SwitchDelivery), Request::Changed);
+    assert_eq!(d.on_action(DialogAction::SwitchDelivery), Request::Changed);
     assert_eq!(d.delivery, Delivery::Mail);
 }
 
@@ -122,7 +122,7 @@ fn typing_a_valid_template_previews_the_link_for_this_user() {
         &format!("https://id.example.com/v?u={USER}&c={PREVIEW_CODE}&o={ORG}")
     );
     assert_eq!(
-        d.on_action(Action::Confirm),
+        d.on_action(DialogAction::Confirm),
         Request::Issue {
             call: CodeCall::Resend,
             mode: CodeMode::Send {
@@ -140,7 +140,7 @@ fn validation_is_live_and_a_bad_template_sends_nothing() {
         d.check,
         TemplateCheck::Invalid(TemplateError::UnknownPlaceholder("{{.userId}}".into()))
     );
-    assert_eq!(d.on_action(Action::Confirm), Request::Nothing);
+    assert_eq!(d.on_action(DialogAction::Confirm), Request::Nothing);
     assert!(matches!(d.phase, Phase::Editing { error: None }), "still editing");
 
     // Fixing the text fixes the verdict at once.
@@ -154,7 +154,7 @@ fn validation_is_live_and_a_bad_template_sends_nothing() {
     let mut d = dialog();
     typed(&mut d, "https://x.example/{{.Code}");
     assert_eq!(d.check, TemplateCheck::Invalid(TemplateError::UnbalancedBraces));
-    assert_eq!(d.on_action(Action::Confirm), Request::Nothing);
+    assert_eq!(d.on_action(DialogAction::Confirm), Request::Nothing);
 
     // Not an http(s) link.
     let mut d = dialog();
@@ -167,7 +167,7 @@ fn validation_is_live_and_a_bad_template_sends_nothing() {
         "{:?}",
         d.check
     );
-    assert_eq!(d.on_action(Action::Confirm), Request::Nothing);
+    assert_eq!(d.on_action(DialogAction::Confirm), Request::Nothing);
 
     // Deleting everything is ZITADEL's default link again.
     for _ in 0..30 {
@@ -185,24 +185,24 @@ fn the_length_counter_counts_characters_and_over_200_is_refused() {
     let n = long.chars().count();
     assert_eq!(d.length(), format!("{n}/200"));
     assert_eq!(d.check, TemplateCheck::Invalid(TemplateError::TooLong { len: n }));
-    assert_eq!(d.on_action(Action::Confirm), Request::Nothing);
+    assert_eq!(d.on_action(DialogAction::Confirm), Request::Nothing);
 }
 
 #[test]
 fn return_mode_ignores_the_template_field() {
     let mut d = dialog();
-    d.on_action(Action::SwitchDelivery);
+    d.on_action(DialogAction::SwitchDelivery);
     assert_eq!(key(&mut d, KeyCode::Char('h')), Request::Nothing);
     assert_eq!(d.template.value(), "");
-    assert_eq!(d.on_action(Action::NextTemplate), Request::Nothing);
+    assert_eq!(d.on_action(DialogAction::NextTemplate), Request::Nothing);
     assert_eq!(d.template.value(), "");
 
     // A broken template typed in mail mode does not block returning the code.
     let mut d = dialog();
     typed(&mut d, "nonsense{{");
-    d.on_action(Action::SwitchDelivery);
+    d.on_action(DialogAction::SwitchDelivery);
     assert_eq!(
-        d.on_action(Action::Confirm),
+        d.on_action(DialogAction::Confirm),
         Request::Issue {
             call: CodeCall::Resend,
             mode: CodeMode::Return
@@ -213,7 +213,7 @@ fn return_mode_ignores_the_template_field() {
 #[test]
 fn up_and_down_cycle_the_saved_templates() {
     let mut d = dialog();
-    assert_eq!(d.on_action(Action::NextTemplate), Request::Changed);
+    assert_eq!(d.on_action(DialogAction::NextTemplate), Request::Changed);
     assert_eq!(d.template.value(), T1);
     let TemplateCheck::Valid { preview } = &d.check else {
         panic!("{:?}", d.check)
@@ -222,14 +222,14 @@ fn up_and_down_cycle_the_saved_templates() {
         preview,
         &format!("https://verify.example.com/email?user={USER}&code={PREVIEW_CODE}")
     );
-    d.on_action(Action::NextTemplate);
+    d.on_action(DialogAction::NextTemplate);
     assert_eq!(d.template.value(), T2);
-    d.on_action(Action::NextTemplate);
+    d.on_action(DialogAction::NextTemplate);
     assert_eq!(d.template.value(), T1, "wraps around");
-    d.on_action(Action::PrevTemplate);
+    d.on_action(DialogAction::PrevTemplate);
     assert_eq!(d.template.value(), T2, "wraps backwards");
     assert_eq!(
-        d.on_action(Action::Confirm),
+        d.on_action(DialogAction::Confirm),
         Request::Issue {
             call: CodeCall::Resend,
             mode: CodeMode::Send {
@@ -240,21 +240,21 @@ fn up_and_down_cycle_the_saved_templates() {
 
     // Up first starts from the last one.
     let mut d = dialog();
-    d.on_action(Action::PrevTemplate);
+    d.on_action(DialogAction::PrevTemplate);
     assert_eq!(d.template.value(), T2);
 
     // Editing a picked template makes it the agent's own: Down starts over at the first.
     typed(&mut d, "x");
     assert_eq!(d.template.value(), format!("{T2}x"));
-    d.on_action(Action::NextTemplate);
+    d.on_action(DialogAction::NextTemplate);
     assert_eq!(d.template.value(), T1);
 }
 
 #[test]
 fn without_saved_templates_up_and_down_do_nothing() {
     let mut d = ResendDialog::new(target(), Vec::new(), false);
-    assert_eq!(d.on_action(Action::NextTemplate), Request::Nothing);
-    assert_eq!(d.on_action(Action::PrevTemplate), Request::Nothing);
+    assert_eq!(d.on_action(DialogAction::NextTemplate), Request::Nothing);
+    assert_eq!(d.on_action(DialogAction::PrevTemplate), Request::Nothing);
     assert_eq!(d.check, TemplateCheck::Default);
 }
 
@@ -270,16 +270,16 @@ fn in_flight_nothing_but_the_answer_changes_anything() {
             call: CodeCall::Resend
         }
     ));
-    assert_eq!(d.mode(), Mode::ResendBusy);
+    assert_eq!(d.keymap().name, SENDING.name);
     for a in [
-        Action::Confirm,
-        Action::Cancel,
-        Action::SwitchDelivery,
-        Action::NextTemplate,
-        Action::PrevTemplate,
-        Action::Reveal,
-        Action::Copy,
-        Action::SendFresh,
+        DialogAction::Confirm,
+        DialogAction::Cancel,
+        DialogAction::SwitchDelivery,
+        DialogAction::NextTemplate,
+        DialogAction::PrevTemplate,
+        DialogAction::Reveal,
+        DialogAction::Copy,
+        DialogAction::SendFresh,
     ] {
         assert_eq!(d.on_action(a), Request::Nothing, "{a:?} while in flight");
     }
@@ -293,7 +293,7 @@ fn in_flight_nothing_but_the_answer_changes_anything() {
 fn esc_cancels_before_anything_is_sent() {
     let mut d = dialog();
     typed(&mut d, T1);
-    assert_eq!(d.on_action(Action::Cancel), Request::Close);
+    assert_eq!(d.on_action(DialogAction::Cancel), Request::Close);
 }
 
 #[test]
@@ -303,7 +303,7 @@ fn an_answer_for_another_request_is_ignored() {
     assert!(!d.answered(1, ok(Some(CODE)), None));
     assert!(matches!(d.phase, Phase::Editing { error: None }));
 
-    d.on_action(Action::SwitchDelivery);
+    d.on_action(DialogAction::SwitchDelivery);
     confirm_and_send(&mut d, 2);
     assert!(!d.answered(1, ok(Some(CODE)), Some("audit broke".into())));
     assert!(matches!(d.phase, Phase::InFlight { id: 2, .. }));
@@ -317,21 +317,21 @@ fn an_answer_for_another_request_is_ignored() {
 #[test]
 fn a_returned_code_is_masked_until_revealed_and_copyable() {
     let mut d = dialog();
-    d.on_action(Action::SwitchDelivery);
+    d.on_action(DialogAction::SwitchDelivery);
     confirm_and_send(&mut d, 1);
     assert!(d.answered(1, ok(Some(CODE)), None));
-    assert_eq!(d.mode(), Mode::ResendResult);
+    assert_eq!(d.keymap().name, SHOWING_CODE.name);
     let revealed = |d: &ResendDialog| match &d.phase {
         Phase::Done { revealed, .. } => *revealed,
         other => panic!("{other:?}"),
     };
     assert!(!revealed(&d), "masked at first");
-    assert_eq!(d.on_action(Action::Reveal), Request::Changed);
+    assert_eq!(d.on_action(DialogAction::Reveal), Request::Changed);
     assert!(revealed(&d));
-    assert_eq!(d.on_action(Action::Reveal), Request::Changed);
+    assert_eq!(d.on_action(DialogAction::Reveal), Request::Changed);
     assert!(!revealed(&d), "v toggles");
 
-    assert_eq!(d.on_action(Action::Copy), Request::Copy);
+    assert_eq!(d.on_action(DialogAction::Copy), Request::Copy);
     assert_eq!(d.code().map(VerificationCode::expose), Some(CODE));
     d.copied();
     assert!(matches!(
@@ -344,7 +344,7 @@ fn a_returned_code_is_masked_until_revealed_and_copyable() {
     ));
     // Copying does not reveal it.
     assert!(!revealed(&d));
-    assert_eq!(d.on_action(Action::Cancel), Request::Close);
+    assert_eq!(d.on_action(DialogAction::Cancel), Request::Close);
 }
 
 #[test]
@@ -353,19 +353,19 @@ fn a_mailed_code_has_nothing_to_reveal_or_copy() {
     confirm_and_send(&mut d, 1);
     assert!(d.answered(1, ok(None), None));
     assert!(matches!(d.phase, Phase::Done { .. }));
-    assert_eq!(d.on_action(Action::Reveal), Request::Nothing);
-    assert_eq!(d.on_action(Action::Copy), Request::Nothing);
+    assert_eq!(d.on_action(DialogAction::Reveal), Request::Nothing);
+    assert_eq!(d.on_action(DialogAction::Copy), Request::Nothing);
     assert!(d.code().is_none());
-    assert_eq!(d.on_action(Action::Cancel), Request::Close);
+    assert_eq!(d.on_action(DialogAction::Cancel), Request::Close);
 }
 
 #[test]
 fn the_code_never_shows_in_debug_output() {
     let mut d = dialog();
-    d.on_action(Action::SwitchDelivery);
+    d.on_action(DialogAction::SwitchDelivery);
     confirm_and_send(&mut d, 1);
     d.answered(1, ok(Some(CODE)), None);
-    d.on_action(Action::Reveal);
+    d.on_action(DialogAction::Reveal);
     let dump = format!("{d:?}");
     assert!(!dump.contains(CODE), "{dump}");
     assert!(dump.contains("redacted"), "{dump}");
@@ -386,12 +386,12 @@ fn no_pending_code_offers_a_fresh_one_with_the_same_mode_after_confirming() {
         None
     ));
     assert!(matches!(d.phase, Phase::NoPending));
-    assert_eq!(d.mode(), Mode::ResendNoPending);
+    assert_eq!(d.keymap().name, NOTHING_PENDING.name);
     // Enter is not `s`: nothing is sent from the offer itself.
-    assert_eq!(d.on_action(Action::Confirm), Request::Nothing);
-    assert_eq!(d.on_action(Action::SendFresh), Request::Changed);
+    assert_eq!(d.on_action(DialogAction::Confirm), Request::Nothing);
+    assert_eq!(d.on_action(DialogAction::SendFresh), Request::Changed);
     assert!(matches!(d.phase, Phase::ConfirmSend));
-    assert_eq!(d.mode(), Mode::ResendConfirmSend);
+    assert_eq!(d.keymap().name, CONFIRMING.name);
     let (call, mode) = confirm_and_send(&mut d, 2);
     assert_eq!(call, CodeCall::Send);
     assert_eq!(mode, first_mode);
@@ -416,13 +416,13 @@ fn the_fresh_code_offer_can_be_declined() {
     let mut d = dialog();
     confirm_and_send(&mut d, 1);
     d.answered(1, Err(ApiError::NoPendingCode(Status::default())), None);
-    assert_eq!(d.on_action(Action::Cancel), Request::Close);
+    assert_eq!(d.on_action(DialogAction::Cancel), Request::Close);
 
     let mut d = dialog();
     confirm_and_send(&mut d, 1);
     d.answered(1, Err(ApiError::NoPendingCode(Status::default())), None);
-    d.on_action(Action::SendFresh);
-    assert_eq!(d.on_action(Action::Cancel), Request::Close);
+    d.on_action(DialogAction::SendFresh);
+    assert_eq!(d.on_action(DialogAction::Cancel), Request::Close);
 }
 
 #[test]
@@ -430,14 +430,14 @@ fn no_pending_code_from_the_send_call_does_not_loop_back_to_the_offer() {
     let mut d = dialog();
     confirm_and_send(&mut d, 1);
     d.answered(1, Err(ApiError::NoPendingCode(Status::default())), None);
-    d.on_action(Action::SendFresh);
+    d.on_action(DialogAction::SendFresh);
     confirm_and_send(&mut d, 2);
     assert!(d.answered(2, Err(ApiError::NoPendingCode(Status::default())), None));
     assert!(error_text(&d).is_some(), "shown as an error: {:?}", d.phase);
     // Enter tries the fresh send again — never a resend, which would be refused the same way.
     assert!(matches!(d.phase, Phase::RetrySend { .. }), "{:?}", d.phase);
     assert!(matches!(
-        d.on_action(Action::Confirm),
+        d.on_action(DialogAction::Confirm),
         Request::Issue {
             call: CodeCall::Send,
             ..
@@ -459,9 +459,9 @@ fn a_user_who_has_not_finished_setup_needs_an_invite() {
         None
     ));
     assert!(matches!(d.phase, Phase::NotInitialised));
-    assert_eq!(d.mode(), Mode::ResendInfo);
-    assert_eq!(d.on_action(Action::Confirm), Request::Nothing);
-    assert_eq!(d.on_action(Action::Cancel), Request::Close);
+    assert_eq!(d.keymap().name, MESSAGE.name);
+    assert_eq!(d.on_action(DialogAction::Confirm), Request::Nothing);
+    assert_eq!(d.on_action(DialogAction::Cancel), Request::Close);
 }
 
 #[test]
@@ -470,13 +470,13 @@ fn a_refusal_keeps_the_dialog_open_with_zitadels_words_and_allows_a_retry() {
     typed(&mut d, T1);
     confirm_and_send(&mut d, 1);
     let denied = ApiError::PermissionDenied(status(403, "AUTHZ-HKJD33", "No matching permissions found"));
-    let expected = dialog_error_line(&denied);
+    let expected = crate::tui::messages::mutation_error_line(&denied, "Enter");
     assert!(d.answered(1, Err(denied), Some("audit file is gone".into())));
     assert_eq!(error_text(&d), Some(expected.as_str()));
     assert!(expected.contains("No matching permissions found"), "{expected}");
     assert_eq!(d.audit_error.as_deref(), Some("audit file is gone"));
     assert_eq!(d.template.value(), T1, "the template is kept for fixing");
-    assert_eq!(d.mode(), Mode::ResendEdit);
+    assert_eq!(d.keymap().name, EDITING.name);
     // Nothing was retried on its own; the agent may try again.
     let (call, _) = confirm_and_send(&mut d, 2);
     assert_eq!(call, CodeCall::Resend);
@@ -492,7 +492,7 @@ fn a_refusal_keeps_the_dialog_open_with_zitadels_words_and_allows_a_retry() {
     ] {
         let mut d = dialog();
         confirm_and_send(&mut d, 1);
-        let line = dialog_error_line(&e);
+        let line = crate::tui::messages::mutation_error_line(&e, "Enter");
         assert!(d.answered(1, Err(e), None));
         assert_eq!(error_text(&d), Some(line.as_str()));
     }
@@ -501,7 +501,7 @@ fn a_refusal_keeps_the_dialog_open_with_zitadels_words_and_allows_a_retry() {
 #[test]
 fn the_audit_warning_does_not_lose_the_result() {
     let mut d = dialog();
-    d.on_action(Action::SwitchDelivery);
+    d.on_action(DialogAction::SwitchDelivery);
     confirm_and_send(&mut d, 1);
     assert!(d.answered(1, ok(Some(CODE)), Some("cannot open the audit file".into())));
     assert!(matches!(d.phase, Phase::Done { .. }));
@@ -513,20 +513,20 @@ fn the_audit_warning_does_not_lose_the_result() {
 fn read_only_refuses_and_sends_nothing() {
     let mut d = ResendDialog::new(target(), vec![T1.into()], true);
     assert!(matches!(d.phase, Phase::ReadOnly));
-    assert_eq!(d.mode(), Mode::ResendInfo);
+    assert_eq!(d.keymap().name, MESSAGE.name);
     for a in [
-        Action::Confirm,
-        Action::SwitchDelivery,
-        Action::NextTemplate,
-        Action::SendFresh,
-        Action::Reveal,
-        Action::Copy,
+        DialogAction::Confirm,
+        DialogAction::SwitchDelivery,
+        DialogAction::NextTemplate,
+        DialogAction::SendFresh,
+        DialogAction::Reveal,
+        DialogAction::Copy,
     ] {
         assert_eq!(d.on_action(a), Request::Nothing, "{a:?} in read-only mode");
     }
     assert_eq!(key(&mut d, KeyCode::Char('h')), Request::Nothing);
     assert!(matches!(d.phase, Phase::ReadOnly));
-    assert_eq!(d.on_action(Action::Cancel), Request::Close);
+    assert_eq!(d.on_action(DialogAction::Cancel), Request::Close);
 }
 
 #[test]
@@ -580,14 +580,14 @@ fn a_paste_goes_into_the_template_only_while_editing_in_mail_mode() {
 
     // A paste after a picked template makes it the agent's own again.
     let mut d = dialog();
-    d.on_action(Action::NextTemplate);
+    d.on_action(DialogAction::NextTemplate);
     d.on_paste("x");
     assert_eq!(d.template.value(), format!("{T1}x"));
-    d.on_action(Action::NextTemplate);
+    d.on_action(DialogAction::NextTemplate);
     assert_eq!(d.template.value(), T1, "Down starts over at the first");
 
     let mut d = dialog();
-    d.on_action(Action::SwitchDelivery);
+    d.on_action(DialogAction::SwitchDelivery);
     assert_eq!(d.on_paste(T1), Request::Nothing);
     assert_eq!(d.template.value(), "");
 

@@ -5,12 +5,12 @@
 //! One confirmed action sends exactly one request: while one is in flight the dialog takes no
 //! Enter, and nothing is ever retried on its own.
 
-use crossterm::event::{Event, KeyEvent};
+use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::keys::{Action, Mode};
-use super::messages::error_line;
+use super::keys::{Binding, Key, Keymap};
+use super::messages::mutation_error_line;
 use crate::api::template::{MAX_TEMPLATE_LEN, TemplateError, check_url_template, render_url_template};
 use crate::api::wire::User;
 use crate::api::{ApiError, CodeMode, EmailCodeResult};
@@ -18,26 +18,79 @@ use crate::resend::CodeCall;
 use crate::text::sanitize;
 use crate::userinfo::{self, EmailStatus};
 
-/// What the dialog says when a call failed. When the request may have reached ZITADEL (no
-/// answer in time, a 5xx, an answer it could not read), a code may have been issued anyway:
-/// the agent must know that another Enter issues a new code and voids that one.
-pub fn dialog_error_line(e: &ApiError) -> String {
-    match e {
-        ApiError::Timeout { .. }
-        | ApiError::Unavailable(_)
-        | ApiError::Server(_)
-        | ApiError::Decode { .. } => {
-            format!(
-                "{e} — ZITADEL may have issued a code anyway; Enter issues another (the earlier one stops working)"
-            )
-        }
-        ApiError::NotFound(_) => "ZITADEL found no email for this user (deleted, or no address)".into(),
-        other => error_line(other),
-    }
-}
-
 /// Sample code in the link preview (ZITADEL's codes are 6 upper-case letters and digits).
 pub const PREVIEW_CODE: &str = "ABC123";
+
+/// What the dialog's keys ask for. Which keys work depends on the phase: each phase has its
+/// keymap below, and [`ResendDialog::keymap`] picks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialogAction {
+    SwitchDelivery,
+    PrevTemplate,
+    NextTemplate,
+    Confirm,
+    Cancel,
+    Reveal,
+    Copy,
+    SendFresh,
+}
+
+use DialogAction as A;
+
+#[rustfmt::skip]
+static SEND_OR_CANCEL: &[Binding<DialogAction>] = &[
+    Binding { keys: &[Key::Code(KeyCode::Enter)], label: "Enter", action: A::Confirm, help: "confirm and send", hint: Some("send") },
+    Binding { keys: &[Key::Code(KeyCode::Esc)], label: "Esc", action: A::Cancel, help: "cancel, send nothing", hint: Some("cancel") },
+];
+#[rustfmt::skip]
+static CHOOSING: &[Binding<DialogAction>] = &[
+    Binding { keys: &[Key::Code(KeyCode::Tab), Key::Code(KeyCode::BackTab)], label: "Tab", action: A::SwitchDelivery, help: "mail the code / return it to me", hint: Some("mode") },
+    Binding { keys: &[Key::Code(KeyCode::Up)], label: "↑", action: A::PrevTemplate, help: "previous saved link template", hint: None },
+    Binding { keys: &[Key::Code(KeyCode::Down)], label: "↓", action: A::NextTemplate, help: "next saved link template", hint: None },
+];
+// Only Esc closes: an Enter typed ahead must not wipe a code nobody has read yet.
+#[rustfmt::skip]
+static CODE_SHOWN: &[Binding<DialogAction>] = &[
+    Binding { keys: &[Key::Char('v')], label: "v", action: A::Reveal, help: "show / hide the code", hint: Some("show/hide") },
+    Binding { keys: &[Key::Char('y')], label: "y", action: A::Copy, help: "copy the code (OSC 52)", hint: Some("copy") },
+    Binding { keys: &[Key::Code(KeyCode::Esc)], label: "Esc", action: A::Cancel, help: "close (forgets the code)", hint: Some("close (forgets the code)") },
+];
+#[rustfmt::skip]
+static FRESH: &[Binding<DialogAction>] = &[
+    Binding { keys: &[Key::Char('s')], label: "s", action: A::SendFresh, help: "send a fresh code instead", hint: Some("send a fresh code instead") },
+];
+#[rustfmt::skip]
+static CLOSE: &[Binding<DialogAction>] = &[
+    Binding { keys: &[Key::Code(KeyCode::Esc), Key::Code(KeyCode::Enter)], label: "Esc", action: A::Cancel, help: "close", hint: Some("close") },
+];
+
+/// Choosing how to send; unbound keys are text for the template (mail mode).
+pub static EDITING: Keymap<DialogAction> = Keymap {
+    name: "resend",
+    groups: &[SEND_OR_CANCEL, CHOOSING],
+};
+/// While ZITADEL answers: nothing but the keys that work everywhere.
+pub static SENDING: Keymap<DialogAction> = Keymap {
+    name: "resend (sending)",
+    groups: &[],
+};
+pub static SHOWING_CODE: Keymap<DialogAction> = Keymap {
+    name: "resend (code shown)",
+    groups: &[CODE_SHOWN],
+};
+pub static NOTHING_PENDING: Keymap<DialogAction> = Keymap {
+    name: "resend (nothing pending)",
+    groups: &[FRESH, CLOSE],
+};
+pub static CONFIRMING: Keymap<DialogAction> = Keymap {
+    name: "resend (confirm a fresh code)",
+    groups: &[SEND_OR_CANCEL],
+};
+/// A message the dialog only shows (mailed, read-only, user not initialised).
+pub static MESSAGE: Keymap<DialogAction> = Keymap {
+    name: "resend (message)",
+    groups: &[CLOSE],
+};
 
 /// The user the dialog acts on. Display strings are sanitised once, here.
 #[derive(Debug, Clone, PartialEq)]
@@ -168,17 +221,29 @@ impl ResendDialog {
         d
     }
 
-    /// Which keymap applies.
-    pub fn mode(&self) -> Mode {
+    /// The keys of the phase the dialog is in.
+    pub fn keymap(&self) -> &'static Keymap<DialogAction> {
         match self.phase {
-            Phase::Editing { .. } => Mode::ResendEdit,
-            Phase::InFlight { .. } => Mode::ResendBusy,
-            Phase::Done { ref result, .. } if result.code.is_some() => Mode::ResendResult,
-            Phase::Done { .. } => Mode::ResendInfo,
-            Phase::NoPending => Mode::ResendNoPending,
-            Phase::ConfirmSend => Mode::ResendConfirmSend,
-            Phase::RetrySend { .. } => Mode::ResendConfirmSend,
-            Phase::NotInitialised | Phase::ReadOnly | Phase::NoAddress => Mode::ResendInfo,
+            Phase::Editing { .. } => &EDITING,
+            Phase::InFlight { .. } => &SENDING,
+            Phase::Done { ref result, .. } if result.code.is_some() => &SHOWING_CODE,
+            Phase::Done { .. } => &MESSAGE,
+            Phase::NoPending => &NOTHING_PENDING,
+            Phase::ConfirmSend | Phase::RetrySend { .. } => &CONFIRMING,
+            Phase::NotInitialised | Phase::ReadOnly | Phase::NoAddress => &MESSAGE,
+        }
+    }
+
+    /// A request is on its way to ZITADEL.
+    pub fn in_flight(&self) -> bool {
+        matches!(self.phase, Phase::InFlight { .. })
+    }
+
+    /// A key: the phase's binding, or else text for the template field.
+    pub fn on_key(&mut self, ev: KeyEvent) -> Request {
+        match self.keymap().action(&ev) {
+            Some(action) => self.on_action(action),
+            None => self.on_text_key(ev),
         }
     }
 
@@ -187,42 +252,42 @@ impl ResendDialog {
         format!("{}/{MAX_TEMPLATE_LEN}", self.template.value().chars().count())
     }
 
-    pub fn on_action(&mut self, action: Action) -> Request {
+    pub fn on_action(&mut self, action: DialogAction) -> Request {
         match (&mut self.phase, action) {
-            (Phase::Editing { .. }, Action::SwitchDelivery) => {
+            (Phase::Editing { .. }, A::SwitchDelivery) => {
                 self.delivery = match self.delivery {
                     Delivery::Mail => Delivery::Return,
                     Delivery::Return => Delivery::Mail,
                 };
                 Request::Changed
             }
-            (Phase::Editing { .. }, Action::PrevTemplate) => self.pick(-1),
-            (Phase::Editing { .. }, Action::NextTemplate) => self.pick(1),
-            (Phase::Editing { .. }, Action::Confirm) => match self.mode_to_send() {
+            (Phase::Editing { .. }, A::PrevTemplate) => self.pick(-1),
+            (Phase::Editing { .. }, A::NextTemplate) => self.pick(1),
+            (Phase::Editing { .. }, A::Confirm) => match self.mode_to_send() {
                 Some(mode) => Request::Issue {
                     call: CodeCall::Resend,
                     mode,
                 },
                 None => Request::Nothing,
             },
-            (Phase::ConfirmSend | Phase::RetrySend { .. }, Action::Confirm) => match self.mode_to_send() {
+            (Phase::ConfirmSend | Phase::RetrySend { .. }, A::Confirm) => match self.mode_to_send() {
                 Some(mode) => Request::Issue {
                     call: CodeCall::Send,
                     mode,
                 },
                 None => Request::Nothing,
             },
-            (Phase::NoPending, Action::SendFresh) => {
+            (Phase::NoPending, A::SendFresh) => {
                 self.phase = Phase::ConfirmSend;
                 Request::Changed
             }
-            (Phase::Done { revealed, result, .. }, Action::Reveal) if result.code.is_some() => {
+            (Phase::Done { revealed, result, .. }, A::Reveal) if result.code.is_some() => {
                 *revealed = !*revealed;
                 Request::Changed
             }
-            (Phase::Done { result, .. }, Action::Copy) if result.code.is_some() => Request::Copy,
+            (Phase::Done { result, .. }, A::Copy) if result.code.is_some() => Request::Copy,
             (Phase::InFlight { .. }, _) => Request::Nothing,
-            (_, Action::Cancel) => Request::Close,
+            (_, A::Cancel) => Request::Close,
             _ => Request::Nothing,
         }
     }
@@ -287,10 +352,10 @@ impl ResendDialog {
             Err(ApiError::NoPendingCode(_)) if call == CodeCall::Resend => Phase::NoPending,
             Err(ApiError::UserNotInitialised(_)) => Phase::NotInitialised,
             Err(e) if call == CodeCall::Send => Phase::RetrySend {
-                error: dialog_error_line(&e),
+                error: mutation_error_line(&e, &EDITING.key_name(A::Confirm)),
             },
             Err(e) => Phase::Editing {
-                error: Some(dialog_error_line(&e)),
+                error: Some(mutation_error_line(&e, &EDITING.key_name(A::Confirm))),
             },
         };
         true

@@ -15,13 +15,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Widget};
 
-use self::content::{Row, Span, rows};
+use self::content::{BodyRow, Span, rows};
 use super::help::centred;
 use super::search::skip_columns;
 use super::{Pen, ViewCtx, width};
 use crate::text::sanitize;
 use crate::tui::app::App;
-use crate::tui::resend::{Delivery, Phase, ResendDialog};
+use crate::tui::keys::KeyHelp;
+use crate::tui::resend_dialog::{Delivery, Phase, ResendDialog};
 use crate::tui::theme::Theme;
 
 const TITLE: &str = " Resend verification code ";
@@ -62,7 +63,7 @@ pub(super) fn draw(
         .title(Line::styled(TITLE, theme.title));
     let inner = block.inner(area);
     block.render(area, buf);
-    footer(buf, area, keys(d), theme);
+    footer(buf, area, &d.keymap().hints(), theme);
 
     let body = Rect::new(
         inner.x.saturating_add(1),
@@ -79,15 +80,15 @@ pub(super) fn draw(
         let line = Rect::new(body.x, y, body.width, 1);
         y += 1;
         match row {
-            Row::Spans(spans) => {
+            BodyRow::Spans(spans) => {
                 if let Some(mut pen) = Pen::new(buf, line) {
                     for (text, style) in spans {
                         pen.text(text, *style);
                     }
                 }
             }
-            Row::Split(left, right) => split(buf, line, left, right),
-            Row::Field => cursor = field(buf, line, d, theme),
+            BodyRow::Split(left, right) => split(buf, line, left, right),
+            BodyRow::Field => cursor = field(buf, line, d, theme),
         }
     }
     if matches!(d.phase, Phase::InFlight { .. }) {
@@ -104,20 +105,7 @@ pub(super) fn draw(
     cursor
 }
 
-/// The keys, in the bottom border (so they stay when the body is cut).
-fn keys(d: &ResendDialog) -> &'static str {
-    match &d.phase {
-        Phase::Editing { .. } => "Enter send · Esc cancel · Tab mode",
-        Phase::InFlight { .. } => "waiting for ZITADEL…",
-        Phase::Done { result, .. } if result.code.is_some() => {
-            "v show/hide · y copy · Esc close (forgets the code)"
-        }
-        Phase::NoPending => "s send a fresh code instead · Esc close",
-        Phase::ConfirmSend | Phase::RetrySend { .. } => "Enter send · Esc cancel",
-        Phase::Done { .. } | Phase::NotInitialised | Phase::ReadOnly | Phase::NoAddress => "Esc close",
-    }
-}
-
+/// The keys of the phase, in the bottom border (so they stay when the body is cut).
 fn footer(buf: &mut Buffer, area: Rect, keys: &str, theme: &Theme) {
     let row = Rect::new(
         area.x.saturating_add(2),
@@ -125,6 +113,9 @@ fn footer(buf: &mut Buffer, area: Rect, keys: &str, theme: &Theme) {
         area.width.saturating_sub(4),
         1,
     );
+    if keys.is_empty() {
+        return;
+    }
     if let Some(mut pen) = Pen::new(buf, row) {
         let room = pen.remaining().saturating_sub(2);
         pen.text(" ", theme.border)

@@ -1,0 +1,174 @@
+//! The effect executor: carries out what `App::update` asks for. Requests run in tasks whose
+//! replies come back as messages; a new request of a kind aborts the one in flight, so the
+//! newest wins. The run loop and the tests both use this one executor, so an effect cannot be
+//! carried out one way in the product and another in the tests.
+
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use tokio::task::{AbortHandle, JoinHandle};
+
+use super::app::{Effect, Msg};
+use super::clipboard::{Multiplexer, osc52};
+use super::frame::{FrameTerminal, write_through};
+use crate::api::Client;
+use crate::resend::{AuditContext, issue_code};
+
+/// What the caller of [`Executor::carry_out`] must do itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    Continue,
+    Quit,
+    /// Reconnect with another profile (only the run loop knows how).
+    SwitchProfile(String),
+}
+
+/// Carries out effects for one connection.
+pub struct Executor {
+    client: Client,
+    audit: Arc<AuditContext>,
+    tx: mpsc::UnboundedSender<Msg>,
+    mux: Multiplexer,
+    /// The resend or send in flight (at most one: the dialog takes no Enter meanwhile).
+    issuing: Option<JoinHandle<()>>,
+    list: Option<AbortHandle>,
+    user: Option<AbortHandle>,
+    methods: Option<AbortHandle>,
+    search_timer: Option<AbortHandle>,
+    /// Asking who the credentials act as (for the header).
+    identity: Option<AbortHandle>,
+}
+
+impl Executor {
+    pub fn new(
+        client: Client,
+        audit: AuditContext,
+        tx: mpsc::UnboundedSender<Msg>,
+        mux: Multiplexer,
+    ) -> Self {
+        Executor {
+            client,
+            audit: Arc::new(audit),
+            tx,
+            mux,
+            issuing: None,
+            list: None,
+            user: None,
+            methods: None,
+            search_timer: None,
+            identity: None,
+        }
+    }
+
+    /// Carries out one effect. The clipboard is written to `terminal`, after the frame so far.
+    pub fn carry_out<W: Write>(
+        &mut self,
+        effect: Effect,
+        terminal: &mut FrameTerminal<W>,
+    ) -> io::Result<Next> {
+        let tx = self.tx.clone();
+        let client = self.client.clone();
+        let (slot, handle) = match effect {
+            Effect::Quit => return Ok(Next::Quit),
+            Effect::SwitchProfile(name) => return Ok(Next::SwitchProfile(name)),
+            Effect::Copy(code) => {
+                // The sequence is zeroised once written.
+                let sequence = osc52(code.expose(), self.mux);
+                write_through(terminal, sequence.as_bytes())?;
+                return Ok(Next::Continue);
+            }
+            Effect::IssueCode {
+                id,
+                call,
+                user_id,
+                mode,
+            } => {
+                // Never aborted: once sent, its answer (and audit line) must not be lost.
+                let audit = Arc::clone(&self.audit);
+                self.issuing = Some(tokio::spawn(async move {
+                    let issued = issue_code(&client, audit, call, &user_id, &mode).await;
+                    let _ = tx.send(Msg::Issued {
+                        id,
+                        result: issued.result,
+                        audit_error: issued.audit_error,
+                    });
+                }));
+                return Ok(Next::Continue);
+            }
+            Effect::ListUsers { id, request } => (
+                &mut self.list,
+                tokio::spawn(async move {
+                    let result = client.list_users(&request).await;
+                    let _ = tx.send(Msg::Listed { id, result });
+                }),
+            ),
+            Effect::GetUser { id, user_id } => (
+                &mut self.user,
+                tokio::spawn(async move {
+                    let result = client.get_user(&user_id).await;
+                    let _ = tx.send(Msg::GotUser { id, result });
+                }),
+            ),
+            Effect::ListAuthMethods { id, user_id } => (
+                &mut self.methods,
+                tokio::spawn(async move {
+                    let result = client.list_auth_methods(&user_id).await;
+                    let _ = tx.send(Msg::GotMethods { id, result });
+                }),
+            ),
+            Effect::ScheduleSearch { generation, delay } => (
+                &mut self.search_timer,
+                tokio::spawn(async move {
+                    tokio::time::sleep(delay).await;
+                    let _ = tx.send(Msg::SearchDue(generation));
+                }),
+            ),
+        };
+        if let Some(old) = slot.replace(handle.abort_handle()) {
+            old.abort();
+        }
+        Ok(Next::Continue)
+    }
+
+    /// Asks who the credentials act as, for the header: known locally for keys, asked of the
+    /// instance for a device login.
+    pub fn look_up_identity(&mut self) {
+        let client = self.client.clone();
+        let tx = self.tx.clone();
+        let task = tokio::spawn(async move {
+            let who = client.token_info().await.ok().and_then(|i| i.name.or(i.subject));
+            let _ = tx.send(Msg::SignedIn(who));
+        });
+        if let Some(old) = self.identity.replace(task.abort_handle()) {
+            old.abort();
+        }
+    }
+
+    /// Stops every read in flight (their answers belong to a connection being replaced).
+    pub fn abort_reads(&mut self) {
+        for slot in [
+            &mut self.list,
+            &mut self.user,
+            &mut self.methods,
+            &mut self.search_timer,
+            &mut self.identity,
+        ] {
+            if let Some(h) = slot.take() {
+                h.abort();
+            }
+        }
+    }
+
+    /// The resend or send still running, if any: its answer and audit line must not be lost.
+    pub fn take_issuing(&mut self) -> Option<JoinHandle<()>> {
+        self.issuing.take()
+    }
+
+    /// Keeps a resend or send of a replaced connection running under this executor.
+    pub fn adopt_issuing(&mut self, issuing: Option<JoinHandle<()>>) {
+        if issuing.is_some() {
+            self.issuing = issuing;
+        }
+    }
+}

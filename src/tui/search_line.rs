@@ -1,0 +1,201 @@
+//! The search line: its text, the parse of that text (done once per change), the debounce
+//! generations, and the keys that apply or clear it. Pure: the App turns what it asks for
+//! into effects.
+
+use crossterm::event::{Event, KeyCode, KeyEvent};
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::{Input, InputRequest};
+
+use super::keys::{Binding, Key, Keymap};
+use crate::api::query::{MatchMode, QueryError, parse_search};
+use crate::api::wire::SearchQuery;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchAction {
+    /// Back to the list, keeping (and sending, if due) the search.
+    Apply,
+    /// Empty the line and show all users again.
+    Clear,
+}
+
+#[rustfmt::skip]
+static BINDINGS: &[Binding<SearchAction>] = &[
+    Binding { keys: &[Key::Code(KeyCode::Enter)], label: "Enter", action: SearchAction::Apply, help: "back to the list, keep the search", hint: Some("back to the list, keep the search") },
+    Binding { keys: &[Key::Code(KeyCode::Esc)], label: "Esc", action: SearchAction::Clear, help: "clear the search", hint: Some("clear the search") },
+];
+
+/// Every other key is text for the line.
+pub static KEYMAP: Keymap<SearchAction> = Keymap {
+    name: "search",
+    groups: &[BINDINGS],
+};
+
+/// What an edit did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    Nothing,
+    /// Only the cursor moved.
+    Cursor,
+    /// The text changed and can be sent once the debounce for `generation` runs out.
+    Due {
+        generation: u64,
+    },
+    /// The text changed and cannot be understood: nothing will be sent for it.
+    Refused,
+}
+
+#[derive(Debug, Default)]
+pub struct SearchLine {
+    pub input: Input,
+    /// Why the text cannot be sent (shown inline, nothing is sent).
+    pub error: Option<QueryError>,
+    /// The text whose results the list shows.
+    pub applied: String,
+    /// The queries of `applied`, as sent.
+    applied_queries: Vec<SearchQuery>,
+    /// The parse of the text as it stands, kept until it is applied.
+    parsed: Vec<SearchQuery>,
+    /// Bumped on every change, so an older debounce is recognised.
+    generation: u64,
+    /// A change is waiting for its debounce.
+    due: bool,
+}
+
+impl SearchLine {
+    /// A key the keymap does not bind: text for the line.
+    pub fn on_text_key(&mut self, ev: KeyEvent, mode: MatchMode) -> Edit {
+        match self.input.handle_event(&Event::Key(ev)) {
+            Some(c) if c.value => self.changed(mode),
+            Some(c) if c.cursor => Edit::Cursor,
+            _ => Edit::Nothing,
+        }
+    }
+
+    /// Pasted text (control characters already removed), inserted at the cursor.
+    pub fn paste(&mut self, text: &str, mode: MatchMode) -> Edit {
+        for c in text.chars() {
+            self.input.handle(InputRequest::InsertChar(c));
+        }
+        self.changed(mode)
+    }
+
+    /// Empties the line. Returns whether a search was shown or typed (so all users must be
+    /// listed again).
+    pub fn clear(&mut self) -> bool {
+        let had_text = !self.input.value().is_empty() || !self.applied.is_empty();
+        self.input.reset();
+        self.error = None;
+        self.parsed.clear();
+        self.generation += 1;
+        self.due = had_text;
+        had_text
+    }
+
+    /// Whether the debounce of `generation` should send the text now.
+    pub fn due_for(&self, generation: u64) -> bool {
+        self.due && generation == self.generation
+    }
+
+    /// Whether a sound change waits to be sent.
+    pub fn is_due(&self) -> bool {
+        self.due && self.error.is_none()
+    }
+
+    /// Takes the text as the applied search (the caller lists its results from the first
+    /// page). `false` when nothing is due or the text cannot be sent.
+    pub fn apply(&mut self) -> bool {
+        if !self.is_due() {
+            return false;
+        }
+        self.due = false;
+        self.applied = self.input.value().to_string();
+        self.applied_queries = std::mem::take(&mut self.parsed);
+        true
+    }
+
+    /// The queries of the search the list shows.
+    pub fn queries(&self) -> &[SearchQuery] {
+        &self.applied_queries
+    }
+
+    /// The text changed: parse it once, and wait for the debounce if it is sound.
+    fn changed(&mut self, mode: MatchMode) -> Edit {
+        self.generation += 1;
+        match parse_search(self.input.value(), mode) {
+            Err(e) => {
+                self.error = Some(e);
+                self.parsed.clear();
+                self.due = false;
+                Edit::Refused
+            }
+            Ok(queries) => {
+                self.error = None;
+                self.parsed = queries;
+                self.due = true;
+                Edit::Due {
+                    generation: self.generation,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyModifiers;
+
+    fn typed(line: &mut SearchLine, text: &str) -> Edit {
+        let mut last = Edit::Nothing;
+        for c in text.chars() {
+            last = line.on_text_key(
+                KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+                MatchMode::default(),
+            );
+        }
+        last
+    }
+
+    #[test]
+    fn q_is_text_here() {
+        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(KEYMAP.action(&q), None);
+        let mut line = SearchLine::default();
+        assert_eq!(typed(&mut line, "q"), Edit::Due { generation: 1 });
+        assert_eq!(line.input.value(), "q");
+    }
+
+    #[test]
+    fn only_the_newest_generation_is_due_and_applying_takes_the_parse() {
+        let mut line = SearchLine::default();
+        assert_eq!(typed(&mut line, "ja"), Edit::Due { generation: 2 });
+        assert!(!line.due_for(1));
+        assert!(line.due_for(2));
+        assert!(line.apply());
+        assert_eq!(line.applied, "ja");
+        assert_eq!(line.queries().len(), 1);
+        assert!(!line.apply(), "applied once");
+    }
+
+    #[test]
+    fn a_refused_text_is_never_applied() {
+        let mut line = SearchLine::default();
+        assert_eq!(typed(&mut line, "colour:blue"), Edit::Refused);
+        assert_eq!(line.error.as_ref().map(|e| e.term.as_str()), Some("colour:blue"));
+        assert!(!line.apply());
+        assert!(line.queries().is_empty());
+    }
+
+    #[test]
+    fn clearing_is_due_only_when_there_was_a_search() {
+        let mut line = SearchLine::default();
+        assert!(!line.clear());
+        assert!(!line.is_due());
+        typed(&mut line, "x");
+        assert!(line.apply());
+        assert!(line.clear());
+        assert!(line.apply(), "all users are listed again");
+        assert!(line.queries().is_empty());
+        assert_eq!(line.applied, "");
+    }
+}
