@@ -1,6 +1,19 @@
 //! zitadesk: a keyboard-first console for helpdesk staff supporting the users of a ZITADEL
 //! instance. The library holds everything; `main.rs` only hands over to [`cli::main`].
 
+// Product code never unwraps, expects or panics: a failure is an error the agent can read,
+// and the terminal is restored. Tests may (`cfg(test)`; tests/ and benches/ are other crates).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod api;
 pub mod audit;
 pub mod cli;

@@ -158,7 +158,7 @@ async fn run_in(
     draw(tty, &app, theme, &tz)?;
     // Test hook (documented in the README): proves the panic path restores the terminal.
     if std::env::var_os(PANIC_HOOK_ENV).is_some_and(|v| v == "1") {
-        #[allow(clippy::panic)]
+        #[allow(clippy::panic, reason = "the test hook's whole purpose")]
         {
             panic!("{PANIC_HOOK_ENV}=1: panicking on purpose after the first frame");
         }
