@@ -10,7 +10,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use unicode_width::UnicodeWidthStr;
-use zitadesk::tui::app::{App, Msg};
+use zitadesk::tui::app::App;
+use zitadesk::tui::msg::Msg;
 use zitadesk::tui::view;
 
 use console::{Frame, ctx, key, measured_draw, serve, started_app, wire_terminal};

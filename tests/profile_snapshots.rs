@@ -8,7 +8,8 @@ mod console;
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use zitadesk::tui::app::{App, Connection, Effect, Msg};
+use zitadesk::tui::app::{App, Connection};
+use zitadesk::tui::msg::{Effect, Msg};
 use zitadesk::tui::view;
 
 fn app_for(profile: &str, width: u16, height: u16) -> App {

@@ -14,8 +14,9 @@ use zitadesk::api::wire::{
     CodeDetails, EmailCodeResponse, ListDetails, ListUsersResponse, User, UserState, VerificationCode,
 };
 use zitadesk::api::{ApiError, EmailCodeResult, Status};
-use zitadesk::tui::app::{App, Connection, Effect, Msg};
+use zitadesk::tui::app::{App, Connection};
 use zitadesk::tui::keys::KeyHelp;
+use zitadesk::tui::msg::{Effect, Msg};
 use zitadesk::tui::theme::Theme;
 use zitadesk::tui::view::{self, ViewCtx};
 use zitadesk::userinfo;

@@ -594,12 +594,12 @@ fn no_secret_is_ever_formatted_with_debug() {
     assert_hidden("EmailCodeResult", &debug_forms(&result), &[CODE]);
     assert_hidden(
         "the console's Effect::Copy",
-        &debug_forms(&zitadesk::tui::app::Effect::Copy(VerificationCode::new(CODE))),
+        &debug_forms(&zitadesk::tui::msg::Effect::Copy(VerificationCode::new(CODE))),
         &[CODE],
     );
     assert_hidden(
         "the console's Msg::Issued",
-        &debug_forms(&zitadesk::tui::app::Msg::Issued {
+        &debug_forms(&zitadesk::tui::msg::Msg::Issued {
             id: 1,
             result: Ok(result),
             audit_error: None,

@@ -7,6 +7,9 @@ use std::time::Duration;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
+use super::detail::{Detail, Load};
+use super::msg::{Effect, Msg, RequestId};
+
 use super::browse::{self, BrowseAction, Mode};
 use super::keys::{self, Global, KeyHelp};
 use super::layout;
@@ -15,13 +18,9 @@ use super::messages::{self, read_error_line};
 use super::picker::{self, PickerRequest, ProfilePicker};
 use super::resend_dialog::{Request, ResendDialog, Target};
 use super::search_line::{self, Edit, SearchAction, SearchLine};
+use crate::api::ApiError;
 use crate::api::query::{MatchMode, org_scope};
-use crate::api::wire::VerificationCode;
-use crate::api::wire::{
-    AuthenticationMethodType, ListQuery, ListUsersRequest, ListUsersResponse, User, UserFieldName,
-};
-use crate::api::{ApiError, CodeMode, EmailCodeResult};
-use crate::resend::CodeCall;
+use crate::api::wire::{ListQuery, ListUsersRequest, ListUsersResponse, UserFieldName};
 
 /// Pause after the last keystroke before a search is sent.
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(200);
@@ -30,101 +29,6 @@ pub const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
 /// Pages fetched one after another without a key press, before the list stops filling: a
 /// token that may read few of many users would otherwise walk the whole instance.
 pub const AUTO_FETCH_LIMIT: u32 = 10;
-
-/// Tags a request so that its reply can be matched, and dropped when it is no longer wanted.
-pub type RequestId = u64;
-
-/// A message is built once per event and moved once into `update`; boxing the large reply
-/// variants would add an allocation without saving anything measurable.
-#[derive(Debug)]
-#[allow(clippy::large_enum_variant)]
-pub enum Msg {
-    Key(KeyEvent),
-    /// Bracketed paste: text, never keys (a pasted "q" must not quit).
-    Paste(String),
-    Resize {
-        width: u16,
-        height: u16,
-    },
-    /// The debounce for search `generation` ran out.
-    SearchDue(u64),
-    /// Spinner frame (only sent while [`App::busy`]).
-    Tick,
-    Listed {
-        id: RequestId,
-        result: Result<ListUsersResponse, ApiError>,
-    },
-    GotUser {
-        id: RequestId,
-        result: Result<User, ApiError>,
-    },
-    GotMethods {
-        id: RequestId,
-        result: Result<Vec<AuthenticationMethodType>, ApiError>,
-    },
-    /// Who the credentials act as (token subject or service user), once known.
-    SignedIn(Option<String>),
-    /// Another profile could not be connected; the current one stays.
-    SwitchFailed {
-        profile: String,
-        reason: String,
-    },
-    /// ZITADEL answered a resend or send; `audit_error` says why its audit line is missing.
-    Issued {
-        id: RequestId,
-        result: Result<EmailCodeResult, ApiError>,
-        audit_error: Option<String>,
-    },
-}
-
-/// Work for the run loop. A new request of a kind replaces (aborts) the one in flight.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    ListUsers {
-        id: RequestId,
-        request: ListUsersRequest,
-    },
-    GetUser {
-        id: RequestId,
-        user_id: String,
-    },
-    ListAuthMethods {
-        id: RequestId,
-        user_id: String,
-    },
-    /// Send `Msg::SearchDue(generation)` after `delay`.
-    ScheduleSearch {
-        generation: u64,
-        delay: Duration,
-    },
-    /// Resend or send an email code: exactly one request, audited, never retried.
-    IssueCode {
-        id: RequestId,
-        call: CodeCall,
-        user_id: String,
-        mode: CodeMode,
-    },
-    /// Put the code on the agent's clipboard (OSC 52).
-    Copy(VerificationCode),
-    /// Reconnect with another profile and start over.
-    SwitchProfile(String),
-    Quit,
-}
-
-/// Something fetched for the detail pane.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Load<T> {
-    Loading,
-    Ready(T),
-    Failed(String),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Detail {
-    pub user_id: String,
-    pub user: Load<User>,
-    pub methods: Load<Vec<AuthenticationMethodType>>,
-}
 
 /// Fixed facts about the connection, shown in the header.
 #[derive(Debug, Clone, Default)]
@@ -149,8 +53,6 @@ struct Pending {
     /// After a refresh, the user to select again wherever they landed.
     reselect: Option<String>,
     list: Option<(RequestId, PageSlot)>,
-    user: Option<RequestId>,
-    methods: Option<RequestId>,
 }
 
 pub struct App {
@@ -206,8 +108,7 @@ impl App {
     /// A request is in flight (the spinner turns).
     pub fn busy(&self) -> bool {
         self.pending.list.is_some()
-            || self.pending.user.is_some()
-            || self.pending.methods.is_some()
+            || self.detail.as_ref().is_some_and(Detail::waiting)
             || self.resend.as_ref().is_some_and(ResendDialog::in_flight)
     }
 
@@ -282,13 +183,12 @@ impl App {
             }
             Msg::Listed { id, result } => self.on_listed(id, result),
             Msg::GotUser { id, result } => {
-                if self.pending.user != Some(id) {
+                if !self.detail.as_ref().is_some_and(|d| d.awaits_user(id)) {
                     return (false, Vec::new());
                 }
-                self.pending.user = None;
                 let load = self.loaded(result);
                 if let Some(d) = self.detail.as_mut() {
-                    d.user = load;
+                    d.set_user(load);
                 }
                 (true, Vec::new())
             }
@@ -312,13 +212,12 @@ impl App {
                 (true, refresh.map(|id| self.open_detail(id)).unwrap_or_default())
             }
             Msg::GotMethods { id, result } => {
-                if self.pending.methods != Some(id) {
+                if !self.detail.as_ref().is_some_and(|d| d.awaits_methods(id)) {
                     return (false, Vec::new());
                 }
-                self.pending.methods = None;
                 let load = self.loaded(result);
                 if let Some(d) = self.detail.as_mut() {
-                    d.methods = load;
+                    d.set_methods(load);
                 }
                 (true, Vec::new())
             }
@@ -602,13 +501,9 @@ impl App {
     /// Opens the resend dialog for the user in view: the detail's (fresh) user, else the
     /// selected row's.
     fn open_resend(&mut self) -> (bool, Vec<Effect>) {
-        let user = match (&self.mode, &self.detail) {
-            (
-                Mode::Detail,
-                Some(Detail {
-                    user: Load::Ready(u), ..
-                }),
-            ) => Some(u),
+        let in_detail = self.detail.as_ref().and_then(Detail::ready_user);
+        let user = match (self.mode, in_detail) {
+            (Mode::Detail, Some(u)) => Some(u),
             _ => self.list.selected_row().map(|r| &r.user),
         };
         let Some(user) = user else {
@@ -676,30 +571,13 @@ impl App {
 
     fn close_detail(&mut self) {
         self.detail = None;
-        self.pending.user = None;
-        self.pending.methods = None;
     }
 
     fn open_detail(&mut self, user_id: String) -> Vec<Effect> {
-        let user_req = self.next_request();
-        let methods_req = self.next_request();
-        self.pending.user = Some(user_req);
-        self.pending.methods = Some(methods_req);
-        self.detail = Some(Detail {
-            user_id: user_id.clone(),
-            user: Load::Loading,
-            methods: Load::Loading,
-        });
-        vec![
-            Effect::GetUser {
-                id: user_req,
-                user_id: user_id.clone(),
-            },
-            Effect::ListAuthMethods {
-                id: methods_req,
-                user_id,
-            },
-        ]
+        let ids = (self.next_request(), self.next_request());
+        let (detail, effects) = Detail::open(user_id, ids);
+        self.detail = Some(detail);
+        effects
     }
 
     fn fetch_page(&mut self, slot: PageSlot) -> Effect {

@@ -9,9 +9,9 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, JoinHandle};
 
-use super::app::{Effect, Msg};
 use super::clipboard::{Multiplexer, osc52};
 use super::frame::{FrameTerminal, write_through};
+use super::msg::{Effect, Msg};
 use crate::api::Client;
 use crate::resend::{AuditContext, issue_code};
 

@@ -5,12 +5,14 @@
 pub mod app;
 pub mod browse;
 pub mod clipboard;
+pub mod detail;
 pub mod effects;
 pub mod frame;
 pub mod keys;
 pub mod layout;
 pub mod list;
 pub mod messages;
+pub mod msg;
 pub mod picker;
 pub mod resend_dialog;
 pub mod run;

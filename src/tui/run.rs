@@ -9,10 +9,11 @@ use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use super::app::{App, Connection, Msg, SPINNER_INTERVAL};
+use super::app::{App, Connection, SPINNER_INTERVAL};
 use super::clipboard::Multiplexer;
 use super::effects::{Executor, Next};
 use super::frame::draw_frame;
+use super::msg::Msg;
 use super::terminal::{self, Tty};
 use super::theme::Theme;
 use super::view::ViewCtx;

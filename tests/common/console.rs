@@ -14,8 +14,9 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 use zitadesk::api::wire::{
     HumanEmail, HumanProfile, HumanUser, ListDetails, ListUsersResponse, User, UserState,
 };
-use zitadesk::tui::app::{App, Connection, Effect, Msg};
+use zitadesk::tui::app::{App, Connection};
 use zitadesk::tui::frame::{FrameTerminal, FrameWriter, draw_frame};
+use zitadesk::tui::msg::{Effect, Msg};
 use zitadesk::tui::theme::Theme;
 use zitadesk::tui::view::ViewCtx;
 

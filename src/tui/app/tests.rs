@@ -1,6 +1,9 @@
 use super::*;
 use crate::api::Status;
-use crate::api::wire::{ListDetails, User};
+use crate::api::wire::ListDetails;
+use crate::api::wire::{User, VerificationCode};
+use crate::api::{CodeMode, EmailCodeResult};
+use crate::resend::CodeCall;
 use crossterm::event::{KeyCode, KeyModifiers};
 
 fn app() -> App {

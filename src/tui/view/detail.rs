@@ -12,7 +12,8 @@ use ratatui::widgets::{Block, Borders, Widget};
 
 use super::{Pen, ViewCtx, width, wrap};
 use crate::api::wire::{AuthenticationMethodType, HumanUser, MachineUser, User};
-use crate::tui::app::{App, Detail, Load};
+use crate::tui::app::App;
+use crate::tui::detail::{Detail, Load};
 use crate::tui::layout;
 use crate::tui::theme::Theme;
 use crate::userinfo::{self, EmailStatus};

@@ -8,7 +8,8 @@ use ratatui::buffer::Buffer;
 
 use super::*;
 use crate::api::wire::{AuthenticationMethodType, ListDetails, ListUsersResponse, User};
-use crate::tui::app::{Connection, Effect, Msg};
+use crate::tui::app::Connection;
+use crate::tui::msg::{Effect, Msg};
 use crate::tui::theme::Theme;
 
 const SEED: &str = include_str!("../../../assets/demo-users.json");

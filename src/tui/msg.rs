@@ -1,0 +1,92 @@
+//! The console's vocabulary: every input becomes a [`Msg`] for `App::update`, and every piece
+//! of work `update` asks for is an [`Effect`] for the executor (`tui::effects`).
+
+use std::time::Duration;
+
+use crossterm::event::KeyEvent;
+
+use crate::api::wire::{
+    AuthenticationMethodType, ListUsersRequest, ListUsersResponse, User, VerificationCode,
+};
+use crate::api::{ApiError, CodeMode, EmailCodeResult};
+use crate::resend::CodeCall;
+
+/// Tags a request so that its reply can be matched, and dropped when it is no longer wanted.
+pub type RequestId = u64;
+
+/// A message is built once per event and moved once into `update`; boxing the large reply
+/// variants would add an allocation without saving anything measurable.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// Bracketed paste: text, never keys (a pasted "q" must not quit).
+    Paste(String),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The debounce for search `generation` ran out.
+    SearchDue(u64),
+    /// Spinner frame (only sent while [`App::busy`]).
+    Tick,
+    Listed {
+        id: RequestId,
+        result: Result<ListUsersResponse, ApiError>,
+    },
+    GotUser {
+        id: RequestId,
+        result: Result<User, ApiError>,
+    },
+    GotMethods {
+        id: RequestId,
+        result: Result<Vec<AuthenticationMethodType>, ApiError>,
+    },
+    /// Who the credentials act as (token subject or service user), once known.
+    SignedIn(Option<String>),
+    /// Another profile could not be connected; the current one stays.
+    SwitchFailed {
+        profile: String,
+        reason: String,
+    },
+    /// ZITADEL answered a resend or send; `audit_error` says why its audit line is missing.
+    Issued {
+        id: RequestId,
+        result: Result<EmailCodeResult, ApiError>,
+        audit_error: Option<String>,
+    },
+}
+
+/// Work for the run loop. A new request of a kind replaces (aborts) the one in flight.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    ListUsers {
+        id: RequestId,
+        request: ListUsersRequest,
+    },
+    GetUser {
+        id: RequestId,
+        user_id: String,
+    },
+    ListAuthMethods {
+        id: RequestId,
+        user_id: String,
+    },
+    /// Send `Msg::SearchDue(generation)` after `delay`.
+    ScheduleSearch {
+        generation: u64,
+        delay: Duration,
+    },
+    /// Resend or send an email code: exactly one request, audited, never retried.
+    IssueCode {
+        id: RequestId,
+        call: CodeCall,
+        user_id: String,
+        mode: CodeMode,
+    },
+    /// Put the code on the agent's clipboard (OSC 52).
+    Copy(VerificationCode),
+    /// Reconnect with another profile and start over.
+    SwitchProfile(String),
+    Quit,
+}
