@@ -636,6 +636,17 @@ fn the_server_gone_mid_session_says_cannot_reach_and_recovers_when_it_is_back() 
 /// Search the resend target, open it, `r`, Tab (return the code), Enter; returns once the
 /// dialog shows ZITADEL's answer, whichever it was.
 fn confirm_one_resend(instance: &Instance, c: &mut Console, before_enter: impl FnOnce(&Instance)) {
+    open_resend_returning(c);
+    before_enter(instance);
+    c.send(b"\r");
+    c.wait_for("ZITADEL's answer in the dialog", |s| {
+        let text = s.contents();
+        text.contains("reveal with v") || text.contains("unavailable")
+    });
+}
+
+/// Search the resend target, open it, `r`, Tab: the dialog waits for Enter in return mode.
+fn open_resend_returning(c: &mut Console) {
     c.wait_for("the users list", list_shown);
     c.type_search(RESEND_SEARCH);
     c.send(b"\r");
@@ -656,12 +667,34 @@ fn confirm_one_resend(instance: &Instance, c: &mut Console, before_enter: impl F
     c.wait_for("return mode", |s| {
         s.contents().contains("(•) Return the code to me")
     });
-    before_enter(instance);
-    c.send(b"\r");
-    c.wait_for("ZITADEL's answer in the dialog", |s| {
-        let text = s.contents();
-        text.contains("reveal with v") || text.contains("unavailable")
+}
+
+#[test]
+fn ctrl_c_while_a_code_is_issued_asks_again_and_the_answer_is_still_audited() {
+    let instance = Instance::start();
+    let mut c = Console::start("quit-in-flight", &[], &against(&instance));
+    open_resend_returning(&mut c);
+    instance.demo().set_faults(Faults {
+        latency: Duration::from_millis(1500),
+        ..Faults::default()
     });
+    c.send(b"\r");
+    c.wait_for("the request in flight", |s| s.contents().contains("sending…"));
+    c.send(CTRL_C);
+    c.wait_for("the warning", |s| {
+        says(s, &["Ctrl-C again quits", "losing a code"])
+    });
+    assert!(c.running(), "the first Ctrl-C only warns");
+    c.send(CTRL_C);
+    assert!(c.wait_exit().success(), "the second Ctrl-C quits");
+    assert_eq!(instance.requests_to("/email/resend").len(), 1);
+    let audit = std::fs::read_to_string(c.home().join("state").join("zitadesk").join("audit.jsonl"))
+        .expect("the audit file");
+    assert_eq!(
+        audit.lines().count(),
+        1,
+        "the answer was awaited and audited: {audit}"
+    );
 }
 
 /// Quits (Ctrl-C works in every dialog phase) and counts the resends the instance saw.

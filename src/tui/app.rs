@@ -70,6 +70,8 @@ pub struct App {
     pub signed_in: Option<String>,
     /// The last error, for the status line; cleared by the next success.
     pub error: Option<String>,
+    /// A quit key was pressed while a code request was in flight: the next one quits.
+    quit_armed: bool,
     pub spinner_frame: usize,
     /// The terminal's size.
     pub screen: Rect,
@@ -90,6 +92,7 @@ impl App {
             picker: None,
             signed_in: None,
             error: None,
+            quit_armed: false,
             spinner_frame: 0,
             screen: Rect::new(0, 0, width, height),
             pending: Pending::default(),
@@ -204,6 +207,10 @@ impl App {
                 if !dialog.answered(id, result, audit_error) {
                     return (false, Vec::new());
                 }
+                if std::mem::take(&mut self.quit_armed) {
+                    // Answered: nothing would be lost any more.
+                    self.error = None;
+                }
                 // The user changed (sequence, change date): show the detail as it is now.
                 let refresh = match (&self.detail, succeeded) {
                     (Some(d), true) if d.user_id == dialog.target.user_id => Some(d.user_id.clone()),
@@ -292,7 +299,7 @@ impl App {
 
     fn on_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {
         if keys::global(&ev) == Some(Global::Quit) {
-            return (false, vec![Effect::Quit]);
+            return self.quit();
         }
         if self.resend.is_some() {
             return self.on_dialog_key(ev);
@@ -518,11 +525,24 @@ impl App {
         (true, Vec::new())
     }
 
+    /// Ctrl-C anywhere, or `q`: quits — except that while a code request is in flight the
+    /// first press only says what quitting would lose, and the second quits.
+    fn quit(&mut self) -> (bool, Vec<Effect>) {
+        let sending = self.resend.as_ref().is_some_and(ResendDialog::in_flight);
+        if sending && !self.quit_armed {
+            self.quit_armed = true;
+            self.error = Some(messages::quit_while_sending());
+            return (true, Vec::new());
+        }
+        (false, vec![Effect::Quit])
+    }
+
     fn on_dialog_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {
         let Some(dialog) = self.resend.as_mut() else {
             return (false, Vec::new());
         };
         match dialog.on_key(ev) {
+            Request::Quit => self.quit(),
             Request::Nothing => (false, Vec::new()),
             Request::Changed => (true, Vec::new()),
             Request::Close => {

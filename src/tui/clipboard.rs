@@ -26,6 +26,15 @@ impl Multiplexer {
     }
 }
 
+/// Longest text the console puts on the clipboard as a code (ZITADEL's are 6 by default).
+pub const MAX_CODE_LEN: usize = 64;
+
+/// Whether `code` looks like a verification code: ASCII letters and digits, of bounded length.
+/// Anything else a server returns is refused rather than handed to the agent's terminal.
+pub fn copyable(code: &str) -> bool {
+    (1..=MAX_CODE_LEN).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 /// The bytes that copy `text` to the clipboard; they carry the text (base64), so they are
 /// wiped when dropped.
 pub fn osc52(text: &str, mux: Multiplexer) -> Zeroizing<String> {
@@ -43,6 +52,22 @@ pub fn osc52(text: &str, mux: Multiplexer) -> Zeroizing<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_letters_and_digits_of_bounded_length_are_copied() {
+        assert!(copyable("QX7K2M"));
+        assert!(copyable(&"a".repeat(MAX_CODE_LEN)));
+        for refused in [
+            "",
+            "AB CD",
+            "AB\x1b]52",
+            "ABC\u{202e}",
+            "ÄBC123",
+            &"a".repeat(MAX_CODE_LEN + 1),
+        ] {
+            assert!(!copyable(refused), "{refused:?}");
+        }
+    }
 
     #[test]
     fn plain_terminals_get_a_bare_osc_52() {

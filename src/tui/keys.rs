@@ -78,6 +78,16 @@ pub fn global(ev: &KeyEvent) -> Option<Global> {
     find(GLOBAL_BINDINGS.iter(), ev)
 }
 
+/// How a message names the key that quits anywhere ("Ctrl-C").
+pub fn quit_key() -> String {
+    GLOBAL_BINDINGS
+        .iter()
+        .find(|b| b.action == Global::Quit)
+        .and_then(|b| b.keys.first())
+        .map(|k| k.name())
+        .unwrap_or_default()
+}
+
 fn find<'a, A: Copy + 'static>(
     mut bindings: impl Iterator<Item = &'a Binding<A>>,
     ev: &KeyEvent,

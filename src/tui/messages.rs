@@ -66,6 +66,18 @@ pub fn mutation_error_line(e: &ApiError, send_key: &str) -> String {
     }
 }
 
+/// The resend dialog when ZITADEL's answer does not look like a code.
+pub const COPY_REFUSED: &str =
+    "not copied: ZITADEL's answer does not look like a code (letters and digits only)";
+
+/// The status line after the first quit key while a code request is in flight.
+pub fn quit_while_sending() -> String {
+    format!(
+        "issuing a code: {} again quits, losing a code returned to you",
+        super::keys::quit_key()
+    )
+}
+
 /// The status line when there are no profiles to pick from.
 pub const NO_PROFILES: &str =
     "no profiles to switch to: add [profiles.NAME] to the config file (zitadesk config init)";

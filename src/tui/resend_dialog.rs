@@ -9,6 +9,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use super::clipboard::copyable;
 use super::keys::{Binding, Key, Keymap};
 use super::messages::mutation_error_line;
 use crate::api::template::{MAX_TEMPLATE_LEN, TemplateError, check_url_template, render_url_template};
@@ -33,6 +34,8 @@ pub enum DialogAction {
     Reveal,
     Copy,
     SendFresh,
+    /// Leave the console (while a request is in flight the App asks for a second press).
+    Quit,
 }
 
 use DialogAction as A;
@@ -69,10 +72,15 @@ pub static EDITING: Keymap<DialogAction> = Keymap {
     name: "resend",
     groups: &[SEND_OR_CANCEL, CHOOSING],
 };
-/// While ZITADEL answers: nothing but the keys that work everywhere.
+#[rustfmt::skip]
+static WAITING: &[Binding<DialogAction>] = &[
+    Binding { keys: &[Key::Char('q')], label: "q", action: A::Quit, help: "quit (asks again: a returned code would be lost)", hint: None },
+];
+
+/// While ZITADEL answers: Enter and Esc do nothing, so one confirmed action stays one request.
 pub static SENDING: Keymap<DialogAction> = Keymap {
     name: "resend (sending)",
-    groups: &[],
+    groups: &[WAITING],
 };
 pub static SHOWING_CODE: Keymap<DialogAction> = Keymap {
     name: "resend (code shown)",
@@ -155,7 +163,7 @@ pub enum Phase {
         /// Boxed: the answer is large beside the other phases.
         result: Box<EmailCodeResult>,
         revealed: bool,
-        copied: bool,
+        copy: CopyState,
     },
     /// ZITADEL had no pending code (usually the address is already verified).
     NoPending,
@@ -167,6 +175,15 @@ pub enum Phase {
     ReadOnly,
     /// A machine user, or a human without an address: there is nothing to verify.
     NoAddress,
+}
+
+/// What became of `y`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyState {
+    NotYet,
+    Copied,
+    /// The answer does not look like a code: nothing was copied.
+    Refused,
 }
 
 #[derive(Debug)]
@@ -196,6 +213,8 @@ pub enum Request {
     },
     /// Put the returned code on the clipboard.
     Copy,
+    /// Leave the console.
+    Quit,
 }
 
 impl ResendDialog {
@@ -285,7 +304,15 @@ impl ResendDialog {
                 *revealed = !*revealed;
                 Request::Changed
             }
-            (Phase::Done { result, .. }, A::Copy) if result.code.is_some() => Request::Copy,
+            (Phase::Done { result, copy, .. }, A::Copy) => match &result.code {
+                Some(code) if copyable(code.expose()) => Request::Copy,
+                Some(_) => {
+                    *copy = CopyState::Refused;
+                    Request::Changed
+                }
+                None => Request::Nothing,
+            },
+            (_, A::Quit) => Request::Quit,
             (Phase::InFlight { .. }, _) => Request::Nothing,
             (_, A::Cancel) => Request::Close,
             _ => Request::Nothing,
@@ -347,7 +374,7 @@ impl ResendDialog {
                 call,
                 result: Box::new(result),
                 revealed: false,
-                copied: false,
+                copy: CopyState::NotYet,
             },
             Err(ApiError::NoPendingCode(_)) if call == CodeCall::Resend => Phase::NoPending,
             Err(ApiError::UserNotInitialised(_)) => Phase::NotInitialised,
@@ -363,8 +390,8 @@ impl ResendDialog {
 
     /// The copy was written to the terminal.
     pub fn copied(&mut self) {
-        if let Phase::Done { copied, .. } = &mut self.phase {
-            *copied = true;
+        if let Phase::Done { copy, .. } = &mut self.phase {
+            *copy = CopyState::Copied;
         }
     }
 

@@ -633,10 +633,63 @@ mod resend_flow {
     }
 
     #[test]
-    fn ctrl_c_quits_even_while_in_flight() {
+    fn ctrl_c_or_q_while_in_flight_warns_once_then_quits() {
+        for quit in [
+            ctrl('c'),
+            Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)),
+        ] {
+            let mut a = listed(Connection::default());
+            returning_in_flight(&mut a);
+            let again = match &quit {
+                Msg::Key(k) => Msg::Key(*k),
+                _ => unreachable!(),
+            };
+            assert_eq!(a.update(quit), (true, vec![]), "the first press only warns");
+            let warning = a.error.clone().unwrap_or_default();
+            assert!(warning.contains("Ctrl-C again quits"), "{warning}");
+            assert!(warning.contains("losing a code"), "{warning}");
+            assert_eq!(a.update(again).1, vec![Effect::Quit]);
+        }
+    }
+
+    #[test]
+    fn the_quit_warning_ends_with_the_answer_and_quitting_is_plain_again() {
         let mut a = listed(Connection::default());
-        returning_in_flight(&mut a);
+        let id = returning_in_flight(&mut a);
+        a.update(ctrl('c'));
+        a.update(Msg::Issued {
+            id,
+            result: answered(Some(CODE)),
+            audit_error: None,
+        });
+        assert_eq!(a.error, None, "nothing would be lost now");
         assert_eq!(a.update(ctrl('c')).1, vec![Effect::Quit]);
+    }
+
+    #[test]
+    fn an_answer_that_is_not_a_code_is_never_copied() {
+        for bad in ["QX7\x1b]52;c;aGk=\x07", "AB CD", "ABC\u{202e}123"] {
+            let mut a = listed(Connection::default());
+            let id = returning_in_flight(&mut a);
+            a.update(Msg::Issued {
+                id,
+                result: answered(Some(bad)),
+                audit_error: None,
+            });
+            let (changed, effects) = key(&mut a, KeyCode::Char('y'));
+            assert!(changed, "the dialog says why");
+            assert!(
+                effects.is_empty(),
+                "{bad:?} must not reach the clipboard: {effects:?}"
+            );
+            assert!(matches!(
+                dialog(&a).phase,
+                Phase::Done {
+                    copy: crate::tui::resend_dialog::CopyState::Refused,
+                    ..
+                }
+            ));
+        }
     }
 
     #[test]
@@ -665,7 +718,13 @@ mod resend_flow {
         let (changed, effects) = key(&mut a, KeyCode::Char('y'));
         assert!(changed, "the dialog says it was copied");
         assert_eq!(effects, vec![Effect::Copy(VerificationCode::new(CODE))]);
-        assert!(matches!(dialog(&a).phase, Phase::Done { copied: true, .. }));
+        assert!(matches!(
+            dialog(&a).phase,
+            Phase::Done {
+                copy: crate::tui::resend_dialog::CopyState::Copied,
+                ..
+            }
+        ));
 
         let (changed, effects) = key(&mut a, KeyCode::Esc);
         assert!(changed && effects.is_empty());

@@ -337,7 +337,7 @@ fn a_returned_code_is_masked_until_revealed_and_copyable() {
     assert!(matches!(
         d.phase,
         Phase::Done {
-            copied: true,
+            copy: CopyState::Copied,
             call: CodeCall::Resend,
             ..
         }

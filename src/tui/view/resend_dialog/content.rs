@@ -16,8 +16,10 @@ use crate::api::template::TemplateError;
 use crate::resend::CodeCall;
 use crate::text::sanitize;
 use crate::tui::app::App;
+use crate::tui::messages::COPY_REFUSED;
 use crate::tui::resend_dialog::{
-    CONFIRMING, Delivery, DialogAction, EDITING, NOTHING_PENDING, Phase, ResendDialog, TemplateCheck,
+    CONFIRMING, CopyState, Delivery, DialogAction, EDITING, NOTHING_PENDING, Phase, ResendDialog,
+    TemplateCheck,
 };
 use crate::tui::theme::Theme;
 use crate::userinfo::EmailStatus;
@@ -85,8 +87,8 @@ pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) 
             call,
             result,
             revealed,
-            copied,
-        } => done(&mut r, d, *call, result, *revealed, *copied, ctx),
+            copy,
+        } => done(&mut r, d, *call, result, *revealed, *copy, ctx),
         Phase::NoPending => {
             r.para(
                 "No pending code — usually the address is already verified.",
@@ -224,7 +226,7 @@ fn done<'a>(
     call: CodeCall,
     result: &'a EmailCodeResult,
     revealed: bool,
-    copied: bool,
+    copy: CopyState,
     ctx: &ViewCtx,
 ) {
     let t = &ctx.theme;
@@ -249,11 +251,13 @@ fn done<'a>(
             (Some(_), false) => r.spans(vec![label, (MASK.into(), t.title)]),
             (None, _) => r.line("ZITADEL returned no code.", t.warning),
         }
-        if copied {
-            r.line(
+        match copy {
+            CopyState::NotYet => {}
+            CopyState::Copied => r.line(
                 "copied to the clipboard (if your terminal allows OSC 52)",
                 t.verified,
-            );
+            ),
+            CopyState::Refused => r.para(COPY_REFUSED, t.error),
         }
         r.gap();
     }
