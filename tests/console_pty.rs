@@ -178,6 +178,26 @@ fn ctrl_c_quits_even_while_typing_a_search() {
 }
 
 #[test]
+fn a_200_kb_paste_is_cut_with_a_message_and_the_console_stays_responsive() {
+    let mut c = started("huge-paste");
+    let mut paste = b"\x1b[200~".to_vec();
+    paste.extend("waddams ".repeat(25 * 1024).as_bytes());
+    paste.extend(b"\x1b[201~");
+    let sent = Instant::now();
+    c.send(&paste);
+    c.wait_for("the message about the cut", |s| {
+        rows(s)[usize::from(ROWS) - 1].contains("pasted text cut to 512 characters")
+    });
+    let took = sent.elapsed();
+    assert!(took < Duration::from_secs(5), "the paste took {took:?}");
+    // Still answering keys: Esc clears the search and the list comes back.
+    c.send(b"\x1b");
+    c.wait_for("the search cleared", |s| rows(s)[1].contains("/ to search"));
+    c.send(b"\x03");
+    assert!(c.wait_exit().success());
+}
+
+#[test]
 fn q_is_text_in_the_search_line_not_quit() {
     let mut c = started("q-in-search");
     c.send(b"/");

@@ -16,8 +16,9 @@ use super::layout;
 use super::list::{PAGE_SIZE, PageSlot, Select, UserList};
 use super::messages::{self, read_error_line};
 use super::picker::{self, PickerRequest, ProfilePicker};
-use super::resend_dialog::{Request, ResendDialog, Target};
-use super::search_line::{self, Edit, SearchAction, SearchLine};
+use super::resend_dialog::{Request, ResendDialog, TEMPLATE_FIELD_CAP, Target};
+use super::search_line::{self, Edit, MAX_SEARCH_CHARS, SearchAction, SearchLine};
+use super::text_field::Pasted;
 use crate::api::ApiError;
 use crate::api::query::{MatchMode, org_scope};
 use crate::api::wire::{ListQuery, ListUsersRequest, ListUsersResponse, UserFieldName};
@@ -467,24 +468,37 @@ impl App {
     }
 
     /// Pasted text goes into whichever field is open — the dialog's template, the search line
-    /// — and in the list or detail it starts a search with it.
+    /// — and in the list or detail it starts a search with it. A paste too long for the field
+    /// is cut, and the status line says so.
     fn on_paste(&mut self, text: &str) -> (bool, Vec<Effect>) {
         let clean: String = text.chars().filter(|c| !c.is_control()).collect();
         if clean.is_empty() {
             return (false, Vec::new());
         }
-        if let Some(dialog) = self.resend.as_mut() {
-            return (dialog.on_paste(&clean) == Request::Changed, Vec::new());
-        }
-        if self.help_open {
+        let (changed, effects, pasted, cap) = if let Some(dialog) = self.resend.as_mut() {
+            let (request, pasted) = dialog.on_paste(&clean);
+            (
+                request == Request::Changed,
+                Vec::new(),
+                pasted,
+                TEMPLATE_FIELD_CAP,
+            )
+        } else if self.help_open || self.picker.is_some() {
             return (false, Vec::new());
+        } else {
+            if self.mode != Mode::Search {
+                self.close_detail();
+                self.mode = Mode::Search;
+            }
+            let (edit, pasted) = self.search.paste(&clean, self.connection.match_mode);
+            let (changed, effects) = self.on_search_edit(edit);
+            (changed, effects, pasted, MAX_SEARCH_CHARS)
+        };
+        if pasted == Pasted::Cut {
+            self.error = Some(messages::paste_cut(cap));
+            return (true, effects);
         }
-        if self.mode != Mode::Search {
-            self.close_detail();
-            self.mode = Mode::Search;
-        }
-        let edit = self.search.paste(&clean, self.connection.match_mode);
-        self.on_search_edit(edit)
+        (changed, effects)
     }
 
     fn on_picker_key(&mut self, ev: &KeyEvent) -> (bool, Vec<Effect>) {

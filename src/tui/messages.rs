@@ -78,6 +78,11 @@ pub fn quit_while_sending() -> String {
     )
 }
 
+/// The status line when a paste did not fit its field.
+pub fn paste_cut(cap: usize) -> String {
+    format!("pasted text cut to {cap} characters, the most this field takes")
+}
+
 /// The status line when there are no profiles to pick from.
 pub const NO_PROFILES: &str =
     "no profiles to switch to: add [profiles.NAME] to the config file (zitadesk config init)";

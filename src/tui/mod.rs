@@ -18,5 +18,6 @@ pub mod resend_dialog;
 pub mod run;
 pub mod search_line;
 pub mod terminal;
+pub mod text_field;
 pub mod theme;
 pub mod view;

@@ -12,12 +12,17 @@ use tui_input::backend::crossterm::EventHandler;
 use super::clipboard::copyable;
 use super::keys::{Binding, Key, Keymap};
 use super::messages::mutation_error_line;
+use super::text_field::{self, Pasted};
 use crate::api::template::{MAX_TEMPLATE_LEN, TemplateError, check_url_template, render_url_template};
 use crate::api::wire::User;
 use crate::api::{ApiError, CodeMode, EmailCodeResult};
 use crate::resend::CodeCall;
 use crate::text::sanitize;
 use crate::userinfo::{self, EmailStatus};
+
+/// The most the template field holds: past [`MAX_TEMPLATE_LEN`] the check already says "too
+/// long"; this only keeps a huge paste from growing the field without bound.
+pub const TEMPLATE_FIELD_CAP: usize = 1024;
 
 /// Sample code in the link preview (ZITADEL's codes are 6 upper-case letters and digits).
 pub const PREVIEW_CODE: &str = "ABC123";
@@ -321,7 +326,7 @@ impl ResendDialog {
 
     /// A key the keymap does not bind: text for the template field (mail mode only).
     pub fn on_text_key(&mut self, ev: KeyEvent) -> Request {
-        if !matches!(self.phase, Phase::Editing { .. }) || self.delivery != Delivery::Mail {
+        if !self.takes_text() || text_field::overflows(&self.template, &ev, TEMPLATE_FIELD_CAP) {
             return Request::Nothing;
         }
         match self.template.handle_event(&Event::Key(ev)) {
@@ -335,17 +340,24 @@ impl ResendDialog {
         }
     }
 
-    /// Pasted text for the template field (mail mode, while editing).
-    pub fn on_paste(&mut self, text: &str) -> Request {
-        if !matches!(self.phase, Phase::Editing { .. }) || self.delivery != Delivery::Mail {
-            return Request::Nothing;
+    /// Pasted text for the template field (mail mode, while editing), inserted in one step up
+    /// to [`TEMPLATE_FIELD_CAP`].
+    pub fn on_paste(&mut self, text: &str) -> (Request, Pasted) {
+        if !self.takes_text() {
+            return (Request::Nothing, Pasted::Nothing);
         }
-        for c in text.chars() {
-            self.template.handle(tui_input::InputRequest::InsertChar(c));
+        let pasted = text_field::paste(&mut self.template, text, TEMPLATE_FIELD_CAP);
+        if pasted == Pasted::Nothing {
+            return (Request::Nothing, pasted);
         }
         self.picked = None;
         self.recheck();
-        Request::Changed
+        (Request::Changed, pasted)
+    }
+
+    /// The template field has the keyboard (editing, mail mode).
+    fn takes_text(&self) -> bool {
+        matches!(self.phase, Phase::Editing { .. }) && self.delivery == Delivery::Mail
     }
 
     /// The request was sent with this id: ignore Enter until it answers.

@@ -3,10 +3,11 @@
 //! into effects.
 
 use crossterm::event::{Event, KeyCode, KeyEvent};
+use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
-use tui_input::{Input, InputRequest};
 
 use super::keys::{Binding, Key, Keymap};
+use super::text_field::{self, Pasted};
 use crate::api::query::{MatchMode, QueryError, parse_search};
 use crate::api::wire::SearchQuery;
 
@@ -29,6 +30,9 @@ pub static KEYMAP: Keymap<SearchAction> = Keymap {
     name: "search",
     groups: &[BINDINGS],
 };
+
+/// The longest search the line takes.
+pub const MAX_SEARCH_CHARS: usize = 512;
 
 /// What an edit did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +68,9 @@ pub struct SearchLine {
 impl SearchLine {
     /// A key the keymap does not bind: text for the line.
     pub fn on_text_key(&mut self, ev: KeyEvent, mode: MatchMode) -> Edit {
+        if text_field::overflows(&self.input, &ev, MAX_SEARCH_CHARS) {
+            return Edit::Nothing;
+        }
         match self.input.handle_event(&Event::Key(ev)) {
             Some(c) if c.value => self.changed(mode),
             Some(c) if c.cursor => Edit::Cursor,
@@ -71,12 +78,15 @@ impl SearchLine {
         }
     }
 
-    /// Pasted text (control characters already removed), inserted at the cursor.
-    pub fn paste(&mut self, text: &str, mode: MatchMode) -> Edit {
-        for c in text.chars() {
-            self.input.handle(InputRequest::InsertChar(c));
-        }
-        self.changed(mode)
+    /// Pasted text (control characters already removed), inserted at the cursor in one step,
+    /// up to [`MAX_SEARCH_CHARS`].
+    pub fn paste(&mut self, text: &str, mode: MatchMode) -> (Edit, Pasted) {
+        let pasted = text_field::paste(&mut self.input, text, MAX_SEARCH_CHARS);
+        let edit = match pasted {
+            Pasted::Nothing => Edit::Nothing,
+            Pasted::Whole | Pasted::Cut => self.changed(mode),
+        };
+        (edit, pasted)
     }
 
     /// Empties the line. Returns whether a search was shown or typed (so all users must be
@@ -184,6 +194,17 @@ mod tests {
         assert_eq!(line.error.as_ref().map(|e| e.term.as_str()), Some("colour:blue"));
         assert!(!line.apply());
         assert!(line.queries().is_empty());
+    }
+
+    #[test]
+    fn a_huge_paste_is_cut_to_the_limit_and_parsed_once() {
+        let mut line = SearchLine::default();
+        let huge = "wadda ".repeat(40_000);
+        let (edit, pasted) = line.paste(&huge, MatchMode::default());
+        assert_eq!(pasted, Pasted::Cut);
+        assert_eq!(edit, Edit::Due { generation: 1 }, "one change, one parse");
+        assert_eq!(line.input.value().chars().count(), MAX_SEARCH_CHARS);
+        assert_eq!(typed(&mut line, "x"), Edit::Nothing, "full: typing adds nothing");
     }
 
     #[test]

@@ -1045,6 +1045,42 @@ mod resend_paste {
         // While in flight a paste changes nothing.
         assert_eq!(a.update(Msg::Paste("more".into())), (false, vec![]));
     }
+
+    /// 200 KB: one step, cut to the field's cap, and the status line says so.
+    fn huge() -> String {
+        "x".repeat(200 * 1024)
+    }
+
+    #[test]
+    fn a_200_kb_paste_into_the_template_is_cut_and_said() {
+        let mut a = listed();
+        key(&mut a, KeyCode::Char('r'));
+        let (changed, effects) = a.update(Msg::Paste(huge()));
+        assert!(changed && effects.is_empty());
+        let d = a.resend.as_ref().expect("dialog");
+        assert_eq!(d.template.value().len(), TEMPLATE_FIELD_CAP);
+        assert!(matches!(
+            d.check,
+            crate::tui::resend_dialog::TemplateCheck::Invalid(_)
+        ));
+        let said = a.error.clone().unwrap_or_default();
+        assert!(said.contains(&TEMPLATE_FIELD_CAP.to_string()), "{said}");
+    }
+
+    #[test]
+    fn a_200_kb_paste_into_the_list_starts_one_capped_search() {
+        let mut a = listed();
+        let (changed, effects) = a.update(Msg::Paste("wadda ".repeat(40_000)));
+        assert!(changed);
+        assert_eq!(a.mode, Mode::Search);
+        assert!(
+            matches!(effects.as_slice(), [Effect::ScheduleSearch { .. }]),
+            "one debounce for the whole paste: {effects:?}"
+        );
+        assert_eq!(a.search.input.value().chars().count(), MAX_SEARCH_CHARS);
+        let said = a.error.clone().unwrap_or_default();
+        assert!(said.contains(&MAX_SEARCH_CHARS.to_string()), "{said}");
+    }
 }
 
 #[test]

@@ -574,7 +574,7 @@ fn the_target_comes_sanitised_from_the_user() {
 #[test]
 fn a_paste_goes_into_the_template_only_while_editing_in_mail_mode() {
     let mut d = dialog();
-    assert_eq!(d.on_paste(T1), Request::Changed);
+    assert_eq!(d.on_paste(T1), (Request::Changed, Pasted::Whole));
     assert_eq!(d.template.value(), T1);
     assert!(matches!(d.check, TemplateCheck::Valid { .. }), "{:?}", d.check);
 
@@ -588,16 +588,16 @@ fn a_paste_goes_into_the_template_only_while_editing_in_mail_mode() {
 
     let mut d = dialog();
     d.on_action(DialogAction::SwitchDelivery);
-    assert_eq!(d.on_paste(T1), Request::Nothing);
+    assert_eq!(d.on_paste(T1).0, Request::Nothing);
     assert_eq!(d.template.value(), "");
 
     let mut d = dialog();
     confirm_and_send(&mut d, 1);
-    assert_eq!(d.on_paste(T1), Request::Nothing, "in flight");
+    assert_eq!(d.on_paste(T1).0, Request::Nothing, "in flight");
     assert_eq!(d.template.value(), "");
 
     let mut d = ResendDialog::new(target(), Vec::new(), true);
-    assert_eq!(d.on_paste(T1), Request::Nothing, "read-only");
+    assert_eq!(d.on_paste(T1).0, Request::Nothing, "read-only");
 }
 
 #[test]
