@@ -21,6 +21,7 @@ pub mod config;
 pub mod demo;
 pub mod dirs;
 pub mod logging;
+pub mod process_limits;
 pub mod resend;
 pub mod settings;
 pub mod text;

@@ -198,6 +198,21 @@ fn a_200_kb_paste_is_cut_with_a_message_and_the_console_stays_responsive() {
 }
 
 #[test]
+fn the_console_can_never_write_a_core_dump() {
+    let mut c = started("no-core");
+    let pid = c.child.process_id().expect("pid");
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).expect("/proc limits");
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .expect("a core size line");
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(fields[4..6], ["0", "0"], "soft and hard limit: {core}");
+    c.send(b"\x03");
+    assert!(c.wait_exit().success());
+}
+
+#[test]
 fn q_is_text_in_the_search_line_not_quit() {
     let mut c = started("q-in-search");
     c.send(b"/");
