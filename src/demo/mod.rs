@@ -32,11 +32,13 @@ mod intake;
 mod oauth;
 mod ops;
 mod request;
+mod respond;
 mod rng;
 mod routes;
 mod seed;
 mod state;
 mod template;
+mod user_service;
 mod users;
 
 #[cfg(test)]
