@@ -43,7 +43,8 @@ impl Shared {
             )));
         }
         let dir = Directory::new(seed, config.generated_users);
-        let jwt_key = super::oauth::decoding_key().map_err(invalid)?;
+        let jwt_key = super::service_key::decoding_key()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         Ok(Shared {
             url,
             config,
