@@ -13,27 +13,9 @@ use std::sync::OnceLock;
 use jiff::Timestamp;
 
 use super::generated::{self, GenUser};
-use super::seed::{Seed, TokenOwners};
+use super::org::Org;
+use super::seed::{Seed, SeedUser, TokenOwners};
 use crate::api::wire::{AuthenticationMethodType, User, UserFieldName, UserState, UserType};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Org {
-    pub id: String,
-    pub name: String,
-    /// Primary org domain: login names are `username@domain`.
-    pub domain: String,
-    /// Domain of generated users' email addresses.
-    pub email_domain: String,
-}
-
-/// A hand-written user from the seed file.
-#[derive(Debug, Clone)]
-pub(crate) struct SeedUser {
-    pub user: User,
-    pub org: usize,
-    pub pending_code: bool,
-    pub auth_methods: Vec<AuthenticationMethodType>,
-}
 
 /// Text columns that queries match and listings sort on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -33,6 +33,7 @@ mod jwt_bearer;
 mod oauth;
 mod oauth_wire;
 mod ops;
+mod org;
 mod request;
 mod respond;
 mod rng;

@@ -22,6 +22,11 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// A broken embedded asset: the demo cannot start.
+fn invalid_data(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, e)
+}
+
 pub(crate) struct Shared {
     pub url: String,
     pub config: DemoConfig,
@@ -35,16 +40,14 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub fn new(url: String, config: DemoConfig, cancel: CancellationToken) -> std::io::Result<Shared> {
-        let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
-        let seed = super::seed::load().map_err(invalid)?;
+        let seed = super::seed::load().map_err(invalid_data)?;
         if seed.owners.org != DEVICE_USER_ID {
-            return Err(invalid(format!(
+            return Err(invalid_data(format!(
                 "demo-users.json: device logins sign in as {DEVICE_USER_ID}, the org token's owner"
             )));
         }
         let dir = Directory::new(seed, config.generated_users);
-        let jwt_key = super::service_key::decoding_key()
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let jwt_key = super::service_key::decoding_key().map_err(invalid_data)?;
         Ok(Shared {
             url,
             config,
