@@ -5,7 +5,8 @@
 
 use super::auth::Principal;
 use super::errors::ApiFailure;
-use super::state::{Shared, lock};
+use super::state::Shared;
+use super::sync::lock;
 use super::template::{self, GoTemplateError};
 use crate::api::wire::{
     CodeDetails, EmailCodeRequest, EmailCodeResponse, Owner, UserState, VerificationCode,

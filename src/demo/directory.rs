@@ -12,8 +12,10 @@ use std::sync::OnceLock;
 
 use jiff::Timestamp;
 
+use super::config::MAX_GENERATED_USERS;
 use super::generated::{self, GenUser};
 use super::org::Org;
+use super::rng;
 use super::seed::{Seed, SeedUser, TokenOwners};
 use crate::api::wire::{AuthenticationMethodType, User, UserFieldName, UserState, UserType};
 
@@ -134,7 +136,7 @@ impl<'a> UserRef<'a> {
     /// A stable hash, for the deterministic initial codes.
     pub fn hash(&self) -> u64 {
         match self {
-            UserRef::Seed(s) => super::rng::hash_str(&s.user.user_id),
+            UserRef::Seed(s) => rng::hash_str(&s.user.user_id),
             UserRef::Gen(g, _) => g.hash(),
         }
     }
@@ -210,7 +212,7 @@ pub(crate) struct Directory {
 
 impl Directory {
     pub fn new(seed: Seed, generated: usize) -> Directory {
-        let generated = generated.min(super::MAX_GENERATED_USERS) as u64;
+        let generated = generated.min(MAX_GENERATED_USERS) as u64;
         let mut users = seed.users;
         users.sort_by(|a, b| a.user.user_id.cmp(&b.user.user_id));
         let first_generated = generated::ID_BASE.to_string();

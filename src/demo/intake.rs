@@ -9,10 +9,10 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::LoggedRequest;
 use super::auth::bearer;
 use super::errors::ApiFailure;
 use super::faults::{is_api_path, truncate_json};
+use super::request_log::LoggedRequest;
 use super::respond::{ErrorShape, failure_with_status};
 use super::state::Shared;
 use crate::api::wire::grpc_code;

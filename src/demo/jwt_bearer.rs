@@ -11,10 +11,11 @@ use jsonwebtoken::{Algorithm, Validation};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::auth::Holder;
+use super::identities::{SERVICE_KEY_ID, SERVICE_USER_ID};
 use super::oauth_wire::{ZITADEL_AUDIENCE_SCOPE, oauth_error, token_response};
-use super::state::{Shared, lock};
-use super::{SERVICE_KEY_ID, SERVICE_USER_ID};
+use super::state::Shared;
+use super::sync::lock;
+use super::tokens::Holder;
 
 pub(crate) const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 /// How old an assertion's `iat` may be.

@@ -13,7 +13,7 @@
 //! }
 //! ```
 //!
-//! The first org is the one [`super::ORG_TOKEN`] manages; `tokenOwner` names the user each
+//! The first org is the one [`ORG_TOKEN`](super::identities::ORG_TOKEN) manages; `tokenOwner` names the user each
 //! demo token belongs to (reading and resending for oneself is always allowed). The org of a
 //! user is its `details.resourceOwner`; generated users get their login names from the org's
 //! `domain` and their email addresses from its `emailDomain`. Users in state
@@ -23,8 +23,9 @@ use std::collections::HashSet;
 
 use serde::Deserialize;
 
-use super::SERVICE_USER_ID;
+use super::config::MAX_GENERATED_USERS;
 use super::generated;
+use super::identities::SERVICE_USER_ID;
 use super::org::Org;
 use crate::api::wire::{AuthenticationMethodType, User, UserState};
 
@@ -160,7 +161,7 @@ fn parse(json: &str) -> Result<Seed, SeedError> {
         let id = entry.user.user_id.clone();
         // Seed IDs are 18 digits (so string order is numeric order) and stay clear of the
         // generated range (so the generated block can be addressed by arithmetic).
-        if !is_id(&id) || generated::index_of(&id, super::MAX_GENERATED_USERS as u64).is_some() {
+        if !is_id(&id) || generated::index_of(&id, MAX_GENERATED_USERS as u64).is_some() {
             return Err(SeedError::BadUserId(id));
         }
         if !seen.insert(id.clone()) {
