@@ -15,29 +15,26 @@ use axum::{Router, middleware};
 use super::errors::ApiFailure;
 use super::respond::{ErrorShape, failure, failure_with_status};
 use super::state::Shared;
-use super::{account, device_oauth, intake, oauth, user_service};
+use super::user_service::{
+    auth_methods_rest, connect, get_rest, list_rest, resend_rest, resend_v3, send_rest,
+};
+use super::{account, device_oauth, intake, oauth};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route("/v2/users", post(user_service::list_rest))
-        .route("/v2/users/{user_id}", get(user_service::get_rest))
-        .route(
-            "/v2/users/{user_id}/email/resend",
-            post(user_service::resend_rest),
-        )
-        .route("/v2/users/{user_id}/email/send", post(user_service::send_rest))
+        .route("/v2/users", post(list_rest))
+        .route("/v2/users/{user_id}", get(get_rest))
+        .route("/v2/users/{user_id}/email/resend", post(resend_rest))
+        .route("/v2/users/{user_id}/email/send", post(send_rest))
         .route(
             "/v2/users/{user_id}/authentication_methods",
-            get(user_service::auth_methods_rest),
+            get(auth_methods_rest),
         )
         .route(
             "/resources/v3alpha/users/{user_id}/email/_resend",
-            post(user_service::resend_v3),
+            post(resend_v3),
         )
-        .route(
-            "/zitadel.user.v2.UserService/{method}",
-            post(user_service::connect),
-        )
+        .route("/zitadel.user.v2.UserService/{method}", post(connect))
         .route("/.well-known/openid-configuration", get(oauth::discovery))
         .route("/oauth/v2/token", post(oauth::token))
         .route(
