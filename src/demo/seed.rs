@@ -246,4 +246,15 @@ mod tests {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }
+
+    #[test]
+    fn seed_errors_name_the_file_and_the_entry() {
+        let text = |json: &str| parse(json).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(text(r#"{"orgs": [], "users": []}"#), "demo-users.json: no orgs");
+        assert_eq!(
+            text(r#"{"orgs": [{"id": "1", "name": "a", "domain": "d", "emailDomain": "e"}], "users": []}"#),
+            r#"demo-users.json: bad or duplicate org id "1""#
+        );
+        assert!(text("{").starts_with("demo-users.json: EOF"), "{}", text("{"));
+    }
 }
