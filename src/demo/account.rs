@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use super::auth::{self, Role};
 use super::request;
-use super::routes::{Flavor, failure};
+use super::respond::{ErrorShape, failure};
 use super::state::Shared;
 
 /// `IAM_USER_MANAGER` in ZITADEL's default `InternalAuthZ.RolePermissionMappings`: the admin
@@ -124,11 +124,11 @@ pub(crate) async fn my_permissions(
 ) -> Response {
     // The gateway decodes the body before the call is authenticated.
     if let Err(f) = request::decode_empty_message(&body) {
-        return failure(Flavor::Rest, &f);
+        return failure(ErrorShape::Rest, &f);
     }
     let who = match auth::authenticate(&shared, &headers) {
         Ok(who) => who,
-        Err(f) => return failure(Flavor::Rest, &f),
+        Err(f) => return failure(ErrorShape::Rest, &f),
     };
     let result = permissions(&who.role);
     if result.is_empty() {

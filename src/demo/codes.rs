@@ -5,8 +5,9 @@
 
 use super::auth::Principal;
 use super::errors::ApiFailure;
-use super::state::{Shared, lock};
-use super::template::{self, TemplateError};
+use super::state::Shared;
+use super::sync::lock;
+use super::template::{self, GoTemplateError};
 use crate::api::wire::{
     CodeDetails, EmailCodeRequest, EmailCodeResponse, Owner, UserState, VerificationCode,
 };
@@ -30,8 +31,8 @@ pub(crate) fn email_code(
 ) -> Result<EmailCodeResponse, ApiFailure> {
     if let Some(t) = req.send_code.as_ref().and_then(|s| s.url_template.as_deref()) {
         template::check(t).map_err(|e| match e {
-            TemplateError::Parse(_) => ApiFailure::template_parse(),
-            TemplateError::Exec(_) => ApiFailure::template_exec(),
+            GoTemplateError::Parse(_) => ApiFailure::template_parse(),
+            GoTemplateError::Exec(_) => ApiFailure::template_exec(),
         })?;
     }
     let dir = &shared.dir;

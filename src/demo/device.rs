@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::DeviceApproval;
+use super::config::DeviceApproval;
 use super::rng::Rng;
 
 /// What every `slow_down` adds to an authorization's interval (RFC 8628 §3.5).

@@ -16,11 +16,15 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use super::account::user_claims;
-use super::auth::Holder;
+use super::config::DeviceApproval;
 use super::device::{Poll, Start, secs_ceil};
-use super::oauth::{ZITADEL_AUDIENCE_SCOPE, oauth_error, parse_form, token_response};
-use super::state::{Shared, lock};
-use super::{DEMO_CLIENT_ID, DEVICE_USER_ID, DeviceApproval};
+use super::identities::{DEMO_CLIENT_ID, DEVICE_USER_ID};
+use super::oauth_wire::{ZITADEL_AUDIENCE_SCOPE, oauth_error, parse_form, token_response};
+use super::state::Shared;
+use super::sync::lock;
+use super::tokens::Holder;
+
+pub(crate) const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 type Form = HashMap<String, String>;
 

@@ -34,6 +34,22 @@ async fn start(config: DemoConfig) -> DemoServer {
         .unwrap()
 }
 
+/// A demo whose user approves every device login at once, polled without an interval.
+async fn start_approving() -> DemoServer {
+    start(config(
+        DeviceApproval::AutoApproveAfter(Duration::ZERO),
+        Duration::ZERO,
+    ))
+    .await
+}
+
+/// Whether the request log holds a request to `path` answered with `status`.
+fn logged(demo: &DemoServer, path: &str, status: u16) -> bool {
+    demo.requests()
+        .iter()
+        .any(|r| r.path == path && r.status == status)
+}
+
 fn error(v: &Value) -> &str {
     v["error"].as_str().unwrap_or("")
 }
@@ -51,7 +67,14 @@ impl Oidc {
         }
     }
 
-    async fn answer(resp: reqwest::Response) -> (u16, Value) {
+    fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    /// Sends a request: its status and its JSON body (`Null` when empty, a string when not
+    /// JSON).
+    async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
+        let resp = req.send().await.unwrap();
         let status = resp.status().as_u16();
         let text = resp.text().await.unwrap();
         let v = if text.is_empty() {
@@ -63,26 +86,32 @@ impl Oidc {
     }
 
     async fn form(&self, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
-        let resp = self
-            .http
-            .post(format!("{}{path}", self.url))
-            .form(form)
-            .send()
-            .await
-            .unwrap();
-        Self::answer(resp).await
+        Self::send(self.http.post(self.at(path)).form(form)).await
+    }
+
+    /// A form the demo's native app sends: `fields`, then its `client_id`.
+    async fn app_form(&self, path: &str, fields: &[(&str, &str)]) -> (u16, Value) {
+        let mut form = fields.to_vec();
+        form.push(("client_id", DEMO_CLIENT_ID));
+        self.form(path, &form).await
+    }
+
+    /// Every form answers 400 with its OAuth error and a description.
+    async fn assert_refused(&self, path: &str, cases: &[(Vec<(&str, &str)>, &str)]) {
+        for (form, want) in cases {
+            let (s, v) = self.form(path, form).await;
+            assert_eq!((s, error(&v)), (400, *want), "{form:?}: {v}");
+            assert!(v["error_description"].is_string(), "{form:?}: {v}");
+        }
     }
 
     async fn raw(&self, path: &str, body: Vec<u8>) -> (u16, Value) {
-        let resp = self
+        let req = self
             .http
-            .post(format!("{}{path}", self.url))
+            .post(self.at(path))
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        Self::answer(resp).await
+            .body(body);
+        Self::send(req).await
     }
 
     async fn authorize(&self, scope: &str) -> Value {
@@ -98,13 +127,9 @@ impl Oidc {
 
     async fn poll(&self, auth: &Value) -> (u16, Value) {
         let code = auth["device_code"].as_str().unwrap();
-        self.form(
+        self.app_form(
             "/oauth/v2/token",
-            &[
-                ("grant_type", DEVICE_GRANT),
-                ("device_code", code),
-                ("client_id", DEMO_CLIENT_ID),
-            ],
+            &[("grant_type", DEVICE_GRANT), ("device_code", code)],
         )
         .await
     }
@@ -131,61 +156,35 @@ impl Oidc {
     }
 
     async fn refresh(&self, refresh_token: &str) -> (u16, Value) {
-        self.form(
+        self.app_form(
             "/oauth/v2/token",
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", refresh_token),
-                ("client_id", DEMO_CLIENT_ID),
-            ],
+            &[("grant_type", "refresh_token"), ("refresh_token", refresh_token)],
         )
         .await
     }
 
     async fn revoke(&self, token: &str, hint: &str) -> (u16, Value) {
-        self.form(
-            "/oauth/v2/revoke",
-            &[
-                ("token", token),
-                ("token_type_hint", hint),
-                ("client_id", DEMO_CLIENT_ID),
-            ],
-        )
-        .await
+        self.app_form("/oauth/v2/revoke", &[("token", token), ("token_type_hint", hint)])
+            .await
     }
 
     async fn get(&self, path: &str, token: &str) -> (u16, Value) {
-        let resp = self
-            .http
-            .get(format!("{}{path}", self.url))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        Self::answer(resp).await
+        Self::send(self.http.get(self.at(path)).bearer_auth(token)).await
     }
 
     async fn get_text(&self, path_and_query: &str) -> (u16, String) {
-        let resp = self
-            .http
-            .get(format!("{}{path_and_query}", self.url))
-            .send()
-            .await
-            .unwrap();
+        let resp = self.http.get(self.at(path_and_query)).send().await.unwrap();
         (resp.status().as_u16(), resp.text().await.unwrap())
     }
 
     async fn permissions(&self, token: &str, body: &str) -> (u16, Value) {
-        let resp = self
+        let req = self
             .http
-            .post(format!("{}/auth/v1/permissions/zitadel/me/_search", self.url))
+            .post(self.at("/auth/v1/permissions/zitadel/me/_search"))
             .bearer_auth(token)
             .header("content-type", "application/json")
-            .body(body.to_owned())
-            .send()
-            .await
-            .unwrap();
-        Self::answer(resp).await
+            .body(body.to_owned());
+        Self::send(req).await
     }
 
     async fn user_status(&self, token: &str, id: &str) -> u16 {
@@ -195,6 +194,11 @@ impl Oidc {
 
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or_else(|| panic!("{key} missing in {v}"))
+}
+
+/// The access and the refresh token of a token response.
+fn token_pair(tokens: &Value) -> (&str, &str) {
+    (str_of(tokens, "access_token"), str_of(tokens, "refresh_token"))
 }
 
 fn id_token_claims(tokens: &Value) -> Value {
@@ -292,11 +296,10 @@ async fn the_device_flow_waits_then_issues_tokens_for_olga() {
     let (s, v) = oidc.poll(&auth).await;
     assert_eq!((s, error(&v)), (400, "invalid_grant"), "{v}");
 
+    assert!(logged(&demo, "/oauth/v2/device_authorization", 200));
+    assert!(logged(&demo, "/oauth/v2/token", 400) && logged(&demo, "/oauth/v2/token", 200));
+    assert!(logged(&demo, "/oidc/v1/userinfo", 200));
     let log = demo.requests();
-    let seen = |path: &str, status: u16| log.iter().any(|r| r.path == path && r.status == status);
-    assert!(seen("/oauth/v2/device_authorization", 200));
-    assert!(seen("/oauth/v2/token", 400) && seen("/oauth/v2/token", 200));
-    assert!(seen("/oidc/v1/userinfo", 200));
     let auth_log = log
         .iter()
         .find(|r| r.path == "/oauth/v2/device_authorization")
@@ -306,11 +309,7 @@ async fn the_device_flow_waits_then_issues_tokens_for_olga() {
 
 #[tokio::test]
 async fn without_offline_access_there_is_no_refresh_token() {
-    let demo = start(config(
-        DeviceApproval::AutoApproveAfter(Duration::ZERO),
-        Duration::ZERO,
-    ))
-    .await;
+    let demo = start_approving().await;
     let oidc = Oidc::new(&demo);
     let auth = oidc.authorize(ONLINE).await;
     assert_eq!(auth["interval"], 0);
@@ -473,11 +472,8 @@ async fn bad_device_requests() {
             "invalid_scope",
         ),
     ];
-    for (form, want) in auth_cases {
-        let (s, v) = oidc.form("/oauth/v2/device_authorization", &form).await;
-        assert_eq!((s, error(&v)), (400, want), "{form:?}: {v}");
-        assert!(v["error_description"].is_string());
-    }
+    oidc.assert_refused("/oauth/v2/device_authorization", &auth_cases)
+        .await;
 
     let auth = oidc.authorize(OFFLINE).await;
     let code = str_of(&auth, "device_code");
@@ -514,10 +510,7 @@ async fn bad_device_requests() {
             "unsupported_grant_type",
         ),
     ];
-    for (form, want) in token_cases {
-        let (s, v) = oidc.form("/oauth/v2/token", &form).await;
-        assert_eq!((s, error(&v)), (400, want), "{form:?}: {v}");
-    }
+    oidc.assert_refused("/oauth/v2/token", &token_cases).await;
     // None of that used the code up.
     assert_eq!(oidc.poll(&auth).await.1["error"], "authorization_pending");
 
@@ -545,21 +538,17 @@ async fn bad_device_requests() {
 
 #[tokio::test]
 async fn refresh_rotates_the_refresh_token() {
-    let demo = start(config(
-        DeviceApproval::AutoApproveAfter(Duration::ZERO),
-        Duration::ZERO,
-    ))
-    .await;
+    let demo = start_approving().await;
     let oidc = Oidc::new(&demo);
     let first = oidc.sign_in(OFFLINE).await;
-    let (at1, rt1) = (str_of(&first, "access_token"), str_of(&first, "refresh_token"));
+    let (at1, rt1) = token_pair(&first);
     assert_eq!(oidc.user_status(at1, JANE).await, 200);
     demo.expire_issued_tokens();
     assert_eq!(oidc.user_status(at1, JANE).await, 401);
 
     let (s, second) = oidc.refresh(rt1).await;
     assert_eq!(s, 200, "{second}");
-    let (at2, rt2) = (str_of(&second, "access_token"), str_of(&second, "refresh_token"));
+    let (at2, rt2) = token_pair(&second);
     assert!(at2 != at1 && rt2 != rt1);
     assert_eq!(second["scope"], OFFLINE);
     assert_eq!(second["token_type"], "Bearer");
@@ -596,18 +585,14 @@ async fn refresh_rotates_the_refresh_token() {
             "invalid_scope",
         ),
     ];
-    for (form, want) in bad {
-        let (s, v) = oidc.form("/oauth/v2/token", &form).await;
-        assert_eq!((s, error(&v)), (400, want), "{form:?}: {v}");
-    }
+    oidc.assert_refused("/oauth/v2/token", &bad).await;
     // A narrower scope is fine; the new refresh token keeps the full grant.
     let (s, third) = oidc
-        .form(
+        .app_form(
             "/oauth/v2/token",
             &[
                 ("grant_type", "refresh_token"),
                 ("refresh_token", rt2),
-                ("client_id", DEMO_CLIENT_ID),
                 ("scope", ONLINE),
             ],
         )
@@ -620,14 +605,10 @@ async fn refresh_rotates_the_refresh_token() {
 
 #[tokio::test]
 async fn revoking_access_and_refresh_tokens() {
-    let demo = start(config(
-        DeviceApproval::AutoApproveAfter(Duration::ZERO),
-        Duration::ZERO,
-    ))
-    .await;
+    let demo = start_approving().await;
     let oidc = Oidc::new(&demo);
     let first = oidc.sign_in(OFFLINE).await;
-    let (at1, rt1) = (str_of(&first, "access_token"), str_of(&first, "refresh_token"));
+    let (at1, rt1) = token_pair(&first);
 
     let (s, body) = oidc.revoke(at1, "access_token").await;
     assert_eq!((s, body), (200, Value::Null));
@@ -638,7 +619,7 @@ async fn revoking_access_and_refresh_tokens() {
     // The refresh token outlives its access token; revoking it ends the whole sign-in.
     let (s, second) = oidc.refresh(rt1).await;
     assert_eq!(s, 200, "{second}");
-    let (at2, rt2) = (str_of(&second, "access_token"), str_of(&second, "refresh_token"));
+    let (at2, rt2) = token_pair(&second);
     let other = oidc.sign_in(OFFLINE).await;
     assert_eq!(oidc.revoke(rt2, "refresh_token").await.0, 200);
     let (s, v) = oidc.refresh(rt2).await;
@@ -664,20 +645,12 @@ async fn revoking_access_and_refresh_tokens() {
         .form("/oauth/v2/revoke", &[("token", str_of(&other, "access_token"))])
         .await;
     assert_eq!((s, error(&v)), (400, "invalid_client"), "{v}");
-    assert!(
-        demo.requests()
-            .iter()
-            .any(|r| r.path == "/oauth/v2/revoke" && r.status == 200)
-    );
+    assert!(logged(&demo, "/oauth/v2/revoke", 200));
 }
 
 #[tokio::test]
 async fn permissions_per_token() {
-    let demo = start(config(
-        DeviceApproval::AutoApproveAfter(Duration::ZERO),
-        Duration::ZERO,
-    ))
-    .await;
+    let demo = start_approving().await;
     let oidc = Oidc::new(&demo);
     let device = oidc.sign_in(ONLINE).await;
     let device_token = str_of(&device, "access_token");
@@ -720,11 +693,7 @@ async fn permissions_per_token() {
         .get("/auth/v1/permissions/zitadel/me/_search", ADMIN_TOKEN)
         .await;
     assert_eq!(s, 405);
-    assert!(
-        demo.requests()
-            .iter()
-            .any(|r| r.path == "/auth/v1/permissions/zitadel/me/_search" && r.status == 401)
-    );
+    assert!(logged(&demo, "/auth/v1/permissions/zitadel/me/_search", 401));
 }
 
 #[tokio::test]

@@ -12,28 +12,12 @@ use std::sync::OnceLock;
 
 use jiff::Timestamp;
 
+use super::config::MAX_GENERATED_USERS;
 use super::generated::{self, GenUser};
-use super::seed::{Seed, TokenOwners};
+use super::org::Org;
+use super::rng;
+use super::seed::{Seed, SeedUser, TokenOwners};
 use crate::api::wire::{AuthenticationMethodType, User, UserFieldName, UserState, UserType};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Org {
-    pub id: String,
-    pub name: String,
-    /// Primary org domain: login names are `username@domain`.
-    pub domain: String,
-    /// Domain of generated users' email addresses.
-    pub email_domain: String,
-}
-
-/// A hand-written user from the seed file.
-#[derive(Debug, Clone)]
-pub(crate) struct SeedUser {
-    pub user: User,
-    pub org: usize,
-    pub pending_code: bool,
-    pub auth_methods: Vec<AuthenticationMethodType>,
-}
 
 /// Text columns that queries match and listings sort on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,7 +136,7 @@ impl<'a> UserRef<'a> {
     /// A stable hash, for the deterministic initial codes.
     pub fn hash(&self) -> u64 {
         match self {
-            UserRef::Seed(s) => super::rng::hash_str(&s.user.user_id),
+            UserRef::Seed(s) => rng::hash_str(&s.user.user_id),
             UserRef::Gen(g, _) => g.hash(),
         }
     }
@@ -228,7 +212,7 @@ pub(crate) struct Directory {
 
 impl Directory {
     pub fn new(seed: Seed, generated: usize) -> Directory {
-        let generated = generated.min(super::MAX_GENERATED_USERS) as u64;
+        let generated = generated.min(MAX_GENERATED_USERS) as u64;
         let mut users = seed.users;
         users.sort_by(|a, b| a.user.user_id.cmp(&b.user.user_id));
         let first_generated = generated::ID_BASE.to_string();

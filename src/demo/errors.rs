@@ -1,5 +1,5 @@
 //! ZITADEL's errors as the demo raises them, and their two body shapes: REST
-//! (grpc-gateway: numeric code, message "<text> (<ID>)", one `zitadel.v1.ErrorDetail`) and
+//! (grpc-gateway: numeric code, message `"<text> (<ID>)"`, one `zitadel.v1.ErrorDetail`) and
 //! Connect (snake_case code name, same message). Proto-validation and JSON-decoding errors
 //! carry no detail, exactly like ZITADEL's.
 
@@ -37,7 +37,7 @@ impl ApiFailure {
         grpc_code::http_status(self.code)
     }
 
-    /// "<text> (<ID>)", or just the text for errors without an id.
+    /// `"<text> (<ID>)"`, or just the text for errors without an id.
     pub fn message(&self) -> String {
         match self.id {
             Some(id) => format!("{} ({id})", self.text),

@@ -1,10 +1,32 @@
-//! Fault injection for the API paths (see [`super::Faults`] for what applies where).
+//! Fault injection for the API paths.
 
 use std::sync::Mutex;
 use std::time::Duration;
 
-use super::Faults;
-use super::state::lock;
+use super::sync::lock;
+
+/// Test hooks, changeable at run time with [`DemoServer::set_faults`](super::DemoServer::set_faults).
+///
+/// Faults apply only to the **API paths** (`/v2/…`, `/resources/…` and the Connect paths
+/// `/zitadel.…`), never to `/oauth/…`, `/.well-known/…` or `/debug/…`: a test can always
+/// obtain a token and check health, and `fail_every` counts exactly the API calls it makes.
+/// The OIDC paths (`/oidc/…`, `/device`) and the v1 auth API (`/auth/v1/…`, the permission
+/// self-check) are not faulted either.
+/// The counter restarts at every `set_faults`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Faults {
+    /// Delay before each API request is handled.
+    pub latency: Duration,
+    /// Every k-th API request (k, 2k, …) answers `fail_status` with a ZITADEL-shaped error body
+    /// instead of being handled. `Some(0)` and `None` disable it.
+    pub fail_every: Option<u32>,
+    /// HTTP status of injected failures; 0 means 503.
+    pub fail_status: u16,
+    /// Answer API requests with status 200 and the real body cut in half (invalid JSON).
+    pub malformed_json: bool,
+    /// Never answer API requests (they wait until the server shuts down).
+    pub hang: bool,
+}
 
 /// The active faults and the count of API requests since they were set.
 #[derive(Default)]

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use jiff::{SignedDuration, Timestamp};
 
-use super::directory::Org;
+use super::org::Org;
 use super::rng::mix;
 use crate::api::wire::{
     AccessTokenType, AuthenticationMethodType, Details, Gender, HumanEmail, HumanPhone, HumanProfile,

@@ -9,11 +9,11 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::LoggedRequest;
 use super::auth::bearer;
 use super::errors::ApiFailure;
 use super::faults::{is_api_path, truncate_json};
-use super::routes::{Flavor, failure_with_status};
+use super::request_log::LoggedRequest;
+use super::respond::{ErrorShape, failure_with_status};
 use super::state::Shared;
 use crate::api::wire::grpc_code;
 
@@ -23,7 +23,7 @@ pub(crate) const BODY_LIMIT: usize = 64 * 1024;
 pub(crate) async fn intake(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_owned();
-    let flavor = Flavor::of_path(&path);
+    let shape = ErrorShape::of_path(&path);
     let body = to_bytes(body, BODY_LIMIT).await.ok();
     let id = shared.log.start(LoggedRequest {
         method: parts.method.to_string(),
@@ -37,7 +37,7 @@ pub(crate) async fn intake(State(shared): State<Arc<Shared>>, req: Request, next
     });
     let response = match body {
         None => failure_with_status(
-            flavor,
+            shape,
             StatusCode::PAYLOAD_TOO_LARGE,
             &ApiFailure::bare(
                 grpc_code::RESOURCE_EXHAUSTED,
@@ -47,7 +47,7 @@ pub(crate) async fn intake(State(shared): State<Arc<Shared>>, req: Request, next
         Some(body) => {
             let req = Request::from_parts(parts, Body::from(body));
             if is_api_path(&path) {
-                with_faults(&shared, flavor, req, next).await
+                with_faults(&shared, shape, req, next).await
             } else {
                 next.run(req).await
             }
@@ -57,14 +57,14 @@ pub(crate) async fn intake(State(shared): State<Arc<Shared>>, req: Request, next
     response
 }
 
-async fn with_faults(shared: &Shared, flavor: Flavor, req: Request, next: Next) -> Response {
+async fn with_faults(shared: &Shared, shape: ErrorShape, req: Request, next: Next) -> Response {
     let plan = shared.faults.plan();
     let injected = |status: u16| {
         let status = StatusCode::from_u16(status)
             .ok()
             .filter(|s| s.is_client_error() || s.is_server_error())
             .unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-        failure_with_status(flavor, status, &ApiFailure::injected(status.as_u16()))
+        failure_with_status(shape, status, &ApiFailure::injected(status.as_u16()))
     };
     if plan.hang {
         // Never answer; shutting down releases the request so the server can stop.

@@ -13,7 +13,7 @@
 //! }
 //! ```
 //!
-//! The first org is the one [`super::ORG_TOKEN`] manages; `tokenOwner` names the user each
+//! The first org is the one [`ORG_TOKEN`](super::identities::ORG_TOKEN) manages; `tokenOwner` names the user each
 //! demo token belongs to (reading and resending for oneself is always allowed). The org of a
 //! user is its `details.resourceOwner`; generated users get their login names from the org's
 //! `domain` and their email addresses from its `emailDomain`. Users in state
@@ -23,9 +23,10 @@ use std::collections::HashSet;
 
 use serde::Deserialize;
 
-use super::SERVICE_USER_ID;
-use super::directory::{Org, SeedUser};
+use super::config::MAX_GENERATED_USERS;
 use super::generated;
+use super::identities::SERVICE_USER_ID;
+use super::org::Org;
 use crate::api::wire::{AuthenticationMethodType, User, UserState};
 
 const SEED_JSON: &str = include_str!("../../assets/demo-users.json");
@@ -63,11 +64,20 @@ struct SeedEntry {
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
 #[serde(rename_all = "lowercase")]
-enum TokenOwner {
+pub(crate) enum TokenOwner {
     Admin,
     Org,
     Reader,
     Nomember,
+}
+
+/// A hand-written user from the seed file.
+#[derive(Debug, Clone)]
+pub(crate) struct SeedUser {
+    pub user: User,
+    pub org: usize,
+    pub pending_code: bool,
+    pub auth_methods: Vec<AuthenticationMethodType>,
 }
 
 /// The user IDs the fixed demo tokens belong to.
@@ -89,8 +99,35 @@ pub(crate) struct Seed {
     pub owners: TokenOwners,
 }
 
-/// Parses and checks the embedded seed file. Errors name the offending entry.
-pub(crate) fn load() -> Result<Seed, String> {
+/// Why the seed file was refused; each names the offending entry.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SeedError {
+    #[error("demo-users.json: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("demo-users.json: no orgs")]
+    NoOrgs,
+    #[error("demo-users.json: bad or duplicate org id {0:?}")]
+    BadOrgId(String),
+    #[error("demo-users.json: bad user id {0:?}")]
+    BadUserId(String),
+    #[error("demo-users.json: duplicate user id {0}")]
+    DuplicateUserId(String),
+    #[error("demo-users.json: user {user} has unknown org {org:?}")]
+    UnknownOrg { user: String, org: String },
+    #[error("demo-users.json: user {0} must be human xor machine")]
+    NotHumanXorMachine(String),
+    #[error("demo-users.json: two owners for {0:?}")]
+    TwoOwners(TokenOwner),
+    #[error("demo-users.json: the org token's user must be in the first org")]
+    OrgOwnerOutsideFirstOrg,
+    #[error("demo-users.json: the admin token must belong to the service user")]
+    AdminNotServiceUser,
+    #[error("demo-users.json: every demo token needs an owner")]
+    MissingOwner,
+}
+
+/// Parses and checks the embedded seed file.
+pub(crate) fn load() -> Result<Seed, SeedError> {
     parse(SEED_JSON)
 }
 
@@ -98,15 +135,15 @@ fn is_id(s: &str) -> bool {
     s.len() == 18 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn parse(json: &str) -> Result<Seed, String> {
-    let file: SeedFile = serde_json::from_str(json).map_err(|e| format!("demo-users.json: {e}"))?;
+fn parse(json: &str) -> Result<Seed, SeedError> {
+    let file: SeedFile = serde_json::from_str(json)?;
     if file.orgs.is_empty() {
-        return Err("demo-users.json: no orgs".into());
+        return Err(SeedError::NoOrgs);
     }
     let mut orgs = Vec::with_capacity(file.orgs.len());
     for o in file.orgs {
         if !is_id(&o.id) || orgs.iter().any(|x: &Org| x.id == o.id) {
-            return Err(format!("demo-users.json: bad or duplicate org id {:?}", o.id));
+            return Err(SeedError::BadOrgId(o.id));
         }
         orgs.push(Org {
             id: o.id,
@@ -124,11 +161,11 @@ fn parse(json: &str) -> Result<Seed, String> {
         let id = entry.user.user_id.clone();
         // Seed IDs are 18 digits (so string order is numeric order) and stay clear of the
         // generated range (so the generated block can be addressed by arithmetic).
-        if !is_id(&id) || generated::index_of(&id, super::MAX_GENERATED_USERS as u64).is_some() {
-            return Err(format!("demo-users.json: bad user id {id:?}"));
+        if !is_id(&id) || generated::index_of(&id, MAX_GENERATED_USERS as u64).is_some() {
+            return Err(SeedError::BadUserId(id));
         }
         if !seen.insert(id.clone()) {
-            return Err(format!("demo-users.json: duplicate user id {id}"));
+            return Err(SeedError::DuplicateUserId(id));
         }
         let owner_id = entry
             .user
@@ -139,9 +176,12 @@ fn parse(json: &str) -> Result<Seed, String> {
         let org = orgs
             .iter()
             .position(|o| o.id == owner_id)
-            .ok_or_else(|| format!("demo-users.json: user {id} has unknown org {owner_id:?}"))?;
+            .ok_or_else(|| SeedError::UnknownOrg {
+                user: id.clone(),
+                org: owner_id.to_owned(),
+            })?;
         if entry.user.human.is_some() == entry.user.machine.is_some() {
-            return Err(format!("demo-users.json: user {id} must be human xor machine"));
+            return Err(SeedError::NotHumanXorMachine(id));
         }
         if let Some(owner) = entry.token_owner {
             let slot = match owner {
@@ -151,10 +191,10 @@ fn parse(json: &str) -> Result<Seed, String> {
                 TokenOwner::Nomember => &mut owners.no_member,
             };
             if !slot.is_empty() {
-                return Err(format!("demo-users.json: two owners for {owner:?}"));
+                return Err(SeedError::TwoOwners(owner));
             }
             if owner == TokenOwner::Org && org != 0 {
-                return Err("demo-users.json: the org token's user must be in the first org".into());
+                return Err(SeedError::OrgOwnerOutsideFirstOrg);
             }
             *slot = id.clone();
         }
@@ -170,10 +210,10 @@ fn parse(json: &str) -> Result<Seed, String> {
         });
     }
     if owners.admin != SERVICE_USER_ID {
-        return Err("demo-users.json: the admin token must belong to the service user".into());
+        return Err(SeedError::AdminNotServiceUser);
     }
     if owners.org.is_empty() || owners.reader.is_empty() || owners.no_member.is_empty() {
-        return Err("demo-users.json: every demo token needs an owner".into());
+        return Err(SeedError::MissingOwner);
     }
     Ok(Seed {
         orgs,
@@ -205,5 +245,16 @@ mod tests {
         ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn seed_errors_name_the_file_and_the_entry() {
+        let text = |json: &str| parse(json).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(text(r#"{"orgs": [], "users": []}"#), "demo-users.json: no orgs");
+        assert_eq!(
+            text(r#"{"orgs": [{"id": "1", "name": "a", "domain": "d", "emailDomain": "e"}], "users": []}"#),
+            r#"demo-users.json: bad or duplicate org id "1""#
+        );
+        assert!(text("{").starts_with("demo-users.json: EOF"), "{}", text("{"));
     }
 }

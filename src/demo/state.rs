@@ -2,24 +2,26 @@
 //! (email codes, sequences, issued tokens, device authorizations), the request log and the
 //! faults.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard};
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use jiff::Timestamp;
 use tokio_util::sync::CancellationToken;
 
-use super::auth::TokenStore;
+use super::config::DemoConfig;
 use super::device::DeviceFlows;
 use super::directory::{Directory, UserRef};
 use super::faults::FaultControl;
+use super::identities::DEVICE_USER_ID;
+use super::request_log::RequestLog;
 use super::rng::{Rng, code_from_hash};
-use super::{DEVICE_USER_ID, DemoConfig, LoggedRequest};
+use super::sync::lock;
+use super::tokens::TokenStore;
 use crate::api::wire::User;
 
-/// Locks a mutex, shrugging off poisoning: every critical section here leaves its data
-/// consistent, so a panic elsewhere must not take the server down.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+/// A broken embedded asset: the demo cannot start.
+fn invalid_data(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, e)
 }
 
 pub(crate) struct Shared {
@@ -35,15 +37,14 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub fn new(url: String, config: DemoConfig, cancel: CancellationToken) -> std::io::Result<Shared> {
-        let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
-        let seed = super::seed::load().map_err(invalid)?;
+        let seed = super::seed::load().map_err(invalid_data)?;
         if seed.owners.org != DEVICE_USER_ID {
-            return Err(invalid(format!(
+            return Err(invalid_data(format!(
                 "demo-users.json: device logins sign in as {DEVICE_USER_ID}, the org token's owner"
             )));
         }
         let dir = Directory::new(seed, config.generated_users);
-        let jwt_key = super::oauth::decoding_key().map_err(invalid)?;
+        let jwt_key = super::service_key::decoding_key().map_err(invalid_data)?;
         Ok(Shared {
             url,
             config,
@@ -124,55 +125,5 @@ impl Live {
             details.sequence = change.sequence;
             details.change_date = Some(change.change_date);
         }
-    }
-}
-
-/// Most entries the request log keeps (the oldest go first).
-const LOG_CAPACITY: usize = 10_000;
-
-/// The request log. Entries are added on arrival (status 0) and completed when answered, so
-/// the order is arrival order even when answers overtake each other.
-#[derive(Default)]
-pub(crate) struct RequestLog {
-    inner: Mutex<LogInner>,
-}
-
-#[derive(Default)]
-struct LogInner {
-    entries: VecDeque<LoggedRequest>,
-    /// Id of `entries[0]`.
-    first_id: u64,
-}
-
-impl RequestLog {
-    /// Adds an arriving request; returns its id for [`RequestLog::finish`].
-    pub fn start(&self, entry: LoggedRequest) -> u64 {
-        let mut log = lock(&self.inner);
-        if log.entries.len() >= LOG_CAPACITY {
-            log.entries.pop_front();
-            log.first_id += 1;
-        }
-        log.entries.push_back(entry);
-        log.first_id + log.entries.len() as u64 - 1
-    }
-
-    pub fn finish(&self, id: u64, status: u16) {
-        let mut log = lock(&self.inner);
-        let Some(index) = id.checked_sub(log.first_id) else {
-            return; // dropped or cleared meanwhile
-        };
-        if let Some(e) = usize::try_from(index).ok().and_then(|i| log.entries.get_mut(i)) {
-            e.status = status;
-        }
-    }
-
-    pub fn snapshot(&self) -> Vec<LoggedRequest> {
-        lock(&self.inner).entries.iter().cloned().collect()
-    }
-
-    pub fn clear(&self) {
-        let mut log = lock(&self.inner);
-        log.first_id += log.entries.len() as u64;
-        log.entries.clear();
     }
 }

@@ -10,9 +10,9 @@
 
 use std::collections::HashSet;
 
-/// Why a template was refused.
+/// Why Go's `text/template` would refuse a URL template: at parsing or at execution.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum TemplateError {
+pub(crate) enum GoTemplateError {
     Parse(String),
     Exec(String),
 }
@@ -53,12 +53,12 @@ enum Block {
     Define,
 }
 
-fn parse_err(msg: impl Into<String>) -> TemplateError {
-    TemplateError::Parse(msg.into())
+fn parse_err(msg: impl Into<String>) -> GoTemplateError {
+    GoTemplateError::Parse(msg.into())
 }
 
 /// Checks a template the way ZITADEL's test render would.
-pub(crate) fn check(template: &str) -> Result<(), TemplateError> {
+pub(crate) fn check(template: &str) -> Result<(), GoTemplateError> {
     let mut checker = Checker::default();
     checker.vars.insert("$".to_owned());
     let mut rest = template;
@@ -73,17 +73,17 @@ pub(crate) fn check(template: &str) -> Result<(), TemplateError> {
         return Err(parse_err("unexpected EOF"));
     }
     if let Some(name) = checker.used.difference(&checker.defined).next() {
-        return Err(TemplateError::Exec(format!("no such template {name:?}")));
+        return Err(GoTemplateError::Exec(format!("no such template {name:?}")));
     }
     match checker.exec_error {
-        Some(e) => Err(TemplateError::Exec(e)),
+        Some(e) => Err(GoTemplateError::Exec(e)),
         None => Ok(()),
     }
 }
 
 /// Lexes one action after its `{{`. Returns its tokens (`None` for a comment) and the text
 /// after its `}}`.
-fn lex_action(mut s: &str) -> Result<(Option<Vec<Tok>>, &str), TemplateError> {
+fn lex_action(mut s: &str) -> Result<(Option<Vec<Tok>>, &str), GoTemplateError> {
     // A left trim marker is "-" followed by white space.
     if let Some(t) = s.strip_prefix('-')
         && t.starts_with([' ', '\t', '\r', '\n'])
@@ -205,7 +205,7 @@ fn take_fields<'a>(s: &'a str, _dot: usize, chars: &mut Chars<'a>) -> Vec<String
     fields
 }
 
-fn lex_quoted(quote: char, chars: &mut Chars<'_>) -> Result<(), TemplateError> {
+fn lex_quoted(quote: char, chars: &mut Chars<'_>) -> Result<(), GoTemplateError> {
     while let Some((_, c)) = chars.next() {
         match c {
             c if c == quote => return Ok(()),
@@ -233,7 +233,7 @@ impl Checker {
         self.exec_error.get_or_insert(msg);
     }
 
-    fn action(&mut self, tokens: &[Tok]) -> Result<(), TemplateError> {
+    fn action(&mut self, tokens: &[Tok]) -> Result<(), GoTemplateError> {
         let Some(first) = tokens.first() else {
             return Err(parse_err("missing value for command"));
         };
@@ -318,7 +318,7 @@ impl Checker {
     }
 
     /// `[decl :=] command | command …`
-    fn pipeline(&mut self, tokens: &[Tok], in_range: bool, depth: usize) -> Result<(), TemplateError> {
+    fn pipeline(&mut self, tokens: &[Tok], in_range: bool, depth: usize) -> Result<(), GoTemplateError> {
         if depth > MAX_DEPTH {
             return Err(parse_err("max expression depth exceeded"));
         }
@@ -350,7 +350,7 @@ impl Checker {
         Ok(())
     }
 
-    fn command(&mut self, tokens: &[Tok], depth: usize) -> Result<(), TemplateError> {
+    fn command(&mut self, tokens: &[Tok], depth: usize) -> Result<(), GoTemplateError> {
         let Some(first) = tokens.first() else {
             return Err(parse_err("missing value for command"));
         };
@@ -415,7 +415,7 @@ impl Checker {
     }
 }
 
-fn matching_paren(tokens: &[Tok], open: usize) -> Result<usize, TemplateError> {
+fn matching_paren(tokens: &[Tok], open: usize) -> Result<usize, GoTemplateError> {
     let mut depth = 0usize;
     for (j, t) in tokens.iter().enumerate().skip(open) {
         match t {
@@ -439,8 +439,8 @@ mod tests {
     fn kind(t: &str) -> &'static str {
         match check(t) {
             Ok(()) => "ok",
-            Err(TemplateError::Parse(_)) => "parse",
-            Err(TemplateError::Exec(_)) => "exec",
+            Err(GoTemplateError::Parse(_)) => "parse",
+            Err(GoTemplateError::Exec(_)) => "exec",
         }
     }
 

@@ -10,7 +10,8 @@ use super::auth::Principal;
 use super::directory::UserRef;
 use super::errors::ApiFailure;
 use super::filter::{self, Scratch};
-use super::state::{Shared, lock};
+use super::state::Shared;
+use super::sync::lock;
 use crate::api::wire::{
     GetUserByIdResponse, ListAuthenticationMethodTypesResponse, ListDetails, ListUsersRequest,
     ListUsersResponse, UserFieldName,
