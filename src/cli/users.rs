@@ -75,7 +75,10 @@ async fn show(client: &Client, a: ShowArgs) -> Result<(), CliError> {
     let methods = match client.list_auth_methods(&a.user_id).await {
         Ok(m) => Some(m),
         Err(e) => {
-            eprintln!("zitadesk: sign-in methods unknown: {}", sanitize(&e.to_string()));
+            eprintln!(
+                "zitadesk: sign-in methods unknown: {}",
+                sanitize(&super::messages::api_error(&e))
+            );
             None
         }
     };
@@ -143,7 +146,7 @@ fn resend_text(user_id: &str, mode: &CodeMode, r: &EmailCodeResult) -> String {
             url_template: Some(t),
         } => format!(
             "ZITADEL will mail a new verification code to the user's address, linking to {}\n",
-            sanitize(t)
+            sanitize(t.as_str())
         ),
         CodeMode::Return => "New verification code issued; ZITADEL mailed nothing.\n".to_string(),
     };

@@ -11,7 +11,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::keys::{Action, Mode};
 use super::messages::error_line;
-use crate::api::template::{MAX_TEMPLATE_LEN, TemplateError, check_url_template, render_url_template};
+use crate::api::template::{MAX_TEMPLATE_LEN, UrlTemplate, UrlTemplateError, check_url_template};
 use crate::api::wire::User;
 use crate::api::{ApiError, CodeMode, EmailCodeResult};
 use crate::resend::CodeCall;
@@ -24,6 +24,8 @@ use crate::userinfo::{self, EmailStatus};
 pub fn dialog_error_line(e: &ApiError) -> String {
     match e {
         ApiError::Timeout { .. }
+        | ApiError::Interrupted { .. }
+        | ApiError::TooLarge { .. }
         | ApiError::Unavailable(_)
         | ApiError::Server(_)
         | ApiError::Decode { .. } => {
@@ -85,7 +87,7 @@ pub enum TemplateCheck {
     Valid {
         preview: String,
     },
-    Invalid(TemplateError),
+    Invalid(UrlTemplateError),
 }
 
 #[derive(Debug)]
@@ -124,6 +126,8 @@ pub struct ResendDialog {
     pub templates: Vec<String>,
     picked: Option<usize>,
     pub check: TemplateCheck,
+    /// The template behind a valid `check`, sent as it is.
+    checked: Option<UrlTemplate>,
     pub phase: Phase,
     /// Why the audit line could not be written (the result stands).
     pub audit_error: Option<String>,
@@ -155,6 +159,7 @@ impl ResendDialog {
             templates,
             picked: None,
             check: TemplateCheck::Default,
+            checked: None,
             phase: if read_only {
                 Phase::ReadOnly
             } else if no_address {
@@ -325,8 +330,8 @@ impl ResendDialog {
             Delivery::Return => Some(CodeMode::Return),
             Delivery::Mail => match &self.check {
                 TemplateCheck::Default => Some(CodeMode::Send { url_template: None }),
-                TemplateCheck::Valid { .. } => Some(CodeMode::Send {
-                    url_template: Some(self.template.value().to_string()),
+                TemplateCheck::Valid { .. } => self.checked.clone().map(|t| CodeMode::Send {
+                    url_template: Some(t),
                 }),
                 TemplateCheck::Invalid(_) => None,
             },
@@ -353,17 +358,17 @@ impl ResendDialog {
 
     fn recheck(&mut self) {
         let t = self.template.value();
+        self.checked = None;
         self.check = if t.is_empty() {
             TemplateCheck::Default
         } else {
             match check_url_template(t) {
                 Err(e) => TemplateCheck::Invalid(e),
-                Ok(()) => {
-                    match render_url_template(t, &self.target.user_id, PREVIEW_CODE, &self.target.org_id) {
-                        Ok(preview) => TemplateCheck::Valid {
-                            preview: sanitize(&preview).into_owned(),
-                        },
-                        Err(e) => TemplateCheck::Invalid(e),
+                Ok(template) => {
+                    let preview = template.render(&self.target.user_id, PREVIEW_CODE, &self.target.org_id);
+                    self.checked = Some(template);
+                    TemplateCheck::Valid {
+                        preview: sanitize(&preview).into_owned(),
                     }
                 }
             }

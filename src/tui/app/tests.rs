@@ -1,5 +1,6 @@
 use super::*;
 use crate::api::Status;
+use crate::api::template::check_url_template;
 use crate::api::wire::{ListDetails, User};
 use crossterm::event::{KeyCode, KeyModifiers};
 
@@ -594,7 +595,7 @@ mod resend_flow {
         assert_eq!(
             mode,
             CodeMode::Send {
-                url_template: Some(T2.into())
+                url_template: check_url_template(T2).ok()
             }
         );
         assert_eq!(a.key_mode(), Mode::ResendBusy);
@@ -705,7 +706,7 @@ mod resend_flow {
         assert_eq!(
             mode,
             CodeMode::Send {
-                url_template: Some(T1.into())
+                url_template: check_url_template(T1).ok()
             }
         );
         a.update(Msg::Issued {
@@ -917,7 +918,7 @@ mod resend_flow {
         assert_eq!(
             mode,
             CodeMode::Send {
-                url_template: Some(T2.into())
+                url_template: check_url_template(T2).ok()
             }
         );
     }
@@ -976,7 +977,7 @@ mod resend_paste {
         assert!(
             matches!(
                 effects.as_slice(),
-                [Effect::IssueCode { mode: CodeMode::Send { url_template: Some(s) }, .. }] if s == t
+                [Effect::IssueCode { mode: CodeMode::Send { url_template: Some(s) }, .. }] if s.as_str() == t
             ),
             "{effects:?}"
         );
