@@ -8,7 +8,7 @@ use super::args::GlobalArgs;
 use super::exit::CliError;
 use super::messages::{api_error, api_fix, token_fix};
 use crate::api::Client;
-use crate::api::wire::{ListQuery, ListUsersRequest};
+use crate::api::query::{ListSort, Page, list_users_request};
 use crate::settings::Settings;
 use crate::text::sanitize;
 
@@ -139,21 +139,13 @@ async fn checks(settings: &Settings) -> Vec<Check> {
         return checks;
     }
 
-    // Scoped like every search of this profile, so the check sees what the agent will.
-    let list = ListUsersRequest {
-        query: Some(ListQuery {
-            offset: 0,
-            limit: 1,
-            asc: true,
-        }),
-        queries: settings
-            .org
-            .as_deref()
-            .map(crate::api::query::org_scope)
-            .into_iter()
-            .collect(),
-        ..ListUsersRequest::default()
-    };
+    // Scoped and sorted like the console's searches, so the check sees what the agent will.
+    let list = list_users_request(
+        Vec::new(),
+        settings.org.as_deref(),
+        Page { offset: 0, limit: 1 },
+        ListSort::default(),
+    );
     checks.push(match client.list_users(&list).await {
         Ok(r) => passed(
             "ListUsers",
