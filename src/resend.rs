@@ -68,7 +68,7 @@ pub async fn issue_code(
     let log = audit.log.clone();
     let audit_error = match tokio::task::spawn_blocking(move || log.append(&record)).await {
         Ok(Ok(())) => None,
-        Ok(Err(e)) => Some(e),
+        Ok(Err(e)) => Some(e.to_string()),
         Err(e) => Some(format!("the audit writer failed: {e}")),
     };
     if let Some(e) = &audit_error {

@@ -281,9 +281,14 @@ pub struct DemoServerArgs {
     pub device_approve_after: u64,
 }
 
-fn non_empty(s: &str) -> Result<String, String> {
+/// A user ID argument that is empty or only spaces.
+#[derive(Debug, thiserror::Error)]
+#[error("a user ID cannot be empty")]
+pub struct EmptyUserId;
+
+fn non_empty(s: &str) -> Result<String, EmptyUserId> {
     match s.trim() {
-        "" => Err("a user ID cannot be empty".into()),
+        "" => Err(EmptyUserId),
         t => Ok(t.to_string()),
     }
 }
