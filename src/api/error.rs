@@ -123,9 +123,22 @@ pub enum NotSent {
     /// `/v2/users/` + "" would address another call (or none).
     #[error("the user ID is empty, so no request was sent")]
     EmptyUserId,
-    /// The request could not be put together (HTTP setup, a URL, a body).
+    /// The request could not be put together (a URL, a body).
     #[error("cannot prepare the request for {}: {reason}", .call.describe())]
     Unprepared { call: Call, reason: String },
+    /// The HTTP client could not be built (TLS roots, system configuration).
+    #[error("cannot set up HTTP: {0}")]
+    HttpSetup(String),
+    /// The issuer's discovery document lacks an endpoint the call needs.
+    #[error("the instance's discovery document names no {name}")]
+    NoEndpoint { name: &'static str },
+    /// `value` is sanitised.
+    #[error("the discovery document's {name} is not a URL ({reason}): {value}")]
+    BadEndpoint {
+        name: &'static str,
+        reason: String,
+        value: String,
+    },
 }
 
 /// Whether the request may have reached ZITADEL: what a failed mutation's outcome hinges on.
@@ -317,7 +330,7 @@ impl ApiError {
             ApiError::Decode { .. } => "decode",
             ApiError::NotSent(NotSent::NotSignedIn { .. }) => "unauthenticated",
             ApiError::NotSent(NotSent::EmptyUserId) => "invalid_argument",
-            ApiError::NotSent(NotSent::Unprepared { .. }) => "unprepared",
+            ApiError::NotSent(_) => "unprepared",
             ApiError::Credentials(_) => "credentials",
         }
     }
@@ -353,8 +366,9 @@ impl ApiError {
             ApiError::PermissionDenied(_)
             | ApiError::Unauthenticated(_)
             | ApiError::NotSent(NotSent::NotSignedIn { .. }) => 4,
-            ApiError::InvalidUrlTemplate(_) => 2,
-            ApiError::Credentials(_) | ApiError::NotSent(NotSent::Unprepared { .. }) => 2,
+            ApiError::NotSent(NotSent::EmptyUserId) => 5,
+            // Local setup; a lost sign-in is matched above.
+            ApiError::InvalidUrlTemplate(_) | ApiError::Credentials(_) | ApiError::NotSent(_) => 2,
             _ => 5,
         }
     }

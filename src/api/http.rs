@@ -98,12 +98,7 @@ impl Http {
             .timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| {
-                ApiError::NotSent(NotSent::Unprepared {
-                    call: Call::Probe,
-                    reason: format!("cannot set up HTTP: {e}"),
-                })
-            })?;
+            .map_err(|e| ApiError::NotSent(NotSent::HttpSetup(e.to_string())))?;
         Ok(Http { client, timeout })
     }
 

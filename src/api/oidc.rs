@@ -43,17 +43,14 @@ pub struct Discovery {
 }
 
 impl Discovery {
-    fn endpoint(&self, name: &str, value: Option<&str>) -> Result<Url, ApiError> {
-        let value = value.ok_or_else(|| {
-            ApiError::Credentials(format!(
-                "the instance's discovery document names no {name} — is device login enabled on this ZITADEL?"
-            ))
-        })?;
+    fn endpoint(&self, name: &'static str, value: Option<&str>) -> Result<Url, ApiError> {
+        let value = value.ok_or(ApiError::NotSent(NotSent::NoEndpoint { name }))?;
         Url::parse(value).map_err(|e| {
-            ApiError::Credentials(format!(
-                "the discovery document's {name} is not a URL ({e}): {}",
-                crate::text::sanitize(value)
-            ))
+            ApiError::NotSent(NotSent::BadEndpoint {
+                name,
+                reason: e.to_string(),
+                value: crate::text::sanitize(value).into_owned(),
+            })
         })
     }
 

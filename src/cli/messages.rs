@@ -32,6 +32,7 @@ fn advice(e: &ApiError) -> &'static str {
         }
         ApiError::RateLimited(_) => " — wait a moment and try again",
         ApiError::Unavailable(_) => " — try again shortly",
+        ApiError::NotSent(NotSent::NoEndpoint { .. }) => " — is device login enabled on this ZITADEL?",
         _ => "",
     }
 }
@@ -126,6 +127,12 @@ mod tests {
             (
                 ApiError::Server(status(500, "boom")),
                 "ZITADEL had an internal error (HTTP 500): boom",
+            ),
+            (
+                ApiError::NotSent(NotSent::NoEndpoint {
+                    name: "device_authorization_endpoint",
+                }),
+                "the instance's discovery document names no device_authorization_endpoint — is device login enabled on this ZITADEL?",
             ),
             (
                 ApiError::Timeout {
