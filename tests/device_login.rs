@@ -257,7 +257,7 @@ async fn denial_ends_with_a_clear_message() {
         .await
         .unwrap_err();
     assert_eq!(err, DeviceError::Denied);
-    let text = err.to_string();
+    let text = zitadesk::cli::messages::device_error(&err);
     assert!(
         text.contains("declined") && text.contains("zitadesk login"),
         "{text}"

@@ -272,7 +272,7 @@ impl From<DeviceError> for CliError {
             }
             other => CliError {
                 code: other.exit_code(),
-                message: other.to_string(),
+                message: super::messages::device_error(&other),
             },
         }
     }

@@ -2,6 +2,7 @@
 //! the agent can do about it. Every command prints an [`ApiError`] through here.
 
 use crate::api::auth::Credentials;
+use crate::api::oidc::DeviceError;
 use crate::api::{ApiError, NotSent};
 use crate::settings::Settings;
 
@@ -34,6 +35,15 @@ fn advice(e: &ApiError) -> &'static str {
         ApiError::Unavailable(_) => " — try again shortly",
         ApiError::NotSent(NotSent::NoEndpoint { .. }) => " — is device login enabled on this ZITADEL?",
         _ => "",
+    }
+}
+
+/// Why `zitadesk login` ended without tokens, and what to do.
+pub fn device_error(e: &DeviceError) -> String {
+    match e {
+        DeviceError::Denied => format!("{e} — run `zitadesk login` again and approve the request"),
+        DeviceError::Expired => format!("{e} — run `zitadesk login` again and approve it sooner"),
+        DeviceError::Failed(api) => format!("sign-in failed: {}", api_error(api)),
     }
 }
 
@@ -144,6 +154,14 @@ mod tests {
         ];
         for (e, want) in cases {
             assert_eq!(api_error(&e), want, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn a_refused_or_expired_device_login_says_to_sign_in_again() {
+        for e in [DeviceError::Denied, DeviceError::Expired] {
+            let text = device_error(&e);
+            assert!(text.contains("zitadesk login"), "{text}");
         }
     }
 }
