@@ -37,6 +37,27 @@ pub struct AuditRecord {
     pub sequence: Option<u64>,
 }
 
+/// Why an audit line could not be written, or the trail read.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error("no state directory for the audit file (is HOME set?)")]
+    NoStateDirectory,
+    #[error("cannot encode the audit line: {0}")]
+    Encode(String),
+    #[error("cannot create {}: {source}", .dir.display())]
+    CreateDirectory { dir: PathBuf, source: std::io::Error },
+    #[error("cannot open the audit file {}: {source}", .path.display())]
+    Open { path: PathBuf, source: std::io::Error },
+    #[error("cannot check the audit file {}: {source}", .path.display())]
+    Check { path: PathBuf, source: std::io::Error },
+    #[error("cannot make the audit file {} private: {source}", .path.display())]
+    MakePrivate { path: PathBuf, source: std::io::Error },
+    #[error("cannot write the audit file {}: {source}", .path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("cannot read the audit file {}: {source}", .path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+}
+
 /// Where audit lines go. Without a home directory there is no file, and appending says so.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditLog {
@@ -58,17 +79,17 @@ impl AuditLog {
     }
 
     /// Appends one record as one line (one write, so concurrent consoles do not interleave).
-    pub fn append(&self, record: &AuditRecord) -> Result<(), String> {
-        let path = self
-            .path
-            .as_deref()
-            .ok_or("no state directory for the audit file (is HOME set?)")?;
-        let mut line =
-            serde_json::to_string(record).map_err(|e| format!("cannot encode the audit line: {e}"))?;
+    pub fn append(&self, record: &AuditRecord) -> Result<(), AuditError> {
+        let path = self.path.as_deref().ok_or(AuditError::NoStateDirectory)?;
+        let mut line = serde_json::to_string(record).map_err(|e| AuditError::Encode(e.to_string()))?;
         line.push('\n');
         if let Some(dir) = path.parent() {
-            create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            create_private_dir(dir).map_err(|source| AuditError::CreateDirectory {
+                dir: dir.to_path_buf(),
+                source,
+            })?;
         }
+        let at = |path: &Path| path.to_path_buf();
         let mut options = std::fs::OpenOptions::new();
         options.create(true).append(true);
         #[cfg(unix)]
@@ -76,35 +97,48 @@ impl AuditLog {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let mut file = options
-            .open(path)
-            .map_err(|e| format!("cannot open the audit file {}: {e}", path.display()))?;
+        let mut file = options.open(path).map_err(|source| AuditError::Open {
+            path: at(path),
+            source,
+        })?;
         // A file created earlier with a looser mode is tightened: it names users and instances.
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let meta = file
-                .metadata()
-                .map_err(|e| format!("cannot check the audit file {}: {e}", path.display()))?;
+            let meta = file.metadata().map_err(|source| AuditError::Check {
+                path: at(path),
+                source,
+            })?;
             if meta.permissions().mode() & 0o077 != 0 {
                 file.set_permissions(std::fs::Permissions::from_mode(0o600))
-                    .map_err(|e| format!("cannot make the audit file {} private: {e}", path.display()))?;
+                    .map_err(|source| AuditError::MakePrivate {
+                        path: at(path),
+                        source,
+                    })?;
             }
         }
         file.write_all(line.as_bytes())
-            .map_err(|e| format!("cannot write the audit file {}: {e}", path.display()))
+            .map_err(|source| AuditError::Write {
+                path: at(path),
+                source,
+            })
     }
 
     /// Every record, oldest first. A line that is not a record (a torn write, an edit) is
     /// reported with its number and skipped, so one bad line does not hide the rest.
-    pub fn read(&self) -> Result<(Vec<AuditRecord>, Vec<String>), String> {
+    pub fn read(&self) -> Result<(Vec<AuditRecord>, Vec<String>), AuditError> {
         let Some(path) = self.path.as_deref() else {
             return Ok((Vec::new(), Vec::new()));
         };
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
-            Err(e) => return Err(format!("cannot read the audit file {}: {e}", path.display())),
+            Err(source) => {
+                return Err(AuditError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
         };
         let mut records = Vec::new();
         let mut problems = Vec::new();
@@ -194,7 +228,7 @@ mod tests {
         let path = dir.join("audit.jsonl");
         std::fs::create_dir_all(&path).unwrap();
         let e = AuditLog::new(Some(path)).append(&record("1")).unwrap_err();
-        assert!(e.contains("cannot open the audit file"), "{e}");
+        assert!(e.to_string().contains("cannot open the audit file"), "{e}");
         assert!(AuditLog::new(None).append(&record("1")).is_err());
         std::fs::remove_dir_all(dir).unwrap();
     }

@@ -86,9 +86,27 @@ pub const DEMO_URL_TEMPLATES: [&str; 2] = [
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}: {message}", path.display())]
+#[error("{}: {problem}", path.display())]
 pub struct ConfigError {
     pub path: PathBuf,
+    pub problem: ConfigProblem,
+}
+
+/// What is wrong with the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigProblem {
+    #[error("cannot read: {0}")]
+    Unreadable(String),
+    #[error(transparent)]
+    Invalid(#[from] ParseError),
+}
+
+/// Where (line and column, when known) and what the TOML parser or a value check objected to.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", place.map(|(line, column)| format!("line {line}, column {column}: ")).unwrap_or_default())]
+pub struct ParseError {
+    /// Line and column, from 1.
+    pub place: Option<(usize, usize)>,
     pub message: String,
 }
 
@@ -100,29 +118,26 @@ pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
         Err(e) => {
             return Err(ConfigError {
                 path: path.to_path_buf(),
-                message: format!("cannot read: {e}"),
+                problem: ConfigProblem::Unreadable(e.to_string()),
             });
         }
     };
-    parse(&text).map_err(|message| ConfigError {
+    parse(&text).map_err(|e| ConfigError {
         path: path.to_path_buf(),
-        message,
+        problem: e.into(),
     })
 }
 
 /// Parses the file's text; the error says where (line and column) and what.
-pub fn parse(text: &str) -> Result<FileConfig, String> {
-    toml::from_str::<FileConfig>(text).map_err(|e| {
-        let place = e
-            .span()
-            .map(|span| {
-                let before = text.get(..span.start).unwrap_or(text);
-                let line = before.matches('\n').count() + 1;
-                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                format!("line {line}, column {column}: ")
-            })
-            .unwrap_or_default();
-        format!("{place}{}", e.message().trim_end())
+pub fn parse(text: &str) -> Result<FileConfig, ParseError> {
+    toml::from_str::<FileConfig>(text).map_err(|e| ParseError {
+        place: e.span().map(|span| {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            (line, column)
+        }),
+        message: e.message().trim_end().to_string(),
     })
 }
 
@@ -216,20 +231,26 @@ auth = { device = { client_id = "123@helpdesk" } }
 
     #[test]
     fn an_unknown_key_names_its_line_and_the_key() {
-        let e = parse("[profiles.a]\nurl = \"https://a\"\nreadonly = true\n").unwrap_err();
+        let e = parse("[profiles.a]\nurl = \"https://a\"\nreadonly = true\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("line 3"), "{e}");
         assert!(e.contains("readonly"), "{e}");
     }
 
     #[test]
     fn bad_values_name_their_line() {
-        let e = parse("# saved links\nurl_templates = \"https://a\"\n").unwrap_err();
+        let e = parse("# saved links\nurl_templates = \"https://a\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("line 2"), "{e}");
-        let e = parse("[profiles.a]\napi = \"v1\"\n").unwrap_err();
+        let e = parse("[profiles.a]\napi = \"v1\"\n").unwrap_err().to_string();
         assert!(e.starts_with("line 2") && e.contains("v1"), "{e}");
-        let e = parse("[profiles.a]\ntimeout_secs = 0\n").unwrap_err();
+        let e = parse("[profiles.a]\ntimeout_secs = 0\n").unwrap_err().to_string();
         assert!(e.starts_with("line 2") && e.contains("between 1 and 600"), "{e}");
-        let e = parse("[profiles.a]\nauth = { password = \"x\" }\n").unwrap_err();
+        let e = parse("[profiles.a]\nauth = { password = \"x\" }\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("line 2") && e.contains("password"), "{e}");
     }
 

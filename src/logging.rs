@@ -18,11 +18,27 @@ pub struct LogGuard {
     pub dir: Option<PathBuf>,
 }
 
+/// Why there is no log file.
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    #[error("no home directory for the log")]
+    NoHome,
+    #[error("cannot create {}: {source}", .dir.display())]
+    CreateDirectory { dir: PathBuf, source: std::io::Error },
+    #[error("cannot open a log file in {}: {reason}", .dir.display())]
+    Open { dir: PathBuf, reason: String },
+    #[error("logging already set up: {0}")]
+    AlreadySetUp(String),
+}
+
 /// Starts file logging. Failure to log is not a reason to fail: the reason is returned for
 /// the caller to mention, and the program runs without a log.
-pub fn init() -> Result<LogGuard, String> {
-    let dir = crate::dirs::log_dir().ok_or("no home directory for the log")?;
-    create_private_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+pub fn init() -> Result<LogGuard, LogError> {
+    let dir = crate::dirs::log_dir().ok_or(LogError::NoHome)?;
+    create_private_dir(&dir).map_err(|source| LogError::CreateDirectory {
+        dir: dir.clone(),
+        source,
+    })?;
     // One file a day, a week kept: logs name users, so they should not pile up forever.
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
@@ -30,7 +46,10 @@ pub fn init() -> Result<LogGuard, String> {
         .filename_suffix("log")
         .max_log_files(7)
         .build(&dir)
-        .map_err(|e| format!("cannot open a log file in {}: {e}", dir.display()))?;
+        .map_err(|e| LogError::Open {
+            dir: dir.clone(),
+            reason: e.to_string(),
+        })?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = EnvFilter::try_from_env(LOG_ENV).unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
@@ -38,7 +57,7 @@ pub fn init() -> Result<LogGuard, String> {
         .with_writer(writer)
         .with_ansi(false)
         .try_init()
-        .map_err(|e| format!("logging already set up: {e}"))?;
+        .map_err(|e| LogError::AlreadySetUp(e.to_string()))?;
     Ok(LogGuard {
         _guard: Some(guard),
         dir: Some(dir),

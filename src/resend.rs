@@ -68,7 +68,7 @@ pub async fn issue_code(
     let log = audit.log.clone();
     let audit_error = match tokio::task::spawn_blocking(move || log.append(&record)).await {
         Ok(Ok(())) => None,
-        Ok(Err(e)) => Some(e),
+        Ok(Err(e)) => Some(e.to_string()),
         Err(e) => Some(format!("the audit writer failed: {e}")),
     };
     if let Some(e) = &audit_error {
@@ -86,7 +86,7 @@ pub fn audit_record(
     result: &Result<EmailCodeResult, ApiError>,
 ) -> AuditRecord {
     let url_template = match mode {
-        CodeMode::Send { url_template } => url_template.clone(),
+        CodeMode::Send { url_template } => url_template.as_ref().map(|t| t.as_str().to_owned()),
         CodeMode::Return => None,
     };
     let (outcome, error, sequence) = match result {
@@ -116,13 +116,15 @@ pub fn audit_record(
 }
 
 /// How a failed call ended for the audit: `not_sent` (refused here, or no connection),
-/// `unknown` (the request may have reached ZITADEL — no answer in time, a 5xx, an answer that
-/// could not be read — so a code may have been issued), or `error` (ZITADEL refused).
+/// `unknown` (the request may have reached ZITADEL — no answer in time, a broken connection,
+/// a 5xx, an answer that could not be read — so a code may have been issued), or `error`
+/// (ZITADEL refused).
 pub fn outcome_of(e: &ApiError) -> &'static str {
     match e {
-        ApiError::Credentials(_) | ApiError::Connect { .. } => "not_sent",
-        _ if e.status().is_some_and(|s| s.http == 0) => "not_sent",
+        ApiError::Credentials(_) | ApiError::Connect { .. } | ApiError::NotSent(_) => "not_sent",
         ApiError::Timeout { .. }
+        | ApiError::Interrupted { .. }
+        | ApiError::TooLarge { .. }
         | ApiError::Unavailable(_)
         | ApiError::Server(_)
         | ApiError::Decode { .. } => "unknown",
@@ -133,15 +135,18 @@ pub fn outcome_of(e: &ApiError) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{Call, Status};
+    use crate::api::{Call, NotSent, Status};
 
     #[test]
     fn outcomes_say_whether_a_code_may_exist() {
-        let refused_here = ApiError::InvalidUrlTemplate(Status {
-            http: 0,
-            ..Status::default()
-        });
+        let refused_here = ApiError::NotSent(NotSent::EmptyUserId);
         assert_eq!(outcome_of(&refused_here), "not_sent");
+        let broken = ApiError::Interrupted {
+            call: Call::ResendEmailCode,
+            url: "https://id.example.com".into(),
+            reason: "connection reset".into(),
+        };
+        assert_eq!(outcome_of(&broken), "unknown");
         let timeout = ApiError::Timeout {
             call: Call::ResendEmailCode,
             secs: 15,

@@ -148,7 +148,7 @@ pub enum SettingsError {
     #[error("{0}")]
     TokenFile(String),
     #[error("{0}")]
-    KeyFile(String),
+    KeyFile(crate::api::auth::KeyError),
     #[error("invalid --api {0:?}: use v2 or v3alpha")]
     BadApi(String),
     #[error("invalid --search-match {0:?}: use contains or prefix")]

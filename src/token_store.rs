@@ -16,6 +16,41 @@ use serde::{Deserialize, Serialize, Serializer};
 /// The longest profile name accepted as a file name.
 const MAX_PROFILE_LEN: usize = 64;
 
+/// Why the store could not do what was asked. Never quotes a token file.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenStoreError {
+    /// The name as typed, sanitised.
+    #[error(
+        "invalid profile name {0:?}: use up to {MAX_PROFILE_LEN} letters, digits, '_', '.' or '-', not starting with '.'"
+    )]
+    InvalidProfile(String),
+    #[error("no state directory for stored tokens (is HOME set?)")]
+    NoStateDirectory,
+    #[error("cannot read the stored tokens {}: {source}", .path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    /// Where the JSON broke (never what it said).
+    #[error(
+        "the stored tokens {} are damaged (line {line} column {column}) — run `zitadesk login --profile {profile}` again",
+        .path.display()
+    )]
+    Damaged {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        profile: String,
+    },
+    #[error("{} has no directory", .0.display())]
+    NoDirectory(PathBuf),
+    #[error("cannot create {}: {source}", .dir.display())]
+    CreateDirectory { dir: PathBuf, source: std::io::Error },
+    #[error("cannot encode the tokens for profile {profile}: {reason}")]
+    Encode { profile: String, reason: String },
+    #[error("cannot write the stored tokens {}: {source}", .path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("cannot delete the stored tokens {}: {source}", .path.display())]
+    Delete { path: PathBuf, source: std::io::Error },
+}
+
 /// What `zitadesk login` stored for a profile.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct StoredTokens {
@@ -95,43 +130,45 @@ impl TokenStore {
     }
 
     /// The file of `profile` (which must be a valid profile name).
-    pub fn path(&self, profile: &str) -> Result<PathBuf, String> {
+    pub fn path(&self, profile: &str) -> Result<PathBuf, TokenStoreError> {
         validate_profile(profile)?;
-        let dir = self
-            .dir
-            .as_deref()
-            .ok_or("no state directory for stored tokens (is HOME set?)")?;
+        let dir = self.dir.as_deref().ok_or(TokenStoreError::NoStateDirectory)?;
         Ok(dir.join(format!("{profile}.json")))
     }
 
     /// The profile's tokens; `None` when it never signed in (or signed out).
-    pub fn load(&self, profile: &str) -> Result<Option<StoredTokens>, String> {
+    pub fn load(&self, profile: &str) -> Result<Option<StoredTokens>, TokenStoreError> {
         let path = self.path(profile)?;
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(format!("cannot read the stored tokens {}: {e}", path.display())),
+            Err(source) => return Err(TokenStoreError::Read { path, source }),
         };
         warn_if_shared(&path);
-        serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-            format!(
-                "the stored tokens {} are damaged (line {} column {}) — run `zitadesk login --profile {profile}` again",
-                path.display(),
-                e.line(),
-                e.column()
-            )
-        })
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| TokenStoreError::Damaged {
+                line: e.line(),
+                column: e.column(),
+                profile: profile.to_string(),
+                path,
+            })
     }
 
     /// Writes the profile's tokens: a 0600 temp file in the same directory, then a rename.
-    pub fn save(&self, profile: &str, tokens: &StoredTokens) -> Result<(), String> {
+    pub fn save(&self, profile: &str, tokens: &StoredTokens) -> Result<(), TokenStoreError> {
         let path = self.path(profile)?;
         let dir = path
             .parent()
-            .ok_or_else(|| format!("{} has no directory", path.display()))?;
-        create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        let json = serde_json::to_vec_pretty(tokens)
-            .map_err(|e| format!("cannot encode the tokens for profile {profile}: {e}"))?;
+            .ok_or_else(|| TokenStoreError::NoDirectory(path.clone()))?;
+        create_private_dir(dir).map_err(|source| TokenStoreError::CreateDirectory {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
+        let json = serde_json::to_vec_pretty(tokens).map_err(|e| TokenStoreError::Encode {
+            profile: profile.to_string(),
+            reason: e.to_string(),
+        })?;
         let temp = dir.join(format!(
             ".{profile}.json.{}.{}.tmp",
             std::process::id(),
@@ -139,7 +176,10 @@ impl TokenStore {
         ));
         let written = write_private(&temp, &json)
             .and_then(|()| std::fs::rename(&temp, &path))
-            .map_err(|e| format!("cannot write the stored tokens {}: {e}", path.display()));
+            .map_err(|source| TokenStoreError::Write {
+                path: path.clone(),
+                source,
+            });
         if written.is_err() {
             let _ = std::fs::remove_file(&temp);
         }
@@ -147,26 +187,25 @@ impl TokenStore {
     }
 
     /// Deletes the profile's tokens; `false` when there were none.
-    pub fn delete(&self, profile: &str) -> Result<bool, String> {
+    pub fn delete(&self, profile: &str) -> Result<bool, TokenStoreError> {
         let path = self.path(profile)?;
         match std::fs::remove_file(&path) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(format!("cannot delete the stored tokens {}: {e}", path.display())),
+            Err(source) => Err(TokenStoreError::Delete { path, source }),
         }
     }
 }
 
 /// A profile name doubles as a file name: letters, digits, `_`, `.`, `-`; not starting with
 /// a dot (no `..`, no hidden files).
-pub fn validate_profile(profile: &str) -> Result<(), String> {
+pub fn validate_profile(profile: &str) -> Result<(), TokenStoreError> {
     let ok_chars = profile
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
     if profile.is_empty() || profile.len() > MAX_PROFILE_LEN || !ok_chars || profile.starts_with('.') {
-        return Err(format!(
-            "invalid profile name {:?}: use up to {MAX_PROFILE_LEN} letters, digits, '_', '.' or '-', not starting with '.'",
-            crate::text::sanitize(profile)
+        return Err(TokenStoreError::InvalidProfile(
+            crate::text::sanitize(profile).into_owned(),
         ));
     }
     Ok(())
@@ -311,7 +350,7 @@ mod tests {
         let path = store.path("p").unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, text.replace("\"issuer\"", "\"issuer\"x")).unwrap();
-        let err = store.load("p").unwrap_err();
+        let err = store.load("p").unwrap_err().to_string();
         assert!(!err.contains("secret") && err.contains("zitadesk login"), "{err}");
         let _ = std::fs::remove_dir_all(base);
     }
@@ -319,6 +358,6 @@ mod tests {
     #[test]
     fn no_home_means_a_clear_error() {
         let store = TokenStore { dir: None };
-        assert!(store.load("p").unwrap_err().contains("HOME"));
+        assert!(store.load("p").unwrap_err().to_string().contains("HOME"));
     }
 }

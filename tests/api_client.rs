@@ -9,6 +9,7 @@ use common::*;
 use serde_json::{Value, json};
 use zitadesk::api::auth::{Credentials, ServiceKey};
 use zitadesk::api::query::{MatchMode, parse_search};
+use zitadesk::api::template::{UrlTemplateError, check_url_template};
 use zitadesk::api::wire::{AuthenticationMethodType, ListQuery, ListUsersRequest, UserState};
 use zitadesk::api::{ApiError, ApiFlavour, Client, CodeMode};
 use zitadesk::demo::{ADMIN_TOKEN, DemoConfig, Faults, NO_MEMBER_TOKEN, ORG_TOKEN, READER_TOKEN};
@@ -239,7 +240,7 @@ async fn resend_with_a_template_sends_exactly_that_template_once() {
         .resend_email_code(
             &user.user_id,
             &CodeMode::Send {
-                url_template: Some(template.into()),
+                url_template: check_url_template(template).ok(),
             },
         )
         .await
@@ -316,15 +317,13 @@ async fn resend_error_classes() {
         .unwrap_err();
     assert!(matches!(e, ApiError::NotFound(_)), "{e:?}");
 
-    // The client refuses a bad template itself: nothing is sent.
-    demo.clear_requests();
-    let bad = CodeMode::Send {
-        url_template: Some("https://x/{{.LoginName}}".into()),
-    };
-    let e = c.resend_email_code(&verified.user_id, &bad).await.unwrap_err();
-    assert!(matches!(e, ApiError::InvalidUrlTemplate(_)), "{e:?}");
-    assert_eq!(e.exit_code(), 2);
-    assert!(demo.requests().is_empty());
+    // A bad template never becomes a request: only the check makes a `UrlTemplate`, so the
+    // client cannot be handed one (the CLI's refusal is tested end to end in tests/cli.rs).
+    let bad = check_url_template("https://x/{{.LoginName}}");
+    assert!(
+        matches!(bad, Err(UrlTemplateError::UnknownPlaceholder(_))),
+        "{bad:?}"
+    );
 }
 
 #[tokio::test]

@@ -11,9 +11,10 @@ use common::*;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
 use zitadesk::api::auth::{Credentials, DeviceCredentials};
-use zitadesk::api::oidc::{self, DEVICE_SCOPE, DeviceError, Discovery, OidcHttp, PollTiming, TokenSet};
+use zitadesk::api::http::Http;
+use zitadesk::api::oidc::{self, DEVICE_SCOPE, DeviceError, Discovery, PollTiming, TokenSet};
 use zitadesk::api::wire::ListUsersRequest;
-use zitadesk::api::{ApiError, Client};
+use zitadesk::api::{ApiError, Client, NotSent};
 use zitadesk::demo::{DEMO_CLIENT_ID, DEVICE_USER_ID, DemoConfig, DemoServer, DeviceApproval};
 use zitadesk::token_store::{StoredTokens, TokenStore};
 
@@ -35,8 +36,8 @@ fn device_config(device: DeviceApproval) -> DemoConfig {
     }
 }
 
-fn http() -> OidcHttp {
-    OidcHttp::new(Duration::from_secs(5), Duration::from_secs(10)).expect("http client")
+fn http() -> Http {
+    Http::new(Duration::from_secs(5), Duration::from_secs(10)).expect("http client")
 }
 
 fn issuer(demo: &DemoServer) -> reqwest::Url {
@@ -256,7 +257,7 @@ async fn denial_ends_with_a_clear_message() {
         .await
         .unwrap_err();
     assert_eq!(err, DeviceError::Denied);
-    let text = err.to_string();
+    let text = zitadesk::cli::messages::device_error(&err);
     assert!(
         text.contains("declined") && text.contains("zitadesk login"),
         "{text}"
@@ -417,8 +418,11 @@ async fn without_stored_tokens_the_client_says_to_log_in() {
     let store = TempStore::new("none");
     let c = device_client(&demo, &store);
     let err = c.list_users(&one_user()).await.unwrap_err();
-    assert!(matches!(&err, ApiError::Unauthenticated(_)), "{err:?}");
-    let text = err.to_string();
+    assert!(
+        matches!(&err, ApiError::NotSent(NotSent::NotSignedIn { .. })),
+        "{err:?}"
+    );
+    let text = zitadesk::cli::messages::api_error(&err);
     assert!(
         text.contains("run `zitadesk login") && text.contains(PROFILE),
         "{text}"
@@ -457,9 +461,10 @@ async fn a_revoked_sign_in_asks_for_login_again() {
         .list_users(&one_user())
         .await
         .unwrap_err();
-    let text = err.to_string();
+    let text = zitadesk::cli::messages::api_error(&err);
     assert!(
-        matches!(&err, ApiError::Unauthenticated(_)) && text.contains("run `zitadesk login --profile acme`"),
+        matches!(&err, ApiError::NotSent(NotSent::NotSignedIn { .. }))
+            && text.contains("run `zitadesk login --profile acme`"),
         "{text}"
     );
 }

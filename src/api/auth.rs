@@ -18,9 +18,10 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::error::{ApiError, Call, Status, excerpt};
-use super::oidc::{self, Discovery, OidcHttp};
-use crate::token_store::{StoredTokens, TokenStore};
+use super::error::{ApiError, Call, NotSent};
+use super::http::{Http, serde_error_without_content};
+use super::oidc::{self, Discovery};
+use crate::token_store::{StoredTokens, TokenStore, TokenStoreError};
 
 /// The scope every token request asks for: the audience must include ZITADEL's API project.
 pub const API_SCOPE: &str = "openid urn:zitadel:iam:org:project:id:zitadel:aud";
@@ -29,6 +30,28 @@ const JWT_BEARER_GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 const ASSERTION_LIFETIME_SECS: i64 = 3600;
 /// A cached token is replaced when less than this remains, so no call races its expiry.
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// Why a service-user key cannot be used. Never quotes the key file's content.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error(
+        "this is an application key (clientId/appId): zitadesk needs a service-user key (type \"serviceaccount\")"
+    )]
+    ApplicationKey,
+    /// Where the JSON went wrong (never what it said).
+    #[error("not a ZITADEL service-user key (expected JSON with type, keyId, key, userId): {0}")]
+    NotAKey(String),
+    #[error("the key file lacks keyId or userId")]
+    MissingIds,
+    #[error("the key file's \"key\" is not an RSA private key in PEM form")]
+    NotRsaPem,
+    #[error("cannot read key file {path}: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("key file {path}: {problem}")]
+    InFile { path: String, problem: Box<KeyError> },
+    #[error("cannot sign the token request: {0}")]
+    Sign(String),
+}
 
 /// A service user's key as ZITADEL hands it out (`type: serviceaccount`).
 #[derive(Clone, Deserialize)]
@@ -43,7 +66,7 @@ pub struct ServiceKey {
 
 impl ServiceKey {
     /// Reads a key from ZITADEL's JSON. Errors never quote the file's content.
-    pub fn from_json(bytes: &[u8]) -> Result<Self, String> {
+    pub fn from_json(bytes: &[u8]) -> Result<Self, KeyError> {
         #[derive(Deserialize)]
         struct KeyType {
             #[serde(rename = "type", default)]
@@ -51,31 +74,32 @@ impl ServiceKey {
         }
         // Application keys (clientId/appId) lack userId: say what they are, not what is missing.
         if serde_json::from_slice::<KeyType>(bytes).is_ok_and(|k| k.key_type == "application") {
-            return Err("this is an application key (clientId/appId): zitadesk needs a service-user key (type \"serviceaccount\")".into());
+            return Err(KeyError::ApplicationKey);
         }
-        let key: ServiceKey = serde_json::from_slice(bytes).map_err(|e| {
-            format!(
-                "not a ZITADEL service-user key (expected JSON with type, keyId, key, userId): {}",
-                serde_error_without_content(&e)
-            )
-        })?;
+        let key: ServiceKey =
+            serde_json::from_slice(bytes).map_err(|e| KeyError::NotAKey(serde_error_without_content(&e)))?;
         if key.key_id.is_empty() || key.user_id.is_empty() {
-            return Err("the key file lacks keyId or userId".into());
+            return Err(KeyError::MissingIds);
         }
         jsonwebtoken::EncodingKey::from_rsa_pem(key.key.expose_secret().as_bytes())
-            .map_err(|_| "the key file's \"key\" is not an RSA private key in PEM form".to_string())?;
+            .map_err(|_| KeyError::NotRsaPem)?;
         Ok(key)
     }
 
-    pub fn from_file(path: &Path) -> Result<Self, String> {
-        let bytes =
-            std::fs::read(path).map_err(|e| format!("cannot read key file {}: {e}", path.display()))?;
-        Self::from_json(&bytes).map_err(|e| format!("key file {}: {e}", path.display()))
+    pub fn from_file(path: &Path) -> Result<Self, KeyError> {
+        let bytes = std::fs::read(path).map_err(|e| KeyError::Unreadable {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Self::from_json(&bytes).map_err(|e| KeyError::InFile {
+            path: path.display().to_string(),
+            problem: Box::new(e),
+        })
     }
 
     /// The signed assertion for the JWT profile grant: `kid` = keyId, `iss` = `sub` = userId,
     /// `aud` = the instance URL.
-    pub fn assertion(&self, audience: &str, now: Timestamp) -> Result<String, String> {
+    pub fn assertion(&self, audience: &str, now: Timestamp) -> Result<String, KeyError> {
         #[derive(Serialize)]
         struct Claims<'a> {
             iss: &'a str,
@@ -97,9 +121,8 @@ impl ServiceKey {
         let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
         header.kid = Some(self.key_id.clone());
         let key = jsonwebtoken::EncodingKey::from_rsa_pem(self.key.expose_secret().as_bytes())
-            .map_err(|_| "the service-user key is not an RSA private key".to_string())?;
-        jsonwebtoken::encode(&header, &claims, &key)
-            .map_err(|e| format!("cannot sign the token request: {e}"))
+            .map_err(|_| KeyError::NotRsaPem)?;
+        jsonwebtoken::encode(&header, &claims, &key).map_err(|e| KeyError::Sign(e.to_string()))
     }
 }
 
@@ -111,17 +134,6 @@ impl fmt::Debug for ServiceKey {
             .field("key", &"<redacted>")
             .finish()
     }
-}
-
-/// serde_json's messages can quote input; keep only the position.
-pub(crate) fn serde_error_without_content(e: &serde_json::Error) -> String {
-    let what = match e.classify() {
-        serde_json::error::Category::Io => "unreadable",
-        serde_json::error::Category::Syntax => "invalid JSON",
-        serde_json::error::Category::Data => "missing or wrong fields",
-        serde_json::error::Category::Eof => "the JSON ends too early",
-    };
-    format!("{what} at line {} column {}", e.line(), e.column())
 }
 
 /// How the client authenticates.
@@ -155,18 +167,16 @@ impl DeviceCredentials {
     }
 
     /// The stored tokens as they are on disk (for who-is-signed-in displays).
-    pub fn load(&self) -> Result<Option<StoredTokens>, String> {
+    pub fn load(&self) -> Result<Option<StoredTokens>, TokenStoreError> {
         self.store.load(&self.profile)
     }
 
-    /// The error for "no usable sign-in": names the command that fixes it.
+    /// The error for "no usable sign-in": nothing is sent.
     pub fn not_signed_in(&self, why: &str, id: Option<String>) -> ApiError {
-        let p = crate::text::sanitize(&self.profile);
-        ApiError::Unauthenticated(Status {
-            http: 0,
-            code: None,
+        ApiError::NotSent(NotSent::NotSignedIn {
+            profile: crate::text::sanitize(&self.profile).into_owned(),
+            reason: why.to_string(),
             id,
-            message: format!("{why} for profile {p} — run `zitadesk login --profile {p}`"),
         })
     }
 }
@@ -194,22 +204,6 @@ impl fmt::Debug for Credentials {
             Credentials::Device(d) => write!(f, "Credentials::Device({d:?})"),
         }
     }
-}
-
-/// The OAuth token endpoint's answer (`access_token`, `expires_in`, ...).
-#[derive(Deserialize)]
-struct TokenResponse {
-    access_token: SecretString,
-    #[serde(default)]
-    expires_in: Option<u64>,
-}
-
-/// The OAuth error shape (`error`, `error_description`), not ZITADEL's gRPC one.
-#[derive(Deserialize)]
-struct OAuthError {
-    error: String,
-    #[serde(default)]
-    error_description: String,
 }
 
 struct CachedToken {
@@ -243,17 +237,14 @@ pub struct TokenInfo {
 /// Hands out bearer tokens for the credentials, caching exchanged ones.
 pub(crate) struct TokenSource {
     credentials: Credentials,
-    /// The HTTP client's request timeout, for messages.
-    timeout: Duration,
     cache: Mutex<Option<CachedToken>>,
     device: Mutex<DeviceState>,
 }
 
 impl TokenSource {
-    pub(crate) fn new(credentials: Credentials, timeout: Duration) -> Self {
+    pub(crate) fn new(credentials: Credentials) -> Self {
         Self {
             credentials,
-            timeout,
             cache: Mutex::new(None),
             device: Mutex::new(DeviceState::default()),
         }
@@ -275,20 +266,15 @@ impl TokenSource {
     }
 
     /// The kind of credentials, and — after obtaining a token — its expiry and subject.
-    pub(crate) async fn token_info(
-        &self,
-        http: &reqwest::Client,
-        issuer: &reqwest::Url,
-    ) -> Result<TokenInfo, ApiError> {
+    pub(crate) async fn token_info(&self, http: &Http, issuer: &reqwest::Url) -> Result<TokenInfo, ApiError> {
         let kind = self.credentials.kind();
         match &self.credentials {
             Credentials::Token(token) => {
                 // A personal access token is opaque: userinfo proves it works and names its
                 // user. An instance without a userinfo endpoint leaves the name unknown.
-                let oidc_http = OidcHttp::with_client(http.clone(), self.timeout);
-                let discovery = oidc::discover(&oidc_http, issuer).await?;
+                let discovery = oidc::discover(http, issuer).await?;
                 let who = if discovery.userinfo_endpoint.is_some() {
-                    Some(oidc::userinfo(&oidc_http, &discovery, token).await?)
+                    Some(oidc::userinfo(http, &discovery, token).await?)
                 } else {
                     None
                 };
@@ -328,11 +314,7 @@ impl TokenSource {
     }
 
     /// A token valid for at least [`REFRESH_MARGIN`] (or one without a known expiry).
-    pub(crate) async fn bearer(
-        &self,
-        http: &reqwest::Client,
-        issuer: &reqwest::Url,
-    ) -> Result<SecretString, ApiError> {
+    pub(crate) async fn bearer(&self, http: &Http, issuer: &reqwest::Url) -> Result<SecretString, ApiError> {
         let key = match &self.credentials {
             Credentials::Token(t) => return Ok(t.clone()),
             Credentials::ServiceKey(k) => k,
@@ -348,7 +330,7 @@ impl TokenSource {
                 return Ok(c.token.clone());
             }
         }
-        let fetched = exchange_key(http, issuer, key, self.timeout).await?;
+        let fetched = exchange_key(http, issuer, key).await?;
         let token = fetched.token.clone();
         *cache = Some(fetched);
         Ok(token)
@@ -360,7 +342,7 @@ impl TokenSource {
     /// saved at once (the old refresh token is spent).
     async fn device_bearer(
         &self,
-        http: &reqwest::Client,
+        http: &Http,
         issuer: &reqwest::Url,
         d: &DeviceCredentials,
     ) -> Result<SecretString, ApiError> {
@@ -399,11 +381,10 @@ impl TokenSource {
         };
         // Put the tokens back before a failure returns, so the next call does not reload.
         state.tokens = Some(current.clone());
-        let oidc_http = OidcHttp::with_client(http.clone(), self.timeout);
         let discovery = match state.discovery.clone() {
             Some(disc) => disc,
             None => {
-                let disc = oidc::discover(&oidc_http, issuer).await?;
+                let disc = oidc::discover(http, issuer).await?;
                 state.discovery = Some(disc.clone());
                 disc
             }
@@ -411,7 +392,7 @@ impl TokenSource {
         // The refresh spends the old refresh token, so it runs to the end (saving the rotated
         // one) even if this call is dropped, e.g. a search superseded in the console.
         let job = tokio::spawn(refresh_and_save(
-            oidc_http,
+            http.clone(),
             discovery,
             d.clone(),
             current,
@@ -431,7 +412,7 @@ impl TokenSource {
 /// The refresh grant, then the rotated tokens saved at once. A refusal means the sign-in is
 /// over (expired, revoked): the agent must log in again.
 async fn refresh_and_save(
-    http: OidcHttp,
+    http: Http,
     discovery: Discovery,
     d: DeviceCredentials,
     current: StoredTokens,
@@ -489,7 +470,7 @@ fn load_device_tokens(d: &DeviceCredentials, issuer: &str) -> Result<StoredToken
     let tokens = d
         .store
         .load(&d.profile)
-        .map_err(ApiError::Credentials)?
+        .map_err(|e| ApiError::Credentials(e.to_string()))?
         .ok_or_else(|| d.not_signed_in("no stored sign-in", None))?;
     if !same_login(&tokens, issuer, d) {
         return Err(d.not_signed_in(
@@ -505,80 +486,37 @@ fn load_device_tokens(d: &DeviceCredentials, issuer: &str) -> Result<StoredToken
     Ok(tokens)
 }
 
-async fn exchange_key(
-    http: &reqwest::Client,
-    issuer: &reqwest::Url,
-    key: &ServiceKey,
-    timeout: Duration,
-) -> Result<CachedToken, ApiError> {
+/// The JWT profile grant at the issuer's token endpoint.
+async fn exchange_key(http: &Http, issuer: &reqwest::Url, key: &ServiceKey) -> Result<CachedToken, ApiError> {
     let audience = issuer.as_str().trim_end_matches('/');
     let assertion = key
         .assertion(audience, Timestamp::now())
-        .map_err(ApiError::Credentials)?;
-    let url = issuer
-        .join("oauth/v2/token")
-        .map_err(|e| ApiError::Credentials(format!("cannot build the token URL: {e}")))?;
+        .map_err(|e| ApiError::Credentials(e.to_string()))?;
+    let url = issuer.join("oauth/v2/token").map_err(|e| {
+        ApiError::NotSent(NotSent::Unprepared {
+            call: Call::Token,
+            reason: format!("cannot build the token URL: {e}"),
+        })
+    })?;
     let form = [
         ("grant_type", JWT_BEARER_GRANT),
         ("assertion", assertion.as_str()),
         ("scope", API_SCOPE),
     ];
     let started = Instant::now();
-    let resp = http
-        .post(url.clone())
-        .form(&form)
-        .send()
-        .await
-        .map_err(|e| super::client::transport_error(Call::Token, &url, &e, timeout))?;
-    let status = resp.status().as_u16();
-    let body = resp
-        .bytes()
-        .await
-        .map_err(|e| super::client::transport_error(Call::Token, &url, &e, timeout))?;
-    if !(200..300).contains(&status) {
-        return Err(token_error(status, &body));
-    }
-    let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| ApiError::Decode {
-        call: Call::Token,
-        http: status,
-        reason: serde_error_without_content(&e),
-        // A token answer is never excerpted: it would carry the token.
-        excerpt: String::new(),
-    })?;
+    let tokens = oidc::request_tokens(http, Call::Token, &url, &form).await?;
     tracing::debug!(
-        status,
         elapsed_ms = started.elapsed().as_millis() as u64,
         "token exchanged"
     );
+    // The lifetime counts from before the request, so the cache never outlives the token.
+    let lifetime = tokens
+        .expires_at
+        .and_then(|at| Duration::try_from(at.duration_since(Timestamp::now())).ok());
     Ok(CachedToken {
-        token: parsed.access_token,
-        expires_at: parsed.expires_in.map(|s| started + Duration::from_secs(s)),
+        token: tokens.access_token,
+        expires_at: lifetime.map(|left| Instant::now() + left),
     })
-}
-
-/// Token endpoint failures speak OAuth (`invalid_grant`...): all mean "not signed in".
-pub(crate) fn token_error(status: u16, body: &[u8]) -> ApiError {
-    match serde_json::from_slice::<OAuthError>(body) {
-        Ok(e) => ApiError::Unauthenticated(Status {
-            http: status,
-            code: None,
-            id: Some(e.error),
-            message: if e.error_description.is_empty() {
-                "the token request was refused".into()
-            } else {
-                e.error_description
-            },
-        }),
-        Err(_) => match ApiError::from_response(Call::Token, status, body) {
-            ApiError::Decode { .. } => ApiError::Decode {
-                call: Call::Token,
-                http: status,
-                reason: "not an OAuth error".into(),
-                excerpt: excerpt(body),
-            },
-            other => other,
-        },
-    }
 }
 
 #[cfg(test)]
@@ -597,6 +535,7 @@ mod tests {
         // A broken file: the message names the problem, not the content.
         let broken = KEY_JSON.replace("\"userId\"", "\"user\"");
         let err = ServiceKey::from_json(broken.as_bytes()).unwrap_err();
+        let err = err.to_string();
         assert!(
             !err.contains("PRIVATE") && err.contains("missing or wrong fields"),
             "{err}"
@@ -607,7 +546,8 @@ mod tests {
     fn application_keys_are_refused_with_a_reason() {
         let app = r#"{"type":"application","keyId":"1","key":"x","appId":"2","clientId":"3"}"#;
         let err = ServiceKey::from_json(app.as_bytes()).unwrap_err();
-        assert!(err.contains("application key"), "{err}");
+        assert_eq!(err, KeyError::ApplicationKey);
+        assert!(err.to_string().contains("application key"), "{err}");
     }
 
     #[test]
@@ -630,15 +570,5 @@ mod tests {
         assert_eq!(c["sub"], "300000000000000900");
         assert_eq!(c["iat"], 1_700_000_000);
         assert_eq!(c["exp"], 1_700_003_600);
-    }
-
-    #[test]
-    fn oauth_errors_become_unauthenticated_with_the_description() {
-        let e = token_error(
-            400,
-            br#"{"error":"invalid_grant","error_description":"assertion expired"}"#,
-        );
-        assert!(matches!(&e, ApiError::Unauthenticated(s) if s.message == "assertion expired"));
-        assert_eq!(e.exit_code(), 4);
     }
 }

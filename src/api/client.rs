@@ -11,8 +11,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::auth::{Credentials, TokenInfo, TokenSource};
-use super::error::{ApiError, Call, Status};
-use super::template::check_url_template;
+use super::error::{ApiError, Call, NotSent};
+use super::http::{Body, Http, Request, encode_json};
+use super::template::UrlTemplate;
 use super::wire::{
     AuthenticationMethodType, EmailCodeRequest, EmailCodeResponse, GetUserByIdResponse,
     ListAuthenticationMethodTypesResponse, ListQuery, ListUsersRequest, ListUsersResponse, ReturnCode,
@@ -56,8 +57,9 @@ impl ApiFlavour {
 /// What an email code call should do with the new code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodeMode {
-    /// ZITADEL mails it; the link uses the template, or ZITADEL's default link when `None`.
-    Send { url_template: Option<String> },
+    /// ZITADEL mails it; the link uses the (checked) template, or ZITADEL's default link
+    /// when `None`.
+    Send { url_template: Option<UrlTemplate> },
     /// ZITADEL returns it and mails nothing.
     Return,
 }
@@ -67,7 +69,7 @@ impl CodeMode {
         match self {
             CodeMode::Send { url_template } => EmailCodeRequest {
                 send_code: Some(SendCode {
-                    url_template: url_template.clone(),
+                    url_template: url_template.as_ref().map(|t| t.as_str().to_owned()),
                 }),
                 return_code: None,
             },
@@ -151,24 +153,16 @@ impl ClientConfig {
 /// A ZITADEL API client. Cheap to clone (shares the connection pool and token cache).
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    http: Http,
     base: Url,
     tokens: Arc<TokenSource>,
     api: ApiFlavour,
-    request_timeout: Duration,
     retry_base_delay: Duration,
 }
 
 impl Client {
     pub fn new(config: ClientConfig) -> Result<Client, ApiError> {
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("zitadesk/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            // An API call that redirects is misconfigured; following it would re-send a POST.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| ApiError::Credentials(format!("cannot set up HTTP: {e}")))?;
+        let http = Http::new(config.connect_timeout, config.request_timeout)?;
         let mut base = config.base_url;
         // `join` treats the last segment as a file unless the path ends with '/'.
         if !base.path().ends_with('/') {
@@ -178,9 +172,8 @@ impl Client {
         Ok(Client {
             http,
             base,
-            tokens: Arc::new(TokenSource::new(config.credentials, config.request_timeout)),
+            tokens: Arc::new(TokenSource::new(config.credentials)),
             api: config.api,
-            request_timeout: config.request_timeout,
             retry_base_delay: config.retry_base_delay,
         })
     }
@@ -202,19 +195,14 @@ impl Client {
     /// Whether the instance answers at all: any HTTP status counts (TLS must verify). For
     /// the doctor's first check.
     pub async fn probe(&self) -> Result<u16, ApiError> {
-        let resp = self
-            .http
-            .get(self.base.clone())
-            .send()
-            .await
-            .map_err(|e| self.transport(Call::Token, &self.base, &e))?;
-        Ok(resp.status().as_u16())
+        self.http.reach(&self.base).await
     }
 
     /// The issuer from `/.well-known/openid-configuration`: proves the URL is an instance.
     pub async fn discovery_summary(&self) -> Result<String, ApiError> {
-        let http = super::oidc::OidcHttp::with_client(self.http.clone(), self.request_timeout);
-        super::oidc::discover(&http, &self.base).await.map(|d| d.issuer)
+        super::oidc::discover(&self.http, &self.base)
+            .await
+            .map(|d| d.issuer)
     }
 
     /// `POST /auth/v1/permissions/zitadel/me/_search`: the caller's own permissions
@@ -226,36 +214,15 @@ impl Client {
         struct Permissions {
             result: Vec<String>,
         }
-        let url = self.url(&["auth", "v1", "permissions", "zitadel", "me", "_search"])?;
+        let call = Call::Permissions;
+        let url = self.url(call, &["auth", "v1", "permissions", "zitadel", "me", "_search"])?;
         let token = self.tokens.bearer(&self.http, &self.base).await?;
-        let mut req = self
-            .http
-            .post(url.clone())
-            .bearer_auth(secrecy::ExposeSecret::expose_secret(&token))
-            .json(&serde_json::json!({}));
-        if let Some(org) = org {
-            req = req.header("x-zitadel-orgid", org);
-        }
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| self.transport(Call::ListUsers, &url, &e))?;
-        let status = resp.status().as_u16();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| self.transport(Call::ListUsers, &url, &e))?;
-        if !(200..300).contains(&status) {
-            return Err(ApiError::from_response(Call::ListUsers, status, &body));
-        }
-        serde_json::from_slice::<Permissions>(&body)
-            .map(|p| p.result)
-            .map_err(|e| ApiError::Decode {
-                call: Call::ListUsers,
-                http: status,
-                reason: format!("invalid JSON at line {} column {}", e.line(), e.column()),
-                excerpt: super::error::excerpt(&body),
-            })
+        let mut request = Request::new(call, Method::POST, &url)
+            .bearer(&token)
+            .body(Body::json(call, &serde_json::json!({}))?);
+        request.org = org;
+        let answer: Permissions = self.http.send(request).await?;
+        Ok(answer.result)
     }
 
     /// `POST /v2/users`: one page. A missing limit becomes [`DEFAULT_PAGE`]; a larger one than
@@ -383,19 +350,6 @@ impl Client {
         path: &[&str],
         mode: &CodeMode,
     ) -> Result<EmailCodeResult, ApiError> {
-        if let CodeMode::Send {
-            url_template: Some(t),
-        } = mode
-        {
-            check_url_template(t).map_err(|e| {
-                ApiError::InvalidUrlTemplate(Status {
-                    http: 0,
-                    code: None,
-                    id: None,
-                    message: e.to_string(),
-                })
-            })?;
-        }
         let resp: EmailCodeResponse = self
             .call(call, Method::POST, path, Some(&mode.request()), false)
             .await?;
@@ -412,14 +366,19 @@ impl Client {
         body: Option<&B>,
         retry_reads: bool,
     ) -> Result<R, ApiError> {
-        let url = self.url(path)?;
+        let url = self.url(call, path)?;
+        let json = body.map(|b| encode_json(call, b)).transpose()?;
         let mut retries_left = if retry_reads { READ_RETRIES } else { 0 };
         let mut token_refetched = false;
         let mut attempt = 0u32;
         loop {
             // A failed token exchange is final here: only an API call's 401 earns a new token.
             let token = self.tokens.bearer(&self.http, &self.base).await?;
-            let result = self.send_once(call, method.clone(), &url, body, &token).await;
+            let mut request = Request::new(call, method.clone(), &url).bearer(&token);
+            if let Some(bytes) = &json {
+                request = request.body(Body::Json(bytes.clone()));
+            }
+            let result = self.http.send(request).await;
             match result {
                 Err(ApiError::Unauthenticated(_)) if !token_refetched && self.tokens.can_refresh() => {
                     // A 401 means nothing was done, so a second try cannot double an action.
@@ -438,97 +397,25 @@ impl Client {
         }
     }
 
-    async fn send_once<B: Serialize, R: DeserializeOwned>(
-        &self,
-        call: Call,
-        method: Method,
-        url: &Url,
-        body: Option<&B>,
-        token: &secrecy::SecretString,
-    ) -> Result<R, ApiError> {
-        let mut req = self
-            .http
-            .request(method.clone(), url.clone())
-            .bearer_auth(secrecy::ExposeSecret::expose_secret(token))
-            .header(reqwest::header::ACCEPT, "application/json");
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        let started = tokio::time::Instant::now();
-        let resp = req.send().await.map_err(|e| self.transport(call, url, &e))?;
-        let status = resp.status().as_u16();
-        let bytes = resp.bytes().await.map_err(|e| self.transport(call, url, &e))?;
-        tracing::debug!(%method, path = url.path(), status, elapsed_ms = started.elapsed().as_millis() as u64, "zitadel call");
-        if !(200..300).contains(&status) {
-            return Err(ApiError::from_response(call, status, &bytes));
-        }
-        serde_json::from_slice(&bytes).map_err(|e| ApiError::Decode {
-            call,
-            http: status,
-            reason: format!("invalid JSON at line {} column {}", e.line(), e.column()),
-            // An email code answer may carry the code: never quote it.
-            excerpt: match call {
-                Call::ResendEmailCode | Call::SendEmailCode | Call::Token => String::new(),
-                _ => super::error::excerpt(&bytes),
-            },
-        })
-    }
-
-    fn transport(&self, call: Call, url: &Url, e: &reqwest::Error) -> ApiError {
-        transport_error(call, url, e, self.request_timeout)
-    }
-
     /// The URL of an API path; each segment is percent-encoded, so a user ID cannot change
     /// the path.
-    fn url(&self, segments: &[&str]) -> Result<Url, ApiError> {
+    fn url(&self, call: Call, segments: &[&str]) -> Result<Url, ApiError> {
         if segments.iter().any(|s| s.is_empty()) {
             // "/v2/users/" + "" would address another call (or none): refuse before sending.
-            return Err(ApiError::InvalidArgument(Status {
-                http: 0,
-                code: None,
-                id: None,
-                message: "empty user ID".into(),
-            }));
+            return Err(ApiError::NotSent(NotSent::EmptyUserId));
         }
         let mut url = self.base.clone();
         {
-            let mut path = url
-                .path_segments_mut()
-                .map_err(|_| ApiError::Credentials(format!("{} cannot carry a path", self.base)))?;
+            let mut path = url.path_segments_mut().map_err(|_| {
+                ApiError::NotSent(NotSent::Unprepared {
+                    call,
+                    reason: format!("{} cannot carry a path", self.base),
+                })
+            })?;
             path.pop_if_empty();
             path.extend(segments);
         }
         Ok(url)
-    }
-}
-
-/// A failure below HTTP: the connection, TLS, or the body stream. A connect timeout is a
-/// connect error (retryable for reads), not an answer that never came.
-pub(crate) fn transport_error(
-    call: Call,
-    url: &Url,
-    e: &reqwest::Error,
-    request_timeout: Duration,
-) -> ApiError {
-    if e.is_timeout() && !e.is_connect() {
-        return ApiError::Timeout {
-            call,
-            secs: request_timeout.as_secs().max(1),
-        };
-    }
-    let mut reason = e.to_string();
-    let mut source = std::error::Error::source(e);
-    // reqwest's own text is generic ("error sending request"); the cause says what happened.
-    while let Some(s) = source {
-        reason = s.to_string();
-        source = s.source();
-    }
-    let mut origin = url.clone();
-    origin.set_path("");
-    origin.set_query(None);
-    ApiError::Connect {
-        url: origin.as_str().trim_end_matches('/').to_string(),
-        reason,
     }
 }
 
@@ -560,7 +447,10 @@ mod tests {
     fn user_ids_cannot_escape_their_path_segment() {
         let c = client("https://id.example.com");
         let url = c
-            .url(&["v2", "users", "../../admin?x=1#y", "email", "resend"])
+            .url(
+                Call::ResendEmailCode,
+                &["v2", "users", "../../admin?x=1#y", "email", "resend"],
+            )
             .unwrap();
         assert_eq!(url.path(), "/v2/users/..%2F..%2Fadmin%3Fx=1%23y/email/resend");
         assert_eq!(url.query(), None);
@@ -570,12 +460,12 @@ mod tests {
     fn a_base_path_is_kept() {
         let c = client("https://gw.example.com/zitadel");
         assert_eq!(
-            c.url(&["v2", "users"]).unwrap().as_str(),
+            c.url(Call::ListUsers, &["v2", "users"]).unwrap().as_str(),
             "https://gw.example.com/zitadel/v2/users"
         );
         let c = client("https://gw.example.com/zitadel/");
         assert_eq!(
-            c.url(&["v2", "users"]).unwrap().as_str(),
+            c.url(Call::ListUsers, &["v2", "users"]).unwrap().as_str(),
             "https://gw.example.com/zitadel/v2/users"
         );
     }
@@ -595,7 +485,7 @@ mod tests {
         let send = serde_json::to_value(CodeMode::Send { url_template: None }.request()).unwrap();
         assert_eq!(send, serde_json::json!({"sendCode": {}}));
         let tmpl = CodeMode::Send {
-            url_template: Some("https://x/{{.Code}}".into()),
+            url_template: Some(crate::api::template::check_url_template("https://x/{{.Code}}").unwrap()),
         };
         assert_eq!(
             serde_json::to_value(tmpl.request()).unwrap(),

@@ -1,12 +1,16 @@
 //! One error type for every way a ZITADEL call can fail. Built from ZITADEL's error body
 //! whatever the HTTP status (FailedPrecondition and InvalidArgument are both 400, so the body's
-//! gRPC `code` and `details[].id` decide), and from transport failures.
+//! gRPC `code` and `details[].id` decide), from OAuth error bodies of the token endpoints, from
+//! transport failures, and from refusals here before anything was sent.
 //!
-//! `Display` is for a helpdesk agent; [`ApiError::log_line`] keeps ZITADEL's message and id
-//! for the log. Neither ever contains a token or a returned code: bodies of successful email
-//! code calls are never excerpted.
+//! `Display` states facts: what failed, ZITADEL's message, the HTTP status. What an agent
+//! should do about it is the surfaces' business (`cli::messages`, `tui::messages`).
+//! [`ApiError::log_line`] adds ZITADEL's code and id for the log. Nothing here ever contains a token
+//! or a returned code: answers that may carry one are never excerpted.
 
 use std::fmt;
+
+use serde::Deserialize;
 
 use super::wire::{ErrorBody, grpc_code};
 
@@ -40,7 +44,19 @@ pub enum Call {
     ResendEmailCode,
     SendEmailCode,
     ListAuthMethods,
+    /// The caller's own permissions (doctor).
+    Permissions,
+    /// Any answer at the instance URL (doctor's first check).
+    Probe,
+    /// The service-user key exchanged for an access token.
     Token,
+    Discovery,
+    DeviceAuthorization,
+    /// The token endpoint polled until the person approves a device login.
+    DevicePoll,
+    Refresh,
+    Revocation,
+    UserInfo,
 }
 
 impl Call {
@@ -51,24 +67,104 @@ impl Call {
             Call::ResendEmailCode => "resending the email code",
             Call::SendEmailCode => "sending a new email code",
             Call::ListAuthMethods => "reading the user's sign-in methods",
+            Call::Permissions => "reading your permissions",
+            Call::Probe => "reaching the instance",
             Call::Token => "getting an access token",
+            Call::Discovery => "reading the discovery document",
+            Call::DeviceAuthorization => "starting the device login",
+            Call::DevicePoll => "waiting for the sign-in",
+            Call::Refresh => "refreshing the sign-in",
+            Call::Revocation => "revoking the sign-in",
+            Call::UserInfo => "reading who signed in",
         }
+    }
+
+    /// Whether a successful answer may carry a secret (a code, a token, a device code): such
+    /// an answer is never quoted, not even when it cannot be read.
+    pub fn answer_may_carry_secrets(self) -> bool {
+        matches!(
+            self,
+            Call::ResendEmailCode
+                | Call::SendEmailCode
+                | Call::Token
+                | Call::DeviceAuthorization
+                | Call::DevicePoll
+                | Call::Refresh
+        )
+    }
+
+    /// Whether the endpoint answers errors in OAuth's shape (`error`, `error_description`)
+    /// rather than ZITADEL's gRPC one.
+    pub fn speaks_oauth(self) -> bool {
+        matches!(
+            self,
+            Call::Token
+                | Call::DeviceAuthorization
+                | Call::DevicePoll
+                | Call::Refresh
+                | Call::Revocation
+                | Call::UserInfo
+        )
     }
 }
 
+/// Why a call was refused here: nothing left this machine.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotSent {
+    /// No usable device sign-in for the profile (none stored, expired, revoked, another
+    /// instance's). `id` is the OAuth error of a refused refresh, if that was the cause.
+    #[error("not signed in: {reason} for profile {profile}")]
+    NotSignedIn {
+        /// Sanitised.
+        profile: String,
+        reason: String,
+        id: Option<String>,
+    },
+    /// `/v2/users/` + "" would address another call (or none).
+    #[error("the user ID is empty, so no request was sent")]
+    EmptyUserId,
+    /// The request could not be put together (a URL, a body).
+    #[error("cannot prepare the request for {}: {reason}", .call.describe())]
+    Unprepared { call: Call, reason: String },
+    /// The HTTP client could not be built (TLS roots, system configuration).
+    #[error("cannot set up HTTP: {0}")]
+    HttpSetup(String),
+    /// The issuer's discovery document lacks an endpoint the call needs.
+    #[error("the instance's discovery document names no {name}")]
+    NoEndpoint { name: &'static str },
+    /// `value` is sanitised.
+    #[error("the discovery document's {name} is not a URL ({reason}): {value}")]
+    BadEndpoint {
+        name: &'static str,
+        reason: String,
+        value: String,
+    },
+}
+
+/// Whether the request may have reached ZITADEL: what a failed mutation's outcome hinges on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Refused here, or no connection was made (DNS, connect refused, TLS).
+    NotSent,
+    /// Sent, but no complete answer came back (time-out, connection broken, answer cut off).
+    Unknown,
+    /// ZITADEL answered.
+    Answered,
+}
+
+/// `Display` says what happened in an agent's words, with ZITADEL's message and the HTTP
+/// status where they add something; ZITADEL's id is left to the surfaces and the log line.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
-    #[error("{}", unauthenticated_text(.0))]
+    #[error("not signed in: ZITADEL rejected the credentials ({})", .0.message)]
     Unauthenticated(Status),
-    #[error("permission denied — your account lacks the rights for this user's organisation (ZITADEL: {})", .0.message)]
+    #[error("permission denied (ZITADEL: {})", .0.message)]
     PermissionDenied(Status),
-    #[error("not found — no such user (or it was deleted, or has no email)")]
+    #[error("not found (ZITADEL: {})", .0.message)]
     NotFound(Status),
-    #[error(
-        "no pending code — nothing to resend (usually the address is already verified); send a fresh code instead"
-    )]
+    #[error("no pending code — nothing to resend")]
     NoPendingCode(Status),
-    #[error("the user has not finished setting up their account: send an invite, not a verification mail")]
+    #[error("the user has not finished setting up their account")]
     UserNotInitialised(Status),
     #[error("ZITADEL refused the URL template: {}", .0.message)]
     InvalidUrlTemplate(Status),
@@ -76,18 +172,27 @@ pub enum ApiError {
     InvalidArgument(Status),
     #[error("ZITADEL refused: {}", .0.message)]
     FailedPrecondition(Status),
-    #[error("no such API at this URL (HTTP {}) — check the instance URL; an older ZITADEL may lack the call, or the API flavour is not enabled", .0.http)]
+    #[error("no such API at this URL (HTTP {})", .0.http)]
     Unimplemented(Status),
-    #[error("rate limited by ZITADEL (HTTP 429) — wait a moment and try again")]
+    #[error("rate limited by ZITADEL (HTTP {})", .0.http)]
     RateLimited(Status),
-    #[error("ZITADEL is unavailable (HTTP {}) — try again shortly", .0.http)]
+    #[error("ZITADEL is unavailable (HTTP {})", .0.http)]
     Unavailable(Status),
     #[error("ZITADEL had an internal error (HTTP {}): {}", .0.http, .0.message)]
     Server(Status),
+    /// The request went out; no answer came in time.
     #[error("no answer from ZITADEL within {secs} s while {}", .call.describe())]
     Timeout { call: Call, secs: u64 },
+    /// No connection was made: nothing was sent.
     #[error("cannot reach ZITADEL at {url}: {reason}")]
     Connect { url: String, reason: String },
+    /// The connection broke after the request was (at least partly) sent, or while the
+    /// answer was read: the request may have arrived.
+    #[error("the connection to ZITADEL at {url} broke while {}: {reason}", .call.describe())]
+    Interrupted { call: Call, url: String, reason: String },
+    /// The answer exceeded [`super::http::MAX_ANSWER_BYTES`]; it was not read to the end.
+    #[error("answer too large: ZITADEL's answer (HTTP {http}) while {} exceeds {limit} bytes", .call.describe())]
+    TooLarge { call: Call, http: u16, limit: usize },
     #[error("unexpected answer from ZITADEL (HTTP {http}) while {}: {reason}; body starts: {excerpt:?}", .call.describe())]
     Decode {
         call: Call,
@@ -95,21 +200,21 @@ pub enum ApiError {
         reason: String,
         excerpt: String,
     },
-    /// Local setup of credentials (key file unreadable, JWT cannot be signed).
+    /// Refused here before sending.
+    #[error("{0}")]
+    NotSent(NotSent),
+    /// Local setup of credentials (key file unreadable, JWT cannot be signed, the token
+    /// store, a discovery document without the needed endpoint).
     #[error("{0}")]
     Credentials(String),
 }
 
-/// A refusal by ZITADEL, or (HTTP 0) a sign-in that never got as far as asking it.
-fn unauthenticated_text(s: &Status) -> String {
-    if s.http == 0 {
-        format!("not signed in: {}", s.message)
-    } else {
-        format!(
-            "not signed in: ZITADEL rejected the credentials ({}) — check the token or key file, or sign in again",
-            s.message
-        )
-    }
+/// The OAuth error shape (`error`, `error_description`), not ZITADEL's gRPC one.
+#[derive(Deserialize)]
+struct OAuthError {
+    error: String,
+    #[serde(default)]
+    error_description: String,
 }
 
 /// How many bytes of an unreadable body go into a Decode error.
@@ -139,6 +244,42 @@ impl ApiError {
         classify(status)
     }
 
+    /// Classifies a non-2xx answer of a token endpoint: OAuth errors (`invalid_grant`, ...)
+    /// all mean "not signed in", with `id` = the OAuth `error`; anything else is read as
+    /// ZITADEL's error body.
+    pub fn from_oauth_response(call: Call, http: u16, body: &[u8]) -> ApiError {
+        match serde_json::from_slice::<OAuthError>(body) {
+            Ok(e) => ApiError::Unauthenticated(Status {
+                http,
+                code: None,
+                id: Some(e.error),
+                message: if e.error_description.is_empty() {
+                    "the token request was refused".into()
+                } else {
+                    e.error_description
+                },
+            }),
+            Err(_) => match ApiError::from_response(call, http, body) {
+                ApiError::Decode { .. } => ApiError::Decode {
+                    call,
+                    http,
+                    reason: "not an OAuth error".into(),
+                    excerpt: excerpt(body),
+                },
+                other => other,
+            },
+        }
+    }
+
+    /// Whether the request may have reached ZITADEL.
+    pub fn delivery(&self) -> Delivery {
+        match self {
+            ApiError::NotSent(_) | ApiError::Connect { .. } | ApiError::Credentials(_) => Delivery::NotSent,
+            ApiError::Timeout { .. } | ApiError::Interrupted { .. } => Delivery::Unknown,
+            _ => Delivery::Answered,
+        }
+    }
+
     /// The Status behind the error, if ZITADEL answered.
     pub fn status(&self) -> Option<&Status> {
         match self {
@@ -158,9 +299,13 @@ impl ApiError {
         }
     }
 
-    /// ZITADEL's error id (e.g. `EMAIL-5w5ilin4yt`), if any.
+    /// ZITADEL's error id (e.g. `EMAIL-5w5ilin4yt`), or the OAuth error of a refused
+    /// refresh behind a lost sign-in, if any.
     pub fn zitadel_id(&self) -> Option<&str> {
-        self.status().and_then(|s| s.id.as_deref())
+        match self {
+            ApiError::NotSent(NotSent::NotSignedIn { id, .. }) => id.as_deref(),
+            _ => self.status().and_then(|s| s.id.as_deref()),
+        }
     }
 
     /// A short stable name of the class, for the audit log and `--json` errors.
@@ -180,12 +325,17 @@ impl ApiError {
             ApiError::Server(_) => "server",
             ApiError::Timeout { .. } => "timeout",
             ApiError::Connect { .. } => "connect",
+            ApiError::Interrupted { .. } => "interrupted",
+            ApiError::TooLarge { .. } => "too_large",
             ApiError::Decode { .. } => "decode",
+            ApiError::NotSent(NotSent::NotSignedIn { .. }) => "unauthenticated",
+            ApiError::NotSent(NotSent::EmptyUserId) => "invalid_argument",
+            ApiError::NotSent(_) => "unprepared",
             ApiError::Credentials(_) => "credentials",
         }
     }
 
-    /// One line for the log: the agent's text plus ZITADEL's code, id and HTTP status.
+    /// One line for the log: the facts plus ZITADEL's gRPC code.
     pub fn log_line(&self) -> String {
         match self.status() {
             Some(s) => format!(
@@ -198,23 +348,27 @@ impl ApiError {
         }
     }
 
-    /// Whether an idempotent read may be tried again: connect errors, 429, 503, 504.
+    /// Whether an idempotent read may be tried again: connect errors, a broken connection,
+    /// 429, 503, 504.
     pub fn is_retryable_read(&self) -> bool {
         match self {
-            ApiError::Connect { .. } | ApiError::RateLimited(_) => true,
+            ApiError::Connect { .. } | ApiError::Interrupted { .. } | ApiError::RateLimited(_) => true,
             ApiError::Unavailable(s) | ApiError::Server(s) => matches!(s.http, 503 | 504),
             _ => false,
         }
     }
 
-    /// The CLI exit code: 3 not found, 4 permission/authentication, 2 a refused template,
-    /// 5 anything else.
+    /// The CLI exit code: 3 not found, 4 permission/authentication, 2 a refused template or
+    /// local setup, 5 anything else.
     pub fn exit_code(&self) -> u8 {
         match self {
             ApiError::NotFound(_) => 3,
-            ApiError::PermissionDenied(_) | ApiError::Unauthenticated(_) => 4,
-            ApiError::InvalidUrlTemplate(_) => 2,
-            ApiError::Credentials(_) => 2,
+            ApiError::PermissionDenied(_)
+            | ApiError::Unauthenticated(_)
+            | ApiError::NotSent(NotSent::NotSignedIn { .. }) => 4,
+            ApiError::NotSent(NotSent::EmptyUserId) => 5,
+            // Local setup; a lost sign-in is matched above.
+            ApiError::InvalidUrlTemplate(_) | ApiError::Credentials(_) | ApiError::NotSent(_) => 2,
             _ => 5,
         }
     }
@@ -413,6 +567,65 @@ mod tests {
             line.contains("AUTH-AWfge") && line.contains("http 403") && line.contains("code 7"),
             "{line}"
         );
+    }
+
+    #[test]
+    fn oauth_errors_become_unauthenticated_with_the_description() {
+        let e = ApiError::from_oauth_response(
+            Call::Token,
+            400,
+            br#"{"error":"invalid_grant","error_description":"assertion expired"}"#,
+        );
+        assert!(matches!(&e, ApiError::Unauthenticated(s) if s.message == "assertion expired"));
+        assert_eq!(e.zitadel_id(), Some("invalid_grant"));
+        assert_eq!(e.exit_code(), 4);
+        let e = ApiError::from_oauth_response(Call::Refresh, 502, b"<html>bad gateway</html>");
+        assert!(matches!(e, ApiError::Unavailable(_)), "{e:?}");
+    }
+
+    #[test]
+    fn display_states_facts_without_advice() {
+        let s = Status {
+            http: 503,
+            message: "upstream".into(),
+            ..Status::default()
+        };
+        for e in [
+            ApiError::Unavailable(s.clone()),
+            ApiError::RateLimited(Status {
+                http: 429,
+                ..s.clone()
+            }),
+            ApiError::NoPendingCode(s.clone()),
+            ApiError::UserNotInitialised(s.clone()),
+            ApiError::Unimplemented(s),
+        ] {
+            let text = e.to_string();
+            for advice in ["try again", "send ", "check the", "sign in"] {
+                assert!(!text.contains(advice), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_here_say_nothing_was_sent() {
+        let lost = ApiError::NotSent(NotSent::NotSignedIn {
+            profile: "acme".into(),
+            reason: "no stored sign-in".into(),
+            id: Some("invalid_grant".into()),
+        });
+        assert_eq!(lost.delivery(), Delivery::NotSent);
+        assert_eq!((lost.kind(), lost.exit_code()), ("unauthenticated", 4));
+        assert_eq!(lost.zitadel_id(), Some("invalid_grant"));
+        assert_eq!(
+            ApiError::NotSent(NotSent::EmptyUserId).delivery(),
+            Delivery::NotSent
+        );
+        let timeout = ApiError::Timeout {
+            call: Call::SendEmailCode,
+            secs: 15,
+        };
+        assert_eq!(timeout.delivery(), Delivery::Unknown);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod client;
 pub mod error;
+pub mod http;
 pub mod oidc;
 pub mod query;
 pub mod template;
@@ -10,4 +11,4 @@ pub mod wire;
 mod wire_enum;
 
 pub use client::{ApiFlavour, Client, ClientConfig, CodeMode, EmailCodeResult};
-pub use error::{ApiError, Call, Status};
+pub use error::{ApiError, Call, Delivery, NotSent, Status};

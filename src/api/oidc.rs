@@ -9,13 +9,13 @@ use std::fmt;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use reqwest::Url;
+use reqwest::{Method, Url};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use tokio::time::Instant;
 
-use super::auth::{serde_error_without_content, token_error};
-use super::error::{ApiError, Call, excerpt};
+use super::error::{ApiError, Call, NotSent};
+use super::http::{Body, Http, Request};
 
 /// What `zitadesk login` asks for: the API audience, the person's name, and a refresh token.
 pub const DEVICE_SCOPE: &str = "openid profile offline_access urn:zitadel:iam:org:project:id:zitadel:aud";
@@ -27,73 +27,6 @@ const DEFAULT_INTERVAL_SECS: u64 = 5;
 const MAX_POLL_HICCUPS: u32 = 3;
 /// The longest wait between polls, whatever `slow_down` and back-off say.
 const MAX_INTERVAL: Duration = Duration::from_secs(60);
-
-/// An HTTP client for the OIDC endpoints, with its request timeout (for messages).
-#[derive(Clone, Debug)]
-pub struct OidcHttp {
-    client: reqwest::Client,
-    timeout: Duration,
-}
-
-impl OidcHttp {
-    /// A client like the API client's: zitadesk's user agent, no redirects (a redirected POST
-    /// would re-send the device code elsewhere).
-    pub fn new(connect_timeout: Duration, timeout: Duration) -> Result<Self, ApiError> {
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("zitadesk/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(connect_timeout)
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| ApiError::Credentials(format!("cannot set up HTTP: {e}")))?;
-        Ok(OidcHttp { client, timeout })
-    }
-
-    /// Wraps an existing client (the API client's, sharing its pool).
-    pub fn with_client(client: reqwest::Client, timeout: Duration) -> Self {
-        OidcHttp { client, timeout }
-    }
-
-    fn transport(&self, what: &str, url: &Url, e: &reqwest::Error) -> ApiError {
-        if e.is_timeout() && !e.is_connect() {
-            return ApiError::Connect {
-                url: origin(url),
-                reason: format!(
-                    "no answer within {} s while {what}",
-                    self.timeout.as_secs().max(1)
-                ),
-            };
-        }
-        super::client::transport_error(Call::Token, url, e, self.timeout)
-    }
-
-    /// Sends the request; returns the status and body.
-    async fn send(
-        &self,
-        what: &str,
-        url: &Url,
-        req: reqwest::RequestBuilder,
-    ) -> Result<(u16, Vec<u8>), ApiError> {
-        let started = Instant::now();
-        let resp = req.send().await.map_err(|e| self.transport(what, url, &e))?;
-        let status = resp.status().as_u16();
-        let body = resp.bytes().await.map_err(|e| self.transport(what, url, &e))?;
-        tracing::debug!(
-            path = url.path(),
-            status,
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "oidc call"
-        );
-        Ok((status, body.to_vec()))
-    }
-}
-
-fn origin(url: &Url) -> String {
-    let mut o = url.clone();
-    o.set_path("");
-    o.set_query(None);
-    o.as_str().trim_end_matches('/').to_string()
-}
 
 /// The parts of `/.well-known/openid-configuration` zitadesk uses.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -110,17 +43,14 @@ pub struct Discovery {
 }
 
 impl Discovery {
-    fn endpoint(&self, name: &str, value: Option<&str>) -> Result<Url, ApiError> {
-        let value = value.ok_or_else(|| {
-            ApiError::Credentials(format!(
-                "the instance's discovery document names no {name} — is device login enabled on this ZITADEL?"
-            ))
-        })?;
+    fn endpoint(&self, name: &'static str, value: Option<&str>) -> Result<Url, ApiError> {
+        let value = value.ok_or(ApiError::NotSent(NotSent::NoEndpoint { name }))?;
         Url::parse(value).map_err(|e| {
-            ApiError::Credentials(format!(
-                "the discovery document's {name} is not a URL ({e}): {}",
-                crate::text::sanitize(value)
-            ))
+            ApiError::NotSent(NotSent::BadEndpoint {
+                name,
+                reason: e.to_string(),
+                value: crate::text::sanitize(value).into_owned(),
+            })
         })
     }
 
@@ -145,33 +75,20 @@ impl Discovery {
 }
 
 /// `GET {issuer}/.well-known/openid-configuration`.
-pub async fn discover(http: &OidcHttp, issuer: &Url) -> Result<Discovery, ApiError> {
+pub async fn discover(http: &Http, issuer: &Url) -> Result<Discovery, ApiError> {
     let mut base = issuer.clone();
     if !base.path().ends_with('/') {
         let path = format!("{}/", base.path());
         base.set_path(&path);
     }
     base.set_query(None);
-    let url = base
-        .join(".well-known/openid-configuration")
-        .map_err(|e| ApiError::Credentials(format!("cannot build the discovery URL: {e}")))?;
-    let req = http
-        .client
-        .get(url.clone())
-        .header(reqwest::header::ACCEPT, "application/json");
-    let (status, body) = http.send("reading the discovery document", &url, req).await?;
-    if !(200..300).contains(&status) {
-        return Err(ApiError::from_response(Call::Token, status, &body));
-    }
-    serde_json::from_slice(&body).map_err(|e| ApiError::Decode {
-        call: Call::Token,
-        http: status,
-        reason: format!(
-            "{url} is not an OpenID discovery document ({})",
-            serde_error_without_content(&e)
-        ),
-        excerpt: excerpt(&body),
-    })
+    let url = base.join(".well-known/openid-configuration").map_err(|e| {
+        ApiError::NotSent(NotSent::Unprepared {
+            call: Call::Discovery,
+            reason: format!("cannot build the discovery URL: {e}"),
+        })
+    })?;
+    http.send(Request::new(Call::Discovery, Method::GET, &url)).await
 }
 
 /// The answer of the device authorization endpoint (RFC 8628 §3.2).
@@ -215,28 +132,16 @@ impl DeviceAuthorization {
 
 /// `POST device_authorization_endpoint` with `client_id` and `scope`.
 pub async fn start_device(
-    http: &OidcHttp,
+    http: &Http,
     discovery: &Discovery,
     client_id: &str,
     scope: &str,
 ) -> Result<DeviceAuthorization, ApiError> {
     let url = discovery.device_authorization_url()?;
     let form = [("client_id", client_id), ("scope", scope)];
-    let req = http.client.post(url.clone()).form(&form);
-    let (status, body) = http.send("starting the device login", &url, req).await?;
-    if !(200..300).contains(&status) {
-        return Err(token_error(status, &body));
-    }
-    let mut auth: DeviceAuthorization = serde_json::from_slice(&body).map_err(|e| ApiError::Decode {
-        call: Call::Token,
-        http: status,
-        reason: format!(
-            "not a device authorization answer ({})",
-            serde_error_without_content(&e)
-        ),
-        // It carries the device code.
-        excerpt: String::new(),
-    })?;
+    let mut auth: DeviceAuthorization = http
+        .send(Request::new(Call::DeviceAuthorization, Method::POST, &url).body(Body::Form(&form)))
+        .await?;
     auth.received_at = Instant::now();
     Ok(auth)
 }
@@ -276,29 +181,20 @@ impl TokenResponse {
     }
 }
 
-/// POSTs a form to the token endpoint; OAuth errors become `Unauthenticated` with `id` = the
-/// OAuth `error` (`invalid_grant`, `authorization_pending`, ...).
-async fn token_request(
-    http: &OidcHttp,
-    discovery: &Discovery,
-    what: &str,
+/// POSTs a grant to a token endpoint (the key exchange's, or discovery's): the one token
+/// request. OAuth errors become `Unauthenticated` with `id` = the OAuth `error`
+/// (`invalid_grant`, `authorization_pending`, ...).
+pub(crate) async fn request_tokens(
+    http: &Http,
+    call: Call,
+    url: &Url,
     form: &[(&str, &str)],
 ) -> Result<TokenSet, ApiError> {
-    let url = discovery.token_url()?;
     let requested_at = Timestamp::now();
-    let req = http.client.post(url.clone()).form(form);
-    let (status, body) = http.send(what, &url, req).await?;
-    if !(200..300).contains(&status) {
-        return Err(token_error(status, &body));
-    }
-    let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| ApiError::Decode {
-        call: Call::Token,
-        http: status,
-        reason: serde_error_without_content(&e),
-        // A token answer is never excerpted: it would carry the token.
-        excerpt: String::new(),
-    })?;
-    Ok(parsed.into_set(requested_at))
+    let answer: TokenResponse = http
+        .send(Request::new(call, Method::POST, url).body(Body::Form(form)))
+        .await?;
+    Ok(answer.into_set(requested_at))
 }
 
 /// How the poller paces itself. The server's `interval` is used as it is (never below
@@ -334,12 +230,12 @@ pub enum DeviceError {
 impl fmt::Display for DeviceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DeviceError::Denied => f.write_str(
-                "sign-in was declined on the verification page (access_denied) — run `zitadesk login` again and approve the request",
-            ),
-            DeviceError::Expired => f.write_str(
-                "the sign-in code expired before it was approved (expired_token) — run `zitadesk login` again and approve it sooner",
-            ),
+            DeviceError::Denied => {
+                f.write_str("sign-in was declined on the verification page (access_denied)")
+            }
+            DeviceError::Expired => {
+                f.write_str("the sign-in code expired before it was approved (expired_token)")
+            }
             DeviceError::Failed(e) => write!(f, "sign-in failed: {e}"),
         }
     }
@@ -387,12 +283,13 @@ fn poll_outcome(e: ApiError) -> Result<PollStep, DeviceError> {
 /// Polls the token endpoint until the person approves, declines, or the codes expire. Waits
 /// `interval` before each poll; `slow_down` lengthens the interval for good.
 pub async fn poll_device(
-    http: &OidcHttp,
+    http: &Http,
     discovery: &Discovery,
     client_id: &str,
     authorization: &DeviceAuthorization,
     timing: PollTiming,
 ) -> Result<TokenSet, DeviceError> {
+    let token_url = discovery.token_url().map_err(DeviceError::Failed)?;
     let deadline = authorization.deadline();
     let mut interval = Duration::from_secs(authorization.interval)
         .max(timing.min_interval)
@@ -412,7 +309,7 @@ pub async fn poll_device(
         }
         // The last poll happens right at the deadline, not after it.
         tokio::time::sleep(next_wait.min(deadline - now)).await;
-        let err = match token_request(http, discovery, "waiting for the sign-in", &form).await {
+        let err = match request_tokens(http, Call::DevicePoll, &token_url, &form).await {
             Ok(tokens) => return Ok(tokens),
             Err(e) => e,
         };
@@ -444,7 +341,7 @@ pub async fn poll_device(
 /// `grant_type=refresh_token`. ZITADEL rotates the refresh token; a `None` in the answer
 /// means keep the old one.
 pub async fn refresh(
-    http: &OidcHttp,
+    http: &Http,
     discovery: &Discovery,
     client_id: &str,
     refresh_token: &SecretString,
@@ -454,24 +351,20 @@ pub async fn refresh(
         ("refresh_token", refresh_token.expose_secret()),
         ("client_id", client_id),
     ];
-    token_request(http, discovery, "refreshing the sign-in", &form).await
+    request_tokens(http, Call::Refresh, &discovery.token_url()?, &form).await
 }
 
 /// RFC 7009 revocation. An unknown or already revoked token is success (200) by the RFC.
 pub async fn revoke(
-    http: &OidcHttp,
+    http: &Http,
     discovery: &Discovery,
     client_id: &str,
     token: &SecretString,
 ) -> Result<(), ApiError> {
     let url = discovery.revocation_url()?;
     let form = [("token", token.expose_secret()), ("client_id", client_id)];
-    let req = http.client.post(url.clone()).form(&form);
-    let (status, body) = http.send("revoking the sign-in", &url, req).await?;
-    if !(200..300).contains(&status) {
-        return Err(token_error(status, &body));
-    }
-    Ok(())
+    http.send_expecting_no_answer(Request::new(Call::Revocation, Method::POST, &url).body(Body::Form(&form)))
+        .await
 }
 
 /// Who the access token belongs to (`/oidc/v1/userinfo`).
@@ -497,26 +390,13 @@ impl UserInfo {
 
 /// `GET userinfo_endpoint` with the access token.
 pub async fn userinfo(
-    http: &OidcHttp,
+    http: &Http,
     discovery: &Discovery,
     access_token: &SecretString,
 ) -> Result<UserInfo, ApiError> {
     let url = discovery.userinfo_url()?;
-    let req = http
-        .client
-        .get(url.clone())
-        .bearer_auth(access_token.expose_secret())
-        .header(reqwest::header::ACCEPT, "application/json");
-    let (status, body) = http.send("reading who signed in", &url, req).await?;
-    if !(200..300).contains(&status) {
-        return Err(token_error(status, &body));
-    }
-    serde_json::from_slice(&body).map_err(|e| ApiError::Decode {
-        call: Call::Token,
-        http: status,
-        reason: format!("not a userinfo answer ({})", serde_error_without_content(&e)),
-        excerpt: excerpt(&body),
-    })
+    http.send(Request::new(Call::UserInfo, Method::GET, &url).bearer(access_token))
+        .await
 }
 
 #[cfg(test)]
@@ -525,7 +405,8 @@ mod tests {
     use crate::api::Status;
 
     fn oauth(error: &str) -> ApiError {
-        token_error(
+        ApiError::from_oauth_response(
+            Call::DevicePoll,
             400,
             format!(r#"{{"error":"{error}","error_description":"d"}}"#).as_bytes(),
         )
@@ -552,10 +433,8 @@ mod tests {
     }
 
     #[test]
-    fn device_errors_tell_the_agent_what_to_do() {
+    fn a_refused_or_expired_device_login_means_not_signed_in() {
         for e in [DeviceError::Denied, DeviceError::Expired] {
-            let text = e.to_string();
-            assert!(text.contains("zitadesk login"), "{text}");
             assert_eq!(e.exit_code(), 4);
         }
     }

@@ -11,6 +11,7 @@ use super::wire::{
     OrQuery, OrganizationIdQuery, PhoneQuery, SearchQuery, StateQuery, TextQueryMethod, TypeQuery,
     UserNameQuery, UserState, UserType,
 };
+use super::wire::{ListQuery, ListUsersRequest, UserFieldName};
 
 /// ZITADEL's proto validation limit for text values and IDs.
 const MAX_VALUE_CHARS: usize = 200;
@@ -83,6 +84,52 @@ pub fn org_scope(org_id: &str) -> SearchQuery {
     SearchQuery::OrganizationIdQuery(OrganizationIdQuery {
         organization_id: org_id.to_owned(),
     })
+}
+
+/// Which rows of the result: the first one and how many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub offset: u64,
+    pub limit: u32,
+}
+
+/// How the result is ordered. The default is the console's: display name, ascending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListSort {
+    /// `Unspecified` leaves the order to ZITADEL (by user ID).
+    pub column: UserFieldName,
+    pub ascending: bool,
+}
+
+impl Default for ListSort {
+    fn default() -> Self {
+        ListSort {
+            column: UserFieldName::DisplayName,
+            ascending: true,
+        }
+    }
+}
+
+/// The ListUsers request for parsed search terms, scoped to `org` when one is set: the one
+/// place the console, `users list` and `doctor` build it, so all three ask the same question.
+pub fn list_users_request(
+    mut queries: Vec<SearchQuery>,
+    org: Option<&str>,
+    page: Page,
+    sort: ListSort,
+) -> ListUsersRequest {
+    if let Some(org) = org {
+        queries.push(org_scope(org));
+    }
+    ListUsersRequest {
+        query: Some(ListQuery {
+            offset: page.offset,
+            limit: page.limit,
+            asc: sort.ascending,
+        }),
+        sorting_column: sort.column,
+        queries,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -462,6 +509,36 @@ mod tests {
 
     fn word(word: &str, method: &str) -> Value {
         json!({"orQuery": {"queries": word_fields(word, method)}})
+    }
+
+    #[test]
+    fn list_requests_scope_page_and_sort_in_one_place() {
+        let queries = parse_search("jane", MatchMode::Contains).unwrap();
+        let page = Page {
+            offset: 200,
+            limit: 100,
+        };
+        let req = list_users_request(queries.clone(), Some("42"), page, ListSort::default());
+        assert_eq!(req.queries.len(), 2);
+        assert_eq!(req.queries[0], queries[0]);
+        assert_eq!(req.queries[1], org_scope("42"));
+        assert_eq!(req.sorting_column, UserFieldName::DisplayName);
+        assert_eq!(
+            req.query,
+            Some(ListQuery {
+                offset: 200,
+                limit: 100,
+                asc: true
+            })
+        );
+        let zitadels_order = ListSort {
+            column: UserFieldName::Unspecified,
+            ascending: false,
+        };
+        let req = list_users_request(Vec::new(), None, page, zitadels_order);
+        assert!(req.queries.is_empty());
+        assert_eq!(req.sorting_column, UserFieldName::Unspecified);
+        assert_eq!(req.query.map(|q| q.asc), Some(false));
     }
 
     #[test]

@@ -4,6 +4,11 @@
 //! `{{.OrgID}}` and rejects anything else with a terse InvalidArgument; checking here lets
 //! the console say what is wrong before a call is made. We also insist on an absolute http(s)
 //! link, which ZITADEL does not, because anything else is useless in a mail.
+//!
+//! [`check_url_template`] is the only way to a [`UrlTemplate`], so a template is checked once
+//! and whatever holds one (an email code request, the console's preview) need not check again.
+
+use std::ops::Range;
 
 use reqwest::Url;
 
@@ -21,7 +26,7 @@ const EXAMPLE: &str = "https://id.example.com/verify?user={{.UserID}}&code={{.Co
 
 /// Why a URL template cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TemplateError {
+pub enum UrlTemplateError {
     #[error("the link template is empty — e.g. {EXAMPLE}")]
     Empty,
     #[error("the link template is too long ({len} characters) — ZITADEL accepts at most {MAX_TEMPLATE_LEN}")]
@@ -83,102 +88,105 @@ impl Placeholder {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Piece<'a> {
-    Text(&'a str),
+/// Literal text (a byte range of the template) or a placeholder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Text(Range<usize>),
     Placeholder(Placeholder),
 }
 
+/// A template that passed [`check_url_template`], split into its pieces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlTemplate {
+    text: String,
+    pieces: Vec<Piece>,
+}
+
+impl UrlTemplate {
+    /// The template as typed, as ZITADEL receives it.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Fills in the values. Like ZITADEL (Go `text/template`), values are inserted as they
+    /// are, without URL escaping.
+    pub fn render(&self, user_id: &str, code: &str, org_id: &str) -> String {
+        self.pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Text(range) => self.text.get(range.clone()).unwrap_or_default(),
+                Piece::Placeholder(Placeholder::UserId) => user_id,
+                Piece::Placeholder(Placeholder::Code) => code,
+                Piece::Placeholder(Placeholder::OrgId) => org_id,
+            })
+            .collect()
+    }
+}
+
 /// Checks a template the way ZITADEL will use it, plus that it yields an absolute http(s) link.
-pub fn check_url_template(template: &str) -> Result<(), TemplateError> {
-    parse(template).map(|_| ())
-}
-
-/// Checks the template, then fills in the values. Like ZITADEL (Go `text/template`), values
-/// are inserted as they are, without URL escaping.
-pub fn render_url_template(
-    template: &str,
-    user_id: &str,
-    code: &str,
-    org_id: &str,
-) -> Result<String, TemplateError> {
-    parse(template).map(|pieces| substitute(&pieces, user_id, code, org_id))
-}
-
-/// Renders with made-up values, to show the agent what a link will look like.
-pub fn sample_render(template: &str) -> Result<String, TemplateError> {
-    render_url_template(template, SAMPLE_USER_ID, SAMPLE_CODE, SAMPLE_ORG_ID)
-}
-
-fn parse(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
+pub fn check_url_template(template: &str) -> Result<UrlTemplate, UrlTemplateError> {
     let len = template.chars().count();
     if len == 0 {
-        return Err(TemplateError::Empty);
+        return Err(UrlTemplateError::Empty);
     }
     if len > MAX_TEMPLATE_LEN {
-        return Err(TemplateError::TooLong { len });
+        return Err(UrlTemplateError::TooLong { len });
     }
     if let Some((index, ch)) = template.chars().enumerate().find(|(_, c)| c.is_control()) {
-        return Err(TemplateError::ControlCharacter {
+        return Err(UrlTemplateError::ControlCharacter {
             ch,
             position: index + 1,
         });
     }
-    let pieces = split_actions(template)?;
-    let sample = substitute(&pieces, SAMPLE_USER_ID, SAMPLE_CODE, SAMPLE_ORG_ID);
+    let checked = UrlTemplate {
+        text: template.to_owned(),
+        pieces: split_actions(template)?,
+    };
+    let sample = checked.render(SAMPLE_USER_ID, SAMPLE_CODE, SAMPLE_ORG_ID);
     let is_web_link = Url::parse(&sample).is_ok_and(|url| {
         matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty())
     });
     if !is_web_link {
-        return Err(TemplateError::NotAbsoluteHttpUrl(template.to_owned()));
+        return Err(UrlTemplateError::NotAbsoluteHttpUrl(template.to_owned()));
     }
-    if !pieces.contains(&Piece::Placeholder(Placeholder::Code)) {
-        return Err(TemplateError::MissingCode);
+    if !checked.pieces.contains(&Piece::Placeholder(Placeholder::Code)) {
+        return Err(UrlTemplateError::MissingCode);
     }
-    Ok(pieces)
+    Ok(checked)
 }
 
-fn split_actions(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
+fn split_actions(template: &str) -> Result<Vec<Piece>, UrlTemplateError> {
     let mut pieces = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find("{{") {
-        let text = &rest[..open];
-        if text.contains("}}") {
-            return Err(TemplateError::UnbalancedBraces);
+    // `start` is where the unsplit rest begins in `template`.
+    let mut start = 0;
+    while let Some(open) = template[start..].find("{{").map(|i| start + i) {
+        if template[start..open].contains("}}") {
+            return Err(UrlTemplateError::UnbalancedBraces);
         }
-        let after_open = &rest[open + 2..];
-        let close = after_open.find("}}").ok_or(TemplateError::UnbalancedBraces)?;
-        let inner = &after_open[..close];
+        let inner_start = open + 2;
+        let close = template[inner_start..]
+            .find("}}")
+            .map(|i| inner_start + i)
+            .ok_or(UrlTemplateError::UnbalancedBraces)?;
+        let inner = &template[inner_start..close];
         if inner.contains("{{") {
-            return Err(TemplateError::UnbalancedBraces);
+            return Err(UrlTemplateError::UnbalancedBraces);
         }
         let placeholder = Placeholder::from_action(inner)
-            .ok_or_else(|| TemplateError::UnknownPlaceholder(format!("{{{{{inner}}}}}")))?;
-        if !text.is_empty() {
-            pieces.push(Piece::Text(text));
+            .ok_or_else(|| UrlTemplateError::UnknownPlaceholder(format!("{{{{{inner}}}}}")))?;
+        if open > start {
+            pieces.push(Piece::Text(start..open));
         }
         pieces.push(Piece::Placeholder(placeholder));
-        rest = &after_open[close + 2..];
+        start = close + 2;
     }
-    if rest.contains("}}") {
-        return Err(TemplateError::UnbalancedBraces);
+    if template[start..].contains("}}") {
+        return Err(UrlTemplateError::UnbalancedBraces);
     }
-    if !rest.is_empty() {
-        pieces.push(Piece::Text(rest));
+    if start < template.len() {
+        pieces.push(Piece::Text(start..template.len()));
     }
     Ok(pieces)
-}
-
-fn substitute(pieces: &[Piece<'_>], user_id: &str, code: &str, org_id: &str) -> String {
-    pieces
-        .iter()
-        .map(|piece| match piece {
-            Piece::Text(text) => text,
-            Piece::Placeholder(Placeholder::UserId) => user_id,
-            Piece::Placeholder(Placeholder::Code) => code,
-            Piece::Placeholder(Placeholder::OrgId) => org_id,
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -189,9 +197,27 @@ mod tests {
 
     const VALID: &str = "https://id.example.com/verify?user={{.UserID}}&code={{.Code}}&org={{.OrgID}}";
 
+    /// Only whether the template passed, for the many cases that check just that.
+    fn check(template: &str) -> Result<(), UrlTemplateError> {
+        check_url_template(template).map(|_| ())
+    }
+
+    fn render_url_template(
+        template: &str,
+        user_id: &str,
+        code: &str,
+        org_id: &str,
+    ) -> Result<String, UrlTemplateError> {
+        check_url_template(template).map(|t| t.render(user_id, code, org_id))
+    }
+
+    fn sample_render(template: &str) -> Result<String, UrlTemplateError> {
+        render_url_template(template, SAMPLE_USER_ID, SAMPLE_CODE, SAMPLE_ORG_ID)
+    }
+
     #[test]
     fn valid_template_renders() {
-        assert_eq!(check_url_template(VALID), Ok(()));
+        assert_eq!(check(VALID), Ok(()));
         assert_eq!(
             render_url_template(VALID, "1", "XY", "2").as_deref(),
             Ok("https://id.example.com/verify?user=1&code=XY&org=2")
@@ -205,18 +231,15 @@ mod tests {
     #[test]
     fn the_code_is_required_and_placeholders_are_repeatable() {
         assert_eq!(
-            check_url_template("http://localhost:8080/verify"),
-            Err(TemplateError::MissingCode)
+            check("http://localhost:8080/verify"),
+            Err(UrlTemplateError::MissingCode)
         );
         assert_eq!(
-            check_url_template("https://x.test/verify?code={.Code}"),
-            Err(TemplateError::MissingCode),
+            check("https://x.test/verify?code={.Code}"),
+            Err(UrlTemplateError::MissingCode),
             "single braces are a typo ZITADEL would accept"
         );
-        assert_eq!(
-            check_url_template("http://localhost:8080/verify?c={{.Code}}"),
-            Ok(())
-        );
+        assert_eq!(check("http://localhost:8080/verify?c={{.Code}}"), Ok(()));
         assert_eq!(
             render_url_template("https://x.test/{{.Code}}/{{.Code}}", "u", "c", "o").as_deref(),
             Ok("https://x.test/c/c")
@@ -241,21 +264,18 @@ mod tests {
 
     #[test]
     fn empty_is_an_error() {
-        assert_eq!(check_url_template(""), Err(TemplateError::Empty));
+        assert_eq!(check(""), Err(UrlTemplateError::Empty));
     }
 
     #[test]
     fn too_long_counts_characters() {
         let base = "https://x.test/{{.Code}}/";
         let ok = format!("{base}{}", "é".repeat(MAX_TEMPLATE_LEN - base.len()));
-        assert_eq!(check_url_template(&ok), Ok(()));
+        assert_eq!(check(&ok), Ok(()));
         let long = format!("{ok}a");
-        assert_eq!(
-            check_url_template(&long),
-            Err(TemplateError::TooLong { len: 201 })
-        );
+        assert_eq!(check(&long), Err(UrlTemplateError::TooLong { len: 201 }));
         assert!(
-            TemplateError::TooLong { len: 201 }
+            UrlTemplateError::TooLong { len: 201 }
                 .to_string()
                 .contains("at most 200")
         );
@@ -263,27 +283,27 @@ mod tests {
 
     #[test]
     fn control_characters_are_errors() {
-        let err = check_url_template("https://x.test/\n{{.Code}}");
+        let err = check("https://x.test/\n{{.Code}}");
         assert_eq!(
             err,
-            Err(TemplateError::ControlCharacter {
+            Err(UrlTemplateError::ControlCharacter {
                 ch: '\n',
                 position: 16
             })
         );
         assert!(err.unwrap_err().to_string().contains("U+000A"));
         assert!(matches!(
-            check_url_template("https://x.test/\u{7f}"),
-            Err(TemplateError::ControlCharacter { .. })
+            check("https://x.test/\u{7f}"),
+            Err(UrlTemplateError::ControlCharacter { .. })
         ));
     }
 
     #[test]
     fn unknown_placeholder_is_an_error() {
-        let err = check_url_template("https://x.test/?l={{.LoginName}}");
+        let err = check("https://x.test/?l={{.LoginName}}");
         assert_eq!(
             err,
-            Err(TemplateError::UnknownPlaceholder("{{.LoginName}}".to_owned()))
+            Err(UrlTemplateError::UnknownPlaceholder("{{.LoginName}}".to_owned()))
         );
         assert_eq!(
             err.unwrap_err().to_string(),
@@ -291,8 +311,8 @@ mod tests {
         );
         for action in ["{{.Code | urlquery}}", "{{}}", "{{/* c */}}", "{{.code}}"] {
             assert_eq!(
-                check_url_template(&format!("https://x.test/{action}")),
-                Err(TemplateError::UnknownPlaceholder(action.to_owned())),
+                check(&format!("https://x.test/{action}")),
+                Err(UrlTemplateError::UnknownPlaceholder(action.to_owned())),
                 "{action}"
             );
         }
@@ -300,7 +320,7 @@ mod tests {
 
     #[test]
     fn near_miss_gets_a_hint() {
-        let msg = TemplateError::UnknownPlaceholder("{{.userId}}".to_owned()).to_string();
+        let msg = UrlTemplateError::UnknownPlaceholder("{{.userId}}".to_owned()).to_string();
         assert!(msg.ends_with("(did you mean {{.UserID}}?)"), "{msg}");
     }
 
@@ -314,13 +334,13 @@ mod tests {
             "https://x.test/{{",
         ] {
             assert_eq!(
-                check_url_template(template),
-                Err(TemplateError::UnbalancedBraces),
+                check(template),
+                Err(UrlTemplateError::UnbalancedBraces),
                 "{template}"
             );
         }
         // Single braces are plain text in Go templates.
-        assert_eq!(check_url_template("https://x.test/{a}/{{.Code}}"), Ok(()));
+        assert_eq!(check("https://x.test/{a}/{{.Code}}"), Ok(()));
     }
 
     #[test]
@@ -335,13 +355,13 @@ mod tests {
             " ",
         ] {
             assert_eq!(
-                check_url_template(template),
-                Err(TemplateError::NotAbsoluteHttpUrl(template.to_owned())),
+                check(template),
+                Err(UrlTemplateError::NotAbsoluteHttpUrl(template.to_owned())),
                 "{template}"
             );
         }
         assert!(
-            TemplateError::NotAbsoluteHttpUrl("x".to_owned())
+            UrlTemplateError::NotAbsoluteHttpUrl("x".to_owned())
                 .to_string()
                 .contains("https://")
         );
@@ -349,10 +369,7 @@ mod tests {
 
     #[test]
     fn host_may_come_from_a_placeholder() {
-        assert_eq!(
-            check_url_template("https://{{.OrgID}}.example.com/?c={{.Code}}"),
-            Ok(())
-        );
+        assert_eq!(check("https://{{.OrgID}}.example.com/?c={{.Code}}"), Ok(()));
     }
 
     fn tricky_template() -> impl Strategy<Value = String> {
@@ -375,14 +392,14 @@ mod tests {
     proptest! {
         #[test]
         fn never_panics_on_arbitrary_text(template in ".*") {
-            let _ = check_url_template(&template);
+            let _ = check(&template);
             let _ = render_url_template(&template, "u", "c", "o");
             let _ = sample_render(&template);
         }
 
         #[test]
         fn accepted_templates_render_to_web_links(template in tricky_template()) {
-            if check_url_template(&template).is_ok() {
+            if check(&template).is_ok() {
                 let rendered = sample_render(&template);
                 prop_assert!(rendered.is_ok());
                 let url = Url::parse(&rendered.unwrap_or_default());

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
+use crate::api::template::{UrlTemplate, check_url_template};
 use crate::api::wire::UserFieldName;
 use crate::settings::Source;
 
@@ -248,8 +249,8 @@ pub struct ResendArgs {
     #[arg(value_parser = non_empty)]
     pub user_id: String,
     /// ZITADEL mails the code with this link: {{.UserID}}, {{.Code}}, {{.OrgID}} are filled in
-    #[arg(long, value_name = "URL")]
-    pub url_template: Option<String>,
+    #[arg(long, value_name = "URL", value_parser = check_url_template)]
+    pub url_template: Option<UrlTemplate>,
     /// ZITADEL mails the code with its default link
     #[arg(long)]
     pub default_link: bool,
@@ -280,9 +281,14 @@ pub struct DemoServerArgs {
     pub device_approve_after: u64,
 }
 
-fn non_empty(s: &str) -> Result<String, String> {
+/// A user ID argument that is empty or only spaces.
+#[derive(Debug, thiserror::Error)]
+#[error("a user ID cannot be empty")]
+pub struct EmptyUserId;
+
+fn non_empty(s: &str) -> Result<String, EmptyUserId> {
     match s.trim() {
-        "" => Err("a user ID cannot be empty".into()),
+        "" => Err(EmptyUserId),
         t => Ok(t.to_string()),
     }
 }

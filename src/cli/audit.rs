@@ -5,7 +5,7 @@ use crate::audit::{AuditLog, AuditRecord};
 use crate::text::{sanitize, truncate};
 
 pub fn print(log: &AuditLog, json: bool) -> Result<(), CliError> {
-    let (records, problems) = log.read().map_err(CliError::other)?;
+    let (records, problems) = log.read().map_err(|e| CliError::other(e.to_string()))?;
     let out = if json {
         json_lines(&records)?
     } else if records.is_empty() && problems.is_empty() {

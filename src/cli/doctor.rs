@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 
 use super::args::GlobalArgs;
 use super::exit::CliError;
-use crate::api::wire::{ListQuery, ListUsersRequest};
-use crate::api::{ApiError, Client};
+use super::messages::{api_error, api_fix, token_fix};
+use crate::api::Client;
+use crate::api::query::{ListSort, Page, list_users_request};
 use crate::settings::Settings;
 use crate::text::sanitize;
 
@@ -69,7 +70,7 @@ async fn checks(settings: &Settings) -> Vec<Check> {
     let client = match Client::new(settings.client_config()) {
         Ok(c) => c,
         Err(e) => {
-            checks.push(failed("setup", e.to_string(), None));
+            checks.push(failed("setup", api_error(&e), None));
             return checks;
         }
     };
@@ -87,7 +88,7 @@ async fn checks(settings: &Settings) -> Vec<Check> {
         ),
         Err(e) => failed(
             "reachable",
-            e.to_string(),
+            api_error(&e),
             Some("check the instance URL (--url, ZITADEL_URL or the profile's url) and that this host can reach it; a private CA must be in the system trust store".into()),
         ),
     });
@@ -106,7 +107,7 @@ async fn checks(settings: &Settings) -> Vec<Check> {
         ),
         Err(e) => failed(
             "discovery",
-            e.to_string(),
+            api_error(&e),
             Some(
                 "use the instance's own domain (its OIDC issuer) as the URL, not a console or proxy path"
                     .into(),
@@ -130,7 +131,7 @@ async fn checks(settings: &Settings) -> Vec<Check> {
             }
             passed("token", d)
         }
-        Err(e) => failed("token", e.to_string(), Some(token_fix(settings))),
+        Err(e) => failed("token", api_error(&e), Some(token_fix(settings))),
     });
     if !token_ok {
         checks.push(skipped("ListUsers"));
@@ -138,27 +139,19 @@ async fn checks(settings: &Settings) -> Vec<Check> {
         return checks;
     }
 
-    // Scoped like every search of this profile, so the check sees what the agent will.
-    let list = ListUsersRequest {
-        query: Some(ListQuery {
-            offset: 0,
-            limit: 1,
-            asc: true,
-        }),
-        queries: settings
-            .org
-            .as_deref()
-            .map(crate::api::query::org_scope)
-            .into_iter()
-            .collect(),
-        ..ListUsersRequest::default()
-    };
+    // Scoped and sorted like the console's searches, so the check sees what the agent will.
+    let list = list_users_request(
+        Vec::new(),
+        settings.org.as_deref(),
+        Page { offset: 0, limit: 1 },
+        ListSort::default(),
+    );
     checks.push(match client.list_users(&list).await {
         Ok(r) => passed(
             "ListUsers",
             format!("answered; {} user(s) visible", r.details.total_result),
         ),
-        Err(e) => failed("ListUsers", e.to_string(), Some(api_fix(&e, settings))),
+        Err(e) => failed("ListUsers", api_error(&e), Some(api_fix(&e, settings))),
     });
 
     checks.push(match client.my_permissions(settings.org.as_deref()).await {
@@ -180,7 +173,7 @@ async fn checks(settings: &Settings) -> Vec<Check> {
                 )
             }
         }
-        Err(e) => failed("permissions", e.to_string(), Some(api_fix(&e, settings))),
+        Err(e) => failed("permissions", api_error(&e), Some(api_fix(&e, settings))),
     });
     checks
 }
@@ -212,33 +205,5 @@ fn skipped(name: &'static str) -> Check {
         skipped: true,
         detail: "skipped (an earlier check failed)".into(),
         fix: None,
-    }
-}
-
-fn token_fix(settings: &Settings) -> String {
-    match &settings.credentials {
-        crate::api::auth::Credentials::Token(_) => {
-            "the token was refused: create a new personal access token for the service user and set ZITADEL_TOKEN (or the profile's token_file)".into()
-        }
-        crate::api::auth::Credentials::ServiceKey(_) => {
-            "the key was refused: check that it belongs to this instance and is not expired or deleted (download a new key for the service user)".into()
-        }
-        _ => format!(
-            "sign in again: zitadesk login{}",
-            settings.profile.as_deref().map(|p| format!(" --profile {p}")).unwrap_or_default()
-        ),
-    }
-}
-
-fn api_fix(e: &ApiError, settings: &Settings) -> String {
-    match e {
-        ApiError::Unauthenticated(_) => token_fix(settings),
-        ApiError::PermissionDenied(_) => {
-            "grant the account a role with user.read (ORG_USER_MANAGER or IAM_USER_MANAGER)".into()
-        }
-        ApiError::Unimplemented(_) => {
-            "this URL does not serve ZITADEL's v2 API: check the URL and the ZITADEL version".into()
-        }
-        _ => "try again; if it persists, see the log (zitadesk --help lists its folder)".into(),
     }
 }

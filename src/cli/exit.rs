@@ -34,9 +34,10 @@ impl From<ApiError> for CliError {
     fn from(e: ApiError) -> Self {
         tracing::warn!(error = %e.log_line(), "command failed");
         // ZITADEL's id lets an admin find the cause in ZITADEL's own logs and docs.
+        let text = super::messages::api_error(&e);
         let message = match e.zitadel_id() {
-            Some(id) => format!("{e} [{id}]"),
-            None => e.to_string(),
+            Some(id) => format!("{text} [{id}]"),
+            None => text,
         };
         CliError {
             code: e.exit_code(),

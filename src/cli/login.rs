@@ -9,8 +9,10 @@ use reqwest::Url;
 use secrecy::SecretString;
 
 use super::exit::CliError;
+use super::messages::api_error;
 use crate::api::auth::Credentials;
-use crate::api::oidc::{self, DEVICE_SCOPE, DeviceAuthorization, DeviceError, OidcHttp, PollTiming};
+use crate::api::http::Http;
+use crate::api::oidc::{self, DEVICE_SCOPE, DeviceAuthorization, DeviceError, PollTiming};
 use crate::settings::Settings;
 use crate::text::sanitize;
 use crate::token_store::{StoredTokens, TokenStore, validate_profile};
@@ -25,7 +27,7 @@ pub async fn login(
     client_id: &str,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
-    let http = OidcHttp::new(settings.connect_timeout, settings.request_timeout)?;
+    let http = Http::new(settings.connect_timeout, settings.request_timeout)?;
     let store = store_for(settings);
     run_login(
         &http,
@@ -49,7 +51,7 @@ pub async fn logout(
     client_id: &str,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
-    let http = OidcHttp::new(settings.connect_timeout, settings.request_timeout)?;
+    let http = Http::new(settings.connect_timeout, settings.request_timeout)?;
     let store = store_for(settings);
     run_logout(&http, &settings.url, &store, profile, client_id, out).await
 }
@@ -65,7 +67,7 @@ fn store_for(settings: &Settings) -> TokenStore {
 /// [`login`] with every part explicit (tests use a temporary store and quick polling).
 /// Returns what was stored.
 pub async fn run_login(
-    http: &OidcHttp,
+    http: &Http,
     issuer: &Url,
     store: &TokenStore,
     profile: &str,
@@ -73,14 +75,14 @@ pub async fn run_login(
     timing: PollTiming,
     out: &mut impl Write,
 ) -> Result<StoredTokens, CliError> {
-    validate_profile(profile).map_err(CliError::usage)?;
+    validate_profile(profile).map_err(|e| CliError::usage(e.to_string()))?;
     if client_id.trim().is_empty() {
         return Err(CliError::usage(format!(
             "profile {profile} has no client ID for device login: set auth = {{ device = {{ client_id = \"…\" }} }} in its config"
         )));
     }
     // Fail before the agent scans anything if the tokens could not be stored.
-    let path = store.path(profile).map_err(CliError::other)?;
+    let path = store.path(profile).map_err(|e| CliError::other(e.to_string()))?;
     let discovery = oidc::discover(http, issuer).await?;
     let authorization = oidc::start_device(http, &discovery, client_id, DEVICE_SCOPE).await?;
     write_instructions(out, profile, &authorization).map_err(io_error)?;
@@ -103,7 +105,7 @@ pub async fn run_login(
             writeln!(
                 out,
                 "Note: could not read who signed in ({}); the sign-in still works.",
-                sanitize(&e.to_string())
+                sanitize(&api_error(&e))
             )
             .map_err(io_error)?;
             None
@@ -119,7 +121,9 @@ pub async fn run_login(
         subject: who.as_ref().map(|u| u.sub.clone()),
         name: who.as_ref().map(|u| u.display_name().to_string()),
     };
-    store.save(profile, &stored).map_err(CliError::other)?;
+    store
+        .save(profile, &stored)
+        .map_err(|e| CliError::other(e.to_string()))?;
 
     let who_text = match &who {
         Some(u) => format!("{} ({})", sanitize(u.display_name()), sanitize(&u.sub)),
@@ -144,15 +148,15 @@ pub async fn run_login(
 
 /// [`logout`] with every part explicit.
 pub async fn run_logout(
-    http: &OidcHttp,
+    http: &Http,
     issuer: &Url,
     store: &TokenStore,
     profile: &str,
     client_id: &str,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
-    validate_profile(profile).map_err(CliError::usage)?;
-    let path = store.path(profile).map_err(CliError::other)?;
+    validate_profile(profile).map_err(|e| CliError::usage(e.to_string()))?;
+    let path = store.path(profile).map_err(|e| CliError::other(e.to_string()))?;
     let stored = match store.load(profile) {
         Ok(Some(t)) => Some(t),
         Ok(None) => {
@@ -161,7 +165,7 @@ pub async fn run_logout(
         }
         // A damaged file cannot be revoked, but it can still go.
         Err(e) => {
-            writeln!(out, "{}", sanitize(&e)).map_err(io_error)?;
+            writeln!(out, "{}", sanitize(&e.to_string())).map_err(io_error)?;
             None
         }
     };
@@ -169,7 +173,9 @@ pub async fn run_logout(
         Some(t) => revoke_all(http, issuer, client_id, t).await,
         None => vec!["the tokens could not be read, so they were not revoked".to_string()],
     };
-    store.delete(profile).map_err(CliError::other)?;
+    store
+        .delete(profile)
+        .map_err(|e| CliError::other(e.to_string()))?;
     if failures.is_empty() {
         writeln!(
             out,
@@ -192,7 +198,7 @@ pub async fn run_logout(
 }
 
 /// Revokes the refresh token, then the access token; returns what failed.
-async fn revoke_all(http: &OidcHttp, issuer: &Url, client_id: &str, t: &StoredTokens) -> Vec<String> {
+async fn revoke_all(http: &Http, issuer: &Url, client_id: &str, t: &StoredTokens) -> Vec<String> {
     // Revoke where the tokens came from, as the app they were issued to.
     let issuer = Url::parse(&t.issuer).unwrap_or_else(|_| issuer.clone());
     let client_id = if t.client_id.is_empty() {
@@ -202,7 +208,7 @@ async fn revoke_all(http: &OidcHttp, issuer: &Url, client_id: &str, t: &StoredTo
     };
     let discovery = match oidc::discover(http, &issuer).await {
         Ok(d) => d,
-        Err(e) => return vec![format!("could not revoke the tokens: {e}")],
+        Err(e) => return vec![format!("could not revoke the tokens: {}", api_error(&e))],
     };
     let mut tokens: Vec<(&str, &SecretString)> = Vec::new();
     if let Some(r) = &t.refresh_token {
@@ -213,7 +219,7 @@ async fn revoke_all(http: &OidcHttp, issuer: &Url, client_id: &str, t: &StoredTo
     for (what, token) in tokens {
         if let Err(e) = oidc::revoke(http, &discovery, client_id, token).await {
             tracing::warn!(error = %e.log_line(), what, "logout: revoke failed");
-            failures.push(format!("could not revoke the {what}: {e}"));
+            failures.push(format!("could not revoke the {what}: {}", api_error(&e)));
         }
     }
     failures
@@ -266,7 +272,7 @@ impl From<DeviceError> for CliError {
             }
             other => CliError {
                 code: other.exit_code(),
-                message: other.to_string(),
+                message: super::messages::device_error(&other),
             },
         }
     }
@@ -313,8 +319,8 @@ mod tests {
         (base.clone(), TokenStore::new(base.join("tokens")))
     }
 
-    fn http() -> OidcHttp {
-        OidcHttp::new(Duration::from_secs(5), Duration::from_secs(10)).unwrap()
+    fn http() -> Http {
+        Http::new(Duration::from_secs(5), Duration::from_secs(10)).unwrap()
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod doctor;
 mod exit;
 mod login;
 mod login_cmd;
+pub mod messages;
 pub mod table;
 mod users;
 

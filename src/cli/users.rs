@@ -7,8 +7,8 @@ use serde::Serialize;
 use super::args::{ListArgs, ResendArgs, ShowArgs, UsersCommand};
 use super::exit::CliError;
 use super::{output_width, table};
-use crate::api::query::{org_scope, parse_search};
-use crate::api::wire::{AuthenticationMethodType, ListQuery, ListUsersRequest, User};
+use crate::api::query::{ListSort, Page, list_users_request, parse_search};
+use crate::api::wire::{AuthenticationMethodType, ListUsersRequest, User};
 use crate::api::{ApiError, Client, CodeMode, EmailCodeResult};
 use crate::resend::{CodeCall, issue_code};
 use crate::settings::Settings;
@@ -23,21 +23,19 @@ pub async fn run(settings: &Settings, command: UsersCommand) -> Result<(), CliEr
     }
 }
 
-/// The ListUsers request for a search text, scoped to the configured org.
+/// The ListUsers request for a search text, scoped to the configured org. Without `--sort`
+/// the order is ZITADEL's own (by user ID), as `--help` says.
 pub fn list_request(settings: &Settings, a: &ListArgs) -> Result<ListUsersRequest, CliError> {
-    let mut queries = parse_search(a.query.as_deref().unwrap_or(""), settings.search_match)?;
-    if let Some(org) = &settings.org {
-        queries.push(org_scope(org));
-    }
-    Ok(ListUsersRequest {
-        query: Some(ListQuery {
-            offset: a.offset,
-            limit: a.limit.min(crate::api::client::MAX_PAGE),
-            asc: !a.desc,
-        }),
-        sorting_column: a.sort.map(|s| s.field()).unwrap_or_default(),
-        queries,
-    })
+    let queries = parse_search(a.query.as_deref().unwrap_or(""), settings.search_match)?;
+    let page = Page {
+        offset: a.offset,
+        limit: a.limit.min(crate::api::client::MAX_PAGE),
+    };
+    let sort = ListSort {
+        column: a.sort.map(|s| s.field()).unwrap_or_default(),
+        ascending: !a.desc,
+    };
+    Ok(list_users_request(queries, settings.org.as_deref(), page, sort))
 }
 
 /// Pages a listing may take beyond what the limit needs, when ZITADEL leaves out rows the
@@ -75,7 +73,10 @@ async fn show(client: &Client, a: ShowArgs) -> Result<(), CliError> {
     let methods = match client.list_auth_methods(&a.user_id).await {
         Ok(m) => Some(m),
         Err(e) => {
-            eprintln!("zitadesk: sign-in methods unknown: {}", sanitize(&e.to_string()));
+            eprintln!(
+                "zitadesk: sign-in methods unknown: {}",
+                sanitize(&super::messages::api_error(&e))
+            );
             None
         }
     };
@@ -143,7 +144,7 @@ fn resend_text(user_id: &str, mode: &CodeMode, r: &EmailCodeResult) -> String {
             url_template: Some(t),
         } => format!(
             "ZITADEL will mail a new verification code to the user's address, linking to {}\n",
-            sanitize(t)
+            sanitize(t.as_str())
         ),
         CodeMode::Return => "New verification code issued; ZITADEL mailed nothing.\n".to_string(),
     };

@@ -20,8 +20,8 @@ use super::resend_dialog::{Request, ResendDialog, TEMPLATE_FIELD_CAP, Target};
 use super::search_line::{self, Edit, MAX_SEARCH_CHARS, SearchAction, SearchLine};
 use super::text_field::Pasted;
 use crate::api::ApiError;
-use crate::api::query::{MatchMode, org_scope};
-use crate::api::wire::{ListQuery, ListUsersRequest, ListUsersResponse, UserFieldName};
+use crate::api::query::{ListSort, MatchMode, Page, list_users_request};
+use crate::api::wire::ListUsersResponse;
 
 /// Pause after the last keystroke before a search is sent.
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(200);
@@ -620,21 +620,18 @@ impl App {
             self.pending.reselect = None;
         }
         self.pending.list = Some((id, slot));
-        let mut queries = self.search.queries().to_vec();
-        if let Some(org) = &self.connection.org {
-            queries.push(org_scope(org));
-        }
+        let page = Page {
+            offset: slot.offset(),
+            limit: PAGE_SIZE,
+        };
         Effect::ListUsers {
             id,
-            request: ListUsersRequest {
-                query: Some(ListQuery {
-                    offset: slot.offset(),
-                    limit: PAGE_SIZE,
-                    asc: true,
-                }),
-                sorting_column: UserFieldName::DisplayName,
-                queries,
-            },
+            request: list_users_request(
+                self.search.queries().to_vec(),
+                self.connection.org.as_deref(),
+                page,
+                ListSort::default(),
+            ),
         }
     }
 

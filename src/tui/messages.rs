@@ -3,13 +3,15 @@
 //! keymaps, never written out.
 
 use super::browse::{refresh_key, search_key};
-use crate::api::ApiError;
+use crate::api::{ApiError, NotSent};
 
 /// One status-line sentence for an error (unsanitised: the view sanitises). Short enough for
 /// 80 columns; ZITADEL's own message and id go to the log.
 pub fn error_line(e: &ApiError) -> String {
     match e {
-        ApiError::Unauthenticated(_) => "token rejected — expired or wrong instance? Sign in again".into(),
+        ApiError::Unauthenticated(_) | ApiError::NotSent(NotSent::NotSignedIn { .. }) => {
+            "token rejected — expired or wrong instance? Sign in again".into()
+        }
         ApiError::PermissionDenied(s) => format!(
             "permission denied — your account lacks user.write in this user's organisation (ZITADEL: {})",
             s.message
@@ -27,10 +29,18 @@ pub fn error_line(e: &ApiError) -> String {
             "cannot reach ZITADEL — check the URL and network, then {}",
             refresh_key()
         ),
+        ApiError::Interrupted { .. } => format!(
+            "the connection to ZITADEL broke — check the network, then {}",
+            refresh_key()
+        ),
         ApiError::Decode { .. } => format!(
             "unexpected answer from ZITADEL — is the URL an instance? {} retries",
             refresh_key()
         ),
+        ApiError::NoPendingCode(_) => {
+            format!("{e} (usually the address is already verified); send a fresh code instead")
+        }
+        ApiError::UserNotInitialised(_) => format!("{e}: send an invite, not a verification mail"),
         other => other.to_string(),
     }
 }
@@ -42,7 +52,9 @@ pub fn read_error_line(e: &ApiError, org: Option<&str>) -> String {
             Some(org) => format!("permission denied — your account lacks user.read in org {org}"),
             None => "permission denied — your account lacks user.read for these users".into(),
         },
-        ApiError::Unimplemented(_) => format!("{e}"),
+        ApiError::Unimplemented(_) => format!(
+            "{e} — check the instance URL; an older ZITADEL may lack the call, or the API flavour is not enabled"
+        ),
         other => error_line(other),
     }
 }
@@ -54,6 +66,8 @@ pub fn read_error_line(e: &ApiError, org: Option<&str>) -> String {
 pub fn mutation_error_line(e: &ApiError, send_key: &str) -> String {
     match e {
         ApiError::Timeout { .. }
+        | ApiError::Interrupted { .. }
+        | ApiError::TooLarge { .. }
         | ApiError::Unavailable(_)
         | ApiError::Server(_)
         | ApiError::Decode { .. } => {
@@ -125,6 +139,16 @@ mod tests {
             "permission denied — your account lacks user.read in org 281465201463541763"
         );
         assert!(error_line(&e).contains("user.write"));
+    }
+
+    #[test]
+    fn a_lost_sign_in_reads_like_a_rejected_token() {
+        let e = ApiError::NotSent(NotSent::NotSignedIn {
+            profile: "acme".into(),
+            reason: "no stored sign-in".into(),
+            id: None,
+        });
+        assert!(error_line(&e).starts_with("token rejected"), "{}", error_line(&e));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::clipboard::copyable;
 use super::keys::{Binding, Key, Keymap};
 use super::messages::mutation_error_line;
 use super::text_field::{self, Pasted};
-use crate::api::template::{MAX_TEMPLATE_LEN, TemplateError, check_url_template, render_url_template};
+use crate::api::template::{MAX_TEMPLATE_LEN, UrlTemplate, UrlTemplateError, check_url_template};
 use crate::api::wire::User;
 use crate::api::{ApiError, CodeMode, EmailCodeResult};
 use crate::resend::CodeCall;
@@ -151,7 +151,7 @@ pub enum TemplateCheck {
     Valid {
         preview: String,
     },
-    Invalid(TemplateError),
+    Invalid(UrlTemplateError),
 }
 
 #[derive(Debug)]
@@ -199,6 +199,8 @@ pub struct ResendDialog {
     pub templates: Vec<String>,
     picked: Option<usize>,
     pub check: TemplateCheck,
+    /// The template behind a valid `check`, sent as it is.
+    checked: Option<UrlTemplate>,
     pub phase: Phase,
     /// Why the audit line could not be written (the result stands).
     pub audit_error: Option<String>,
@@ -232,6 +234,7 @@ impl ResendDialog {
             templates,
             picked: None,
             check: TemplateCheck::Default,
+            checked: None,
             phase: if read_only {
                 Phase::ReadOnly
             } else if no_address {
@@ -429,8 +432,8 @@ impl ResendDialog {
             Delivery::Return => Some(CodeMode::Return),
             Delivery::Mail => match &self.check {
                 TemplateCheck::Default => Some(CodeMode::Send { url_template: None }),
-                TemplateCheck::Valid { .. } => Some(CodeMode::Send {
-                    url_template: Some(self.template.value().to_string()),
+                TemplateCheck::Valid { .. } => self.checked.clone().map(|t| CodeMode::Send {
+                    url_template: Some(t),
                 }),
                 TemplateCheck::Invalid(_) => None,
             },
@@ -457,17 +460,17 @@ impl ResendDialog {
 
     fn recheck(&mut self) {
         let t = self.template.value();
+        self.checked = None;
         self.check = if t.is_empty() {
             TemplateCheck::Default
         } else {
             match check_url_template(t) {
                 Err(e) => TemplateCheck::Invalid(e),
-                Ok(()) => {
-                    match render_url_template(t, &self.target.user_id, PREVIEW_CODE, &self.target.org_id) {
-                        Ok(preview) => TemplateCheck::Valid {
-                            preview: sanitize(&preview).into_owned(),
-                        },
-                        Err(e) => TemplateCheck::Invalid(e),
+                Ok(template) => {
+                    let preview = template.render(&self.target.user_id, PREVIEW_CODE, &self.target.org_id);
+                    self.checked = Some(template);
+                    TemplateCheck::Valid {
+                        preview: sanitize(&preview).into_owned(),
                     }
                 }
             }

@@ -1,6 +1,8 @@
 use super::*;
 use crate::api::Status;
-use crate::api::wire::ListDetails;
+use crate::api::query::org_scope;
+use crate::api::template::check_url_template;
+use crate::api::wire::{ListDetails, ListQuery, ListUsersRequest, UserFieldName};
 use crate::api::wire::{User, VerificationCode};
 use crate::api::{CodeMode, EmailCodeResult};
 use crate::resend::CodeCall;
@@ -597,7 +599,7 @@ mod resend_flow {
         assert_eq!(
             mode,
             CodeMode::Send {
-                url_template: Some(T2.into())
+                url_template: check_url_template(T2).ok()
             }
         );
         assert_eq!(a.keymap().name(), crate::tui::resend_dialog::SENDING.name);
@@ -767,7 +769,7 @@ mod resend_flow {
         assert_eq!(
             mode,
             CodeMode::Send {
-                url_template: Some(T1.into())
+                url_template: check_url_template(T1).ok()
             }
         );
         a.update(Msg::Issued {
@@ -979,7 +981,7 @@ mod resend_flow {
         assert_eq!(
             mode,
             CodeMode::Send {
-                url_template: Some(T2.into())
+                url_template: check_url_template(T2).ok()
             }
         );
     }
@@ -1038,7 +1040,7 @@ mod resend_paste {
         assert!(
             matches!(
                 effects.as_slice(),
-                [Effect::IssueCode { mode: CodeMode::Send { url_template: Some(s) }, .. }] if s == t
+                [Effect::IssueCode { mode: CodeMode::Send { url_template: Some(s) }, .. }] if s.as_str() == t
             ),
             "{effects:?}"
         );

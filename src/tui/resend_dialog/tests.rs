@@ -126,7 +126,7 @@ fn typing_a_valid_template_previews_the_link_for_this_user() {
         Request::Issue {
             call: CodeCall::Resend,
             mode: CodeMode::Send {
-                url_template: Some(T2.into())
+                url_template: check_url_template(T2).ok()
             }
         }
     );
@@ -138,7 +138,7 @@ fn validation_is_live_and_a_bad_template_sends_nothing() {
     typed(&mut d, "https://x.example/{{.userId}}");
     assert_eq!(
         d.check,
-        TemplateCheck::Invalid(TemplateError::UnknownPlaceholder("{{.userId}}".into()))
+        TemplateCheck::Invalid(UrlTemplateError::UnknownPlaceholder("{{.userId}}".into()))
     );
     assert_eq!(d.on_action(DialogAction::Confirm), Request::Nothing);
     assert!(matches!(d.phase, Phase::Editing { error: None }), "still editing");
@@ -153,7 +153,10 @@ fn validation_is_live_and_a_bad_template_sends_nothing() {
     // Unbalanced braces.
     let mut d = dialog();
     typed(&mut d, "https://x.example/{{.Code}");
-    assert_eq!(d.check, TemplateCheck::Invalid(TemplateError::UnbalancedBraces));
+    assert_eq!(
+        d.check,
+        TemplateCheck::Invalid(UrlTemplateError::UnbalancedBraces)
+    );
     assert_eq!(d.on_action(DialogAction::Confirm), Request::Nothing);
 
     // Not an http(s) link.
@@ -162,7 +165,7 @@ fn validation_is_live_and_a_bad_template_sends_nothing() {
     assert!(
         matches!(
             d.check,
-            TemplateCheck::Invalid(TemplateError::NotAbsoluteHttpUrl(_))
+            TemplateCheck::Invalid(UrlTemplateError::NotAbsoluteHttpUrl(_))
         ),
         "{:?}",
         d.check
@@ -184,7 +187,10 @@ fn the_length_counter_counts_characters_and_over_200_is_refused() {
     typed(&mut d, &long);
     let n = long.chars().count();
     assert_eq!(d.length(), format!("{n}/200"));
-    assert_eq!(d.check, TemplateCheck::Invalid(TemplateError::TooLong { len: n }));
+    assert_eq!(
+        d.check,
+        TemplateCheck::Invalid(UrlTemplateError::TooLong { len: n })
+    );
     assert_eq!(d.on_action(DialogAction::Confirm), Request::Nothing);
 }
 
@@ -233,7 +239,7 @@ fn up_and_down_cycle_the_saved_templates() {
         Request::Issue {
             call: CodeCall::Resend,
             mode: CodeMode::Send {
-                url_template: Some(T2.into())
+                url_template: check_url_template(T2).ok()
             }
         }
     );
@@ -398,7 +404,7 @@ fn no_pending_code_offers_a_fresh_one_with_the_same_mode_after_confirming() {
     assert_eq!(
         mode,
         CodeMode::Send {
-            url_template: Some(T1.into())
+            url_template: check_url_template(T1).ok()
         }
     );
     assert!(d.answered(2, ok(None), None));

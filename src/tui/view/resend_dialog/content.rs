@@ -12,7 +12,7 @@ use super::super::detail::local_time;
 use super::super::status::spinner;
 use super::super::{ViewCtx, wrap};
 use crate::api::EmailCodeResult;
-use crate::api::template::TemplateError;
+use crate::api::template::UrlTemplateError;
 use crate::resend::CodeCall;
 use crate::text::sanitize;
 use crate::tui::app::App;
@@ -200,7 +200,7 @@ fn choosing<'a>(r: &mut Body<'a>, d: &'a ResendDialog, t: &Theme) {
         return;
     }
     r.para(&format!("ZITADEL mails the code to {}.", address(d)), t.base);
-    let too_long = matches!(d.check, TemplateCheck::Invalid(TemplateError::TooLong { .. }));
+    let too_long = matches!(d.check, TemplateCheck::Invalid(UrlTemplateError::TooLong { .. }));
     r.rows.push(BodyRow::Split(
         ("Link in the mail (optional):".into(), t.muted),
         (d.length().into(), if too_long { t.error } else { t.muted }),

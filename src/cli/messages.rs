@@ -1,0 +1,167 @@
+//! What the CLI says about a failed ZITADEL call: the error's facts (its `Display`) and what
+//! the agent can do about it. Every command prints an [`ApiError`] through here.
+
+use crate::api::auth::Credentials;
+use crate::api::oidc::DeviceError;
+use crate::api::{ApiError, NotSent};
+use crate::settings::Settings;
+
+/// The sentence for stderr or a doctor check (unsanitised: the printer sanitises).
+pub fn api_error(e: &ApiError) -> String {
+    match e {
+        ApiError::NotSent(NotSent::NotSignedIn { profile, .. }) => {
+            format!("{e} — run `zitadesk login --profile {profile}`")
+        }
+        // The CLI names the likely reasons; the console words them for its own reader.
+        ApiError::PermissionDenied(s) => format!(
+            "permission denied — your account lacks the rights for this user's organisation (ZITADEL: {})",
+            s.message
+        ),
+        ApiError::NotFound(_) => "not found — no such user (or it was deleted, or has no email)".into(),
+        _ => format!("{e}{}", advice(e)),
+    }
+}
+
+/// What to try, appended to the facts; empty when the facts say it all.
+fn advice(e: &ApiError) -> &'static str {
+    match e {
+        ApiError::Unauthenticated(_) => " — check the token or key file, or sign in again",
+        ApiError::NoPendingCode(_) => " (usually the address is already verified); send a fresh code instead",
+        ApiError::UserNotInitialised(_) => ": send an invite, not a verification mail",
+        ApiError::Unimplemented(_) => {
+            " — check the instance URL; an older ZITADEL may lack the call, or the API flavour is not enabled"
+        }
+        ApiError::RateLimited(_) => " — wait a moment and try again",
+        ApiError::Unavailable(_) => " — try again shortly",
+        ApiError::NotSent(NotSent::NoEndpoint { .. }) => " — is device login enabled on this ZITADEL?",
+        _ => "",
+    }
+}
+
+/// Why `zitadesk login` ended without tokens, and what to do.
+pub fn device_error(e: &DeviceError) -> String {
+    match e {
+        DeviceError::Denied => format!("{e} — run `zitadesk login` again and approve the request"),
+        DeviceError::Expired => format!("{e} — run `zitadesk login` again and approve it sooner"),
+        DeviceError::Failed(api) => format!("sign-in failed: {}", api_error(api)),
+    }
+}
+
+/// What to do when the token check of `doctor` fails.
+pub fn token_fix(settings: &Settings) -> String {
+    match &settings.credentials {
+        Credentials::Token(_) => {
+            "the token was refused: create a new personal access token for the service user and set ZITADEL_TOKEN (or the profile's token_file)".into()
+        }
+        Credentials::ServiceKey(_) => {
+            "the key was refused: check that it belongs to this instance and is not expired or deleted (download a new key for the service user)".into()
+        }
+        Credentials::Device(_) => format!(
+            "sign in again: zitadesk login{}",
+            settings.profile.as_deref().map(|p| format!(" --profile {p}")).unwrap_or_default()
+        ),
+    }
+}
+
+/// What to do when one of `doctor`'s API checks fails.
+pub fn api_fix(e: &ApiError, settings: &Settings) -> String {
+    match e {
+        ApiError::Unauthenticated(_) | ApiError::NotSent(NotSent::NotSignedIn { .. }) => token_fix(settings),
+        ApiError::PermissionDenied(_) => {
+            "grant the account a role with user.read (ORG_USER_MANAGER or IAM_USER_MANAGER)".into()
+        }
+        ApiError::Unimplemented(_) => {
+            "this URL does not serve ZITADEL's v2 API: check the URL and the ZITADEL version".into()
+        }
+        _ => "try again; if it persists, see the log (zitadesk --help lists its folder)".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Call, Status};
+
+    fn status(http: u16, message: &str) -> Status {
+        Status {
+            http,
+            message: message.into(),
+            ..Status::default()
+        }
+    }
+
+    /// The CLI's sentences are the ones it printed before the advice left `ApiError`.
+    #[test]
+    fn sentences_keep_the_facts_and_add_the_advice() {
+        let cases = [
+            (
+                ApiError::Unauthenticated(status(401, "Errors.Token.Invalid")),
+                "not signed in: ZITADEL rejected the credentials (Errors.Token.Invalid) — check the token or key file, or sign in again",
+            ),
+            (
+                ApiError::NotSent(NotSent::NotSignedIn {
+                    profile: "acme".into(),
+                    reason: "no stored sign-in".into(),
+                    id: None,
+                }),
+                "not signed in: no stored sign-in for profile acme — run `zitadesk login --profile acme`",
+            ),
+            (
+                ApiError::PermissionDenied(status(403, "No matching permissions found")),
+                "permission denied — your account lacks the rights for this user's organisation (ZITADEL: No matching permissions found)",
+            ),
+            (
+                ApiError::NotFound(status(404, "User not found")),
+                "not found — no such user (or it was deleted, or has no email)",
+            ),
+            (
+                ApiError::NoPendingCode(status(400, "Code is empty")),
+                "no pending code — nothing to resend (usually the address is already verified); send a fresh code instead",
+            ),
+            (
+                ApiError::UserNotInitialised(status(400, "not initialised")),
+                "the user has not finished setting up their account: send an invite, not a verification mail",
+            ),
+            (
+                ApiError::Unimplemented(status(404, "Not Found")),
+                "no such API at this URL (HTTP 404) — check the instance URL; an older ZITADEL may lack the call, or the API flavour is not enabled",
+            ),
+            (
+                ApiError::RateLimited(status(429, "")),
+                "rate limited by ZITADEL (HTTP 429) — wait a moment and try again",
+            ),
+            (
+                ApiError::Unavailable(status(503, "")),
+                "ZITADEL is unavailable (HTTP 503) — try again shortly",
+            ),
+            (
+                ApiError::Server(status(500, "boom")),
+                "ZITADEL had an internal error (HTTP 500): boom",
+            ),
+            (
+                ApiError::NotSent(NotSent::NoEndpoint {
+                    name: "device_authorization_endpoint",
+                }),
+                "the instance's discovery document names no device_authorization_endpoint — is device login enabled on this ZITADEL?",
+            ),
+            (
+                ApiError::Timeout {
+                    call: Call::Permissions,
+                    secs: 15,
+                },
+                "no answer from ZITADEL within 15 s while reading your permissions",
+            ),
+        ];
+        for (e, want) in cases {
+            assert_eq!(api_error(&e), want, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn a_refused_or_expired_device_login_says_to_sign_in_again() {
+        for e in [DeviceError::Denied, DeviceError::Expired] {
+            let text = device_error(&e);
+            assert!(text.contains("zitadesk login"), "{text}");
+        }
+    }
+}
