@@ -111,8 +111,8 @@ impl Settings {
     }
 
     /// The audit context for resends made with these settings.
-    pub fn audit_context(&self) -> crate::resend::AuditContext {
-        crate::resend::AuditContext {
+    pub fn audit_context(&self) -> crate::email_code::AuditContext {
+        crate::email_code::AuditContext {
             log: crate::audit::AuditLog::default_location(),
             instance: self.url.as_str().trim_end_matches('/').to_string(),
             profile: self.profile.clone(),

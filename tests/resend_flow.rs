@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use zitadesk::api::wire::{User, UserState};
 use zitadesk::audit::AuditLog;
 use zitadesk::demo::{ADMIN_TOKEN, DemoServer, Faults, READER_TOKEN};
-use zitadesk::resend::AuditContext;
+use zitadesk::email_code::AuditContext;
 use zitadesk::tui::app::{App, Connection};
 use zitadesk::tui::browse::Mode;
 use zitadesk::tui::clipboard::Multiplexer;

@@ -11,20 +11,20 @@ use crate::demo::{ADMIN_TOKEN, DemoConfig, DemoServer};
 use crate::settings::Settings;
 
 /// Resolved settings, plus the demo instance they point at (alive as long as the session).
-pub struct Session {
+pub struct Setup {
     pub settings: Settings,
     _demo: Option<DemoServer>,
 }
 
-impl Session {
-    pub async fn open(global: &GlobalArgs) -> Result<Session, CliError> {
+impl Setup {
+    pub async fn open(global: &GlobalArgs) -> Result<Setup, CliError> {
         let mut raw = super::raw_settings(global)?;
         if !global.demo {
             let settings = raw.resolve()?;
             for w in &settings.warnings {
                 eprintln!("zitadesk: warning: {}", crate::text::sanitize(w));
             }
-            return Ok(Session {
+            return Ok(Setup {
                 settings,
                 _demo: None,
             });
@@ -54,7 +54,7 @@ impl Session {
             .iter()
             .map(|t| t.to_string())
             .collect();
-        Ok(Session {
+        Ok(Setup {
             settings: raw.resolve()?,
             _demo: Some(demo),
         })

@@ -23,8 +23,8 @@ struct Check {
 }
 
 pub async fn run(global: &GlobalArgs) -> Result<u8, CliError> {
-    let session = super::demo_mode::Session::open(global).await?;
-    let settings = &session.settings;
+    let setup = super::demo_mode::Setup::open(global).await?;
+    let settings = &setup.settings;
     let checks = checks(settings).await;
     let mut out = String::new();
     let _ = writeln!(

@@ -88,13 +88,13 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         Some(Command::Logout) => login_cmd::logout(&global).await.map(|()| 0),
         Some(Command::Doctor) => doctor::run(&global).await,
         Some(Command::Users(cmd)) => {
-            let session = demo_mode::Session::open(&global).await?;
-            users::run(&session.settings, cmd).await.map(|()| 0)
+            let setup = demo_mode::Setup::open(&global).await?;
+            users::run(&setup.settings, cmd).await.map(|()| 0)
         }
         None => {
             // Settings are checked before the terminal is touched: a wrong URL or missing
             // token is a plain message on stderr, exit 2.
-            let session = demo_mode::Session::open(&global).await?;
+            let setup = demo_mode::Setup::open(&global).await?;
             if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
                 return Err(CliError::usage(
                     "the console needs a terminal; for scripts use `zitadesk users list|show|resend-email` (see --help)",
@@ -113,9 +113,9 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
                 other
                     .sources
                     .insert("profile", crate::settings::Source::Flag("P (console)"));
-                other.resolve().map_err(|e| e.to_string())
+                other.resolve()
             };
-            match crate::tui::run::run(&session.settings, profiles, &switch).await {
+            match crate::tui::run::run(&setup.settings, profiles, &switch).await {
                 Ok(exit) => {
                     tracing::info!(?exit, "console closed");
                     Ok(exit.status())

@@ -10,7 +10,7 @@ use super::{output_width, table};
 use crate::api::query::{ListSort, Page, list_users_request, parse_search};
 use crate::api::wire::{AuthenticationMethodType, ListUsersRequest, User};
 use crate::api::{ApiError, Client, CodeMode, EmailCodeResult};
-use crate::resend::{CodeCall, issue_code};
+use crate::email_code::{CodeCall, issue_code};
 use crate::settings::Settings;
 use crate::text::sanitize;
 

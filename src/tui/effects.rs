@@ -13,7 +13,7 @@ use super::clipboard::{Multiplexer, osc52};
 use super::frame::{FrameTerminal, write_through};
 use super::msg::{Effect, Msg};
 use crate::api::Client;
-use crate::resend::{AuditContext, issue_code};
+use crate::email_code::{AuditContext, issue_code};
 
 /// What the caller of [`Executor::carry_out`] must do itself.
 #[derive(Debug, Clone, PartialEq, Eq)]

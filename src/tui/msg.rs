@@ -9,7 +9,7 @@ use crate::api::wire::{
     AuthenticationMethodType, ListUsersRequest, ListUsersResponse, User, VerificationCode,
 };
 use crate::api::{ApiError, CodeMode, EmailCodeResult};
-use crate::resend::CodeCall;
+use crate::email_code::CodeCall;
 
 /// Tags a request so that its reply can be matched, and dropped when it is no longer wanted.
 pub type RequestId = u64;

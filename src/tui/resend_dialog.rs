@@ -16,7 +16,7 @@ use super::text_field::{self, Pasted};
 use crate::api::template::{MAX_TEMPLATE_LEN, UrlTemplate, UrlTemplateError, check_url_template};
 use crate::api::wire::User;
 use crate::api::{ApiError, CodeMode, EmailCodeResult};
-use crate::resend::CodeCall;
+use crate::email_code::CodeCall;
 use crate::text::sanitize;
 use crate::userinfo::{self, EmailStatus};
 

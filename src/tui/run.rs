@@ -18,7 +18,7 @@ use super::terminal::{self, Tty};
 use super::theme::Theme;
 use super::view::ViewCtx;
 use crate::api::Client;
-use crate::settings::Settings;
+use crate::settings::{Settings, SettingsError};
 
 /// Set to `1`, the console panics after its first frame: for tests of terminal restoring.
 pub const PANIC_HOOK_ENV: &str = "ZITADESK_TEST_PANIC";
@@ -50,7 +50,7 @@ impl Exit {
 
 /// Resolves the settings of another profile (the console's `P`): the same flags and
 /// environment, another profile of the config file.
-pub type ProfileSwitch<'a> = &'a dyn Fn(&str) -> Result<Settings, String>;
+pub type ProfileSwitch<'a> = &'a dyn Fn(&str) -> Result<Settings, SettingsError>;
 
 /// Runs the console until the agent quits or a signal arrives. The terminal is restored
 /// before this returns, whatever happened.
@@ -190,7 +190,8 @@ async fn run_in(
                 Next::Quit => return Ok(Exit::Quit),
                 Next::SwitchProfile(name) => {
                     changed = true;
-                    let next = switch(&name).and_then(|s| {
+                    // The reason reaches the agent as a sentence in the status line.
+                    let next = switch(&name).map_err(|e| e.to_string()).and_then(|s| {
                         ConsoleSession::new(s, session.profiles.clone(), &tx, mux).map_err(|e| e.to_string())
                     });
                     match next {

@@ -5,7 +5,7 @@ use crate::api::template::check_url_template;
 use crate::api::wire::{ListDetails, ListQuery, ListUsersRequest, UserFieldName};
 use crate::api::wire::{User, VerificationCode};
 use crate::api::{CodeMode, EmailCodeResult};
-use crate::resend::CodeCall;
+use crate::email_code::CodeCall;
 use crossterm::event::{KeyCode, KeyModifiers};
 
 fn app() -> App {

@@ -13,7 +13,7 @@ use super::super::status::spinner;
 use super::super::{ViewCtx, wrap};
 use crate::api::EmailCodeResult;
 use crate::api::template::UrlTemplateError;
-use crate::resend::CodeCall;
+use crate::email_code::CodeCall;
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::messages::COPY_REFUSED;
