@@ -108,6 +108,13 @@ impl<A: Copy + PartialEq + 'static> Keymap<A> {
         self.groups.iter().flat_map(|g| g.iter())
     }
 
+    /// The label of the binding for `action`, as help writes it ("↑", "j/↓").
+    pub fn label(&self, action: A) -> &'static str {
+        self.bindings()
+            .find(|b| b.action == action)
+            .map_or("", |b| b.label)
+    }
+
     /// How a sentence names the first key bound to `action` ("Ctrl-R"), for messages that
     /// tell the agent what to press.
     pub fn key_name(&self, action: A) -> String {
@@ -233,6 +240,7 @@ mod tests {
         );
         assert_eq!(MAP.key_name(Act::Two), "Ctrl-R");
         assert_eq!(MAP.key_name(Act::One), "a");
+        assert_eq!(MAP.label(Act::One), "a/↑");
     }
 
     #[test]

@@ -9,11 +9,8 @@ use unicode_width::UnicodeWidthChar;
 use super::{Pen, width};
 use crate::text::sanitize;
 use crate::tui::app::App;
-use crate::tui::browse::Mode;
+use crate::tui::browse::{Mode, search_key};
 use crate::tui::theme::Theme;
-
-/// Drawn before the text: the key that starts a search, so the row also says how.
-const PROMPT: &str = "/ ";
 
 /// Draws the row; returns where the terminal cursor goes while typing.
 pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Option<Position> {
@@ -22,10 +19,11 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Op
     let typing = app.mode == Mode::Search;
     let typed = search.input.value();
     if !typing && search.error.is_none() && search.applied.is_empty() {
-        pen.text("/ to search", theme.muted);
+        pen.text(&format!("{} to search", search_key()), theme.muted);
         return None;
     }
-    pen.text(PROMPT, theme.key);
+    // The key that starts a search, before the text: the row also says how.
+    pen.text(&format!("{} ", search_key()), theme.key);
     if !typing && search.error.is_none() {
         // The list shows the results of this text.
         pen.text(&search.applied, theme.base);

@@ -19,7 +19,7 @@ use crate::tui::app::App;
 use crate::tui::messages::COPY_REFUSED;
 use crate::tui::resend_dialog::{
     CONFIRMING, CopyState, Delivery, DialogAction, EDITING, NOTHING_PENDING, Phase, ResendDialog,
-    TemplateCheck,
+    SHOWING_CODE, TemplateCheck,
 };
 use crate::tui::theme::Theme;
 use crate::userinfo::EmailStatus;
@@ -215,7 +215,15 @@ fn choosing<'a>(r: &mut Body<'a>, d: &'a ResendDialog, t: &Theme) {
         TemplateCheck::Invalid(e) => r.para(&format!("✗ {e}"), t.error),
     }
     if !d.templates.is_empty() {
-        r.line_owned(format!("↑/↓ saved templates ({})", d.templates.len()), t.muted);
+        r.line_owned(
+            format!(
+                "{}/{} saved templates ({})",
+                EDITING.label(DialogAction::PrevTemplate),
+                EDITING.label(DialogAction::NextTemplate),
+                d.templates.len()
+            ),
+            t.muted,
+        );
     }
 }
 
@@ -233,7 +241,10 @@ fn done<'a>(
     let fresh = if call == CodeCall::Send { "fresh " } else { "" };
     let headline = match (d.delivery, revealed) {
         (Delivery::Mail, _) => format!("✓ {fresh}code mailed to {}", address(d)),
-        (Delivery::Return, false) => format!("✓ {fresh}code issued — reveal with v"),
+        (Delivery::Return, false) => format!(
+            "✓ {fresh}code issued — reveal with {}",
+            SHOWING_CODE.key_name(DialogAction::Reveal)
+        ),
         (Delivery::Return, true) => format!("✓ {fresh}code issued — read it to the caller"),
     };
     r.para(&headline, t.verified);
