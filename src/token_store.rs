@@ -1,13 +1,19 @@
 //! Tokens from `zitadesk login`, one file per profile: `{state dir}/tokens/{profile}.json`.
 //! The directory is 0700 and each file 0600, written whole (a private temp file, then a
 //! rename), so a reader never sees half a file and no other local user can read a token.
+//! A symlink in a token file's place is refused, never followed.
+//!
+//! Several zitadesk processes share one profile's sign-in, and ZITADEL's refresh tokens work
+//! once: [`TokenStore::lock_within`] takes `{profile}.lock`, an advisory lock held across
+//! read → refresh → write, so one process refreshes and the others read what it stored.
 //!
 //! [`StoredTokens`] is the one type whose `Serialize` writes secrets, and this file is the one
 //! place it is serialised to. Its `Debug` is redacted, and no error here quotes the file.
 
 use std::fmt;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use jiff::Timestamp;
 use secrecy::{ExposeSecret, SecretString};
@@ -15,6 +21,10 @@ use serde::{Deserialize, Serialize, Serializer};
 
 /// The longest profile name accepted as a file name.
 const MAX_PROFILE_LEN: usize = 64;
+/// The first pause between tries for a held lock; it doubles up to [`LOCK_RETRY_MAX`].
+const LOCK_RETRY_FIRST: Duration = Duration::from_millis(5);
+/// A refresh takes one round trip: waiters need not look more often than this.
+const LOCK_RETRY_MAX: Duration = Duration::from_millis(100);
 
 /// Why the store could not do what was asked. Never quotes a token file.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +59,23 @@ pub enum TokenStoreError {
     Write { path: PathBuf, source: std::io::Error },
     #[error("cannot delete the stored tokens {}: {source}", .path.display())]
     Delete { path: PathBuf, source: std::io::Error },
+    /// A symlink where a token or lock file belongs: zitadesk did not put it there.
+    #[error(
+        "refusing {}: it is a symbolic link, not a file zitadesk wrote — remove it and run `zitadesk login` again",
+        .0.display()
+    )]
+    Symlink(PathBuf),
+    /// A directory, a FIFO or a device where a token file belongs.
+    #[error("refusing {}: it is not a regular file", .0.display())]
+    NotAFile(PathBuf),
+    #[error("cannot lock {}: {source}", .path.display())]
+    Lock { path: PathBuf, source: std::io::Error },
+    /// Another process held the lock for the whole wait (stuck, or stopped with Ctrl-Z).
+    #[error(
+        "another zitadesk process has held {} for over {secs} s while refreshing the sign-in — try again, or end that process",
+        .path.display()
+    )]
+    LockTimedOut { path: PathBuf, secs: u64 },
 }
 
 /// What `zitadesk login` stored for a profile.
@@ -136,15 +163,80 @@ impl TokenStore {
         Ok(dir.join(format!("{profile}.json")))
     }
 
+    /// The profile's lock file, `{profile}.lock` beside its tokens.
+    pub fn lock_path(&self, profile: &str) -> Result<PathBuf, TokenStoreError> {
+        validate_profile(profile)?;
+        let dir = self.dir.as_deref().ok_or(TokenStoreError::NoStateDirectory)?;
+        Ok(dir.join(format!("{profile}.lock")))
+    }
+
+    /// The profile's refresh lock if no process holds it, else `None` (never waits).
+    pub fn try_lock(&self, profile: &str) -> Result<Option<TokenLock>, TokenStoreError> {
+        let path = self.lock_path(profile)?;
+        let dir = path
+            .parent()
+            .ok_or_else(|| TokenStoreError::NoDirectory(path.clone()))?;
+        create_private_dir(dir).map_err(|source| TokenStoreError::CreateDirectory {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
+        let file = open_lock_file(&path).map_err(|e| {
+            no_follow_error(&path, e, |source| TokenStoreError::Lock {
+                path: path.clone(),
+                source,
+            })
+        })?;
+        match rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => Ok(Some(TokenLock { _file: file })),
+            Err(rustix::io::Errno::WOULDBLOCK) => Ok(None),
+            Err(e) => Err(TokenStoreError::Lock {
+                path,
+                source: e.into(),
+            }),
+        }
+    }
+
+    /// The profile's refresh lock, waiting at most `wait` for another process to let go. It
+    /// tries again after short, growing pauses rather than blocking a thread in `flock`, so
+    /// the wait is bounded and dropping the future stops it.
+    pub async fn lock_within(&self, profile: &str, wait: Duration) -> Result<TokenLock, TokenStoreError> {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut pause = LOCK_RETRY_FIRST;
+        loop {
+            if let Some(lock) = self.try_lock(profile)? {
+                return Ok(lock);
+            }
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Err(TokenStoreError::LockTimedOut {
+                    path: self.lock_path(profile)?,
+                    secs: wait.as_secs().max(1),
+                });
+            }
+            tokio::time::sleep(pause.min(deadline - now)).await;
+            pause = (pause * 2).min(LOCK_RETRY_MAX);
+        }
+    }
+
     /// The profile's tokens; `None` when it never signed in (or signed out).
     pub fn load(&self, profile: &str) -> Result<Option<StoredTokens>, TokenStoreError> {
         let path = self.path(profile)?;
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(TokenStoreError::Read { path, source }),
+        let read = |source| TokenStoreError::Read {
+            path: path.clone(),
+            source,
         };
-        warn_if_shared(&path);
+        let mut file = match open_regular_no_follow(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(no_follow_error(&path, e, read)),
+        };
+        let meta = file.metadata().map_err(read)?;
+        if !meta.is_file() {
+            return Err(TokenStoreError::NotAFile(path));
+        }
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(read)?;
+        warn_if_shared(&path, &meta);
         serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| TokenStoreError::Damaged {
@@ -197,6 +289,12 @@ impl TokenStore {
     }
 }
 
+/// A profile's refresh lock, held until dropped (closing the file releases the `flock`).
+#[derive(Debug)]
+pub struct TokenLock {
+    _file: std::fs::File,
+}
+
 /// A profile name doubles as a file name: letters, digits, `_`, `.`, `-`; not starting with
 /// a dot (no `..`, no hidden files).
 pub fn validate_profile(profile: &str) -> Result<(), TokenStoreError> {
@@ -209,6 +307,38 @@ pub fn validate_profile(profile: &str) -> Result<(), TokenStoreError> {
         ));
     }
     Ok(())
+}
+
+// The three openers below belong in `secure_fs` (no symlinks followed, 0600 files in 0700
+// directories) once it lands; they live here until then.
+
+/// Opens a token file for reading without following a symlink in its place (`O_NOFOLLOW`:
+/// `ELOOP` instead) and without blocking on a FIFO (`O_NONBLOCK`; the caller checks the type).
+fn open_regular_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    Ok(rustix::fs::open(path, flags, Mode::empty())?.into())
+}
+
+/// Opens (creating it 0600) a lock file without following a symlink in its place.
+fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::RDWR | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    Ok(rustix::fs::open(path, flags, Mode::RUSR | Mode::WUSR)?.into())
+}
+
+/// `ELOOP` from an `O_NOFOLLOW` open means a symlink: say that, naming the path; any other
+/// failure goes through `other`.
+fn no_follow_error(
+    path: &Path,
+    e: std::io::Error,
+    other: impl FnOnce(std::io::Error) -> TokenStoreError,
+) -> TokenStoreError {
+    if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
+        TokenStoreError::Symlink(path.to_path_buf())
+    } else {
+        other(e)
+    }
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -246,13 +376,11 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 /// A token file others can read was not written by zitadesk: say so in the log.
-fn warn_if_shared(path: &Path) {
+fn warn_if_shared(path: &Path, meta: &std::fs::Metadata) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = std::fs::metadata(path)
-            && meta.permissions().mode() & 0o077 != 0
-        {
+        if meta.permissions().mode() & 0o077 != 0 {
             tracing::warn!(
                 path = %path.display(),
                 "stored tokens are readable by other users — run `chmod 600 {}`",
@@ -261,7 +389,7 @@ fn warn_if_shared(path: &Path) {
         }
     }
     #[cfg(not(unix))]
-    let _ = path;
+    let _ = (path, meta);
 }
 
 #[cfg(test)]
@@ -352,6 +480,66 @@ mod tests {
         std::fs::write(&path, text.replace("\"issuer\"", "\"issuer\"x")).unwrap();
         let err = store.load("p").unwrap_err().to_string();
         assert!(!err.contains("secret") && err.contains("zitadesk login"), "{err}");
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    /// Two holders of one profile's lock cannot coexist, even in one process (a `flock` belongs
+    /// to the open file, not the process), and dropping the guard lets the next one in.
+    #[test]
+    fn a_held_lock_is_refused_at_once_and_released_on_drop() {
+        let (base, store) = temp_store("lock");
+        let first = store.try_lock("p").unwrap().expect("free at first");
+        assert!(store.try_lock("p").unwrap().is_none(), "held by `first`");
+        assert!(store.try_lock("other").unwrap().is_some(), "one lock per profile");
+        drop(first);
+        assert!(store.try_lock("p").unwrap().is_some(), "released");
+        let path = store.lock_path("p").unwrap();
+        assert_eq!(path, store.dir().unwrap().join("p.lock"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{mode:o}");
+        }
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    /// A holder that never lets go (stuck, stopped) costs a waiter the given time, then an
+    /// error that names the lock file and what to do — not a hang.
+    #[tokio::test(start_paused = true)]
+    async fn a_stuck_holder_ends_the_wait_with_an_error_naming_the_lock() {
+        let (base, store) = temp_store("stuck");
+        let _stuck = store.try_lock("p").unwrap().expect("free at first");
+        let started = tokio::time::Instant::now();
+        let err = store.lock_within("p", Duration::from_secs(15)).await.unwrap_err();
+        assert_eq!(started.elapsed(), Duration::from_secs(15));
+        assert!(
+            matches!(err, TokenStoreError::LockTimedOut { secs: 15, .. }),
+            "{err:?}"
+        );
+        let text = err.to_string();
+        let lock = store.lock_path("p").unwrap();
+        assert!(
+            text.contains(&lock.display().to_string()) && text.contains("another zitadesk process"),
+            "{text}"
+        );
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    /// A lock released during the wait is taken: waiters do not sit out the whole bound.
+    #[tokio::test(start_paused = true)]
+    async fn a_lock_released_during_the_wait_is_taken() {
+        let (base, store) = temp_store("released");
+        let holder = store.try_lock("p").unwrap().expect("free at first");
+        let waiter = {
+            let store = store.clone();
+            tokio::spawn(async move { store.lock_within("p", Duration::from_secs(15)).await })
+        };
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        drop(holder);
+        let started = tokio::time::Instant::now();
+        waiter.await.unwrap().expect("taken once released");
+        assert!(started.elapsed() <= LOCK_RETRY_MAX, "{:?}", started.elapsed());
         let _ = std::fs::remove_dir_all(base);
     }
 
