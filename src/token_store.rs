@@ -1,7 +1,9 @@
 //! Tokens from `zitadesk login`, one file per profile: `{state dir}/tokens/{profile}.json`.
 //! The directory is 0700 and each file 0600, written whole (a private temp file, then a
 //! rename), so a reader never sees half a file and no other local user can read a token.
-//! A symlink in a token file's place is refused, never followed.
+//! A symlink in a token file's place is refused, never followed, so a planted link can neither
+//! feed tokens in nor redirect a write. Stored JSON is terminal-safe (C1, bidi and invisible
+//! characters `\u`-escaped, as `--json` output is), so `cat` on a token file acts on nothing.
 //!
 //! Several zitadesk processes share one profile's sign-in, and ZITADEL's refresh tokens work
 //! once: [`TokenStore::lock_within`] takes `{profile}.lock`, an advisory lock held across
@@ -248,6 +250,8 @@ impl TokenStore {
     }
 
     /// Writes the profile's tokens: a 0600 temp file in the same directory, then a rename.
+    /// A symlink in the file's place is refused (the rename would replace the link, but a
+    /// link there means someone else has been at the directory: say so, change nothing).
     pub fn save(&self, profile: &str, tokens: &StoredTokens) -> Result<(), TokenStoreError> {
         let path = self.path(profile)?;
         let dir = path
@@ -257,16 +261,21 @@ impl TokenStore {
             dir: dir.to_path_buf(),
             source,
         })?;
-        let json = serde_json::to_vec_pretty(tokens).map_err(|e| TokenStoreError::Encode {
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(TokenStoreError::Symlink(path));
+        }
+        let json = serde_json::to_string_pretty(tokens).map_err(|e| TokenStoreError::Encode {
             profile: profile.to_string(),
             reason: e.to_string(),
         })?;
+        // The file holds server strings (the user's name): nothing in it may act on a terminal.
+        let json = crate::text::terminal_safe_json(&json);
         let temp = dir.join(format!(
             ".{profile}.json.{}.{}.tmp",
             std::process::id(),
             Timestamp::now().as_nanosecond()
         ));
-        let written = write_private(&temp, &json)
+        let written = write_private(&temp, json.as_bytes())
             .and_then(|()| std::fs::rename(&temp, &path))
             .map_err(|source| TokenStoreError::Write {
                 path: path.clone(),
@@ -540,6 +549,128 @@ mod tests {
         let started = tokio::time::Instant::now();
         waiter.await.unwrap().expect("taken once released");
         assert!(started.elapsed() <= LOCK_RETRY_MAX, "{:?}", started.elapsed());
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    /// A file somewhere else, and a symlink to it planted where `p`'s tokens belong.
+    fn planted_link(base: &Path, store: &TokenStore, file: &str) -> (PathBuf, PathBuf) {
+        let target = base.join(file);
+        std::fs::create_dir_all(store.dir().unwrap()).unwrap();
+        let link = store.path("p").unwrap();
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        (link, target)
+    }
+
+    /// A symlink where a token file belongs is refused, naming the path, when loading (even
+    /// if it points at well-formed tokens) and when saving; the link's target is never read
+    /// into the session nor written. Before: load followed the link and used what it found.
+    #[test]
+    fn a_symlink_in_place_of_the_token_file_is_refused_both_ways() {
+        let (base, store) = temp_store("symlink");
+        let (link, target) = planted_link(&base, &store, "elsewhere.json");
+        let planted = serde_json::to_string(&tokens()).unwrap();
+        std::fs::write(&target, &planted).unwrap();
+
+        let err = store.load("p").unwrap_err();
+        assert!(
+            matches!(&err, TokenStoreError::Symlink(p) if p == &link),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string().contains(&link.display().to_string())
+                && err.to_string().contains("symbolic link"),
+            "{err}"
+        );
+        let err = store.save("p", &tokens()).unwrap_err();
+        assert!(
+            matches!(&err, TokenStoreError::Symlink(p) if p == &link),
+            "{err:?}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            planted,
+            "target unchanged"
+        );
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    /// A dangling link is refused too: loading does not call it "not signed in", and taking
+    /// the lock through a link would create its target.
+    #[test]
+    fn dangling_links_are_refused_and_nothing_is_created() {
+        let (base, store) = temp_store("dangling");
+        let (link, target) = planted_link(&base, &store, "nowhere.json");
+        let err = store.load("p").unwrap_err();
+        assert!(
+            matches!(&err, TokenStoreError::Symlink(p) if p == &link),
+            "{err:?}"
+        );
+
+        let lock_target = base.join("lock-target");
+        let lock = store.lock_path("p").unwrap();
+        std::os::unix::fs::symlink(&lock_target, &lock).unwrap();
+        let err = store.try_lock("p").unwrap_err();
+        assert!(
+            matches!(&err, TokenStoreError::Symlink(p) if p == &lock),
+            "{err:?}"
+        );
+        assert!(!target.exists() && !lock_target.exists());
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    /// Not a regular file where the tokens belong: refused by name. A FIFO is refused at once
+    /// (opening it to read would otherwise wait for a writer forever), a directory too.
+    #[test]
+    fn only_a_regular_file_is_read() {
+        let (base, store) = temp_store("notafile");
+        std::fs::create_dir_all(store.dir().unwrap()).unwrap();
+        let fifo = store.path("p").unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+            0,
+        )
+        .unwrap();
+        // On a thread: a regression here would block, and must fail rather than hang.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = store.clone();
+        std::thread::spawn(move || tx.send(reader.load("p").map(|_| ())));
+        let err = rx
+            .recv_timeout(Duration::from_secs(5))
+            .expect("load returns at once, without waiting for a writer")
+            .unwrap_err();
+        assert!(
+            matches!(&err, TokenStoreError::NotAFile(p) if p == &fifo),
+            "{err:?}"
+        );
+        std::fs::remove_file(&fifo).unwrap();
+        std::fs::create_dir_all(&fifo).unwrap();
+        let err = store.load("p").unwrap_err();
+        assert!(matches!(&err, TokenStoreError::NotAFile(_)), "{err:?}");
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    /// The name comes from the server (userinfo): C0, C1 and bidi controls in it are stored
+    /// `\u`-escaped, so showing the file (`cat`) acts on nothing, and it loads back unchanged.
+    /// Before: serde_json wrote C1 (U+009B, CSI) and bidi (U+202E) characters raw.
+    #[test]
+    fn controls_from_the_server_are_escaped_in_the_file() {
+        let (base, store) = temp_store("escaped");
+        let name = "Ada\u{1b}[2J\u{9b}31m\u{202e}nimda\u{2066}\u{200b}";
+        let mut t = tokens();
+        t.name = Some(name.into());
+        store.save("p", &t).unwrap();
+        let text = std::fs::read_to_string(store.path("p").unwrap()).unwrap();
+        assert!(text.is_ascii(), "{text:?}");
+        for escaped in ["\\u001b", "\\u009b", "\\u202e", "\\u2066", "\\u200b"] {
+            assert!(text.contains(escaped), "{escaped}: {text}");
+        }
+        let back = store.load("p").unwrap().unwrap();
+        assert_eq!(back.name.as_deref(), Some(name));
+        assert_eq!(back.access_token.expose_secret(), "at-secret");
         let _ = std::fs::remove_dir_all(base);
     }
 

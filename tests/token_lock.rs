@@ -190,3 +190,70 @@ async fn twelve_processes_at_token_expiry_share_one_refresh() {
     assert_eq!(refreshed, 1, "one refresh for all {PROCESSES}");
     let _ = std::fs::remove_dir_all(&h);
 }
+
+/// Moves the profile's token file to `elsewhere` and plants a symlink to it in its place.
+fn plant_link(home: &Path, elsewhere: &Path) -> PathBuf {
+    let path = store_in(home).path(PROFILE).expect("token path");
+    std::fs::rename(&path, elsewhere).expect("tokens moved");
+    std::os::unix::fs::symlink(elsewhere, &path).expect("link planted");
+    path
+}
+
+/// Attack: a symlink planted at `tokens/demo.json` pointing at tokens of the planter's
+/// choosing. Proves the binary refuses it, naming the path, and sends nothing with the linked
+/// tokens. Before: the link was followed and `users list` ran on whatever it pointed at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_refuses_a_symlinked_token_file() {
+    let demo = device_demo().await;
+    let h = home("symlink-load");
+    let stored = signed_in_and_expiring(&demo, &h).await;
+    let mut fresh = stored.clone();
+    fresh.expires_at = Some(jiff::Timestamp::now() + jiff::SignedDuration::from_secs(3600));
+    store_in(&h).save(PROFILE, &fresh).expect("fresh tokens");
+    let elsewhere = h.join("planted.json");
+    let link = plant_link(&h, &elsewhere);
+    let planted = std::fs::read(&elsewhere).expect("planted tokens");
+    demo.clear_requests();
+
+    let mut cmd = zitadesk(&h);
+    cmd.args(["users", "list", "--limit", "1"]);
+    let (code, err) = run_together(vec![cmd]).await.remove(0);
+    assert_ne!(code, 0, "{err}");
+    assert!(
+        err.contains(&link.display().to_string()) && err.contains("symbolic link"),
+        "{err}"
+    );
+    assert!(demo.requests().is_empty(), "nothing sent with the linked tokens");
+    assert_eq!(std::fs::read(&elsewhere).expect("still there"), planted);
+    let _ = std::fs::remove_dir_all(&h);
+}
+
+/// Attack: the same planted link when `zitadesk login` stores a new sign-in. Proves the write
+/// is refused with the path named, the link stays a link and its target is unchanged.
+/// Before: the rename silently replaced the link.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_refuses_to_write_through_a_symlinked_token_file() {
+    let demo = device_demo().await;
+    let h = home("symlink-save");
+    signed_in_and_expiring(&demo, &h).await;
+    let elsewhere = h.join("victim.json");
+    let link = plant_link(&h, &elsewhere);
+    let before = std::fs::read(&elsewhere).expect("victim file");
+
+    let mut cmd = zitadesk(&h);
+    cmd.arg("login");
+    let (code, err) = run_together(vec![cmd]).await.remove(0);
+    assert_ne!(code, 0, "{err}");
+    assert!(
+        err.contains(&link.display().to_string()) && err.contains("symbolic link"),
+        "{err}"
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read(&elsewhere).expect("victim file"), before);
+    let _ = std::fs::remove_dir_all(&h);
+}
