@@ -747,7 +747,7 @@ fn a_resend_answered_503_is_not_retried() {
     });
     c.wait_for("the failure in the dialog", |s| {
         let text = s.contents();
-        text.contains("unavailable") && text.contains("may have issued a code")
+        text.contains("outcome unknown") && text.contains("unavailable")
     });
     let resends = resends_after_exit(&instance, &mut c);
     assert_eq!(resends.len(), 1, "a failed resend is never retried: {resends:?}");

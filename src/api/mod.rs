@@ -7,6 +7,7 @@ pub mod http;
 pub mod oidc;
 pub mod query;
 pub mod template;
+pub mod user_id;
 pub mod wire;
 mod wire_enum;
 

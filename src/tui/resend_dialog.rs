@@ -394,10 +394,10 @@ impl ResendDialog {
             Err(ApiError::NoPendingCode(_)) if call == CodeCall::Resend => Phase::NoPending,
             Err(ApiError::UserNotInitialised(_)) => Phase::NotInitialised,
             Err(e) if call == CodeCall::Send => Phase::RetrySend {
-                error: mutation_error_line(&e, &EDITING.key_name(A::Confirm)),
+                error: mutation_error_line(&e),
             },
             Err(e) => Phase::Editing {
-                error: Some(mutation_error_line(&e, &EDITING.key_name(A::Confirm))),
+                error: Some(mutation_error_line(&e)),
             },
         };
         true

@@ -476,7 +476,7 @@ fn a_refusal_keeps_the_dialog_open_with_zitadels_words_and_allows_a_retry() {
     typed(&mut d, T1);
     confirm_and_send(&mut d, 1);
     let denied = ApiError::PermissionDenied(status(403, "AUTHZ-HKJD33", "No matching permissions found"));
-    let expected = crate::tui::messages::mutation_error_line(&denied, "Enter");
+    let expected = crate::tui::messages::mutation_error_line(&denied);
     assert!(d.answered(1, Err(denied), Some("audit file is gone".into())));
     assert_eq!(error_text(&d), Some(expected.as_str()));
     assert!(expected.contains("No matching permissions found"), "{expected}");
@@ -498,7 +498,7 @@ fn a_refusal_keeps_the_dialog_open_with_zitadels_words_and_allows_a_retry() {
     ] {
         let mut d = dialog();
         confirm_and_send(&mut d, 1);
-        let line = crate::tui::messages::mutation_error_line(&e, "Enter");
+        let line = crate::tui::messages::mutation_error_line(&e);
         assert!(d.answered(1, Err(e), None));
         assert_eq!(error_text(&d), Some(line.as_str()));
     }
