@@ -958,20 +958,16 @@ mod resend_flow {
         key(&mut a, KeyCode::Char('r'));
         assert!(key(&mut a, KeyCode::Down).0);
         assert_eq!(dialog(&a).template.value(), T1);
-        assert_eq!(
-            dialog(&a).check,
-            TemplateCheck::Valid {
-                preview: "https://verify.example.com/email?user=1&code=ABC123".into()
-            }
-        );
+        assert!(matches!(
+            &dialog(&a).check,
+            TemplateCheck::Valid { preview, .. } if preview == "https://verify.example.com/email?user=1&code=ABC123"
+        ));
         key(&mut a, KeyCode::Down);
         assert_eq!(dialog(&a).template.value(), T2);
-        assert_eq!(
-            dialog(&a).check,
-            TemplateCheck::Valid {
-                preview: "https://id.example.com/v?u=1&c=ABC123&o=org9".into()
-            }
-        );
+        assert!(matches!(
+            &dialog(&a).check,
+            TemplateCheck::Valid { preview, .. } if preview == "https://id.example.com/v?u=1&c=ABC123&o=org9"
+        ));
         key(&mut a, KeyCode::Down);
         assert_eq!(dialog(&a).template.value(), T1);
         key(&mut a, KeyCode::Up);

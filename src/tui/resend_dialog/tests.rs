@@ -114,7 +114,7 @@ fn typing_a_valid_template_previews_the_link_for_this_user() {
     typed(&mut d, T2);
     assert_eq!(d.template.value(), T2);
     assert_eq!(d.length(), format!("{}/200", T2.chars().count()));
-    let TemplateCheck::Valid { preview } = &d.check else {
+    let TemplateCheck::Valid { preview, .. } = &d.check else {
         panic!("valid template, got {:?}", d.check)
     };
     assert_eq!(
@@ -221,7 +221,7 @@ fn up_and_down_cycle_the_saved_templates() {
     let mut d = dialog();
     assert_eq!(d.on_action(DialogAction::NextTemplate), Request::Changed);
     assert_eq!(d.template.value(), T1);
-    let TemplateCheck::Valid { preview } = &d.check else {
+    let TemplateCheck::Valid { preview, .. } = &d.check else {
         panic!("{:?}", d.check)
     };
     assert_eq!(
