@@ -186,6 +186,39 @@ pub fn ensure_private_dir(dir: &Path) -> Result<(), SecureFsError> {
     Ok(())
 }
 
+/// Checks, before anything is done that should end in writing `path`, that what is there (if
+/// anything) is a regular file of this user's and not a link: so an action is refused up front
+/// rather than done and then left unrecorded. Opening with [`open_append`] checks again.
+pub fn check_file(path: &Path) -> Result<(), SecureFsError> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(SecureFsError::Io {
+                action: "check",
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    if meta.file_type().is_symlink() {
+        return Err(SecureFsError::Symlink {
+            path: path.to_path_buf(),
+        });
+    }
+    if !meta.is_file() {
+        return Err(SecureFsError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        check_owner(path, meta.uid(), false)?;
+    }
+    Ok(())
+}
+
 /// Opens `path` for appending, creating it 0600 (the audit trail, a log file).
 pub fn open_append(path: &Path) -> Result<File, SecureFsError> {
     let mut options = OpenOptions::new();
@@ -325,6 +358,9 @@ mod tests {
             assert!(e.to_string().contains(&display_path(&link)), "{e}");
         }
         assert!(matches!(open_read(&link), Err(SecureFsError::Symlink { .. })));
+        assert!(matches!(check_file(&link), Err(SecureFsError::Symlink { .. })));
+        check_file(&target).unwrap();
+        check_file(&dir.join("missing")).unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious\n");
         std::fs::remove_dir_all(dir).unwrap();
     }
