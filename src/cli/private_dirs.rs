@@ -55,20 +55,18 @@ pub fn config_file(global: &GlobalArgs) -> Option<PathBuf> {
     global.config.clone().or_else(crate::dirs::config_file)
 }
 
-/// Each directory that is not ours alone, with why.
+/// Each directory that is not ours alone, with why. A directory that cannot even be checked
+/// (a file where it should be, no permission) is left to the command's own error when it
+/// uses it: only a refusal to trust it is reported here.
 pub fn problems(global: &GlobalArgs) -> Vec<(Dir, SecureFsError)> {
-    let mut found = Vec::new();
-    if let Some(state) = crate::dirs::state_dir()
-        && let Err(e) = crate::secure_fs::check_private_dir(&state)
-    {
-        found.push((Dir::State, e));
-    }
-    if let Some(config) = config_file(global)
-        && let Err(e) = crate::config::check_dir(&config)
-    {
-        found.push((Dir::Config, e));
-    }
-    found
+    let state = crate::dirs::state_dir().map(|d| (Dir::State, crate::secure_fs::check_private_dir(&d)));
+    let config = config_file(global).map(|f| (Dir::Config, crate::config::check_dir(&f)));
+    [state, config]
+        .into_iter()
+        .flatten()
+        .filter_map(|(dir, checked)| checked.err().map(|e| (dir, e)))
+        .filter(|(_, e)| e.is_refusal())
+        .collect()
 }
 
 /// Refuses the command, or warns on stderr, as the table above says.
@@ -81,9 +79,14 @@ pub fn check(command: Option<&Command>, global: &GlobalArgs) -> Result<(), CliEr
         }
     }
     let audits = matches!(command, None | Some(Command::Users(UsersCommand::ResendEmail(_))));
-    if audits && let Some(audit) = crate::dirs::audit_file() {
-        crate::secure_fs::check_file(&audit)
-            .map_err(|e| CliError::usage(format!("{e} (nothing is done that could not be audited)")))?;
+    if audits
+        && let Some(audit) = crate::dirs::audit_file()
+        && let Err(e) = crate::secure_fs::check_file(&audit)
+        && e.is_refusal()
+    {
+        return Err(CliError::usage(format!(
+            "{e} (nothing is done that could not be audited)"
+        )));
     }
     Ok(())
 }
