@@ -70,6 +70,7 @@ pub fn init() -> Result<LogGuard, LogError> {
     // planted link is refused before the appender ever sees it. Later days are created by the
     // appender in the directory just checked, where no one else can plant anything.
     secure_fs::open_append(&dir.join(file_name(Timestamp::now()))).map_err(LogError::File)?;
+    tighten_old_files(&dir);
     // One file a day, a week kept: logs name users, so they should not pile up forever.
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
@@ -93,6 +94,28 @@ pub fn init() -> Result<LogGuard, LogError> {
         _guard: Some(guard),
         dir: Some(dir),
     })
+}
+
+/// Files of earlier days, written before logs were private, are made 0600 too (links are left
+/// alone: `chmod` would follow them). Best effort: the week's pruning removes them anyway.
+fn tighten_old_files(dir: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
+                continue;
+            };
+            if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
+                let _ = std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o600));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// Wraps the fmt layer's writer so that every formatted event is escaped

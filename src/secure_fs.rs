@@ -11,6 +11,14 @@
 //!
 //! Every error names the path (sanitised: see [`crate::text::display_path`]) and what to do.
 //! Outside Unix the checks are skipped and files are opened plainly.
+//!
+//! The calls, by use: a directory to keep files in — [`ensure_private_dir`] (creates 0700, or
+//! refuses one others can write); a file appended to — [`open_append`]; a file written whole —
+//! [`create_new`] for a temporary file that is then renamed over the real one (a rename
+//! replaces a link, never writes through it), or [`open_truncate`]; reading — [`open_read`];
+//! refusing up front, before an action whose record could not be written — [`check_file`] and
+//! [`check_private_dir`]. JSON written to such a file goes through
+//! [`crate::text::terminal_safe_json`] first.
 
 use std::fs::{File, OpenOptions};
 use std::io;

@@ -133,8 +133,8 @@ fn a_link_at_the_log_file_is_refused_and_its_target_untouched() {
 /// Attack: a server whose error message holds a newline, a forged log line, an ESC sequence,
 /// a C1 CSI and a bidi override. `zitadesk users resend-email 1 --return-code` against it.
 /// Before: the log file held a second line starting "2026-01-01T00:00:00Z  INFO forged" and
-/// raw escape sequences for `cat` to run. Now: one line, every character escaped; the file is
-/// 0600 in a 0700 directory.
+/// raw escape sequences for `cat` to run, in a 0644 file. Now: one line, every character
+/// escaped; the files (an earlier day's too) are 0600 in a 0700 directory.
 #[test]
 fn a_server_message_cannot_forge_a_log_line_or_drive_the_terminal() {
     let h = home("log-forge");
@@ -142,6 +142,12 @@ fn a_server_message_cannot_forge_a_log_line_or_drive_the_terminal() {
         "denied\n2026-01-01T00:00:00Z  INFO forged: all fine\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{202e}";
     let body = serde_json::json!({ "code": 7, "message": message }).to_string();
     let server = EvilServer::start(move |_| Reply::json(403, &body));
+    // A file of an earlier day, written before logs were private, is tightened too.
+    let logs = state_dir(&h).join("logs");
+    mkdir_mode(&logs, 0o755);
+    let old_day = logs.join("zitadesk.2026-01-01.log");
+    std::fs::write(&old_day, "an old day\n").expect("old log");
+    std::fs::set_permissions(&old_day, std::fs::Permissions::from_mode(0o644)).expect("chmod");
 
     let (code, out, err) = run(against(&h, &server.url(), "t0ken").args([
         "users",
@@ -150,7 +156,6 @@ fn a_server_message_cannot_forge_a_log_line_or_drive_the_terminal() {
         "--return-code",
     ]));
     assert_eq!(code, 4, "{out}{err}");
-    let logs = state_dir(&h).join("logs");
     let text: String = std::fs::read_dir(&logs)
         .expect("a log directory")
         .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("log file"))
@@ -201,6 +206,11 @@ async fn a_state_directory_others_can_write_is_refused_with_the_fix() {
     let (code, out, err) = run(against(&h, &demo.url(), ADMIN_TOKEN).args(["users", "list"]));
     assert_eq!(code, 0, "{out}{err}");
     assert!(err.contains("warning") && err.contains(&fix), "{err}");
+
+    // The console refuses before it looks for a terminal.
+    let (code, out, err) = run(&mut against(&h, &demo.url(), ADMIN_TOKEN));
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains(&fix) && !err.contains("terminal"), "{err}");
 
     let (code, out, _) = run(against(&h, &demo.url(), ADMIN_TOKEN).arg("doctor"));
     assert_eq!(code, 5, "{out}");
