@@ -238,8 +238,15 @@ pub fn open_append(path: &Path) -> Result<File, SecureFsError> {
 /// whole, such as the config file of `config init --force`).
 pub fn open_truncate(path: &Path) -> Result<File, SecureFsError> {
     let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    open_for_writing(path, options)
+    options.write(true).create(true).truncate(false);
+    // Emptied only once it is known to be ours: O_TRUNC would cut another user's file first.
+    let file = open_for_writing(path, options)?;
+    file.set_len(0).map_err(|source| SecureFsError::Io {
+        action: "empty",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(file)
 }
 
 /// Creates `path` 0600; fails when anything (a file, a link) is already there. For a temporary
@@ -392,6 +399,8 @@ mod tests {
             .unwrap();
         assert_eq!(back, "ab");
         assert!(open_read(&dir.join("missing")).unwrap().is_none());
+        open_truncate(&path).unwrap().write_all(b"c").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "c");
         assert!(matches!(create_new(&path), Err(SecureFsError::Io { .. })));
         std::fs::remove_dir_all(dir).unwrap();
     }
