@@ -139,6 +139,23 @@ pub enum NotSent {
         reason: String,
         value: String,
     },
+    /// The discovery document speaks for another issuer than the configured instance: it is
+    /// not this instance's, so none of its endpoints is used. `named` is sanitised.
+    #[error(
+        "the discovery document names issuer {named:?}, not the configured {expected}: refusing to use it, so nothing was sent to its endpoints"
+    )]
+    ForeignIssuer { expected: String, named: String },
+    /// An endpoint of the discovery document lies on another origin (scheme, host, port) than
+    /// the issuer: a token or secret sent there would leave the instance. `endpoint` is
+    /// sanitised and never carries a user name or password.
+    #[error(
+        "the discovery document's {name} {endpoint} is not on the instance's origin {origin}: refusing to send anything there"
+    )]
+    ForeignEndpoint {
+        name: &'static str,
+        endpoint: String,
+        origin: String,
+    },
 }
 
 /// Whether the request may have reached ZITADEL: what a failed mutation's outcome hinges on.

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod client;
 pub mod error;
 pub mod http;
+pub mod instance_url;
 pub mod oidc;
 pub mod query;
 pub mod template;

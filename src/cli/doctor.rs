@@ -11,8 +11,9 @@ use super::args::GlobalArgs;
 use super::exit::CliError;
 use super::messages::{api_error, api_fix, token_fix};
 use super::private_dirs::Dir;
-use crate::api::Client;
+use crate::api::instance_url;
 use crate::api::query::{ListSort, Page, list_users_request};
+use crate::api::{ApiError, Client, NotSent};
 use crate::secure_fs::SecureFsError;
 use crate::settings::Settings;
 use crate::text::sanitize;
@@ -44,7 +45,7 @@ pub async fn run(global: &GlobalArgs) -> Result<u8, CliError> {
     let _ = writeln!(
         out,
         "zitadesk doctor — {}{}",
-        sanitize(settings.url.as_str()),
+        sanitize(&instance_url::shown(&settings.url)),
         settings
             .profile
             .as_deref()
@@ -142,10 +143,27 @@ async fn connection_checks(settings: &Settings) -> Vec<Check> {
         return checks;
     }
 
-    checks.push(match client.discovery_summary().await {
+    let discovery = client.discovery_summary().await;
+    // A document that speaks for another issuer, or sends tokens to another origin, is not
+    // this instance's: no credential is tried against it.
+    let foreign = matches!(
+        &discovery,
+        Err(ApiError::NotSent(
+            NotSent::ForeignIssuer { .. } | NotSent::ForeignEndpoint { .. }
+        ))
+    );
+    checks.push(match discovery {
         Ok(issuer) => passed(
             "discovery",
             format!("OpenID configuration found, issuer {issuer}"),
+        ),
+        Err(e) if foreign => failed(
+            "discovery",
+            api_error(&e),
+            Some(
+                "the URL must be the instance's own issuer, and its discovery document must keep every endpoint on that origin; if the issuer named is your instance, use it as the URL — otherwise whatever answers at this URL is not your ZITADEL"
+                    .into(),
+            ),
         ),
         Err(e) => failed(
             "discovery",
@@ -156,6 +174,12 @@ async fn connection_checks(settings: &Settings) -> Vec<Check> {
             ),
         ),
     });
+    if foreign {
+        checks.push(skipped("token"));
+        checks.push(skipped("ListUsers"));
+        checks.push(skipped("permissions"));
+        return checks;
+    }
 
     let token = client.token_info().await;
     let token_ok = token.is_ok();
