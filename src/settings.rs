@@ -375,7 +375,7 @@ impl RawSettings {
             "config_file",
             self.config_path
                 .as_ref()
-                .map_or_else(|| "(none)".into(), |p| p.display().to_string()),
+                .map_or_else(|| "(none)".into(), |p| crate::text::display_path(p)),
             given("config", Source::Default),
         );
 
@@ -411,7 +411,7 @@ impl RawSettings {
                 file: self
                     .config_path
                     .as_ref()
-                    .map_or_else(|| "the config file".into(), |p| p.display().to_string()),
+                    .map_or_else(|| "the config file".into(), |p| crate::text::display_path(p)),
                 known: if self.config.profiles.is_empty() {
                     "none".into()
                 } else {
@@ -469,9 +469,9 @@ pub fn readable_by_others(path: &Path) -> Option<String> {
         if mode & 0o077 != 0 {
             return Some(format!(
                 "{} is readable by other users (mode {:o}): fix with `chmod 600 {}`",
-                path.display(),
+                crate::text::display_path(path),
                 mode & 0o777,
-                path.display()
+                crate::text::display_path(path)
             ));
         }
     }
@@ -559,22 +559,40 @@ fn credentials(
 }
 
 fn read_token_file(path: &Path) -> Result<Credentials, SettingsError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| SettingsError::TokenFile(format!("cannot read token file {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        SettingsError::TokenFile(format!(
+            "cannot read token file {}: {e}",
+            crate::text::display_path(path)
+        ))
+    })?;
     let token = text.trim();
     if token.is_empty() {
         return Err(SettingsError::TokenFile(format!(
             "token file {} is empty",
-            path.display()
+            crate::text::display_path(path)
         )));
     }
     if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(SettingsError::TokenFile(format!(
             "token file {} must hold just the token (it has several words or lines)",
-            path.display()
+            crate::text::display_path(path)
         )));
     }
     Ok(Credentials::token(token))
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    #[test]
+    fn a_hostile_path_in_a_message_is_shown_inert() {
+        let path = Path::new("/tmp/evil\u{1b}[2J\nforged/token");
+        let e = read_token_file(path).expect_err("no such file");
+        let text = e.to_string();
+        assert!(!text.contains('\u{1b}') && !text.contains('\n'), "{text:?}");
+        assert!(text.contains("evil"), "{text}");
+    }
 }
 
 #[cfg(test)]
