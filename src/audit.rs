@@ -2,11 +2,14 @@
 //! state directory (0600). It records who asked for what and what ZITADEL answered — never
 //! the code and never the token.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+
+use crate::secure_fs::{self, SecureFsError};
+use crate::text::display_path;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRecord {
@@ -37,24 +40,32 @@ pub struct AuditRecord {
     pub sequence: Option<u64>,
 }
 
-/// Why an audit line could not be written, or the trail read.
+/// Why an audit line could not be written, or the trail read. Paths are shown sanitised.
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
     #[error("no state directory for the audit file (is HOME set?)")]
     NoStateDirectory,
     #[error("cannot encode the audit line: {0}")]
     Encode(String),
-    #[error("cannot create {}: {source}", .dir.display())]
-    CreateDirectory { dir: PathBuf, source: std::io::Error },
-    #[error("cannot open the audit file {}: {source}", .path.display())]
-    Open { path: PathBuf, source: std::io::Error },
-    #[error("cannot check the audit file {}: {source}", .path.display())]
-    Check { path: PathBuf, source: std::io::Error },
-    #[error("cannot make the audit file {} private: {source}", .path.display())]
-    MakePrivate { path: PathBuf, source: std::io::Error },
-    #[error("cannot write the audit file {}: {source}", .path.display())]
+    /// The directory or the file is not to be trusted (a link, a loose directory, another
+    /// user's file); the error names the path and the fix.
+    #[error("{0}")]
+    Refused(SecureFsError),
+    #[error("cannot {action} {} for the audit file: {source}", display_path(.dir))]
+    Directory {
+        action: &'static str,
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot {action} the audit file {}: {source}", display_path(.path))]
+    Open {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the audit file {}: {source}", display_path(.path))]
     Write { path: PathBuf, source: std::io::Error },
-    #[error("cannot read the audit file {}: {source}", .path.display())]
+    #[error("cannot read the audit file {}: {source}", display_path(.path))]
     Read { path: PathBuf, source: std::io::Error },
 }
 
@@ -79,47 +90,28 @@ impl AuditLog {
     }
 
     /// Appends one record as one line (one write, so concurrent consoles do not interleave).
+    /// The directory must be private and the file is never reached through a link
+    /// ([`crate::secure_fs`]). Characters a terminal would act on are `\u`-escaped, so
+    /// `cat audit.jsonl` is as safe as `zitadesk audit`.
     pub fn append(&self, record: &AuditRecord) -> Result<(), AuditError> {
         let path = self.path.as_deref().ok_or(AuditError::NoStateDirectory)?;
-        let mut line = serde_json::to_string(record).map_err(|e| AuditError::Encode(e.to_string()))?;
+        let json = serde_json::to_string(record).map_err(|e| AuditError::Encode(e.to_string()))?;
+        let mut line = crate::text::terminal_safe_json(&json).into_owned();
         line.push('\n');
         if let Some(dir) = path.parent() {
-            create_private_dir(dir).map_err(|source| AuditError::CreateDirectory {
-                dir: dir.to_path_buf(),
-                source,
+            secure_fs::ensure_private_dir(dir).map_err(|e| match e {
+                SecureFsError::Io { action, path, source } => AuditError::Directory {
+                    action,
+                    dir: path,
+                    source,
+                },
+                refused => AuditError::Refused(refused),
             })?;
         }
-        let at = |path: &Path| path.to_path_buf();
-        let mut options = std::fs::OpenOptions::new();
-        options.create(true).append(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(path).map_err(|source| AuditError::Open {
-            path: at(path),
-            source,
-        })?;
-        // A file created earlier with a looser mode is tightened: it names users and instances.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let meta = file.metadata().map_err(|source| AuditError::Check {
-                path: at(path),
-                source,
-            })?;
-            if meta.permissions().mode() & 0o077 != 0 {
-                file.set_permissions(std::fs::Permissions::from_mode(0o600))
-                    .map_err(|source| AuditError::MakePrivate {
-                        path: at(path),
-                        source,
-                    })?;
-            }
-        }
+        let mut file = secure_fs::open_append(path).map_err(file_error)?;
         file.write_all(line.as_bytes())
             .map_err(|source| AuditError::Write {
-                path: at(path),
+                path: path.to_path_buf(),
                 source,
             })
     }
@@ -130,16 +122,15 @@ impl AuditLog {
         let Some(path) = self.path.as_deref() else {
             return Ok((Vec::new(), Vec::new()));
         };
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
-            Err(source) => {
-                return Err(AuditError::Read {
-                    path: path.to_path_buf(),
-                    source,
-                });
-            }
+        let Some(mut file) = secure_fs::open_read(path).map_err(file_error)? else {
+            return Ok((Vec::new(), Vec::new()));
         };
+        let mut text = String::new();
+        file.read_to_string(&mut text)
+            .map_err(|source| AuditError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
         let mut records = Vec::new();
         let mut problems = Vec::new();
         for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
@@ -147,7 +138,7 @@ impl AuditLog {
                 Ok(r) => records.push(r),
                 Err(e) => problems.push(format!(
                     "{} line {}: not an audit record ({e})",
-                    path.display(),
+                    display_path(path),
                     i + 1
                 )),
             }
@@ -156,15 +147,11 @@ impl AuditLog {
     }
 }
 
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
+fn file_error(e: SecureFsError) -> AuditError {
+    match e {
+        SecureFsError::Io { action, path, source } => AuditError::Open { action, path, source },
+        refused => AuditError::Refused(refused),
     }
-    builder.create(dir)
 }
 
 #[cfg(test)]
@@ -230,6 +217,52 @@ mod tests {
         let e = AuditLog::new(Some(path)).append(&record("1")).unwrap_err();
         assert!(e.to_string().contains("cannot open the audit file"), "{e}");
         assert!(AuditLog::new(None).append(&record("1")).is_err());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// C1 and bidi characters in a stored line are `\u`-escaped like C0: `cat audit.jsonl`
+    /// cannot be driven by a template or an instance URL, and the record reads back the same.
+    #[test]
+    fn stored_lines_escape_what_a_terminal_would_act_on() {
+        let dir = scratch();
+        let log = AuditLog::new(Some(dir.join("audit.jsonl")));
+        let mut r = record("1");
+        r.url_template = Some("https://x/\u{9b}31m\u{202e}{{.Code}}\u{2066}\u{1b}[2J".into());
+        log.append(&r).unwrap();
+        let bytes = std::fs::read(log.path().unwrap()).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            text.trim_end_matches('\n')
+                .chars()
+                .all(|c| c.is_ascii() && !c.is_ascii_control()),
+            "{text:?}"
+        );
+        assert!(
+            text.contains(r"\u009b") && text.contains(r"\u202e") && text.contains(r"\u2066"),
+            "{text}"
+        );
+        assert_eq!(log.read().unwrap().0, vec![r]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// A link planted at the audit file's path is refused, naming the path; its target is
+    /// not touched.
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_link_is_refused_not_followed() {
+        let dir = scratch();
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("victim");
+        std::fs::write(&target, "precious\n").unwrap();
+        let path = dir.join("audit.jsonl");
+        std::os::unix::fs::symlink(&target, &path).unwrap();
+        let e = AuditLog::new(Some(path.clone()))
+            .append(&record("1"))
+            .unwrap_err();
+        assert!(matches!(e, AuditError::Refused(_)), "{e:?}");
+        assert!(e.to_string().contains(&path.display().to_string()), "{e}");
+        assert!(e.to_string().contains("symbolic link"), "{e}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious\n");
         std::fs::remove_dir_all(dir).unwrap();
     }
 

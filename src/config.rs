@@ -85,8 +85,9 @@ pub const DEMO_URL_TEMPLATES: [&str; 2] = [
     "https://id.example.com/ui/login/mail/verification?userID={{.UserID}}&code={{.Code}}&orgID={{.OrgID}}",
 ];
 
+/// The path is shown sanitised: a directory name may hold an ESC or a newline.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}: {problem}", path.display())]
+#[error("{}: {problem}", crate::text::display_path(path))]
 pub struct ConfigError {
     pub path: PathBuf,
     pub problem: ConfigProblem,
@@ -126,6 +127,17 @@ pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
         path: path.to_path_buf(),
         problem: e.into(),
     })
+}
+
+/// Checks the directory of the config file: one that group or others can write (or another
+/// user owns) is refused, since whoever can write it can swap the file — and with it the
+/// instance URL a token is sent to. A missing directory is fine. What a refusal means for each
+/// command is decided by the caller (`cli::private_dirs`).
+pub fn check_dir(config_file: &Path) -> Result<(), crate::secure_fs::SecureFsError> {
+    match config_file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => crate::secure_fs::check_private_dir(dir),
+        _ => crate::secure_fs::check_private_dir(Path::new(".")),
+    }
 }
 
 /// Parses the file's text; the error says where (line and column) and what.
@@ -252,6 +264,31 @@ auth = { device = { client_id = "123@helpdesk" } }
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("line 2") && e.contains("password"), "{e}");
+    }
+
+    /// A config path holding an ESC and a newline is shown inert in the error.
+    #[test]
+    fn the_path_in_an_error_is_sanitised() {
+        let e = ConfigError {
+            path: PathBuf::from("/tmp/a\u{1b}[31m\nb/config.toml"),
+            problem: ConfigProblem::Unreadable("denied".into()),
+        };
+        assert_eq!(e.to_string(), "/tmp/a␛[31m␊b/config.toml: cannot read: denied");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_directory_others_can_write_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("zitadesk-config-dir-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let e = check_dir(&dir.join("config.toml")).unwrap_err();
+        assert!(e.to_string().contains("chmod 700"), "{e}");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        check_dir(&dir.join("config.toml")).unwrap();
+        check_dir(Path::new("/nonexistent/zitadesk/config.toml")).unwrap();
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::api::{ApiError, Client, CodeMode, EmailCodeResult};
+use crate::api::{ApiError, Client, CodeMode, Delivery, EmailCodeResult};
 use crate::audit::{AuditLog, AuditRecord};
 
 /// Which call issues the code.
@@ -33,6 +33,62 @@ pub struct AuditContext {
     pub instance: String,
     pub profile: Option<String>,
     pub operator: Option<String>,
+}
+
+/// How a confirmed action ended, as the audit trail records it and both the console and the
+/// CLI say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// ZITADEL issued the code.
+    Ok,
+    /// ZITADEL answered and refused (or answered without the code asked for).
+    Refused,
+    /// The request may have reached ZITADEL, but no usable answer came back: a time-out, a
+    /// connection broken after the request was written, an answer cut off, unreadable or too
+    /// large, a 5xx. A code may have been issued (and mailed).
+    Unknown,
+    /// Nothing left this machine: refused here, or no connection (DNS, refused, TLS).
+    NotSent,
+}
+
+/// What the console's dialog and the CLI say when the outcome is unknown.
+pub const UNKNOWN_OUTCOME: &str =
+    "outcome unknown — ZITADEL may have issued a new code; check the user before sending again";
+
+/// What they say when nothing was sent, before the reason.
+pub const NOT_SENT: &str = "not sent";
+
+impl Outcome {
+    pub fn of(result: &Result<EmailCodeResult, ApiError>) -> Outcome {
+        match result {
+            Ok(_) => Outcome::Ok,
+            Err(e) => Outcome::of_error(e),
+        }
+    }
+
+    pub fn of_error(e: &ApiError) -> Outcome {
+        match e.delivery() {
+            Delivery::NotSent => Outcome::NotSent,
+            Delivery::Unknown => Outcome::Unknown,
+            Delivery::Answered => match e {
+                ApiError::Unavailable(_)
+                | ApiError::Server(_)
+                | ApiError::Decode { .. }
+                | ApiError::TooLarge { .. } => Outcome::Unknown,
+                _ => Outcome::Refused,
+            },
+        }
+    }
+
+    /// The audit trail's word.
+    pub fn word(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Refused => "error",
+            Outcome::Unknown => "unknown",
+            Outcome::NotSent => "not_sent",
+        }
+    }
 }
 
 /// What came of one confirmed action.
@@ -92,7 +148,7 @@ pub fn audit_record(
     let (outcome, error, sequence) = match result {
         Ok(r) => ("ok", None, r.sequence),
         Err(e) => (
-            outcome_of(e),
+            Outcome::of_error(e).word(),
             Some(
                 e.zitadel_id()
                     .map_or_else(|| e.kind().to_string(), str::to_string),
@@ -115,52 +171,53 @@ pub fn audit_record(
     }
 }
 
-/// How a failed call ended for the audit: `not_sent` (refused here, or no connection),
-/// `unknown` (the request may have reached ZITADEL — no answer in time, a broken connection,
-/// a 5xx, an answer that could not be read — so a code may have been issued), or `error`
-/// (ZITADEL refused).
-pub fn outcome_of(e: &ApiError) -> &'static str {
-    match e {
-        ApiError::Credentials(_) | ApiError::Connect { .. } | ApiError::NotSent(_) => "not_sent",
-        ApiError::Timeout { .. }
-        | ApiError::Interrupted { .. }
-        | ApiError::TooLarge { .. }
-        | ApiError::Unavailable(_)
-        | ApiError::Server(_)
-        | ApiError::Decode { .. } => "unknown",
-        _ => "error",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::user_id::UserIdError;
     use crate::api::{Call, NotSent, Status};
 
     #[test]
     fn outcomes_say_whether_a_code_may_exist() {
-        let refused_here = ApiError::NotSent(NotSent::EmptyUserId);
-        assert_eq!(outcome_of(&refused_here), "not_sent");
+        let word = |e: ApiError| Outcome::of_error(&e).word();
+        let status = |http| Status {
+            http,
+            ..Status::default()
+        };
+        assert_eq!(
+            word(ApiError::NotSent(NotSent::BadUserId(UserIdError::Empty))),
+            "not_sent"
+        );
+        let refused = ApiError::Connect {
+            url: "https://id.example.com".into(),
+            reason: "connection refused".into(),
+        };
+        assert_eq!(word(refused), "not_sent");
         let broken = ApiError::Interrupted {
             call: Call::ResendEmailCode,
             url: "https://id.example.com".into(),
             reason: "connection reset".into(),
         };
-        assert_eq!(outcome_of(&broken), "unknown");
+        assert_eq!(word(broken), "unknown");
         let timeout = ApiError::Timeout {
             call: Call::ResendEmailCode,
             secs: 15,
         };
-        assert_eq!(outcome_of(&timeout), "unknown");
-        let gateway = ApiError::Unavailable(Status {
-            http: 503,
-            ..Status::default()
-        });
-        assert_eq!(outcome_of(&gateway), "unknown");
-        let denied = ApiError::PermissionDenied(Status {
-            http: 403,
-            ..Status::default()
-        });
-        assert_eq!(outcome_of(&denied), "error");
+        assert_eq!(word(timeout), "unknown");
+        assert_eq!(word(ApiError::Unavailable(status(503))), "unknown");
+        assert_eq!(word(ApiError::Server(status(500))), "unknown");
+        let garbled = ApiError::Decode {
+            call: Call::ResendEmailCode,
+            http: 200,
+            reason: "invalid JSON".into(),
+            excerpt: String::new(),
+        };
+        assert_eq!(word(garbled), "unknown");
+        assert_eq!(word(ApiError::PermissionDenied(status(403))), "error");
+        assert_eq!(word(ApiError::RateLimited(status(429))), "error");
+        let no_code = ApiError::NoCodeReturned {
+            call: Call::ResendEmailCode,
+        };
+        assert_eq!(word(no_code), "error");
     }
 }

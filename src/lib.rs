@@ -23,6 +23,7 @@ pub mod dirs;
 pub mod email_code;
 pub mod logging;
 pub mod process_limits;
+pub mod secure_fs;
 pub mod settings;
 pub mod text;
 pub mod token_store;

@@ -12,6 +12,7 @@ use reqwest::Url;
 use secrecy::SecretString;
 
 use crate::api::auth::{Credentials, ServiceKey};
+use crate::api::instance_url;
 use crate::api::query::MatchMode;
 use crate::api::{ApiFlavour, ClientConfig};
 use crate::config::{ApiSetting, AuthConfig, FileConfig, Profile, SearchMatchSetting};
@@ -165,6 +166,26 @@ pub enum SettingsError {
     },
     #[error("{0}")]
     Config(String),
+    /// A URL from a flag or the environment would receive a profile's own credential,
+    /// which belongs to the profile's `url` only.
+    #[error(
+        "profile {profile}'s own auth belongs to its url {own}, but {url_source} says {url}: refusing to send the profile's credential there — remove {url_source}, or give a credential meant for that instance (ZITADEL_TOKEN, --token-file or --key-file)"
+    )]
+    CredentialElsewhere {
+        profile: String,
+        own: String,
+        url: String,
+        url_source: Source,
+    },
+    /// As [`SettingsError::CredentialElsewhere`], for a profile that names no URL at all.
+    #[error(
+        "profile {profile} has its own auth but no url it belongs to, and {url_source} says {url}: refusing to send the profile's credential to a URL the profile does not name — add url = \"…\" to profile {profile}, or give a credential meant for that instance (ZITADEL_TOKEN, --token-file or --key-file)"
+    )]
+    CredentialWithoutUrl {
+        profile: String,
+        url: String,
+        url_source: Source,
+    },
 }
 
 impl RawSettings {
@@ -189,7 +210,7 @@ impl RawSettings {
             (None, None) => (None, Source::Default),
         };
         let url = parse_url(url_raw, self.allow_insecure_http)?;
-        note("url", url.to_string(), url_source);
+        note("url", instance_url::shown(&url), url_source.clone());
 
         let cli_credentials =
             self.token_file.is_some() || self.key_file.is_some() || self.token_env.is_some();
@@ -209,6 +230,30 @@ impl RawSettings {
                 profile_name.as_deref().unwrap_or("?"),
                 set.join(" and ")
             )));
+        }
+        // The profile's own credential goes only to the profile's own instance: a URL from a
+        // flag or the environment (`ZITADEL_URL` left exported from other work, a typo, or a
+        // console switched with `P` while one is set) must name that same instance.
+        if !cli_credentials && profile.auth.is_some() && self.url.is_some() {
+            let name = profile_name.clone().unwrap_or_default();
+            let own = match profile.url.as_deref() {
+                Some(own) => parse_url(Some(own), self.allow_insecure_http)?,
+                None => {
+                    return Err(SettingsError::CredentialWithoutUrl {
+                        profile: name,
+                        url: instance_url::shown(&url),
+                        url_source,
+                    });
+                }
+            };
+            if !instance_url::same_instance(&own, &url) {
+                return Err(SettingsError::CredentialElsewhere {
+                    profile: name,
+                    own: instance_url::shown(&own),
+                    url: instance_url::shown(&url),
+                    url_source,
+                });
+            }
         }
         let (credentials, auth_source) = if cli_credentials || profile.auth.is_none() {
             let source = if self.token_file.is_some() {
@@ -330,7 +375,7 @@ impl RawSettings {
             "config_file",
             self.config_path
                 .as_ref()
-                .map_or_else(|| "(none)".into(), |p| p.display().to_string()),
+                .map_or_else(|| "(none)".into(), |p| crate::text::display_path(p)),
             given("config", Source::Default),
         );
 
@@ -366,7 +411,7 @@ impl RawSettings {
                 file: self
                     .config_path
                     .as_ref()
-                    .map_or_else(|| "the config file".into(), |p| p.display().to_string()),
+                    .map_or_else(|| "the config file".into(), |p| crate::text::display_path(p)),
                 known: if self.config.profiles.is_empty() {
                     "none".into()
                 } else {
@@ -424,9 +469,9 @@ pub fn readable_by_others(path: &Path) -> Option<String> {
         if mode & 0o077 != 0 {
             return Some(format!(
                 "{} is readable by other users (mode {:o}): fix with `chmod 600 {}`",
-                path.display(),
+                crate::text::display_path(path),
                 mode & 0o777,
-                path.display()
+                crate::text::display_path(path)
             ));
         }
     }
@@ -443,45 +488,43 @@ fn seconds(value: Option<u64>, default: u64, name: &'static str) -> Result<Durat
 }
 
 /// An instance URL: absolute, http(s), a host, no query or fragment; plain http only for
-/// loopback unless explicitly allowed.
+/// loopback unless explicitly allowed. No error quotes a user name or password the text holds,
+/// whatever else is wrong with it.
 pub fn parse_url(raw: Option<&str>, allow_insecure_http: bool) -> Result<Url, SettingsError> {
     let raw = raw
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .ok_or(SettingsError::MissingUrl)?;
-    let url = Url::parse(raw).map_err(|e| SettingsError::BadUrl(raw.into(), e.to_string()))?;
-    if !matches!(url.scheme(), "https" | "http") {
-        return Err(SettingsError::BadUrl(
-            raw.into(),
-            format!("scheme {:?} is not http(s)", url.scheme()),
-        ));
-    }
-    let Some(host) = url.host_str() else {
-        return Err(SettingsError::BadUrl(raw.into(), "no host".into()));
-    };
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(SettingsError::BadUrl(
-            raw.into(),
-            "no query or fragment allowed".into(),
-        ));
-    }
+    let shown = || instance_url::shown_text(raw).into_owned();
+    let url = Url::parse(raw).map_err(|e| SettingsError::BadUrl(shown(), e.to_string()))?;
     if !url.username().is_empty() || url.password().is_some() {
-        // Never echo the URL here: it holds a password.
         return Err(SettingsError::BadUrl(
-            format!("{}://…@{host}", url.scheme()),
+            shown(),
             "credentials in the URL are not allowed (use ZITADEL_TOKEN)".into(),
         ));
     }
-    if url.scheme() == "http" && !allow_insecure_http && !is_loopback(host) {
-        return Err(SettingsError::InsecureHttp(raw.into()));
+    if !matches!(url.scheme(), "https" | "http") {
+        // "user:password@host" reads as the scheme "user": name it only when no '@' says so.
+        let reason = if raw.contains('@') {
+            "the scheme is not http(s)".to_string()
+        } else {
+            format!("scheme {:?} is not http(s)", url.scheme())
+        };
+        return Err(SettingsError::BadUrl(shown(), reason));
+    }
+    let Some(host) = url.host_str() else {
+        return Err(SettingsError::BadUrl(shown(), "no host".into()));
+    };
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(SettingsError::BadUrl(
+            shown(),
+            "no query or fragment allowed".into(),
+        ));
+    }
+    if url.scheme() == "http" && !allow_insecure_http && !instance_url::is_loopback_host(host) {
+        return Err(SettingsError::InsecureHttp(shown()));
     }
     Ok(url)
-}
-
-fn is_loopback(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    bare.eq_ignore_ascii_case("localhost")
-        || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn credentials(
@@ -516,22 +559,40 @@ fn credentials(
 }
 
 fn read_token_file(path: &Path) -> Result<Credentials, SettingsError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| SettingsError::TokenFile(format!("cannot read token file {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        SettingsError::TokenFile(format!(
+            "cannot read token file {}: {e}",
+            crate::text::display_path(path)
+        ))
+    })?;
     let token = text.trim();
     if token.is_empty() {
         return Err(SettingsError::TokenFile(format!(
             "token file {} is empty",
-            path.display()
+            crate::text::display_path(path)
         )));
     }
     if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(SettingsError::TokenFile(format!(
             "token file {} must hold just the token (it has several words or lines)",
-            path.display()
+            crate::text::display_path(path)
         )));
     }
     Ok(Credentials::token(token))
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    #[test]
+    fn a_hostile_path_in_a_message_is_shown_inert() {
+        let path = Path::new("/tmp/evil\u{1b}[2J\nforged/token");
+        let e = read_token_file(path).expect_err("no such file");
+        let text = e.to_string();
+        assert!(!text.contains('\u{1b}') && !text.contains('\n'), "{text:?}");
+        assert!(text.contains("evil"), "{text}");
+    }
 }
 
 #[cfg(test)]
@@ -605,6 +666,22 @@ mod tests {
         assert!(e.contains("id.example.com"), "{e}");
     }
 
+    /// Every way a URL can be wrong: none of the errors quotes the password it holds.
+    #[test]
+    fn a_password_in_a_broken_url_is_never_echoed_either() {
+        for bad in [
+            "https://admin:hunter2@127.0.0.1:99999",
+            "ftp://admin:hunter2@x",
+            "https://admin:hunter2@x/?a=1",
+            "http://admin:hunter2@id.example.com",
+            "admin:hunter2@id.example.com",
+            "https://admin:hunter2@[::1",
+        ] {
+            let e = raw(bad).resolve().unwrap_err().to_string();
+            assert!(!e.contains("hunter2") && !e.contains("admin"), "{bad}: {e}");
+        }
+    }
+
     #[test]
     fn token_file_errors_never_quote_the_token() {
         let dir = std::env::temp_dir().join(format!("zitadesk-settings-{}", std::process::id()));
@@ -654,6 +731,101 @@ url = "https://globex.example"
 auth = { device = { client_id = "c2" } }
 api = "v3alpha"
 "#;
+
+    /// acme's own credential with a URL from elsewhere: what the CLI resolves with `--url` or
+    /// `ZITADEL_URL`, and what the console's `P` resolves (the same flags and environment, the
+    /// other profile).
+    fn acme_with_url(url: &str, source: Source) -> RawSettings {
+        let mut r = with_profiles(TWO_PROFILES);
+        r.url = Some(url.into());
+        r.sources.insert("url", source);
+        r
+    }
+
+    #[test]
+    fn a_profiles_own_credential_is_refused_for_a_url_from_a_flag_or_the_environment() {
+        for source in [Source::Flag("--url"), Source::Env("ZITADEL_URL")] {
+            let e = acme_with_url("http://127.0.0.1:1", source.clone())
+                .resolve()
+                .unwrap_err();
+            assert!(matches!(e, SettingsError::CredentialElsewhere { .. }), "{e:?}");
+            let text = e.to_string();
+            for named in [
+                "profile acme",
+                "https://acme.example/",
+                &source.to_string(),
+                "http://127.0.0.1:1/",
+            ] {
+                assert!(text.contains(named), "{named} missing: {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_profiles_own_url_however_written_may_come_from_a_flag() {
+        for same in [
+            "https://acme.example",
+            "https://ACME.example:443/",
+            "HTTPS://acme.example/",
+        ] {
+            let s = acme_with_url(same, Source::Env("ZITADEL_URL"))
+                .resolve()
+                .unwrap_or_else(|e| panic!("{same}: {e}"));
+            assert!(matches!(&s.credentials, Credentials::Device(d) if d.profile == "acme"));
+        }
+        // A subdomain, another port or plain http is another instance.
+        for other in [
+            "https://acme.example.evil.example",
+            "https://acme.example:8443",
+            "https://evil.example/acme.example",
+        ] {
+            assert!(
+                acme_with_url(other, Source::Flag("--url")).resolve().is_err(),
+                "{other}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_profile_credential_without_a_url_of_its_own_goes_nowhere_else() {
+        let mut r = with_profiles("[profiles.bare]\nauth = { device = { client_id = \"c\" } }\n");
+        r.profile = Some("bare".into());
+        r.url = Some("https://elsewhere.example".into());
+        r.sources.insert("url", Source::Env("ZITADEL_URL"));
+        let e = r.resolve().unwrap_err();
+        assert!(matches!(e, SettingsError::CredentialWithoutUrl { .. }), "{e:?}");
+        let text = e.to_string();
+        assert!(
+            text.contains("profile bare") && text.contains("env ZITADEL_URL"),
+            "{text}"
+        );
+    }
+
+    /// The console's `P` resolves the switched profile from the same flags and environment
+    /// (src/cli/mod.rs `switch`): with `ZITADEL_URL` exported, switching to a profile that
+    /// signs in its own way is refused before its credential is used.
+    #[test]
+    fn switching_profiles_in_the_console_keeps_each_credential_at_home() {
+        let mut started = acme_with_url("https://globex.example", Source::Env("ZITADEL_URL"));
+        started.profile = Some("globex".into());
+        assert!(started.clone().resolve().is_ok(), "globex's own URL");
+        let mut switched = started;
+        switched.profile = Some("acme".into());
+        switched.sources.insert("profile", Source::Flag("P (console)"));
+        let e = switched.resolve().unwrap_err();
+        assert!(
+            matches!(&e, SettingsError::CredentialElsewhere { profile, url, .. } if profile == "acme" && url == "https://globex.example/"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_credential_given_with_its_own_url_is_not_the_profiles() {
+        let mut r = acme_with_url("https://other.example", Source::Flag("--url"));
+        r.token_env = Some(SecretString::from("t".to_string()));
+        let s = r.resolve().unwrap();
+        assert!(matches!(s.credentials, Credentials::Token(_)));
+    }
 
     fn source_of(s: &Settings, name: &str) -> Source {
         s.shown.iter().find(|x| x.name == name).unwrap().source.clone()

@@ -128,6 +128,37 @@ pub fn terminal_safe_json(json: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A local path as it may be shown in a message, a log line or a fix to copy: sanitised like a
+/// server string. A directory name is anyone's choice in a shared `/tmp`, and an ESC or a
+/// newline in it must not drive the terminal or forge a line. Not for opening files.
+pub fn display_path(path: &std::path::Path) -> String {
+    sanitize(&path.to_string_lossy()).into_owned()
+}
+
+/// Escapes, for a log file, every character a terminal would act on or that could hide text:
+/// C0 controls (`\n`, `\r`, `\t`, otherwise `\x1b` style), DEL, C1 controls and whatever
+/// [`sanitize`] would change or drop (bidi and invisible format characters, joiners) as
+/// `\u{202e}`. Nothing is dropped, so the log still says exactly what arrived, but `cat` of it
+/// moves no cursor and a newline in a server message cannot start a forged line.
+pub fn escape_for_log(s: &str) -> Cow<'_, str> {
+    let plain = |c: char| fate(c) == Fate::Keep;
+    if s.chars().all(plain) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            c if plain(c) => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x80 => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Whether a ZWJ/ZWNJ next to `c` may stay: only between kept, non-ASCII characters.
 fn joinable(c: Option<char>) -> bool {
     c.is_some_and(|c| !c.is_ascii() && fate(c) == Fate::Keep && !is_pictographic(c))
@@ -268,6 +299,24 @@ mod tests {
     }
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn paths_are_shown_sanitised() {
+        let path = std::path::Path::new("/tmp/a\u{1b}[31m\nb\u{202e}c/state");
+        assert_eq!(display_path(path), "/tmp/a␛[31m␊bc/state");
+        assert_eq!(display_path(std::path::Path::new("/home/jürgen")), "/home/jürgen");
+    }
+
+    #[test]
+    fn log_escaping_keeps_every_character_visible_and_on_one_line() {
+        let s = "boom\n2026-01-01T00:00:00Z  INFO forged\u{1b}[2J\r\t\u{7f}\u{9b}\u{202e}x\u{200b}";
+        let e = escape_for_log(s);
+        assert_eq!(
+            e,
+            "boom\\n2026-01-01T00:00:00Z  INFO forged\\x1b[2J\\r\\t\\x7f\\u{9b}\\u{202e}x\\u{200b}"
+        );
+        assert!(matches!(escape_for_log("Jürgen 山田 C:\\x"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn clean_strings_are_borrowed() {

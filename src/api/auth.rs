@@ -90,11 +90,11 @@ impl ServiceKey {
 
     pub fn from_file(path: &Path) -> Result<Self, KeyError> {
         let bytes = std::fs::read(path).map_err(|e| KeyError::Unreadable {
-            path: path.display().to_string(),
+            path: crate::text::display_path(path),
             reason: e.to_string(),
         })?;
         Self::from_json(&bytes).map_err(|e| KeyError::InFile {
-            path: path.display().to_string(),
+            path: crate::text::display_path(path),
             problem: Box::new(e),
         })
     }

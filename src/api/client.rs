@@ -14,6 +14,7 @@ use super::auth::{Credentials, TokenInfo, TokenSource};
 use super::error::{ApiError, Call, NotSent};
 use super::http::{Body, Http, Request, encode_json};
 use super::template::UrlTemplate;
+use super::user_id::check_user_id;
 use super::wire::{
     AuthenticationMethodType, EmailCodeRequest, EmailCodeResponse, GetUserByIdResponse,
     ListAuthenticationMethodTypesResponse, ListQuery, ListUsersRequest, ListUsersResponse, ReturnCode,
@@ -353,6 +354,13 @@ impl Client {
         let resp: EmailCodeResponse = self
             .call(call, Method::POST, path, Some(&mode.request()), false)
             .await?;
+        let returned = resp
+            .verification_code
+            .as_ref()
+            .is_some_and(|c| !c.expose().is_empty());
+        if *mode == CodeMode::Return && !returned {
+            return Err(ApiError::NoCodeReturned { call });
+        }
         Ok(resp.into())
     }
 
@@ -397,12 +405,12 @@ impl Client {
         }
     }
 
-    /// The URL of an API path; each segment is percent-encoded, so a user ID cannot change
-    /// the path.
+    /// The URL of an API path. Every segment passes the user-ID check (the fixed ones do
+    /// trivially), so a user ID cannot be empty, a path step or a slash; and each is
+    /// percent-encoded besides, so nothing in it can change the path.
     fn url(&self, call: Call, segments: &[&str]) -> Result<Url, ApiError> {
-        if segments.iter().any(|s| s.is_empty()) {
-            // "/v2/users/" + "" would address another call (or none): refuse before sending.
-            return Err(ApiError::NotSent(NotSent::EmptyUserId));
+        for segment in segments {
+            check_user_id(segment).map_err(|e| ApiError::NotSent(NotSent::BadUserId(e)))?;
         }
         let mut url = self.base.clone();
         {
@@ -446,13 +454,21 @@ mod tests {
     #[test]
     fn user_ids_cannot_escape_their_path_segment() {
         let c = client("https://id.example.com");
+        for bad in ["../../admin", "..", ".", ""] {
+            let refused = c.url(Call::ResendEmailCode, &["v2", "users", bad, "email", "resend"]);
+            assert!(
+                matches!(refused, Err(ApiError::NotSent(NotSent::BadUserId(_)))),
+                "{bad:?}: {refused:?}"
+            );
+        }
+        // What passes the check is still percent-encoded: no query, no fragment.
         let url = c
             .url(
                 Call::ResendEmailCode,
-                &["v2", "users", "../../admin?x=1#y", "email", "resend"],
+                &["v2", "users", "a?x=1#y", "email", "resend"],
             )
             .unwrap();
-        assert_eq!(url.path(), "/v2/users/..%2F..%2Fadmin%3Fx=1%23y/email/resend");
+        assert_eq!(url.path(), "/v2/users/a%3Fx=1%23y/email/resend");
         assert_eq!(url.query(), None);
     }
 

@@ -120,9 +120,9 @@ pub enum NotSent {
         reason: String,
         id: Option<String>,
     },
-    /// `/v2/users/` + "" would address another call (or none).
-    #[error("the user ID is empty, so no request was sent")]
-    EmptyUserId,
+    /// A user ID that could address another path (or none), or act on a terminal when shown.
+    #[error("the user ID {0}, so no request was sent")]
+    BadUserId(#[from] super::user_id::UserIdError),
     /// The request could not be put together (a URL, a body).
     #[error("cannot prepare the request for {}: {reason}", .call.describe())]
     Unprepared { call: Call, reason: String },
@@ -138,6 +138,23 @@ pub enum NotSent {
         name: &'static str,
         reason: String,
         value: String,
+    },
+    /// The discovery document speaks for another issuer than the configured instance: it is
+    /// not this instance's, so none of its endpoints is used. `named` is sanitised.
+    #[error(
+        "the discovery document names issuer {named:?}, not the configured {expected}: refusing to use it, so nothing was sent to its endpoints"
+    )]
+    ForeignIssuer { expected: String, named: String },
+    /// An endpoint of the discovery document lies on another origin (scheme, host, port) than
+    /// the issuer: a token or secret sent there would leave the instance. `endpoint` is
+    /// sanitised and never carries a user name or password.
+    #[error(
+        "the discovery document's {name} {endpoint} is not on the instance's origin {origin}: refusing to send anything there"
+    )]
+    ForeignEndpoint {
+        name: &'static str,
+        endpoint: String,
+        origin: String,
     },
 }
 
@@ -193,6 +210,10 @@ pub enum ApiError {
     /// The answer exceeded [`super::http::MAX_ANSWER_BYTES`]; it was not read to the end.
     #[error("answer too large: ZITADEL's answer (HTTP {http}) while {} exceeds {limit} bytes", .call.describe())]
     TooLarge { call: Call, http: u16, limit: usize },
+    /// Asked to return the code, ZITADEL answered 200 without one: a new code exists (and
+    /// the old one is void), but nobody can read it out.
+    #[error("ZITADEL answered without the code it was asked to return while {}; a new code was issued but is not known here", .call.describe())]
+    NoCodeReturned { call: Call },
     #[error("unexpected answer from ZITADEL (HTTP {http}) while {}: {reason}; body starts: {excerpt:?}", .call.describe())]
     Decode {
         call: Call,
@@ -327,9 +348,10 @@ impl ApiError {
             ApiError::Connect { .. } => "connect",
             ApiError::Interrupted { .. } => "interrupted",
             ApiError::TooLarge { .. } => "too_large",
+            ApiError::NoCodeReturned { .. } => "no_code_returned",
             ApiError::Decode { .. } => "decode",
             ApiError::NotSent(NotSent::NotSignedIn { .. }) => "unauthenticated",
-            ApiError::NotSent(NotSent::EmptyUserId) => "invalid_argument",
+            ApiError::NotSent(NotSent::BadUserId(_)) => "invalid_argument",
             ApiError::NotSent(_) => "unprepared",
             ApiError::Credentials(_) => "credentials",
         }
@@ -366,7 +388,6 @@ impl ApiError {
             ApiError::PermissionDenied(_)
             | ApiError::Unauthenticated(_)
             | ApiError::NotSent(NotSent::NotSignedIn { .. }) => 4,
-            ApiError::NotSent(NotSent::EmptyUserId) => 5,
             // Local setup; a lost sign-in is matched above.
             ApiError::InvalidUrlTemplate(_) | ApiError::Credentials(_) | ApiError::NotSent(_) => 2,
             _ => 5,
@@ -618,7 +639,7 @@ mod tests {
         assert_eq!((lost.kind(), lost.exit_code()), ("unauthenticated", 4));
         assert_eq!(lost.zitadel_id(), Some("invalid_grant"));
         assert_eq!(
-            ApiError::NotSent(NotSent::EmptyUserId).delivery(),
+            ApiError::NotSent(NotSent::BadUserId(super::super::user_id::UserIdError::Empty)).delivery(),
             Delivery::NotSent
         );
         let timeout = ApiError::Timeout {

@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
 use super::error::{ApiError, Call, NotSent, excerpt};
+use super::instance_url;
 
 /// The largest answer read. ZITADEL's biggest (a page of 1000 users) is a few MiB; anything
 /// near this is not an answer worth holding in memory.
@@ -25,7 +26,11 @@ pub const MAX_ANSWER_BYTES: usize = 32 * 1024 * 1024;
 /// elsewhere). Cheap to clone: clones share the connection pool.
 #[derive(Clone, Debug)]
 pub struct Http {
+    /// Uses the system's proxies (`HTTPS_PROXY`, `ALL_PROXY`, ...).
     client: reqwest::Client,
+    /// Never uses a proxy: for plain `http://` to this machine, whose token a proxy would
+    /// read in clear (see [`Http::client_for`]).
+    direct: reqwest::Client,
     /// The request timeout, for messages.
     timeout: Duration,
 }
@@ -92,14 +97,34 @@ impl<'a> Request<'a> {
 
 impl Http {
     pub fn new(connect_timeout: Duration, timeout: Duration) -> Result<Self, ApiError> {
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("zitadesk/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(connect_timeout)
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| ApiError::NotSent(NotSent::HttpSetup(e.to_string())))?;
-        Ok(Http { client, timeout })
+        let builder = || {
+            reqwest::Client::builder()
+                .user_agent(concat!("zitadesk/", env!("CARGO_PKG_VERSION")))
+                .connect_timeout(connect_timeout)
+                .timeout(timeout)
+                .redirect(reqwest::redirect::Policy::none())
+        };
+        let setup = |e: reqwest::Error| ApiError::NotSent(NotSent::HttpSetup(e.to_string()));
+        let client = builder().build().map_err(setup)?;
+        let direct = builder().no_proxy().build().map_err(setup)?;
+        Ok(Http {
+            client,
+            direct,
+            timeout,
+        })
+    }
+
+    /// The client for a request to `url`. Plain `http://` to this machine never goes through
+    /// a proxy from `HTTP_PROXY`/`ALL_PROXY`: the bearer token would travel in clear to the
+    /// proxy (and on to wherever it forwards). Over https a proxy sees only ciphertext, so
+    /// proxies stay usable there. Chosen per request, so OIDC endpoints and the stored
+    /// issuer of a logout follow the same rule as the API.
+    fn client_for(&self, url: &Url) -> &reqwest::Client {
+        if instance_url::is_plain_loopback(url) {
+            &self.direct
+        } else {
+            &self.client
+        }
     }
 
     /// Sends the request and decodes a 2xx answer into `R`. A non-2xx answer is classified
@@ -118,7 +143,7 @@ impl Http {
     /// Whether anything answers at `url`: any HTTP status counts (TLS must verify).
     pub(crate) async fn reach(&self, url: &Url) -> Result<u16, ApiError> {
         let resp = self
-            .client
+            .client_for(url)
             .get(url.clone())
             .send()
             .await
@@ -137,7 +162,7 @@ impl Http {
             body,
         } = request;
         let mut req = self
-            .client
+            .client_for(url)
             .request(method.clone(), url.clone())
             .header(reqwest::header::ACCEPT, "application/json");
         if let Some(token) = bearer {
@@ -252,7 +277,7 @@ pub(crate) fn transport_error(
         reason = s.to_string();
         source = s.source();
     }
-    let url = origin(url);
+    let url = shown_origin(url);
     if e.is_connect() || e.is_builder() {
         ApiError::Connect { url, reason }
     } else {
@@ -260,12 +285,14 @@ pub(crate) fn transport_error(
     }
 }
 
-/// Scheme, host and port: where the instance is, without the path of one call.
-fn origin(url: &Url) -> String {
+/// Scheme, host and port: where the instance is, without the path of one call, and never
+/// with a user name or password.
+fn shown_origin(url: &Url) -> String {
     let mut o = url.clone();
     o.set_path("");
     o.set_query(None);
-    o.as_str().trim_end_matches('/').to_string()
+    o.set_fragment(None);
+    instance_url::shown(&o).trim_end_matches('/').to_string()
 }
 
 #[cfg(test)]
@@ -378,6 +405,12 @@ mod tests {
             .unwrap_err();
         assert!(matches!(e, ApiError::Connect { .. }), "{e:?}");
         assert_eq!(e.delivery(), Delivery::NotSent);
+    }
+
+    #[test]
+    fn a_transport_error_never_names_a_password_in_the_url() {
+        let url = Url::parse("http://admin:hunter2@127.0.0.1:1/v2/users?x=1").unwrap();
+        assert_eq!(shown_origin(&url), "http://127.0.0.1:1");
     }
 
     #[tokio::test]

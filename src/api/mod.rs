@@ -4,9 +4,11 @@ pub mod auth;
 pub mod client;
 pub mod error;
 pub mod http;
+pub mod instance_url;
 pub mod oidc;
 pub mod query;
 pub mod template;
+pub mod user_id;
 pub mod wire;
 mod wire_enum;
 

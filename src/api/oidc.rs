@@ -16,6 +16,7 @@ use tokio::time::Instant;
 
 use super::error::{ApiError, Call, NotSent};
 use super::http::{Body, Http, Request};
+use super::instance_url;
 
 /// What `zitadesk login` asks for: the API audience, the person's name, and a refresh token.
 pub const DEVICE_SCOPE: &str = "openid profile offline_access urn:zitadel:iam:org:project:id:zitadel:aud";
@@ -49,9 +50,52 @@ impl Discovery {
             ApiError::NotSent(NotSent::BadEndpoint {
                 name,
                 reason: e.to_string(),
-                value: crate::text::sanitize(value).into_owned(),
+                value: crate::text::sanitize(&instance_url::shown_text(value)).into_owned(),
             })
         })
+    }
+
+    /// Refuses a document that is not the configured instance's: its `issuer` must be the
+    /// configured URL (normalised: ZITADEL names it without the trailing slash), and every
+    /// endpoint that carries a token, a device code or a refresh token must lie on the
+    /// issuer's own origin. Anyone who can answer the discovery request (a captive portal, a
+    /// wrong DNS entry, a compromised proxy path) could otherwise name their own token
+    /// endpoint and collect the credentials sent there.
+    pub fn check(&self, issuer: &Url) -> Result<(), ApiError> {
+        let named = Url::parse(&self.issuer).ok();
+        if !named
+            .as_ref()
+            .is_some_and(|n| n.username().is_empty() && instance_url::same_instance(n, issuer))
+        {
+            return Err(ApiError::NotSent(NotSent::ForeignIssuer {
+                expected: instance_url::shown(issuer).trim_end_matches('/').to_string(),
+                named: crate::text::sanitize(&instance_url::shown_text(&self.issuer)).into_owned(),
+            }));
+        }
+        let endpoints = [
+            ("token_endpoint", Some(self.token_endpoint.as_str())),
+            (
+                "device_authorization_endpoint",
+                self.device_authorization_endpoint.as_deref(),
+            ),
+            ("revocation_endpoint", self.revocation_endpoint.as_deref()),
+            ("userinfo_endpoint", self.userinfo_endpoint.as_deref()),
+        ];
+        for (name, value) in endpoints {
+            // A missing or unreadable endpoint is refused when a call needs it.
+            let Some(url) = value.and_then(|v| Url::parse(v).ok()) else {
+                continue;
+            };
+            let has_credentials = !url.username().is_empty() || url.password().is_some();
+            if has_credentials || !instance_url::same_origin(&url, issuer) {
+                return Err(ApiError::NotSent(NotSent::ForeignEndpoint {
+                    name,
+                    endpoint: crate::text::sanitize(&instance_url::shown(&url)).into_owned(),
+                    origin: instance_url::origin(issuer),
+                }));
+            }
+        }
+        Ok(())
     }
 
     pub fn token_url(&self) -> Result<Url, ApiError> {
@@ -74,7 +118,8 @@ impl Discovery {
     }
 }
 
-/// `GET {issuer}/.well-known/openid-configuration`.
+/// `GET {issuer}/.well-known/openid-configuration`, refused unless it is the issuer's own
+/// (see [`Discovery::check`]): every token request and userinfo call starts here.
 pub async fn discover(http: &Http, issuer: &Url) -> Result<Discovery, ApiError> {
     let mut base = issuer.clone();
     if !base.path().ends_with('/') {
@@ -88,7 +133,11 @@ pub async fn discover(http: &Http, issuer: &Url) -> Result<Discovery, ApiError> 
             reason: format!("cannot build the discovery URL: {e}"),
         })
     })?;
-    http.send(Request::new(Call::Discovery, Method::GET, &url)).await
+    let discovery: Discovery = http
+        .send(Request::new(Call::Discovery, Method::GET, &url))
+        .await?;
+    discovery.check(issuer)?;
+    Ok(discovery)
 }
 
 /// The answer of the device authorization endpoint (RFC 8628 §3.2).
@@ -464,6 +513,99 @@ mod tests {
         );
         let dbg = format!("{set:?}");
         assert!(!dbg.contains("secret"), "{dbg}");
+    }
+
+    fn document(issuer: &str, token: &str) -> Discovery {
+        Discovery {
+            issuer: issuer.into(),
+            token_endpoint: token.into(),
+            device_authorization_endpoint: Some("https://acme.example/oauth/v2/device_authorization".into()),
+            revocation_endpoint: Some("https://acme.example/oauth/v2/revoke".into()),
+            userinfo_endpoint: Some("https://acme.example/oidc/v1/userinfo".into()),
+        }
+    }
+
+    fn refusal(d: &Discovery, issuer: &str) -> Option<NotSent> {
+        match d.check(&Url::parse(issuer).unwrap()) {
+            Ok(()) => None,
+            Err(ApiError::NotSent(n)) => Some(n),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    /// ZITADEL names its issuer without the trailing slash; the configured URL may have one,
+    /// an explicit default port, or capitals: still the same instance.
+    #[test]
+    fn the_instances_own_document_is_accepted_however_the_url_is_written() {
+        let d = document("https://acme.example", "https://acme.example/oauth/v2/token");
+        for configured in [
+            "https://acme.example/",
+            "https://ACME.example:443",
+            "https://acme.example",
+        ] {
+            assert_eq!(refusal(&d, configured), None, "{configured}");
+        }
+    }
+
+    /// Without the issuer check, a document served at the configured URL but speaking for
+    /// another instance would be used; the refusal names both.
+    #[test]
+    fn a_document_for_another_issuer_is_refused_naming_both() {
+        for issuer in [
+            "https://evil.example",
+            "http://acme.example",
+            "",
+            "not a url",
+            "https://u:pw@acme.example",
+        ] {
+            let d = document(issuer, "https://acme.example/oauth/v2/token");
+            let e = refusal(&d, "https://acme.example/");
+            assert!(
+                matches!(e, Some(NotSent::ForeignIssuer { .. })),
+                "{issuer}: {e:?}"
+            );
+            let text = e.map(|e| e.to_string()).unwrap_or_default();
+            assert!(
+                text.contains("https://acme.example") && !text.contains("pw"),
+                "{text}"
+            );
+        }
+    }
+
+    /// Without the origin check, the token endpoint (or any other) could send the device
+    /// code, a refresh token or an access token to another host, port or scheme.
+    #[test]
+    fn an_endpoint_on_another_origin_is_refused_naming_it() {
+        for token in [
+            "https://evil.example/oauth/v2/token",
+            "http://acme.example/oauth/v2/token",
+            "https://acme.example:8443/oauth/v2/token",
+            "https://acme.example.evil.example/oauth/v2/token",
+            "https://user:pw@acme.example/oauth/v2/token",
+        ] {
+            let e = refusal(&document("https://acme.example", token), "https://acme.example");
+            assert!(
+                matches!(
+                    &e,
+                    Some(NotSent::ForeignEndpoint {
+                        name: "token_endpoint",
+                        ..
+                    })
+                ),
+                "{token}: {e:?}"
+            );
+            let text = e.map(|e| e.to_string()).unwrap_or_default();
+            assert!(text.contains("token_endpoint") && !text.contains("pw"), "{text}");
+        }
+        let mut d = document("https://acme.example", "https://acme.example/oauth/v2/token");
+        d.userinfo_endpoint = Some("https://evil.example/userinfo".into());
+        assert!(matches!(
+            refusal(&d, "https://acme.example"),
+            Some(NotSent::ForeignEndpoint {
+                name: "userinfo_endpoint",
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! searches the usual name and email fields at once (an `orQuery`); `-` excludes a term
 //! (`notQuery`). Nesting never goes deeper than not → or → text, far below ZITADEL's 20.
 
+use super::user_id::check_user_id;
 use super::wire::{
     DisplayNameQuery, EmailQuery, FirstNameQuery, InUserIdsQuery, LastNameQuery, LoginNameQuery, NotQuery,
     OrQuery, OrganizationIdQuery, PhoneQuery, SearchQuery, StateQuery, TextQueryMethod, TypeQuery,
@@ -71,12 +72,29 @@ impl QueryError {
     }
 }
 
+/// The longest search taken (the console's search line holds no more).
+pub const MAX_SEARCH_CHARS: usize = 512;
+/// The most terms in one search: each becomes a query ZITADEL evaluates for every user.
+pub const MAX_SEARCH_TERMS: usize = 16;
+
 /// Parses the search box into ListUsers queries. Empty input means "all users".
 pub fn parse_search(input: &str, mode: MatchMode) -> Result<Vec<SearchQuery>, QueryError> {
-    split_terms(input)?
-        .iter()
-        .map(|term| parse_term(term, mode.method()))
-        .collect()
+    let len = input.chars().count();
+    if len > MAX_SEARCH_CHARS {
+        let start: String = input.chars().take(24).collect();
+        return Err(QueryError::new(
+            &format!("{start}…"),
+            format!("the search is {len} characters long; at most {MAX_SEARCH_CHARS} are taken"),
+        ));
+    }
+    let terms = split_terms(input)?;
+    if let Some(extra) = terms.get(MAX_SEARCH_TERMS) {
+        return Err(QueryError::new(
+            extra.typed,
+            format!("more than {MAX_SEARCH_TERMS} terms — search with fewer, more telling words"),
+        ));
+    }
+    terms.iter().map(|term| parse_term(term, mode.method())).collect()
 }
 
 /// Restricts a search to one organization (`--org`).
@@ -397,7 +415,7 @@ fn prefixed_query(
                                 .to_owned(),
                         ));
                     }
-                    check_len(typed, id, MAX_VALUE_CHARS)?;
+                    check_user_id(id).map_err(|e| err(format!("the user ID {e}")))?;
                     Ok(id.to_owned())
                 })
                 .collect::<Result<_, _>>()?;
@@ -467,6 +485,30 @@ fn check_len(typed: &str, value: &str, max: usize) -> Result<(), QueryError> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod bounds {
+    use super::*;
+
+    #[test]
+    fn a_search_has_a_bounded_length_and_number_of_terms() {
+        let mode = MatchMode::default();
+        let words = |n: usize| vec!["ab"; n].join(" ");
+        assert_eq!(
+            parse_search(&words(MAX_SEARCH_TERMS), mode).map(|q| q.len()),
+            Ok(MAX_SEARCH_TERMS)
+        );
+        let e = parse_search(&words(MAX_SEARCH_TERMS + 1), mode).expect_err("too many terms");
+        assert!(e.reason.contains("more than 16 terms"), "{e:?}");
+        let long = "a".repeat(MAX_SEARCH_CHARS + 1);
+        let e = parse_search(&long, mode).expect_err("too long");
+        assert!(e.reason.contains("513 characters"), "{e:?}");
+        assert!(e.term.chars().count() <= 25, "the term shown is short: {e:?}");
+        let near_the_limit = format!("{} {} {}", "a".repeat(200), "b".repeat(200), "c".repeat(110));
+        assert_eq!(near_the_limit.chars().count(), MAX_SEARCH_CHARS);
+        assert!(parse_search(&near_the_limit, mode).is_ok());
+    }
 }
 
 #[cfg(test)]

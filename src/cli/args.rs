@@ -10,6 +10,7 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
 use crate::api::template::{UrlTemplate, check_url_template};
+use crate::api::user_id::{UserIdError, check_user_id};
 use crate::api::wire::UserFieldName;
 use crate::settings::Source;
 
@@ -235,7 +236,7 @@ impl SortColumn {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The user's ID
-    #[arg(value_parser = non_empty)]
+    #[arg(value_parser = user_id)]
     pub user_id: String,
     /// Print ZITADEL-shaped JSON
     #[arg(long)]
@@ -246,7 +247,7 @@ pub struct ShowArgs {
 #[command(group(clap::ArgGroup::new("mode").required(true).args(["url_template", "default_link", "return_code"])))]
 pub struct ResendArgs {
     /// The user's ID
-    #[arg(value_parser = non_empty)]
+    #[arg(value_parser = user_id)]
     pub user_id: String,
     /// ZITADEL mails the code with this link: {{.UserID}}, {{.Code}}, {{.OrgID}} are filled in
     #[arg(long, value_name = "URL", value_parser = check_url_template)]
@@ -281,14 +282,10 @@ pub struct DemoServerArgs {
     pub device_approve_after: u64,
 }
 
-/// A user ID argument that is empty or only spaces.
-#[derive(Debug, thiserror::Error)]
-#[error("a user ID cannot be empty")]
-pub struct EmptyUserId;
-
-fn non_empty(s: &str) -> Result<String, EmptyUserId> {
-    match s.trim() {
-        "" => Err(EmptyUserId),
-        t => Ok(t.to_string()),
-    }
+/// A user ID argument, checked before anything is sent: surrounding spaces (a pasted ID) are
+/// dropped, and what remains is exactly what is sent and audited.
+fn user_id(s: &str) -> Result<String, UserIdError> {
+    let id = s.trim_matches(' ');
+    check_user_id(id)?;
+    Ok(id.to_string())
 }

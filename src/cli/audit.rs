@@ -11,7 +11,7 @@ pub fn print(log: &AuditLog, json: bool) -> Result<(), CliError> {
     } else if records.is_empty() && problems.is_empty() {
         let place = log
             .path()
-            .map_or_else(|| "(no file)".to_string(), |p| p.display().to_string());
+            .map_or_else(|| "(no file)".to_string(), crate::text::display_path);
         eprintln!("zitadesk: no resends recorded yet in {place}");
         String::new()
     } else {

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::args::GlobalArgs;
 use super::exit::CliError;
-use crate::text::sanitize;
+use crate::text::{display_path, sanitize};
 
 /// The resolved settings with their sources. Secrets are never among the values: the token
 /// shows as "(value never shown)", a key as its id and user.
@@ -33,45 +33,39 @@ pub fn show(global: &GlobalArgs) -> Result<(), CliError> {
     super::users::write_stdout(&out)
 }
 
-/// Writes the commented example (0600), never over an existing file without `--force`.
+/// Writes the commented example (0600), never over an existing file without `--force`, and
+/// never through a link planted at its path ([`crate::secure_fs`]).
 pub fn init(global: &GlobalArgs, force: bool) -> Result<(), CliError> {
-    let path = global
-        .config
-        .clone()
-        .or_else(crate::dirs::config_file)
+    let path = super::private_dirs::config_file(global)
         .ok_or_else(|| CliError::usage("no home directory: pass --config PATH"))?;
+    let shown = display_path(&path);
     if path.exists() && !force {
         return Err(CliError::usage(format!(
-            "{} exists; pass --force to overwrite it",
-            path.display()
+            "{shown} exists; pass --force to overwrite it"
         )));
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| CliError::other(format!("cannot create {}: {e}", dir.display())))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder
+            .create(dir)
+            .map_err(|e| CliError::other(format!("cannot create {}: {e}", display_path(dir))))?;
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(&path)
-        .map_err(|e| CliError::other(format!("cannot write {}: {e}", path.display())))?;
+    crate::config::check_dir(&path).map_err(|e| CliError::usage(e.to_string()))?;
+    let mut file = crate::secure_fs::open_truncate(&path).map_err(|e| {
+        if e.is_refusal() {
+            CliError::usage(e.to_string())
+        } else {
+            CliError::other(e.to_string())
+        }
+    })?;
     file.write_all(crate::config::EXAMPLE.as_bytes())
-        .map_err(|e| CliError::other(format!("cannot write {}: {e}", path.display())))?;
-    // Overwriting keeps the old mode: make it private either way.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| CliError::other(format!("cannot make {} private: {e}", path.display())))?;
-    }
-    eprintln!(
-        "zitadesk: wrote {} — edit the profile, then `zitadesk config show`",
-        path.display()
-    );
+        .map_err(|e| CliError::other(format!("cannot write {shown}: {e}")))?;
+    eprintln!("zitadesk: wrote {shown} — edit the profile, then `zitadesk config show`");
     Ok(())
 }

@@ -1,14 +1,20 @@
 //! `zitadesk doctor`: checks the connection in the order things go wrong — reachable over TLS,
 //! a ZITADEL instance at that URL, a token, a working ListUsers, the rights a helpdesk needs —
-//! and says how to fix each failure. Exit 0 only when every check passes.
+//! and says how to fix each failure. Exit 0 only when every check passes. First of all, the
+//! local files: a state or config directory others can write is a failed check with its
+//! `chmod`, and a config directory others can write skips the connection checks (its file may
+//! have been swapped, and with it the URL the token would be sent to).
 
 use std::fmt::Write as _;
 
 use super::args::GlobalArgs;
 use super::exit::CliError;
 use super::messages::{api_error, api_fix, token_fix};
-use crate::api::Client;
+use super::private_dirs::Dir;
+use crate::api::instance_url;
 use crate::api::query::{ListSort, Page, list_users_request};
+use crate::api::{ApiError, Client, NotSent};
+use crate::secure_fs::SecureFsError;
 use crate::settings::Settings;
 use crate::text::sanitize;
 
@@ -25,12 +31,21 @@ struct Check {
 pub async fn run(global: &GlobalArgs) -> Result<u8, CliError> {
     let setup = super::demo_mode::Setup::open(global).await?;
     let settings = &setup.settings;
-    let checks = checks(settings).await;
+    let problems = super::private_dirs::problems(global);
+    let config_trusted = !problems.iter().any(|(dir, _)| *dir == Dir::Config);
+    let mut checks = vec![files_check(&problems)];
+    if config_trusted {
+        checks.extend(connection_checks(settings).await);
+    } else {
+        for name in ["reachable", "discovery", "token", "ListUsers", "permissions"] {
+            checks.push(skipped(name));
+        }
+    }
     let mut out = String::new();
     let _ = writeln!(
         out,
         "zitadesk doctor — {}{}",
-        sanitize(settings.url.as_str()),
+        sanitize(&instance_url::shown(&settings.url)),
         settings
             .profile
             .as_deref()
@@ -63,9 +78,37 @@ pub async fn run(global: &GlobalArgs) -> Result<u8, CliError> {
     Ok(if failed == 0 && skipped == 0 { 0 } else { 5 })
 }
 
+/// The state and config directories are ours alone (see `private_dirs`).
+fn files_check(problems: &[(Dir, SecureFsError)]) -> Check {
+    if problems.is_empty() {
+        return passed(
+            "files",
+            "state and config directories writable by you alone".into(),
+        );
+    }
+    let detail = problems
+        .iter()
+        .map(|(dir, e)| {
+            let which = match dir {
+                Dir::State => "state directory",
+                Dir::Config => "config directory",
+            };
+            format!("{which}: {e}")
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let fixes: Vec<String> = problems.iter().filter_map(|(_, e)| e.fix()).collect();
+    let fix = if fixes.is_empty() {
+        "remove what another user owns, or point XDG_STATE_HOME / --config at directories of your own".into()
+    } else {
+        fixes.join(" && ")
+    };
+    failed("files", detail, Some(fix))
+}
+
 /// The checks in order; a check whose ground is missing (no connection, no token) is
 /// reported as skipped rather than run into the same failure again.
-async fn checks(settings: &Settings) -> Vec<Check> {
+async fn connection_checks(settings: &Settings) -> Vec<Check> {
     let mut checks = Vec::new();
     let client = match Client::new(settings.client_config()) {
         Ok(c) => c,
@@ -100,10 +143,27 @@ async fn checks(settings: &Settings) -> Vec<Check> {
         return checks;
     }
 
-    checks.push(match client.discovery_summary().await {
+    let discovery = client.discovery_summary().await;
+    // A document that speaks for another issuer, or sends tokens to another origin, is not
+    // this instance's: no credential is tried against it.
+    let foreign = matches!(
+        &discovery,
+        Err(ApiError::NotSent(
+            NotSent::ForeignIssuer { .. } | NotSent::ForeignEndpoint { .. }
+        ))
+    );
+    checks.push(match discovery {
         Ok(issuer) => passed(
             "discovery",
             format!("OpenID configuration found, issuer {issuer}"),
+        ),
+        Err(e) if foreign => failed(
+            "discovery",
+            api_error(&e),
+            Some(
+                "the URL must be the instance's own issuer, and its discovery document must keep every endpoint on that origin; if the issuer named is your instance, use it as the URL — otherwise whatever answers at this URL is not your ZITADEL"
+                    .into(),
+            ),
         ),
         Err(e) => failed(
             "discovery",
@@ -114,6 +174,12 @@ async fn checks(settings: &Settings) -> Vec<Check> {
             ),
         ),
     });
+    if foreign {
+        checks.push(skipped("token"));
+        checks.push(skipped("ListUsers"));
+        checks.push(skipped("permissions"));
+        return checks;
+    }
 
     let token = client.token_info().await;
     let token_ok = token.is_ok();

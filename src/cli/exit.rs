@@ -32,9 +32,21 @@ impl CliError {
 
 impl From<ApiError> for CliError {
     fn from(e: ApiError) -> Self {
+        let text = super::messages::api_error(&e);
+        CliError::api(&e, text)
+    }
+}
+
+impl CliError {
+    /// A failed resend or send: says first whether a code may exist now.
+    pub fn mutation(e: ApiError) -> Self {
+        let text = super::messages::mutation_error(&e);
+        CliError::api(&e, text)
+    }
+
+    fn api(e: &ApiError, text: String) -> Self {
         tracing::warn!(error = %e.log_line(), "command failed");
         // ZITADEL's id lets an admin find the cause in ZITADEL's own logs and docs.
-        let text = super::messages::api_error(&e);
         let message = match e.zitadel_id() {
             Some(id) => format!("{text} [{id}]"),
             None => text,

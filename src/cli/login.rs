@@ -132,7 +132,7 @@ pub async fn run_login(
     writeln!(
         out,
         "Signed in as {who_text} for profile {profile}; tokens stored in {}",
-        path.display()
+        crate::text::display_path(&path)
     )
     .map_err(io_error)?;
     if !has_refresh {
@@ -180,7 +180,7 @@ pub async fn run_logout(
         writeln!(
             out,
             "Signed out of profile {profile}: tokens revoked at ZITADEL and {} deleted.",
-            path.display()
+            crate::text::display_path(&path)
         )
         .map_err(io_error)?;
         return Ok(());
@@ -188,7 +188,7 @@ pub async fn run_logout(
     writeln!(
         out,
         "Signed out of profile {profile} on this machine: {} deleted.",
-        path.display()
+        crate::text::display_path(&path)
     )
     .map_err(io_error)?;
     Err(CliError::other(format!(
@@ -353,7 +353,7 @@ mod tests {
         assert!(
             text.contains(&format!(
                 "({DEVICE_USER_ID}) for profile acme; tokens stored in {}",
-                path.display()
+                crate::text::display_path(&path)
             )),
             "{text}"
         );

@@ -11,7 +11,7 @@ fn device_profile(raw: &RawSettings) -> Result<(String, String), CliError> {
     let file = raw
         .config_path
         .as_ref()
-        .map_or_else(|| "the config file".to_string(), |p| p.display().to_string());
+        .map_or_else(|| "the config file".to_string(), |p| crate::text::display_path(p));
     let name = raw
         .profile
         .clone()

@@ -4,6 +4,7 @@
 use crate::api::auth::Credentials;
 use crate::api::oidc::DeviceError;
 use crate::api::{ApiError, NotSent};
+use crate::email_code::{NOT_SENT, Outcome, UNKNOWN_OUTCOME};
 use crate::settings::Settings;
 
 /// The sentence for stderr or a doctor check (unsanitised: the printer sanitises).
@@ -19,6 +20,16 @@ pub fn api_error(e: &ApiError) -> String {
         ),
         ApiError::NotFound(_) => "not found — no such user (or it was deleted, or has no email)".into(),
         _ => format!("{e}{}", advice(e)),
+    }
+}
+
+/// The sentence for a failed resend or send: whether a code may exist now comes first, in
+/// the words the console uses too ([`crate::email_code::UNKNOWN_OUTCOME`]).
+pub fn mutation_error(e: &ApiError) -> String {
+    match Outcome::of_error(e) {
+        Outcome::Unknown => format!("{UNKNOWN_OUTCOME} ({e})"),
+        Outcome::NotSent => format!("{NOT_SENT}: {}", api_error(e)),
+        Outcome::Ok | Outcome::Refused => api_error(e),
     }
 }
 

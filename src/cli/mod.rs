@@ -10,6 +10,7 @@ mod exit;
 mod login;
 mod login_cmd;
 pub mod messages;
+mod private_dirs;
 pub mod table;
 mod users;
 
@@ -23,8 +24,17 @@ pub use exit::CliError;
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = parse_args();
-    // Without a log the tool still works; the reason is only worth a mention in --help.
-    let _log = crate::logging::init().ok();
+    // Without a log the tool still works; the reason is only worth a mention in --help —
+    // except a planted link or another user's file at the log's path, which is an attack to
+    // report. (A loose directory is reported by `private_dirs`, command by command.)
+    let _log = match crate::logging::init() {
+        Ok(guard) => Some(guard),
+        Err(crate::logging::LogError::File(e)) if e.is_refusal() => {
+            eprintln!("zitadesk: warning: no log file: {e}");
+            None
+        }
+        Err(_) => None,
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -41,7 +51,10 @@ pub fn main() -> ExitCode {
 fn parse_args() -> Cli {
     use clap::{CommandFactory, FromArgMatches};
     let shown = |p: Option<std::path::PathBuf>| {
-        p.map_or_else(|| "(no home directory)".to_string(), |p| p.display().to_string())
+        p.map_or_else(
+            || "(no home directory)".to_string(),
+            |p| crate::text::display_path(&p),
+        )
     };
     let files = format!(
         "Files: config {}\n       audit trail {}\n       logs {}",
@@ -71,6 +84,7 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
             "--demo does not apply to login, logout, config or audit: they act on your real profiles and files",
         ));
     }
+    private_dirs::check(cli.command.as_ref(), &global)?;
     match cli.command {
         Some(Command::DemoServer(a)) => demo_mode::serve(a).await.map(|()| 0),
         Some(Command::Audit(a)) => {

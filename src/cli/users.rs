@@ -117,14 +117,24 @@ async fn resend(settings: &Settings, client: &Client, a: ResendArgs) -> Result<(
             eprintln!("zitadesk: no pending code for this user; issuing a fresh one (--send-if-none)");
             let second = issue_code(client, audit, CodeCall::Send, &a.user_id, &mode).await;
             warn_audit(&second.audit_error);
-            second.result?
+            second.result.map_err(CliError::mutation)?
         }
-        other => other?,
+        other => other.map_err(CliError::mutation)?,
     };
-    if a.json {
-        return print_json(&result.raw);
+    let text = if a.json {
+        json_text(&result.raw)?
+    } else {
+        resend_text(&a.user_id, &mode, &result)
+    };
+    match result.code {
+        // The code exists only here now: not showing it must not look like success.
+        Some(_) => write_stdout_or_fail(&text).map_err(|e| {
+            CliError::other(format!(
+                "a new code was issued but could not be shown: cannot write to standard output ({e}); the code sent earlier no longer works — run the command again to issue another"
+            ))
+        }),
+        None => write_stdout(&text),
     }
-    write_stdout(&resend_text(&a.user_id, &mode, &result))
 }
 
 /// A resend that happened must be reported even when its audit line could not be written.
@@ -164,15 +174,25 @@ fn resend_text(user_id: &str, mode: &CodeMode, r: &EmailCodeResult) -> String {
 }
 
 fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
+    write_stdout(&json_text(value)?)
+}
+
+/// ZITADEL-shaped JSON, terminal-safe, with its line end.
+fn json_text<T: Serialize>(value: &T) -> Result<String, CliError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::other(format!("cannot write JSON: {e}")))?;
-    write_stdout(&format!("{}\n", crate::text::terminal_safe_json(&text)))
+    Ok(format!("{}\n", crate::text::terminal_safe_json(&text)))
+}
+
+/// Writes to stdout; any failure, a closed pipe included, is returned.
+fn write_stdout_or_fail(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush())
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a message.
 pub(super) fn write_stdout(text: &str) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match write_stdout_or_fail(text) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(CliError::other(format!("cannot write output: {e}")))
         }

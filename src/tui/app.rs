@@ -17,10 +17,10 @@ use super::list::{PAGE_SIZE, PageSlot, Select, UserList};
 use super::messages::{self, read_error_line};
 use super::picker::{self, PickerRequest, ProfilePicker};
 use super::resend_dialog::{Request, ResendDialog, TEMPLATE_FIELD_CAP, Target};
-use super::search_line::{self, Edit, MAX_SEARCH_CHARS, SearchAction, SearchLine};
+use super::search_line::{self, Edit, SearchAction, SearchLine};
 use super::text_field::Pasted;
 use crate::api::ApiError;
-use crate::api::query::{ListSort, MatchMode, Page, list_users_request};
+use crate::api::query::{ListSort, MAX_SEARCH_CHARS, MatchMode, Page, list_users_request};
 use crate::api::wire::ListUsersResponse;
 
 /// Pause after the last keystroke before a search is sent.

@@ -4,6 +4,7 @@
 
 use super::browse::{refresh_key, search_key};
 use crate::api::{ApiError, NotSent};
+use crate::email_code::{NOT_SENT, Outcome, UNKNOWN_OUTCOME};
 
 /// One status-line sentence for an error (unsanitised: the view sanitises). Short enough for
 /// 80 columns; ZITADEL's own message and id go to the log.
@@ -59,24 +60,16 @@ pub fn read_error_line(e: &ApiError, org: Option<&str>) -> String {
     }
 }
 
-/// What the resend dialog says when its call failed. When the request may have reached
-/// ZITADEL (no answer in time, a 5xx, an answer it could not read), a code may have been
-/// issued anyway: the agent must know that another Enter issues a new code and voids that one.
-/// `send_key` names the key that sends again.
-pub fn mutation_error_line(e: &ApiError, send_key: &str) -> String {
-    match e {
-        ApiError::Timeout { .. }
-        | ApiError::Interrupted { .. }
-        | ApiError::TooLarge { .. }
-        | ApiError::Unavailable(_)
-        | ApiError::Server(_)
-        | ApiError::Decode { .. } => {
-            format!(
-                "{e} — ZITADEL may have issued a code anyway; {send_key} issues another (the earlier one stops working)"
-            )
-        }
-        ApiError::NotFound(_) => "ZITADEL found no email for this user (deleted, or no address)".into(),
-        other => error_line(other),
+/// What the resend dialog says when its call failed: whether a code may exist now comes
+/// first, in the words the CLI uses too ([`crate::email_code::UNKNOWN_OUTCOME`]).
+pub fn mutation_error_line(e: &ApiError) -> String {
+    match Outcome::of_error(e) {
+        Outcome::Unknown => format!("{UNKNOWN_OUTCOME} ({e})"),
+        Outcome::NotSent => format!("{NOT_SENT}: {}", error_line(e)),
+        Outcome::Ok | Outcome::Refused => match e {
+            ApiError::NotFound(_) => "ZITADEL found no email for this user (deleted, or no address)".into(),
+            other => error_line(other),
+        },
     }
 }
 

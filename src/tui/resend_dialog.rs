@@ -147,8 +147,10 @@ pub enum Delivery {
 pub enum TemplateCheck {
     /// Empty: ZITADEL's default link.
     Default,
-    /// Valid, with the link as the user would get it (their ID and org, a sample code).
+    /// Valid: the checked template (what is sent), and the link as the user would get it
+    /// (their ID and org, a sample code).
     Valid {
+        template: UrlTemplate,
         preview: String,
     },
     Invalid(UrlTemplateError),
@@ -199,8 +201,6 @@ pub struct ResendDialog {
     pub templates: Vec<String>,
     picked: Option<usize>,
     pub check: TemplateCheck,
-    /// The template behind a valid `check`, sent as it is.
-    checked: Option<UrlTemplate>,
     pub phase: Phase,
     /// Why the audit line could not be written (the result stands).
     pub audit_error: Option<String>,
@@ -234,7 +234,6 @@ impl ResendDialog {
             templates,
             picked: None,
             check: TemplateCheck::Default,
-            checked: None,
             phase: if read_only {
                 Phase::ReadOnly
             } else if no_address {
@@ -394,10 +393,10 @@ impl ResendDialog {
             Err(ApiError::NoPendingCode(_)) if call == CodeCall::Resend => Phase::NoPending,
             Err(ApiError::UserNotInitialised(_)) => Phase::NotInitialised,
             Err(e) if call == CodeCall::Send => Phase::RetrySend {
-                error: mutation_error_line(&e, &EDITING.key_name(A::Confirm)),
+                error: mutation_error_line(&e),
             },
             Err(e) => Phase::Editing {
-                error: Some(mutation_error_line(&e, &EDITING.key_name(A::Confirm))),
+                error: Some(mutation_error_line(&e)),
             },
         };
         true
@@ -432,8 +431,8 @@ impl ResendDialog {
             Delivery::Return => Some(CodeMode::Return),
             Delivery::Mail => match &self.check {
                 TemplateCheck::Default => Some(CodeMode::Send { url_template: None }),
-                TemplateCheck::Valid { .. } => self.checked.clone().map(|t| CodeMode::Send {
-                    url_template: Some(t),
+                TemplateCheck::Valid { template, .. } => Some(CodeMode::Send {
+                    url_template: Some(template.clone()),
                 }),
                 TemplateCheck::Invalid(_) => None,
             },
@@ -460,7 +459,6 @@ impl ResendDialog {
 
     fn recheck(&mut self) {
         let t = self.template.value();
-        self.checked = None;
         self.check = if t.is_empty() {
             TemplateCheck::Default
         } else {
@@ -468,9 +466,9 @@ impl ResendDialog {
                 Err(e) => TemplateCheck::Invalid(e),
                 Ok(template) => {
                     let preview = template.render(&self.target.user_id, PREVIEW_CODE, &self.target.org_id);
-                    self.checked = Some(template);
                     TemplateCheck::Valid {
                         preview: sanitize(&preview).into_owned(),
+                        template,
                     }
                 }
             }

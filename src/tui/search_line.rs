@@ -8,7 +8,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::keys::{Binding, Key, Keymap};
 use super::text_field::{self, Pasted};
-use crate::api::query::{MatchMode, QueryError, parse_search};
+use crate::api::query::{MAX_SEARCH_CHARS, MatchMode, QueryError, parse_search};
 use crate::api::wire::SearchQuery;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,9 +30,6 @@ pub static KEYMAP: Keymap<SearchAction> = Keymap {
     name: "search",
     groups: &[BINDINGS],
 };
-
-/// The longest search the line takes.
-pub const MAX_SEARCH_CHARS: usize = 512;
 
 /// What an edit did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,7 +199,11 @@ mod tests {
         let huge = "wadda ".repeat(40_000);
         let (edit, pasted) = line.paste(&huge, MatchMode::default());
         assert_eq!(pasted, Pasted::Cut);
-        assert_eq!(edit, Edit::Due { generation: 1 }, "one change, one parse");
+        assert_eq!(
+            edit,
+            Edit::Refused,
+            "one change, one parse: too many terms to send"
+        );
         assert_eq!(line.input.value().chars().count(), MAX_SEARCH_CHARS);
         assert_eq!(typed(&mut line, "x"), Edit::Nothing, "full: typing adds nothing");
     }

@@ -114,7 +114,7 @@ fn typing_a_valid_template_previews_the_link_for_this_user() {
     typed(&mut d, T2);
     assert_eq!(d.template.value(), T2);
     assert_eq!(d.length(), format!("{}/200", T2.chars().count()));
-    let TemplateCheck::Valid { preview } = &d.check else {
+    let TemplateCheck::Valid { preview, .. } = &d.check else {
         panic!("valid template, got {:?}", d.check)
     };
     assert_eq!(
@@ -221,7 +221,7 @@ fn up_and_down_cycle_the_saved_templates() {
     let mut d = dialog();
     assert_eq!(d.on_action(DialogAction::NextTemplate), Request::Changed);
     assert_eq!(d.template.value(), T1);
-    let TemplateCheck::Valid { preview } = &d.check else {
+    let TemplateCheck::Valid { preview, .. } = &d.check else {
         panic!("{:?}", d.check)
     };
     assert_eq!(
@@ -476,7 +476,7 @@ fn a_refusal_keeps_the_dialog_open_with_zitadels_words_and_allows_a_retry() {
     typed(&mut d, T1);
     confirm_and_send(&mut d, 1);
     let denied = ApiError::PermissionDenied(status(403, "AUTHZ-HKJD33", "No matching permissions found"));
-    let expected = crate::tui::messages::mutation_error_line(&denied, "Enter");
+    let expected = crate::tui::messages::mutation_error_line(&denied);
     assert!(d.answered(1, Err(denied), Some("audit file is gone".into())));
     assert_eq!(error_text(&d), Some(expected.as_str()));
     assert!(expected.contains("No matching permissions found"), "{expected}");
@@ -498,7 +498,7 @@ fn a_refusal_keeps_the_dialog_open_with_zitadels_words_and_allows_a_retry() {
     ] {
         let mut d = dialog();
         confirm_and_send(&mut d, 1);
-        let line = crate::tui::messages::mutation_error_line(&e, "Enter");
+        let line = crate::tui::messages::mutation_error_line(&e);
         assert!(d.answered(1, Err(e), None));
         assert_eq!(error_text(&d), Some(line.as_str()));
     }

@@ -112,7 +112,7 @@ pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) 
             r.gap();
             match (d.delivery, &d.check) {
                 (Delivery::Return, _) => r.para(RETURN_TEXT, t.base),
-                (Delivery::Mail, TemplateCheck::Valid { preview }) => r.spans(vec![
+                (Delivery::Mail, TemplateCheck::Valid { preview, .. }) => r.spans(vec![
                     ("ZITADEL mails it, link: ".into(), t.base),
                     (preview.as_str().into(), t.base),
                 ]),
@@ -208,7 +208,7 @@ fn choosing<'a>(r: &mut Body<'a>, d: &'a ResendDialog, t: &Theme) {
     r.rows.push(BodyRow::Field);
     match &d.check {
         TemplateCheck::Default => r.line("empty: ZITADEL's default link", t.muted),
-        TemplateCheck::Valid { preview } => r.spans(vec![
+        TemplateCheck::Valid { preview, .. } => r.spans(vec![
             ("link: ".into(), t.muted),
             (preview.as_str().into(), t.base),
         ]),
