@@ -21,6 +21,9 @@ use jiff::Timestamp;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::secure_fs::{self, SecureFsError};
+use crate::text::display_path;
+
 /// The longest profile name accepted as a file name.
 const MAX_PROFILE_LEN: usize = 64;
 /// The first pause between tries for a held lock; it doubles up to [`LOCK_RETRY_MAX`].
@@ -38,12 +41,12 @@ pub enum TokenStoreError {
     InvalidProfile(String),
     #[error("no state directory for stored tokens (is HOME set?)")]
     NoStateDirectory,
-    #[error("cannot read the stored tokens {}: {source}", .path.display())]
+    #[error("cannot read the stored tokens {}: {source}", display_path(.path))]
     Read { path: PathBuf, source: std::io::Error },
     /// Where the JSON broke (never what it said).
     #[error(
         "the stored tokens {} are damaged (line {line} column {column}) — run `zitadesk login --profile {profile}` again",
-        .path.display()
+        display_path(.path)
     )]
     Damaged {
         path: PathBuf,
@@ -51,31 +54,24 @@ pub enum TokenStoreError {
         column: usize,
         profile: String,
     },
-    #[error("{} has no directory", .0.display())]
+    #[error("{} has no directory", display_path(.0))]
     NoDirectory(PathBuf),
-    #[error("cannot create {}: {source}", .dir.display())]
-    CreateDirectory { dir: PathBuf, source: std::io::Error },
     #[error("cannot encode the tokens for profile {profile}: {reason}")]
     Encode { profile: String, reason: String },
-    #[error("cannot write the stored tokens {}: {source}", .path.display())]
+    #[error("cannot write the stored tokens {}: {source}", display_path(.path))]
     Write { path: PathBuf, source: std::io::Error },
-    #[error("cannot delete the stored tokens {}: {source}", .path.display())]
+    #[error("cannot delete the stored tokens {}: {source}", display_path(.path))]
     Delete { path: PathBuf, source: std::io::Error },
-    /// A symlink where a token or lock file belongs: zitadesk did not put it there.
-    #[error(
-        "refusing {}: it is a symbolic link, not a file zitadesk wrote — remove it and run `zitadesk login` again",
-        .0.display()
-    )]
-    Symlink(PathBuf),
-    /// A directory, a FIFO or a device where a token file belongs.
-    #[error("refusing {}: it is not a regular file", .0.display())]
-    NotAFile(PathBuf),
-    #[error("cannot lock {}: {source}", .path.display())]
+    /// A link, a FIFO, another user's file, a directory others can write — where a token or
+    /// lock file belongs: refused, never followed.
+    #[error(transparent)]
+    File(#[from] SecureFsError),
+    #[error("cannot lock {}: {source}", display_path(.path))]
     Lock { path: PathBuf, source: std::io::Error },
     /// Another process held the lock for the whole wait (stuck, or stopped with Ctrl-Z).
     #[error(
         "another zitadesk process has held {} for over {secs} s while refreshing the sign-in — try again, or end that process",
-        .path.display()
+        display_path(.path)
     )]
     LockTimedOut { path: PathBuf, secs: u64 },
 }
@@ -178,16 +174,8 @@ impl TokenStore {
         let dir = path
             .parent()
             .ok_or_else(|| TokenStoreError::NoDirectory(path.clone()))?;
-        create_private_dir(dir).map_err(|source| TokenStoreError::CreateDirectory {
-            dir: dir.to_path_buf(),
-            source,
-        })?;
-        let file = open_lock_file(&path).map_err(|e| {
-            no_follow_error(&path, e, |source| TokenStoreError::Lock {
-                path: path.clone(),
-                source,
-            })
-        })?;
+        secure_fs::ensure_private_dir(dir)?;
+        let file = secure_fs::open_lock(&path)?;
         match rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
             Ok(()) => Ok(Some(TokenLock { _file: file })),
             Err(rustix::io::Errno::WOULDBLOCK) => Ok(None),
@@ -227,15 +215,10 @@ impl TokenStore {
             path: path.clone(),
             source,
         };
-        let mut file = match open_regular_no_follow(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(no_follow_error(&path, e, read)),
+        let Some(mut file) = secure_fs::open_read(&path)? else {
+            return Ok(None);
         };
         let meta = file.metadata().map_err(read)?;
-        if !meta.is_file() {
-            return Err(TokenStoreError::NotAFile(path));
-        }
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(read)?;
         warn_if_shared(&path, &meta);
@@ -257,13 +240,8 @@ impl TokenStore {
         let dir = path
             .parent()
             .ok_or_else(|| TokenStoreError::NoDirectory(path.clone()))?;
-        create_private_dir(dir).map_err(|source| TokenStoreError::CreateDirectory {
-            dir: dir.to_path_buf(),
-            source,
-        })?;
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(TokenStoreError::Symlink(path));
-        }
+        secure_fs::ensure_private_dir(dir)?;
+        secure_fs::check_file(&path)?;
         let json = serde_json::to_string_pretty(tokens).map_err(|e| TokenStoreError::Encode {
             profile: profile.to_string(),
             reason: e.to_string(),
@@ -275,7 +253,10 @@ impl TokenStore {
             std::process::id(),
             Timestamp::now().as_nanosecond()
         ));
-        let written = write_private(&temp, json.as_bytes())
+        let mut file = secure_fs::create_new(&temp)?;
+        let written = file
+            .write_all(json.as_bytes())
+            .and_then(|()| file.sync_all())
             .and_then(|()| std::fs::rename(&temp, &path))
             .map_err(|source| TokenStoreError::Write {
                 path: path.clone(),
@@ -314,72 +295,6 @@ pub fn validate_profile(profile: &str) -> Result<(), TokenStoreError> {
         return Err(TokenStoreError::InvalidProfile(
             crate::text::sanitize(profile).into_owned(),
         ));
-    }
-    Ok(())
-}
-
-// The three openers below belong in `secure_fs` (no symlinks followed, 0600 files in 0700
-// directories) once it lands; they live here until then.
-
-/// Opens a token file for reading without following a symlink in its place (`O_NOFOLLOW`:
-/// `ELOOP` instead) and without blocking on a FIFO (`O_NONBLOCK`; the caller checks the type).
-fn open_regular_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
-    use rustix::fs::{Mode, OFlags};
-    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
-    Ok(rustix::fs::open(path, flags, Mode::empty())?.into())
-}
-
-/// Opens (creating it 0600) a lock file without following a symlink in its place.
-fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
-    use rustix::fs::{Mode, OFlags};
-    let flags = OFlags::RDWR | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    Ok(rustix::fs::open(path, flags, Mode::RUSR | Mode::WUSR)?.into())
-}
-
-/// `ELOOP` from an `O_NOFOLLOW` open means a symlink: say that, naming the path; any other
-/// failure goes through `other`.
-fn no_follow_error(
-    path: &Path,
-    e: std::io::Error,
-    other: impl FnOnce(std::io::Error) -> TokenStoreError,
-) -> TokenStoreError {
-    if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
-        TokenStoreError::Symlink(path.to_path_buf())
-    } else {
-        other(e)
-    }
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)?;
-    // An older or hand-made directory may be wider: the tokens directory is ours alone.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir)?.permissions().mode();
-        if mode & 0o077 != 0 {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-        }
     }
     Ok(())
 }
@@ -573,7 +488,7 @@ mod tests {
 
         let err = store.load("p").unwrap_err();
         assert!(
-            matches!(&err, TokenStoreError::Symlink(p) if p == &link),
+            matches!(&err, TokenStoreError::File(SecureFsError::Symlink { path }) if path == &link),
             "{err:?}"
         );
         assert!(
@@ -583,7 +498,7 @@ mod tests {
         );
         let err = store.save("p", &tokens()).unwrap_err();
         assert!(
-            matches!(&err, TokenStoreError::Symlink(p) if p == &link),
+            matches!(&err, TokenStoreError::File(SecureFsError::Symlink { path }) if path == &link),
             "{err:?}"
         );
         assert_eq!(
@@ -603,7 +518,7 @@ mod tests {
         let (link, target) = planted_link(&base, &store, "nowhere.json");
         let err = store.load("p").unwrap_err();
         assert!(
-            matches!(&err, TokenStoreError::Symlink(p) if p == &link),
+            matches!(&err, TokenStoreError::File(SecureFsError::Symlink { path }) if path == &link),
             "{err:?}"
         );
 
@@ -612,7 +527,7 @@ mod tests {
         std::os::unix::fs::symlink(&lock_target, &lock).unwrap();
         let err = store.try_lock("p").unwrap_err();
         assert!(
-            matches!(&err, TokenStoreError::Symlink(p) if p == &lock),
+            matches!(&err, TokenStoreError::File(SecureFsError::Symlink { path }) if path == &lock),
             "{err:?}"
         );
         assert!(!target.exists() && !lock_target.exists());
@@ -643,13 +558,16 @@ mod tests {
             .expect("load returns at once, without waiting for a writer")
             .unwrap_err();
         assert!(
-            matches!(&err, TokenStoreError::NotAFile(p) if p == &fifo),
+            matches!(&err, TokenStoreError::File(SecureFsError::NotAFile { path }) if path == &fifo),
             "{err:?}"
         );
         std::fs::remove_file(&fifo).unwrap();
         std::fs::create_dir_all(&fifo).unwrap();
         let err = store.load("p").unwrap_err();
-        assert!(matches!(&err, TokenStoreError::NotAFile(_)), "{err:?}");
+        assert!(
+            matches!(&err, TokenStoreError::File(SecureFsError::NotAFile { .. })),
+            "{err:?}"
+        );
         let _ = std::fs::remove_dir_all(base);
     }
 
