@@ -257,11 +257,21 @@ pub fn create_new(path: &Path) -> Result<File, SecureFsError> {
     open_for_writing(path, options)
 }
 
+/// Opens (creating it 0600, never emptying it) a file used only for its `flock`: the token
+/// refresh lock.
+pub fn open_lock(path: &Path) -> Result<File, SecureFsError> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    open_for_writing(path, options)
+}
+
 /// Opens `path` for reading without following a link; `None` when there is no such file.
 pub fn open_read(path: &Path) -> Result<Option<File>, SecureFsError> {
     let mut options = OpenOptions::new();
     options.read(true);
-    match open_no_follow(path, &mut options) {
+    // A FIFO planted here would block the open until someone writes to it: open without
+    // waiting, and the type check below refuses it. (No effect on a regular file.)
+    match open_no_follow(path, &mut options, Blocking::No) {
         Ok(file) => {
             let meta = file.metadata().map_err(|source| SecureFsError::Io {
                 action: "check",
@@ -286,7 +296,7 @@ fn open_for_writing(path: &Path, mut options: OpenOptions) -> Result<File, Secur
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let file = open_no_follow(path, &mut options)?;
+    let file = open_no_follow(path, &mut options, Blocking::Yes)?;
     let check = |source| SecureFsError::Io {
         action: "check",
         path: path.to_path_buf(),
@@ -315,14 +325,28 @@ fn open_for_writing(path: &Path, mut options: OpenOptions) -> Result<File, Secur
     Ok(file)
 }
 
+/// Whether an open may wait (on a FIFO, say).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Blocking {
+    Yes,
+    No,
+}
+
 /// Opens with `O_NOFOLLOW` (and `O_CLOEXEC`): a link at `path` is refused by the kernel, so
 /// no one can swap one in between a check and the open.
-fn open_no_follow(path: &Path, options: &mut OpenOptions) -> Result<File, SecureFsError> {
+fn open_no_follow(path: &Path, options: &mut OpenOptions, blocking: Blocking) -> Result<File, SecureFsError> {
     #[cfg(unix)]
     {
+        use rustix::fs::OFlags;
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::CLOEXEC).bits() as i32);
+        let mut flags = OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        if blocking == Blocking::No {
+            flags |= OFlags::NONBLOCK;
+        }
+        options.custom_flags(flags.bits() as i32);
     }
+    #[cfg(not(unix))]
+    let _ = blocking;
     options.open(path).map_err(|source| {
         // ELOOP on Linux, EMLINK on the BSDs, EEXIST for create_new: ask the file system what
         // is there rather than decode each kernel's errno.

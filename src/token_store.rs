@@ -1,20 +1,35 @@
 //! Tokens from `zitadesk login`, one file per profile: `{state dir}/tokens/{profile}.json`.
 //! The directory is 0700 and each file 0600, written whole (a private temp file, then a
 //! rename), so a reader never sees half a file and no other local user can read a token.
+//! A symlink in a token file's place is refused, never followed, so a planted link can neither
+//! feed tokens in nor redirect a write. Stored JSON is terminal-safe (C1, bidi and invisible
+//! characters `\u`-escaped, as `--json` output is), so `cat` on a token file acts on nothing.
+//!
+//! Several zitadesk processes share one profile's sign-in, and ZITADEL's refresh tokens work
+//! once: [`TokenStore::lock_within`] takes `{profile}.lock`, an advisory lock held across
+//! read → refresh → write, so one process refreshes and the others read what it stored.
 //!
 //! [`StoredTokens`] is the one type whose `Serialize` writes secrets, and this file is the one
 //! place it is serialised to. Its `Debug` is redacted, and no error here quotes the file.
 
 use std::fmt;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use jiff::Timestamp;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::secure_fs::{self, SecureFsError};
+use crate::text::display_path;
+
 /// The longest profile name accepted as a file name.
 const MAX_PROFILE_LEN: usize = 64;
+/// The first pause between tries for a held lock; it doubles up to [`LOCK_RETRY_MAX`].
+const LOCK_RETRY_FIRST: Duration = Duration::from_millis(5);
+/// A refresh takes one round trip: waiters need not look more often than this.
+const LOCK_RETRY_MAX: Duration = Duration::from_millis(100);
 
 /// Why the store could not do what was asked. Never quotes a token file.
 #[derive(Debug, thiserror::Error)]
@@ -26,12 +41,12 @@ pub enum TokenStoreError {
     InvalidProfile(String),
     #[error("no state directory for stored tokens (is HOME set?)")]
     NoStateDirectory,
-    #[error("cannot read the stored tokens {}: {source}", .path.display())]
+    #[error("cannot read the stored tokens {}: {source}", display_path(.path))]
     Read { path: PathBuf, source: std::io::Error },
     /// Where the JSON broke (never what it said).
     #[error(
         "the stored tokens {} are damaged (line {line} column {column}) — run `zitadesk login --profile {profile}` again",
-        .path.display()
+        display_path(.path)
     )]
     Damaged {
         path: PathBuf,
@@ -39,16 +54,26 @@ pub enum TokenStoreError {
         column: usize,
         profile: String,
     },
-    #[error("{} has no directory", .0.display())]
+    #[error("{} has no directory", display_path(.0))]
     NoDirectory(PathBuf),
-    #[error("cannot create {}: {source}", .dir.display())]
-    CreateDirectory { dir: PathBuf, source: std::io::Error },
     #[error("cannot encode the tokens for profile {profile}: {reason}")]
     Encode { profile: String, reason: String },
-    #[error("cannot write the stored tokens {}: {source}", .path.display())]
+    #[error("cannot write the stored tokens {}: {source}", display_path(.path))]
     Write { path: PathBuf, source: std::io::Error },
-    #[error("cannot delete the stored tokens {}: {source}", .path.display())]
+    #[error("cannot delete the stored tokens {}: {source}", display_path(.path))]
     Delete { path: PathBuf, source: std::io::Error },
+    /// A link, a FIFO, another user's file, a directory others can write — where a token or
+    /// lock file belongs: refused, never followed.
+    #[error(transparent)]
+    File(#[from] SecureFsError),
+    #[error("cannot lock {}: {source}", display_path(.path))]
+    Lock { path: PathBuf, source: std::io::Error },
+    /// Another process held the lock for the whole wait (stuck, or stopped with Ctrl-Z).
+    #[error(
+        "another zitadesk process has held {} for over {secs} s while refreshing the sign-in — try again, or end that process",
+        display_path(.path)
+    )]
+    LockTimedOut { path: PathBuf, secs: u64 },
 }
 
 /// What `zitadesk login` stored for a profile.
@@ -136,15 +161,67 @@ impl TokenStore {
         Ok(dir.join(format!("{profile}.json")))
     }
 
+    /// The profile's lock file, `{profile}.lock` beside its tokens.
+    pub fn lock_path(&self, profile: &str) -> Result<PathBuf, TokenStoreError> {
+        validate_profile(profile)?;
+        let dir = self.dir.as_deref().ok_or(TokenStoreError::NoStateDirectory)?;
+        Ok(dir.join(format!("{profile}.lock")))
+    }
+
+    /// The profile's refresh lock if no process holds it, else `None` (never waits).
+    pub fn try_lock(&self, profile: &str) -> Result<Option<TokenLock>, TokenStoreError> {
+        let path = self.lock_path(profile)?;
+        let dir = path
+            .parent()
+            .ok_or_else(|| TokenStoreError::NoDirectory(path.clone()))?;
+        secure_fs::ensure_private_dir(dir)?;
+        let file = secure_fs::open_lock(&path)?;
+        match rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => Ok(Some(TokenLock { _file: file })),
+            Err(rustix::io::Errno::WOULDBLOCK) => Ok(None),
+            Err(e) => Err(TokenStoreError::Lock {
+                path,
+                source: e.into(),
+            }),
+        }
+    }
+
+    /// The profile's refresh lock, waiting at most `wait` for another process to let go. It
+    /// tries again after short, growing pauses rather than blocking a thread in `flock`, so
+    /// the wait is bounded and dropping the future stops it.
+    pub async fn lock_within(&self, profile: &str, wait: Duration) -> Result<TokenLock, TokenStoreError> {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut pause = LOCK_RETRY_FIRST;
+        loop {
+            if let Some(lock) = self.try_lock(profile)? {
+                return Ok(lock);
+            }
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Err(TokenStoreError::LockTimedOut {
+                    path: self.lock_path(profile)?,
+                    secs: wait.as_secs().max(1),
+                });
+            }
+            tokio::time::sleep(pause.min(deadline - now)).await;
+            pause = (pause * 2).min(LOCK_RETRY_MAX);
+        }
+    }
+
     /// The profile's tokens; `None` when it never signed in (or signed out).
     pub fn load(&self, profile: &str) -> Result<Option<StoredTokens>, TokenStoreError> {
         let path = self.path(profile)?;
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(TokenStoreError::Read { path, source }),
+        let read = |source| TokenStoreError::Read {
+            path: path.clone(),
+            source,
         };
-        warn_if_shared(&path);
+        let Some(mut file) = secure_fs::open_read(&path)? else {
+            return Ok(None);
+        };
+        let meta = file.metadata().map_err(read)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(read)?;
+        warn_if_shared(&path, &meta);
         serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| TokenStoreError::Damaged {
@@ -156,25 +233,30 @@ impl TokenStore {
     }
 
     /// Writes the profile's tokens: a 0600 temp file in the same directory, then a rename.
+    /// A symlink in the file's place is refused (the rename would replace the link, but a
+    /// link there means someone else has been at the directory: say so, change nothing).
     pub fn save(&self, profile: &str, tokens: &StoredTokens) -> Result<(), TokenStoreError> {
         let path = self.path(profile)?;
         let dir = path
             .parent()
             .ok_or_else(|| TokenStoreError::NoDirectory(path.clone()))?;
-        create_private_dir(dir).map_err(|source| TokenStoreError::CreateDirectory {
-            dir: dir.to_path_buf(),
-            source,
-        })?;
-        let json = serde_json::to_vec_pretty(tokens).map_err(|e| TokenStoreError::Encode {
+        secure_fs::ensure_private_dir(dir)?;
+        secure_fs::check_file(&path)?;
+        let json = serde_json::to_string_pretty(tokens).map_err(|e| TokenStoreError::Encode {
             profile: profile.to_string(),
             reason: e.to_string(),
         })?;
+        // The file holds server strings (the user's name): nothing in it may act on a terminal.
+        let json = crate::text::terminal_safe_json(&json);
         let temp = dir.join(format!(
             ".{profile}.json.{}.{}.tmp",
             std::process::id(),
             Timestamp::now().as_nanosecond()
         ));
-        let written = write_private(&temp, &json)
+        let mut file = secure_fs::create_new(&temp)?;
+        let written = file
+            .write_all(json.as_bytes())
+            .and_then(|()| file.sync_all())
             .and_then(|()| std::fs::rename(&temp, &path))
             .map_err(|source| TokenStoreError::Write {
                 path: path.clone(),
@@ -197,6 +279,12 @@ impl TokenStore {
     }
 }
 
+/// A profile's refresh lock, held until dropped (closing the file releases the `flock`).
+#[derive(Debug)]
+pub struct TokenLock {
+    _file: std::fs::File,
+}
+
 /// A profile name doubles as a file name: letters, digits, `_`, `.`, `-`; not starting with
 /// a dot (no `..`, no hidden files).
 pub fn validate_profile(profile: &str) -> Result<(), TokenStoreError> {
@@ -211,48 +299,12 @@ pub fn validate_profile(profile: &str) -> Result<(), TokenStoreError> {
     Ok(())
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)?;
-    // An older or hand-made directory may be wider: the tokens directory is ours alone.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir)?.permissions().mode();
-        if mode & 0o077 != 0 {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-        }
-    }
-    Ok(())
-}
-
 /// A token file others can read was not written by zitadesk: say so in the log.
-fn warn_if_shared(path: &Path) {
+fn warn_if_shared(path: &Path, meta: &std::fs::Metadata) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = std::fs::metadata(path)
-            && meta.permissions().mode() & 0o077 != 0
-        {
+        if meta.permissions().mode() & 0o077 != 0 {
             tracing::warn!(
                 path = %path.display(),
                 "stored tokens are readable by other users — run `chmod 600 {}`",
@@ -261,7 +313,7 @@ fn warn_if_shared(path: &Path) {
         }
     }
     #[cfg(not(unix))]
-    let _ = path;
+    let _ = (path, meta);
 }
 
 #[cfg(test)]
@@ -352,6 +404,191 @@ mod tests {
         std::fs::write(&path, text.replace("\"issuer\"", "\"issuer\"x")).unwrap();
         let err = store.load("p").unwrap_err().to_string();
         assert!(!err.contains("secret") && err.contains("zitadesk login"), "{err}");
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    /// Two holders of one profile's lock cannot coexist, even in one process (a `flock` belongs
+    /// to the open file, not the process), and dropping the guard lets the next one in.
+    #[test]
+    fn a_held_lock_is_refused_at_once_and_released_on_drop() {
+        let (base, store) = temp_store("lock");
+        let first = store.try_lock("p").unwrap().expect("free at first");
+        assert!(store.try_lock("p").unwrap().is_none(), "held by `first`");
+        assert!(store.try_lock("other").unwrap().is_some(), "one lock per profile");
+        drop(first);
+        assert!(store.try_lock("p").unwrap().is_some(), "released");
+        let path = store.lock_path("p").unwrap();
+        assert_eq!(path, store.dir().unwrap().join("p.lock"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{mode:o}");
+        }
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    /// A holder that never lets go (stuck, stopped) costs a waiter the given time, then an
+    /// error that names the lock file and what to do — not a hang.
+    #[tokio::test(start_paused = true)]
+    async fn a_stuck_holder_ends_the_wait_with_an_error_naming_the_lock() {
+        let (base, store) = temp_store("stuck");
+        let _stuck = store.try_lock("p").unwrap().expect("free at first");
+        let started = tokio::time::Instant::now();
+        let err = store.lock_within("p", Duration::from_secs(15)).await.unwrap_err();
+        assert_eq!(started.elapsed(), Duration::from_secs(15));
+        assert!(
+            matches!(err, TokenStoreError::LockTimedOut { secs: 15, .. }),
+            "{err:?}"
+        );
+        let text = err.to_string();
+        let lock = store.lock_path("p").unwrap();
+        assert!(
+            text.contains(&lock.display().to_string()) && text.contains("another zitadesk process"),
+            "{text}"
+        );
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    /// A lock released during the wait is taken: waiters do not sit out the whole bound.
+    #[tokio::test(start_paused = true)]
+    async fn a_lock_released_during_the_wait_is_taken() {
+        let (base, store) = temp_store("released");
+        let holder = store.try_lock("p").unwrap().expect("free at first");
+        let waiter = {
+            let store = store.clone();
+            tokio::spawn(async move { store.lock_within("p", Duration::from_secs(15)).await })
+        };
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        drop(holder);
+        let started = tokio::time::Instant::now();
+        waiter.await.unwrap().expect("taken once released");
+        assert!(started.elapsed() <= LOCK_RETRY_MAX, "{:?}", started.elapsed());
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    /// A file somewhere else, and a symlink to it planted where `p`'s tokens belong.
+    fn planted_link(base: &Path, store: &TokenStore, file: &str) -> (PathBuf, PathBuf) {
+        let target = base.join(file);
+        std::fs::create_dir_all(store.dir().unwrap()).unwrap();
+        let link = store.path("p").unwrap();
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        (link, target)
+    }
+
+    /// A symlink where a token file belongs is refused, naming the path, when loading (even
+    /// if it points at well-formed tokens) and when saving; the link's target is never read
+    /// into the session nor written. Before: load followed the link and used what it found.
+    #[test]
+    fn a_symlink_in_place_of_the_token_file_is_refused_both_ways() {
+        let (base, store) = temp_store("symlink");
+        let (link, target) = planted_link(&base, &store, "elsewhere.json");
+        let planted = serde_json::to_string(&tokens()).unwrap();
+        std::fs::write(&target, &planted).unwrap();
+
+        let err = store.load("p").unwrap_err();
+        assert!(
+            matches!(&err, TokenStoreError::File(SecureFsError::Symlink { path }) if path == &link),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string().contains(&link.display().to_string())
+                && err.to_string().contains("symbolic link"),
+            "{err}"
+        );
+        let err = store.save("p", &tokens()).unwrap_err();
+        assert!(
+            matches!(&err, TokenStoreError::File(SecureFsError::Symlink { path }) if path == &link),
+            "{err:?}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            planted,
+            "target unchanged"
+        );
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    /// A dangling link is refused too: loading does not call it "not signed in", and taking
+    /// the lock through a link would create its target.
+    #[test]
+    fn dangling_links_are_refused_and_nothing_is_created() {
+        let (base, store) = temp_store("dangling");
+        let (link, target) = planted_link(&base, &store, "nowhere.json");
+        let err = store.load("p").unwrap_err();
+        assert!(
+            matches!(&err, TokenStoreError::File(SecureFsError::Symlink { path }) if path == &link),
+            "{err:?}"
+        );
+
+        let lock_target = base.join("lock-target");
+        let lock = store.lock_path("p").unwrap();
+        std::os::unix::fs::symlink(&lock_target, &lock).unwrap();
+        let err = store.try_lock("p").unwrap_err();
+        assert!(
+            matches!(&err, TokenStoreError::File(SecureFsError::Symlink { path }) if path == &lock),
+            "{err:?}"
+        );
+        assert!(!target.exists() && !lock_target.exists());
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    /// Not a regular file where the tokens belong: refused by name. A FIFO is refused at once
+    /// (opening it to read would otherwise wait for a writer forever), a directory too.
+    #[test]
+    fn only_a_regular_file_is_read() {
+        let (base, store) = temp_store("notafile");
+        std::fs::create_dir_all(store.dir().unwrap()).unwrap();
+        let fifo = store.path("p").unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+            0,
+        )
+        .unwrap();
+        // On a thread: a regression here would block, and must fail rather than hang.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = store.clone();
+        std::thread::spawn(move || tx.send(reader.load("p").map(|_| ())));
+        let err = rx
+            .recv_timeout(Duration::from_secs(5))
+            .expect("load returns at once, without waiting for a writer")
+            .unwrap_err();
+        assert!(
+            matches!(&err, TokenStoreError::File(SecureFsError::NotAFile { path }) if path == &fifo),
+            "{err:?}"
+        );
+        std::fs::remove_file(&fifo).unwrap();
+        std::fs::create_dir_all(&fifo).unwrap();
+        let err = store.load("p").unwrap_err();
+        assert!(
+            matches!(&err, TokenStoreError::File(SecureFsError::NotAFile { .. })),
+            "{err:?}"
+        );
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    /// The name comes from the server (userinfo): C0, C1 and bidi controls in it are stored
+    /// `\u`-escaped, so showing the file (`cat`) acts on nothing, and it loads back unchanged.
+    /// Before: serde_json wrote C1 (U+009B, CSI) and bidi (U+202E) characters raw.
+    #[test]
+    fn controls_from_the_server_are_escaped_in_the_file() {
+        let (base, store) = temp_store("escaped");
+        let name = "Ada\u{1b}[2J\u{9b}31m\u{202e}nimda\u{2066}\u{200b}";
+        let mut t = tokens();
+        t.name = Some(name.into());
+        store.save("p", &t).unwrap();
+        let text = std::fs::read_to_string(store.path("p").unwrap()).unwrap();
+        assert!(text.is_ascii(), "{text:?}");
+        for escaped in ["\\u001b", "\\u009b", "\\u202e", "\\u2066", "\\u200b"] {
+            assert!(text.contains(escaped), "{escaped}: {text}");
+        }
+        let back = store.load("p").unwrap().unwrap();
+        assert_eq!(back.name.as_deref(), Some(name));
+        assert_eq!(back.access_token.expose_secret(), "at-secret");
         let _ = std::fs::remove_dir_all(base);
     }
 

@@ -517,3 +517,56 @@ async fn the_store_file_is_private_and_secrets_stay_out_of_debug() {
         "{printed}"
     );
 }
+
+/// Two clients (as two processes would: each with its own memory) share one sign-in whose
+/// access token is about to expire, and both call at once. Proves the refresh runs under the
+/// token file's lock and re-reads the file: one refresh, both calls succeed (the second client
+/// takes the tokens the first stored instead of spending the rotated refresh token).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_clients_sharing_a_sign_in_refresh_it_once() {
+    let demo = demo_with(device_config(DeviceApproval::AutoApproveAfter(Duration::ZERO))).await;
+    let store = TempStore::new("shared");
+    let mut stored = sign_in_and_store(&demo, &store).await;
+    stored.expires_at = Some(jiff::Timestamp::now() + jiff::SignedDuration::from_secs(30));
+    store.store.save(PROFILE, &stored).unwrap();
+    demo.clear_requests();
+    let (first, second) = (device_client(&demo, &store), device_client(&demo, &store));
+    let request = one_user();
+    let (a, b) = tokio::join!(first.list_users(&request), second.list_users(&request));
+    a.expect("first client");
+    b.expect("second client");
+    assert_eq!(token_requests(&demo).len(), 1, "one refresh for both");
+    let calls = requests_to(&demo, "/v2/users");
+    let now = store.load();
+    assert!(
+        calls
+            .iter()
+            .all(|c| c.bearer.as_deref() == Some(now.access_token.expose_secret())),
+        "both used the stored successor"
+    );
+}
+
+/// A client that signed in, then the profile was signed out elsewhere (`zitadesk logout` in
+/// another terminal deleted the file). Proves the refresh reads the file under the lock and
+/// reports "not signed in" rather than refreshing from memory and writing the sign-in back.
+#[tokio::test]
+async fn a_refresh_after_logout_elsewhere_does_not_bring_the_sign_in_back() {
+    let demo = demo_with(device_config(DeviceApproval::AutoApproveAfter(Duration::ZERO))).await;
+    let store = TempStore::new("logged-out");
+    sign_in_and_store(&demo, &store).await;
+    let c = device_client(&demo, &store);
+    c.list_users(&one_user()).await.unwrap();
+    assert!(store.store.delete(PROFILE).unwrap(), "signed out elsewhere");
+    demo.expire_issued_tokens();
+    demo.clear_requests();
+    let err = c.list_users(&one_user()).await.unwrap_err();
+    assert!(
+        matches!(&err, ApiError::NotSent(NotSent::NotSignedIn { .. })),
+        "{err:?}"
+    );
+    assert!(token_requests(&demo).is_empty(), "no refresh sent");
+    assert!(
+        store.store.load(PROFILE).unwrap().is_none(),
+        "the file stays gone"
+    );
+}

@@ -3,7 +3,9 @@
 //! (JWT profile grant). The token is cached, fetched again shortly before it expires, and
 //! fetched again once when the API answers 401. Device login (`zitadesk login`) stores tokens
 //! per profile; they are used while fresh and refreshed with the refresh token (which ZITADEL
-//! rotates: the new one is saved at once).
+//! rotates: the new one is saved at once). Several processes share a profile's sign-in: the
+//! refresh runs under the token file's lock, after re-reading the file, so only one of them
+//! spends the refresh token and the others take what it stored.
 //!
 //! No type here prints a secret: tokens and keys are `SecretString`s, and the `Debug` of every
 //! type that holds one is redacted.
@@ -239,14 +241,18 @@ pub(crate) struct TokenSource {
     credentials: Credentials,
     cache: Mutex<Option<CachedToken>>,
     device: Mutex<DeviceState>,
+    /// How long a device refresh waits for another process's lock on the token file: the
+    /// request timeout, the longest an honest holder's refresh can take.
+    lock_wait: Duration,
 }
 
 impl TokenSource {
-    pub(crate) fn new(credentials: Credentials) -> Self {
+    pub(crate) fn new(credentials: Credentials, lock_wait: Duration) -> Self {
         Self {
             credentials,
             cache: Mutex::new(None),
             device: Mutex::new(DeviceState::default()),
+            lock_wait,
         }
     }
 
@@ -361,24 +367,18 @@ impl TokenSource {
             state.tokens = Some(current);
             return Ok(token);
         }
-        // Another zitadesk (a second console) may have refreshed already; its refresh token
-        // replaced ours, so take its tokens rather than spend a dead one.
-        let mut current = current;
+        // Another zitadesk (a second console) may have refreshed already: a cheap look before
+        // discovery and the lock (which look again, for certain).
         if let Ok(Some(disk)) = d.store.load(&d.profile)
             && same_login(&disk, issuer_id, d)
             && disk.access_token.expose_secret() != current.access_token.expose_secret()
+            && is_fresh(disk.expires_at)
         {
-            current = disk;
-            if is_fresh(current.expires_at) {
-                state.rejected = false;
-                let token = current.access_token.clone();
-                state.tokens = Some(current);
-                return Ok(token);
-            }
+            state.rejected = false;
+            let token = disk.access_token.clone();
+            state.tokens = Some(disk);
+            return Ok(token);
         }
-        let Some(refresh_token) = current.refresh_token.clone() else {
-            return Err(d.not_signed_in("the sign-in has expired (no refresh token)", None));
-        };
         // Put the tokens back before a failure returns, so the next call does not reload.
         state.tokens = Some(current.clone());
         let discovery = match state.discovery.clone() {
@@ -390,18 +390,19 @@ impl TokenSource {
             }
         };
         // The refresh spends the old refresh token, so it runs to the end (saving the rotated
-        // one) even if this call is dropped, e.g. a search superseded in the console.
-        let job = tokio::spawn(refresh_and_save(
+        // one, then unlocking) even if this call is dropped, e.g. a search superseded in the
+        // console.
+        let job = tokio::spawn(refresh_under_lock(
             http.clone(),
             discovery,
             d.clone(),
+            issuer_id.to_string(),
             current,
-            refresh_token,
+            self.lock_wait,
         ));
         let rotated = job
             .await
             .map_err(|e| ApiError::Credentials(format!("the token refresh stopped: {e}")))??;
-        tracing::debug!(profile = %d.profile, "device login: tokens refreshed");
         state.rejected = false;
         let token = rotated.access_token.clone();
         state.tokens = Some(rotated);
@@ -409,28 +410,88 @@ impl TokenSource {
     }
 }
 
-/// The refresh grant, then the rotated tokens saved at once. A refusal means the sign-in is
-/// over (expired, revoked): the agent must log in again.
-async fn refresh_and_save(
+/// Read → refresh → write under the profile's file lock, so that of several zitadesk
+/// processes only one spends the (single-use) refresh token. The file is read again once the
+/// lock is held: if another process refreshed while this one waited, its tokens are used and
+/// nothing is sent.
+async fn refresh_under_lock(
     http: Http,
     discovery: Discovery,
     d: DeviceCredentials,
+    issuer: String,
+    held: StoredTokens,
+    lock_wait: Duration,
+) -> Result<StoredTokens, ApiError> {
+    let _lock = d
+        .store
+        .lock_within(&d.profile, lock_wait)
+        .await
+        .map_err(|e| ApiError::Credentials(e.to_string()))?;
+    // Signed out, or signed in elsewhere, meanwhile: the file says so, not our memory.
+    let disk = load_device_tokens(&d, &issuer)?;
+    let current = match pick_after_lock(held, disk) {
+        AfterLock::TakeStored(tokens) => {
+            tracing::debug!(profile = %d.profile, "device login: another process refreshed first");
+            return Ok(tokens);
+        }
+        AfterLock::Refresh(tokens) => tokens,
+    };
+    let Some(refresh_token) = current.refresh_token.clone() else {
+        return Err(d.not_signed_in("the sign-in has expired (no refresh token)", None));
+    };
+    let rotated = refresh_and_save(&http, &discovery, &d, &issuer, current, refresh_token).await?;
+    tracing::debug!(profile = %d.profile, "device login: tokens refreshed");
+    Ok(rotated)
+}
+
+/// What the token file, read under the lock, says to do.
+enum AfterLock {
+    /// Another process stored fresh tokens: use them, send nothing.
+    TakeStored(StoredTokens),
+    /// Refresh these (their refresh token is the live one).
+    Refresh(StoredTokens),
+}
+
+/// `held` is what this process used (expiring, or refused by the API); `disk` is the file as
+/// it is now. Different and fresh on disk: another process refreshed. Otherwise the newer of
+/// the two is refreshed: that is the file, unless this process's own save failed (then its
+/// memory holds the successor of the spent token on disk).
+fn pick_after_lock(held: StoredTokens, disk: StoredTokens) -> AfterLock {
+    if disk.access_token.expose_secret() == held.access_token.expose_secret() {
+        return AfterLock::Refresh(disk);
+    }
+    if is_fresh(disk.expires_at) {
+        return AfterLock::TakeStored(disk);
+    }
+    match (held.expires_at, disk.expires_at) {
+        (Some(mine), Some(stored)) if mine > stored => AfterLock::Refresh(held),
+        _ => AfterLock::Refresh(disk),
+    }
+}
+
+/// The refresh grant, then the rotated tokens saved at once. A refusal means the sign-in is
+/// over (expired, revoked): the agent must log in again.
+async fn refresh_and_save(
+    http: &Http,
+    discovery: &Discovery,
+    d: &DeviceCredentials,
+    issuer: &str,
     current: StoredTokens,
     refresh_token: SecretString,
 ) -> Result<StoredTokens, ApiError> {
-    let fresh = match oidc::refresh(&http, &discovery, &d.client_id, &refresh_token).await {
+    let fresh = match oidc::refresh(http, discovery, &d.client_id, &refresh_token).await {
         Ok(set) => set,
         Err(ApiError::Unauthenticated(s)) => {
-            // Refresh tokens rotate: if another zitadesk (or an earlier, abandoned refresh of
-            // this one) spent ours, it stored the successor — use that instead of giving up.
+            // Under the lock only a writer that takes none (`zitadesk login` signing in
+            // afresh) can have replaced the file since it was read: use its tokens.
             if let Ok(Some(disk)) = d.store.load(&d.profile)
-                && disk.client_id == d.client_id
+                && same_login(&disk, issuer, d)
                 && disk
                     .refresh_token
                     .as_ref()
                     .is_some_and(|r| r.expose_secret() != refresh_token.expose_secret())
             {
-                tracing::debug!(profile = %d.profile, "device login: another process refreshed first");
+                tracing::debug!(profile = %d.profile, "device login: signed in afresh meanwhile");
                 return Ok(disk);
             }
             tracing::info!(profile = %d.profile, error = ?s.id, "device login: refresh refused");
@@ -540,6 +601,46 @@ mod tests {
             !err.contains("PRIVATE") && err.contains("missing or wrong fields"),
             "{err}"
         );
+    }
+
+    fn stored(access: &str, expires_in_secs: i64) -> StoredTokens {
+        StoredTokens {
+            issuer: "https://id.example.com".into(),
+            client_id: "app".into(),
+            access_token: SecretString::from(access.to_string()),
+            refresh_token: Some(SecretString::from(format!("rt-of-{access}"))),
+            expires_at: Some(Timestamp::now() + jiff::SignedDuration::from_secs(expires_in_secs)),
+            subject: None,
+            name: None,
+        }
+    }
+
+    fn refreshed_access(after: AfterLock) -> Option<String> {
+        match after {
+            AfterLock::Refresh(t) => Some(t.access_token.expose_secret().to_string()),
+            AfterLock::TakeStored(_) => None,
+        }
+    }
+
+    /// What the file, re-read under the lock, decides: another process's fresh tokens are
+    /// taken as they are; otherwise the newest tokens are refreshed (the file's, unless this
+    /// process's own save failed and its memory is newer).
+    #[test]
+    fn after_the_lock_the_file_decides_whether_to_refresh() {
+        // Nobody refreshed meanwhile: refresh.
+        let after = pick_after_lock(stored("a1", 30), stored("a1", 30));
+        assert_eq!(refreshed_access(after).as_deref(), Some("a1"));
+        // Another process refreshed while this one waited: take its tokens, send nothing.
+        match pick_after_lock(stored("a1", 30), stored("a2", 3600)) {
+            AfterLock::TakeStored(t) => assert_eq!(t.access_token.expose_secret(), "a2"),
+            AfterLock::Refresh(_) => panic!("refreshed although the file holds fresh tokens"),
+        }
+        // The file changed but expires too: its refresh token is the live one.
+        let after = pick_after_lock(stored("a1", 10), stored("a2", 30));
+        assert_eq!(refreshed_access(after).as_deref(), Some("a2"));
+        // This process's save failed: its memory is newer than the (spent) file.
+        let after = pick_after_lock(stored("a3", 30), stored("a2", -600));
+        assert_eq!(refreshed_access(after).as_deref(), Some("a3"));
     }
 
     #[test]

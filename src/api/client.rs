@@ -173,7 +173,7 @@ impl Client {
         Ok(Client {
             http,
             base,
-            tokens: Arc::new(TokenSource::new(config.credentials)),
+            tokens: Arc::new(TokenSource::new(config.credentials, config.request_timeout)),
             api: config.api,
             retry_base_delay: config.retry_base_delay,
         })
