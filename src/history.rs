@@ -64,7 +64,7 @@ impl Event {
     /// many that do not bear on this job (sign-ins, token grants, profile edits).
     pub fn from_type(event_type: &str) -> Option<Event> {
         Some(match event_type {
-            "user.human.added" | "user.human.selfregistered" | "user.v2.added" => Event::Created,
+            "user.human.added" | "user.human.selfregistered" => Event::Created,
             "user.human.email.code.added" => Event::EmailCodeAdded,
             "user.human.email.code.sent" => Event::EmailCodeSent,
             "user.human.email.changed" => Event::EmailChanged,
