@@ -183,6 +183,8 @@ pub enum Origin {
 pub struct Entry {
     pub when: Option<Timestamp>,
     pub origin: Origin,
+    /// ZITADEL's event type (`user.locked`), or the audit action (`resend`).
+    pub kind: String,
     /// What happened.
     pub what: String,
     /// Who did it: the editor's name or login, a zitadesk operator, or empty.
@@ -199,9 +201,17 @@ pub struct History {
     pub other_events: usize,
 }
 
-/// ZITADEL's `changes` (any order) and this machine's audit `records` (all users: only
-/// `user_id`'s are taken) as one history, newest first. `tz` formats times inside notes.
-pub fn build(changes: &[Change], records: &[AuditRecord], user_id: &str, tz: &jiff::tz::TimeZone) -> History {
+/// This machine's audit trail, as far as it concerns one instance.
+#[derive(Debug, Clone, Copy)]
+pub struct AuditLines<'a> {
+    pub records: &'a [AuditRecord],
+    /// The instance URL as audited (no trailing slash).
+    pub instance: &'a str,
+}
+
+/// ZITADEL's `changes` (any order) and the audit lines about `user_id` on the same instance
+/// as one history, newest first. `tz` formats times inside notes.
+pub fn build(changes: &[Change], audit: AuditLines<'_>, user_id: &str, tz: &jiff::tz::TimeZone) -> History {
     let mut events: Vec<(&Change, Event)> = Vec::new();
     let mut other_events = 0;
     for change in changes {
@@ -212,41 +222,43 @@ pub fn build(changes: &[Change], records: &[AuditRecord], user_id: &str, tz: &ji
     }
     // Oldest first to pair codes with what followed them.
     events.sort_by_key(|(c, _)| (c.sequence, c.change_date));
+    // Newest first from here on; equal times keep ZITADEL's order (the sequence).
     let mut entries: Vec<Entry> = events
         .iter()
         .enumerate()
+        .rev()
         .map(|(i, (change, event))| Entry {
             when: change.change_date,
             origin: Origin::Zitadel,
+            kind: sanitize(change.event_type()).into_owned(),
             what: event.words().to_string(),
             who: editor(change),
             note: note_for(&events, i, tz),
         })
         .collect();
     entries.extend(
-        records
+        audit
+            .records
             .iter()
-            .filter(|r| r.user_id == user_id)
+            .filter(|r| r.user_id == user_id && r.instance == audit.instance)
             .map(audit_entry),
     );
-    // Newest first; at the same instant ZITADEL's event before zitadesk's line about it.
-    entries.sort_by(|a, b| b.when.cmp(&a.when).then(b.origin_rank().cmp(&a.origin_rank())));
+    // A stable sort: at the same instant ZITADEL's events stay in sequence order, above the
+    // audit line written after them.
+    entries.sort_by(|a, b| b.when.cmp(&a.when));
     History {
         entries,
         other_events,
     }
 }
 
-impl Entry {
-    fn origin_rank(&self) -> u8 {
-        match self.origin {
-            Origin::Zitadesk => 0,
-            Origin::Zitadel => 1,
-        }
-    }
-}
+/// The creator ZITADEL's notification worker writes its events as (not a user).
+const NOTIFICATION_WORKER: &str = "NOTIFICATION";
 
 fn editor(change: &Change) -> String {
+    if change.editor_id == NOTIFICATION_WORKER && change.editor_display_name.is_empty() {
+        return "ZITADEL's notifier".to_owned();
+    }
     let name = [
         &change.editor_display_name,
         &change.editor_preferred_login_name,
@@ -333,6 +345,7 @@ fn audit_entry(r: &AuditRecord) -> Entry {
     Entry {
         when: Some(r.time),
         origin: Origin::Zitadesk,
+        kind: sanitize(&r.action).into_owned(),
         what: format!("zitadesk: {}{mode}{outcome}", sanitize(&r.action)),
         who: r
             .operator
@@ -378,17 +391,26 @@ mod tests {
         }
     }
 
+    const INSTANCE: &str = "https://id.example.com";
+    const NONE: AuditLines<'static> = AuditLines {
+        records: &[],
+        instance: INSTANCE,
+    };
+
     fn utc() -> jiff::tz::TimeZone {
         jiff::tz::TimeZone::UTC
     }
 
     fn lines(h: &History) -> Vec<(String, Option<String>)> {
-        h.entries.iter().map(|e| (e.what.clone(), e.note.clone())).collect()
+        h.entries
+            .iter()
+            .map(|e| (e.what.clone(), e.note.clone()))
+            .collect()
     }
 
     #[test]
     fn a_code_added_without_a_sent_event_says_no_mail_went_out() {
-        let h = build(&[change(1, 0, "user.human.email.code.added")], &[], "u", &utc());
+        let h = build(&[change(1, 0, "user.human.email.code.added")], NONE, "u", &utc());
         let note = h.entries[0].note.as_deref().unwrap();
         assert!(note.starts_with("no mail sent for it yet"), "{note}");
     }
@@ -403,7 +425,7 @@ mod tests {
                 change(1, 0, "user.human.email.code.added"),
                 change(4, 500, "user.human.password.check.succeeded"),
             ],
-            &[],
+            NONE,
             "u",
             &utc(),
         );
@@ -432,7 +454,7 @@ mod tests {
                 change(2, 10, "user.human.email.code.sent"),
                 change(3, 600, "user.human.email.changed"),
             ],
-            &[],
+            NONE,
             "u",
             &utc(),
         );
@@ -452,7 +474,7 @@ mod tests {
                 change(4, 7, "user.human.password.code.sent"),
                 change(5, 60, "user.human.email.verified"),
             ],
-            &[],
+            NONE,
             "u",
             &utc(),
         );
@@ -464,7 +486,7 @@ mod tests {
     fn audit_lines_of_this_user_sit_beside_zitadel_events() {
         let record = |user: &str, secs: i64, outcome: &str| AuditRecord {
             time: Timestamp::from_second(T0 + secs).unwrap(),
-            instance: "https://id.example.com".into(),
+            instance: INSTANCE.into(),
             profile: None,
             operator: Some("agent\u{1b}[31m".into()),
             user_id: user.into(),
@@ -477,7 +499,18 @@ mod tests {
         };
         let h = build(
             &[change(1, 0, "user.human.email.code.added")],
-            &[record("u", 0, "ok"), record("other", 1, "ok"), record("u", 30, "unknown")],
+            AuditLines {
+                records: &[
+                    record("u", 0, "ok"),
+                    record("other", 1, "ok"),
+                    record("u", 30, "unknown"),
+                    AuditRecord {
+                        instance: "https://other.example.com".into(),
+                        ..record("u", 40, "ok")
+                    },
+                ],
+                instance: INSTANCE,
+            },
             "u",
             &utc(),
         );
@@ -497,7 +530,12 @@ mod tests {
     fn editor_names_from_the_server_are_sanitised() {
         let mut c = change(1, 0, "user.locked");
         c.editor_display_name = "Eve\u{202e}\u{1b}]0;pwned\u{7}".into();
-        let h = build(&[c], &[], "u", &utc());
-        assert!(h.entries[0].who.chars().all(|ch| !ch.is_control() && ch != '\u{202e}'));
+        let h = build(&[c], NONE, "u", &utc());
+        assert!(
+            h.entries[0]
+                .who
+                .chars()
+                .all(|ch| !ch.is_control() && ch != '\u{202e}')
+        );
     }
 }

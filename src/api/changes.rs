@@ -109,6 +109,9 @@ mod tests {
         assert_eq!(change.event_type(), "user.human.email.code.added");
         assert_eq!(change.sequence, 17);
         assert_eq!(change.editor_display_name, "Olga Berg");
-        assert_eq!(change.change_date.unwrap().to_string(), "2026-11-30T09:15:02.123Z");
+        assert_eq!(
+            change.change_date.unwrap().to_string(),
+            "2026-11-30T09:15:02.123Z"
+        );
     }
 }

@@ -63,9 +63,7 @@ pub(crate) fn list_changes(
 ) -> Result<ListUserChangesResponse, ApiFailure> {
     let dir = &shared.dir;
     let org = match context_org {
-        Some(id) => dir
-            .org_index(id)
-            .ok_or_else(ApiFailure::membership_not_found)?,
+        Some(id) => dir.org_index(id).ok_or_else(ApiFailure::membership_not_found)?,
         None => dir
             .position(&who.user_id)
             .and_then(|p| dir.get(p))
@@ -168,11 +166,7 @@ pub(crate) fn initial(user: &UserRef<'_>, admin: &str) -> Vec<Event> {
 fn derived(user: &UserRef<'_>, admin: &str) -> Vec<(Timestamp, String, String)> {
     let u = user.to_user();
     let created = user.creation_date();
-    let changed = u
-        .details
-        .as_ref()
-        .and_then(|d| d.change_date)
-        .unwrap_or(created);
+    let changed = u.details.as_ref().and_then(|d| d.change_date).unwrap_or(created);
     let after = |t: Timestamp, secs: i64| t.saturating_add(SignedDuration::from_secs(secs)).unwrap_or(t);
     let own = u.user_id.clone();
     let mut story = Vec::new();
@@ -184,17 +178,41 @@ fn derived(user: &UserRef<'_>, admin: &str) -> Vec<(Timestamp, String, String)> 
     let verified = human.email.as_ref().is_some_and(|e| e.is_verified);
     let has_email = user.has_email();
     if u.state == UserState::Initial {
-        story.push((after(created, 1), "user.human.initialization.code.added".into(), admin.into()));
-        story.push((after(created, 5), "user.human.initialization.code.sent".into(), NOTIFICATION_EDITOR.into()));
+        story.push((
+            after(created, 1),
+            "user.human.initialization.code.added".into(),
+            admin.into(),
+        ));
+        story.push((
+            after(created, 5),
+            "user.human.initialization.code.sent".into(),
+            NOTIFICATION_EDITOR.into(),
+        ));
     } else if has_email && verified {
-        story.push((after(created, 1), "user.human.email.code.added".into(), admin.into()));
-        story.push((after(created, 4), "user.human.email.code.sent".into(), NOTIFICATION_EDITOR.into()));
-        story.push((after(created, 660), "user.human.email.verified".into(), own.clone()));
+        story.push((
+            after(created, 1),
+            "user.human.email.code.added".into(),
+            admin.into(),
+        ));
+        story.push((
+            after(created, 4),
+            "user.human.email.code.sent".into(),
+            NOTIFICATION_EDITOR.into(),
+        ));
+        story.push((
+            after(created, 660),
+            "user.human.email.verified".into(),
+            own.clone(),
+        ));
     }
     if has_email && user.pending_initially() {
         let at = changed.max(after(created, 1));
         story.push((at, "user.human.email.code.added".into(), admin.into()));
-        story.push((after(at, 3), "user.human.email.code.sent".into(), NOTIFICATION_EDITOR.into()));
+        story.push((
+            after(at, 3),
+            "user.human.email.code.sent".into(),
+            NOTIFICATION_EDITOR.into(),
+        ));
     }
     match u.state {
         UserState::Locked => story.push((changed, "user.locked".into(), own)),

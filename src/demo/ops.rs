@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::auth;
 use super::codes::{self, CodeCall};
-use super::history;
 use super::errors::ApiFailure;
+use super::history;
 use super::request;
 use super::state::Shared;
 use super::users;
@@ -82,5 +82,11 @@ pub(crate) fn user_changes(shared: &Shared, headers: &HeaderMap, user_id: &str, 
         .get("x-zitadel-orgid")
         .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty());
-    to_json(&history::list_changes(shared, &who, context_org, user_id, &decoded)?)
+    to_json(&history::list_changes(
+        shared,
+        &who,
+        context_org,
+        user_id,
+        &decoded,
+    )?)
 }
