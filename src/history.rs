@@ -245,7 +245,7 @@ pub fn build(changes: &[Change], audit: AuditLines<'_>, user_id: &str, tz: &jiff
     );
     // A stable sort: at the same instant ZITADEL's events stay in sequence order, above the
     // audit line written after them.
-    entries.sort_by(|a, b| b.when.cmp(&a.when));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.when));
     History {
         entries,
         other_events,
