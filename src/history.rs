@@ -316,10 +316,7 @@ fn note_for(events: &[(&Change, Event)], i: usize, tz: &jiff::tz::TimeZone) -> O
             Some(format!("{delivery}; {by}"))
         }
         None if mailed => (delivery != "mailed").then(|| delivery.into_owned()),
-        None => Some(
-            "no mail sent for it yet — the mail is still queued or failed, or the code was returned to an agent"
-                .into(),
-        ),
+        None => Some("no mail sent for it yet (still queued, failed, or returned to an agent)".into()),
     }
 }
 
