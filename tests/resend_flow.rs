@@ -265,7 +265,9 @@ async fn resend_with_a_template_sends_exactly_that_template_once() {
     assert_ne!(code, before, "the old code stopped working");
     let screen = d.screen();
     assert!(!screen.contains(&code), "a mailed code is never shown:\n{screen}");
-    let sequence = sequence_of(&demo, &user.user_id).await;
+    // The answer carries the sequence of the code's event; the mail's `code.sent` event,
+    // written by ZITADEL's notifier afterwards, is the user's newest.
+    let sequence = sequence_of(&demo, &user.user_id).await - 1;
     assert!(
         screen.contains(&sequence.to_string()),
         "ZITADEL's sequence {sequence} is shown:\n{screen}"
@@ -586,4 +588,72 @@ async fn a_failed_audit_write_still_shows_the_result_with_a_warning() {
     d.press(KeyCode::Char('v'));
     assert!(d.screen().contains(&code), "the result is not lost");
     assert!(!warning.contains(&code));
+}
+
+/// The detail answers "what happened" from ZITADEL's history: Jane's two codes, the older one
+/// voided; after a resend from the console, the new code, its mail and our own audit line
+/// appear at the top.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_detail_shows_the_history_and_the_resend_joins_it() {
+    const JANE: &str = "300000000000000101";
+    let dir = scratch("history");
+    let demo = demo().await;
+    let mut d = Driver::start(&demo, ADMIN_TOKEN, dir.join("audit.jsonl")).await;
+    d.select(JANE).await;
+    d.press(KeyCode::Enter);
+    d.settle().await;
+    let pane = detail_pane(&d.screen());
+    let expected = [
+        "History: newest first",
+        "2025-02-03 14:05 email verification code issued · Olga Berg",
+        "↳ no mail sent for it yet",
+        "2025-02-03 14:01 verification mail sent · ZITADEL's notifier",
+        "↳ mailed; void since the newer code of",
+        "account created · zitadesk demo",
+    ];
+    assert_in_order(&pane, &expected);
+    // Asked in Jane's own org (Acme), once.
+    let asked = requests_to(&demo, "/changes/_search");
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].org.as_deref(), Some("281465201463541763"));
+
+    d.press(KeyCode::Char('r'));
+    d.type_text(TEMPLATE);
+    d.press(KeyCode::Enter);
+    d.settle().await;
+    assert!(matches!(d.phase(), Phase::Done { .. }), "{:?}", d.phase());
+    d.press(KeyCode::Esc);
+    d.settle().await;
+    let pane = detail_pane(&d.screen());
+    assert_in_order(
+        &pane,
+        &[
+            "History: newest first",
+            "zitadesk: resend, mailed by ZITADEL",
+            "verification mail sent · ZITADEL's notifier",
+            "email verification code issued · zitadesk demo",
+            "email verification code issued · Olga Berg",
+        ],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The detail pane of a side-by-side screen as one line of words (wrapping undone).
+fn detail_pane(screen: &str) -> String {
+    let words: Vec<&str> = screen
+        .lines()
+        .filter_map(|l| l.split_once('│').map(|(_, right)| right))
+        .flat_map(str::split_whitespace)
+        .collect();
+    words.join(" ")
+}
+
+fn assert_in_order(text: &str, parts: &[&str]) {
+    let mut from = 0;
+    for part in parts {
+        match text[from..].find(part) {
+            Some(at) => from += at + part.len(),
+            None => panic!("{part:?} missing (or out of order) in:\n{text}"),
+        }
+    }
 }

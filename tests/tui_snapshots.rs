@@ -143,7 +143,74 @@ fn search(app: &mut App, text: &str) {
     });
 }
 
-/// Moves the selection to `user_id`, presses Enter and answers both detail requests.
+/// The user's history as the demo would answer it: the seed's hand-written story, or the
+/// account's creation alone.
+fn history_of(user: &User) -> zitadesk::history::History {
+    use zitadesk::api::changes::{Change, LocalizedMessage};
+    let v: serde_json::Value = serde_json::from_str(SEED).expect("seed is JSON");
+    let users = v["users"].as_array().expect("users");
+    let name_of = |id: &str| {
+        users
+            .iter()
+            .find(|u| u["user"]["userId"] == id)
+            .and_then(|u| {
+                let user = &u["user"];
+                user["human"]["profile"]["displayName"]
+                    .as_str()
+                    .or(user["machine"]["name"].as_str())
+            })
+            .unwrap_or("")
+            .to_owned()
+    };
+    let entry = users
+        .iter()
+        .find(|u| u["user"]["userId"] == user.user_id.as_str());
+    let story: Vec<(String, String, String)> = match entry.and_then(|e| e["history"].as_array()) {
+        Some(events) => events
+            .iter()
+            .map(|e| {
+                let field = |k: &str| e[k].as_str().unwrap_or("").to_owned();
+                (field("at"), field("type"), field("editor"))
+            })
+            .collect(),
+        None => vec![(
+            user.details
+                .as_ref()
+                .and_then(|d| d.creation_date)
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+            if user.machine.is_some() {
+                "user.machine.added"
+            } else {
+                "user.human.added"
+            }
+            .to_owned(),
+            "300000000000000900".to_owned(),
+        )],
+    };
+    let changes: Vec<Change> = story
+        .into_iter()
+        .enumerate()
+        .map(|(i, (at, event_type, editor))| Change {
+            change_date: at.parse().ok(),
+            event_type: LocalizedMessage {
+                key: format!("EventTypes.{event_type}"),
+                localized_message: String::new(),
+            },
+            sequence: i as u64 + 1,
+            editor_display_name: name_of(&editor),
+            editor_id: editor,
+            ..Change::default()
+        })
+        .collect();
+    let audit = zitadesk::history::AuditLines {
+        records: &[],
+        instance: "",
+    };
+    zitadesk::history::build(&changes, audit, &user.user_id, &jiff::tz::TimeZone::UTC)
+}
+
+/// Moves the selection to `user_id`, presses Enter and answers the detail's requests.
 fn open_detail(app: &mut App, user_id: &str) {
     let seeded = seed();
     let index = seeded
@@ -160,10 +227,29 @@ fn open_detail(app: &mut App, user_id: &str) {
         match e {
             Effect::GetUser { id, user_id: asked } => {
                 assert_eq!(asked, user_id);
-                app.update(Msg::GotUser {
+                let (_, next) = app.update(Msg::GotUser {
                     id,
                     result: Ok(s.user.clone()),
                 });
+                // The history is asked for once the user (and so their org) is known.
+                for e in next {
+                    if let Effect::UserHistory {
+                        id,
+                        user_id: asked,
+                        org,
+                    } = e
+                    {
+                        assert_eq!(asked, user_id);
+                        assert_eq!(
+                            Some(org.as_str()),
+                            s.user.details.as_ref().map(|d| d.resource_owner.as_str())
+                        );
+                        app.update(Msg::GotHistory {
+                            id,
+                            result: Ok(history_of(&s.user)),
+                        });
+                    }
+                }
             }
             Effect::ListAuthMethods { id, .. } => {
                 app.update(Msg::GotMethods {

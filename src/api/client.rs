@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::auth::{Credentials, TokenInfo, TokenSource};
+use super::changes::{Change, ListUserChangesRequest, ListUserChangesResponse};
 use super::error::{ApiError, Call, NotSent};
 use super::http::{Body, Http, Request, encode_json};
 use super::template::UrlTemplate;
@@ -320,6 +321,26 @@ impl Client {
         Ok(resp.auth_method_types)
     }
 
+    /// `POST /management/v1/users/{userId}/changes/_search` in `org` (the user's own
+    /// organisation, sent as `x-zitadel-orgid`): the newest `limit` events, newest first.
+    /// Always v1 REST: no v2 service serves a user's history.
+    pub async fn user_history(&self, user_id: &str, org: &str, limit: u32) -> Result<Vec<Change>, ApiError> {
+        // The organisation comes from a server answer and goes into a header: the ID rules hold.
+        check_user_id(org).map_err(|e| ApiError::NotSent(NotSent::BadUserId(e)))?;
+        let body = ListUserChangesRequest::newest(limit);
+        let resp: ListUserChangesResponse = self
+            .call_in(
+                Call::UserHistory,
+                Method::POST,
+                &["management", "v1", "users", user_id, "changes", "_search"],
+                Some(&body),
+                true,
+                (!org.is_empty()).then_some(org),
+            )
+            .await?;
+        Ok(resp.result)
+    }
+
     /// `POST /v2/users/{userId}/email/resend` (or the v3alpha resource path). Fails with
     /// [`ApiError::NoPendingCode`] when ZITADEL has no code to replace. Never retried.
     pub async fn resend_email_code(
@@ -374,6 +395,19 @@ impl Client {
         body: Option<&B>,
         retry_reads: bool,
     ) -> Result<R, ApiError> {
+        self.call_in(call, method, path, body, retry_reads, None).await
+    }
+
+    /// [`Client::call`] in the context of organisation `org` (`x-zitadel-orgid`).
+    async fn call_in<B: Serialize, R: DeserializeOwned>(
+        &self,
+        call: Call,
+        method: Method,
+        path: &[&str],
+        body: Option<&B>,
+        retry_reads: bool,
+        org: Option<&str>,
+    ) -> Result<R, ApiError> {
         let url = self.url(call, path)?;
         let json = body.map(|b| encode_json(call, b)).transpose()?;
         let mut retries_left = if retry_reads { READ_RETRIES } else { 0 };
@@ -383,6 +417,7 @@ impl Client {
             // A failed token exchange is final here: only an API call's 401 earns a new token.
             let token = self.tokens.bearer(&self.http, &self.base).await?;
             let mut request = Request::new(call, method.clone(), &url).bearer(&token);
+            request.org = org;
             if let Some(bytes) = &json {
                 request = request.body(Body::Json(bytes.clone()));
             }

@@ -44,6 +44,8 @@ pub enum Call {
     ResendEmailCode,
     SendEmailCode,
     ListAuthMethods,
+    /// The user's history (v1 management `ListUserChanges`).
+    UserHistory,
     /// The caller's own permissions (doctor).
     Permissions,
     /// Any answer at the instance URL (doctor's first check).
@@ -67,6 +69,7 @@ impl Call {
             Call::ResendEmailCode => "resending the email code",
             Call::SendEmailCode => "sending a new email code",
             Call::ListAuthMethods => "reading the user's sign-in methods",
+            Call::UserHistory => "reading the user's history",
             Call::Permissions => "reading your permissions",
             Call::Probe => "reaching the instance",
             Call::Token => "getting an access token",

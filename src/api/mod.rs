@@ -1,6 +1,7 @@
 //! The ZITADEL client. Knows HTTP, JSON and ZITADEL; never imports terminal code.
 
 pub mod auth;
+pub mod changes;
 pub mod client;
 pub mod error;
 pub mod http;

@@ -182,6 +182,9 @@ pub enum UsersCommand {
     Show(ShowArgs),
     /// Issue a new email verification code (ZITADEL mails it, or returns it)
     ResendEmail(ResendArgs),
+    /// What happened to a user: codes issued and mailed, address changes, locks — and this
+    /// machine's audit lines about them — newest first
+    History(HistoryArgs),
 }
 
 #[derive(Debug, Args)]
@@ -239,6 +242,20 @@ pub struct ShowArgs {
     #[arg(value_parser = user_id)]
     pub user_id: String,
     /// Print ZITADEL-shaped JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The user's ID
+    #[arg(value_parser = user_id)]
+    pub user_id: String,
+    /// How many of ZITADEL's newest events to read (sign-ins and profile edits count too)
+    #[arg(long, default_value_t = crate::api::changes::DEFAULT_HISTORY,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::api::changes::MAX_HISTORY)))]
+    pub limit: u32,
+    /// Print JSON
     #[arg(long)]
     pub json: bool,
 }

@@ -7,6 +7,7 @@ mod config_cmd;
 mod demo_mode;
 mod doctor;
 mod exit;
+mod history;
 mod login;
 mod login_cmd;
 pub mod messages;

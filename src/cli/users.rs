@@ -20,6 +20,7 @@ pub async fn run(settings: &Settings, command: UsersCommand) -> Result<(), CliEr
         UsersCommand::List(a) => list(settings, &client, a).await,
         UsersCommand::Show(a) => show(&client, a).await,
         UsersCommand::ResendEmail(a) => resend(settings, &client, a).await,
+        UsersCommand::History(a) => super::history::run(settings, &client, a).await,
     }
 }
 
@@ -173,7 +174,7 @@ fn resend_text(user_id: &str, mode: &CodeMode, r: &EmailCodeResult) -> String {
     s
 }
 
-fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
+pub(super) fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
     write_stdout(&json_text(value)?)
 }
 

@@ -52,6 +52,17 @@ impl Principal {
             }
     }
 
+    /// `user.read` through a membership in `org` (or instance-wide): the check of v1
+    /// management calls, which act in an organisation rather than on a user, so reading
+    /// oneself earns nothing here.
+    pub fn may_read_in(&self, org: usize) -> bool {
+        match self.role {
+            Role::Admin | Role::Reader => true,
+            Role::OrgManager(o) => o == org,
+            Role::NoMember => false,
+        }
+    }
+
     /// The error for a refused check: callers without any membership get ZITADEL's
     /// "membership not found" (404), the others "permission denied" (403).
     pub fn denied(&self) -> ApiFailure {

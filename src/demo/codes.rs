@@ -57,6 +57,7 @@ pub(crate) fn email_code(
     }
     let code = live.rng.email_code();
     let change = live.issue_code(pos, &user, code.clone());
+    live.record_code(pos, &change, &who.user_id, req.return_code.is_none());
     drop(live);
 
     let org_id = dir.orgs.get(user.org()).map(|o| o.id.clone()).unwrap_or_default();

@@ -161,6 +161,14 @@ impl<'a> UserRef<'a> {
         }
     }
 
+    /// The hand-written story of a seed user (empty: derive it).
+    pub fn seed_history(&self) -> &'a [super::seed::SeedEvent] {
+        match self {
+            UserRef::Seed(s) => &s.history,
+            UserRef::Gen(..) => &[],
+        }
+    }
+
     /// The v2 `User` as stored (without run-time changes).
     pub fn to_user(self) -> User {
         match self {

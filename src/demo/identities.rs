@@ -29,3 +29,6 @@ pub const DEMO_CLIENT_ID: &str = "demo-helpdesk-console@zitadesk-demo";
 /// helpdesk lead of Acme with ORG_USER_MANAGER there (`user.read` + `user.write` in Acme
 /// only) — the same user and rights as [`ORG_TOKEN`]. It is the `sub` of their userinfo.
 pub const DEVICE_USER_ID: &str = "300000000000000109";
+/// The creator of the events ZITADEL's notification worker writes (`…code.sent`): not a user,
+/// so history shows the bare ID (`internal/notification/handlers/ctx.go`).
+pub(crate) const NOTIFICATION_EDITOR: &str = "NOTIFICATION";

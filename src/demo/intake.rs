@@ -33,6 +33,10 @@ pub(crate) async fn intake(State(shared): State<Arc<Shared>>, req: Request, next
             .map(|b| String::from_utf8_lossy(b).into_owned())
             .unwrap_or_default(),
         bearer: bearer(&parts.headers),
+        org: parts
+            .headers
+            .get("x-zitadel-orgid")
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
         status: 0,
     });
     let response = match body {

@@ -23,8 +23,8 @@
 //   vocabulary: identities config errors org rng sync template
 //   data:       generated seed directory filter
 //   run time:   tokens device faults request_log service_key state
-//   calls:      auth request users codes ops
-//   HTTP:       respond oauth_wire user_service account intake jwt_bearer device_oauth oauth
+//   calls:      auth request users codes history ops
+//   HTTP:       respond oauth_wire user_service management account intake jwt_bearer device_oauth oauth
 //   top:        routes server
 mod account;
 mod auth;
@@ -37,9 +37,11 @@ mod errors;
 mod faults;
 mod filter;
 mod generated;
+mod history;
 mod identities;
 mod intake;
 mod jwt_bearer;
+mod management;
 mod oauth;
 mod oauth_wire;
 mod ops;

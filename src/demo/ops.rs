@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::auth;
 use super::codes::{self, CodeCall};
 use super::errors::ApiFailure;
+use super::history;
 use super::request;
 use super::state::Shared;
 use super::users;
@@ -69,4 +70,23 @@ pub(crate) fn email_code(
     request::validate_user_id(user_id, message)?;
     request::validate_email_code(&req)?;
     to_json(&codes::email_code(shared, &who, user_id, &req, call)?)
+}
+
+/// `ListUserChanges`: decoded like any body (unknown keys dropped), then authentication, the
+/// proto rule on `userId`, and the history in the context organisation.
+pub(crate) fn user_changes(shared: &Shared, headers: &HeaderMap, user_id: &str, body: &[u8]) -> Outcome {
+    let decoded: history::ChangesBody = request::decode_message(body)?;
+    let who = auth::authenticate(shared, headers)?;
+    request::validate_user_id(user_id, "ListUserChangesRequest")?;
+    let context_org = headers
+        .get("x-zitadel-orgid")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty());
+    to_json(&history::list_changes(
+        shared,
+        &who,
+        context_org,
+        user_id,
+        &decoded,
+    )?)
 }

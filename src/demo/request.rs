@@ -65,6 +65,12 @@ pub(crate) fn decode_empty_message(body: &[u8]) -> Result<(), ApiFailure> {
     parse_object(body).map(|_| ())
 }
 
+/// Decodes the body of a request message into `T` (whose unknown keys serde drops, as the
+/// gateway's `DiscardUnknown` does); a wrong type is the gateway's 400.
+pub(crate) fn decode_message<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiFailure> {
+    serde_json::from_value(parse_object(body)?).map_err(ApiFailure::bad_body)
+}
+
 /// Decodes a ListUsers body.
 pub(crate) fn decode_list(body: &[u8]) -> Result<ListDecoded, ApiFailure> {
     let mut v = parse_object(body)?;

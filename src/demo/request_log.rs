@@ -16,6 +16,8 @@ pub struct LoggedRequest {
     pub body: String,
     /// The token from `Authorization: Bearer …`, if any.
     pub bearer: Option<String>,
+    /// The organisation the call acts in (`x-zitadel-orgid`), if named.
+    pub org: Option<String>,
     /// The HTTP status answered; 0 while the request is still being answered (e.g. hanging).
     pub status: u16,
 }

@@ -18,7 +18,7 @@ use super::state::Shared;
 use super::user_service::{
     auth_methods_rest, connect, get_rest, list_rest, resend_rest, resend_v3, send_rest,
 };
-use super::{account, device_oauth, intake, oauth};
+use super::{account, device_oauth, intake, management, oauth};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
@@ -47,6 +47,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             get(account::userinfo).post(account::userinfo),
         )
         .route("/device", get(device_oauth::device_page))
+        .route(
+            "/management/v1/users/{user_id}/changes/_search",
+            post(management::user_changes),
+        )
         .route(
             "/auth/v1/permissions/zitadel/me/_search",
             post(account::my_permissions),

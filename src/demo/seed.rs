@@ -8,7 +8,9 @@
 //!              "user": { …a v2 `User` exactly as ZITADEL returns it… },
 //!              "pendingCode": true,               // an unverified code is waiting (default false)
 //!              "authMethods": ["AUTHENTICATION_METHOD_TYPE_PASSWORD", …],   // default none
-//!              "tokenOwner": "admin" | "org" | "reader" | "nomember"},      // optional
+//!              "tokenOwner": "admin" | "org" | "reader" | "nomember",       // optional
+//!              "history": [{"at": "<RFC 3339>", "type": "user.human.email.code.added",
+//!                           "editor": "<user id> | NOTIFICATION"}, …]},      // optional
 //!             …]
 //! }
 //! ```
@@ -60,6 +62,23 @@ struct SeedEntry {
     auth_methods: Vec<AuthenticationMethodType>,
     #[serde(default)]
     token_owner: Option<TokenOwner>,
+    /// The user's events before start-up, oldest first; without it they are derived from
+    /// the user (see `history::initial`).
+    #[serde(default)]
+    history: Vec<SeedEvent>,
+}
+
+/// One event of a seed user's story, for the cases a helpdesk meets (two codes minutes
+/// apart, a mail that went out late, an address changed after a code).
+#[derive(Deserialize, Debug, Clone)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct SeedEvent {
+    pub at: jiff::Timestamp,
+    /// ZITADEL's event type, e.g. `user.human.email.code.sent`.
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// Who caused it: a user ID, or `NOTIFICATION` (ZITADEL's notification worker).
+    pub editor: String,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
@@ -78,6 +97,7 @@ pub(crate) struct SeedUser {
     pub org: usize,
     pub pending_code: bool,
     pub auth_methods: Vec<AuthenticationMethodType>,
+    pub history: Vec<SeedEvent>,
 }
 
 /// The user IDs the fixed demo tokens belong to.
@@ -122,6 +142,8 @@ pub(crate) enum SeedError {
     OrgOwnerOutsideFirstOrg,
     #[error("demo-users.json: the admin token must belong to the service user")]
     AdminNotServiceUser,
+    #[error("demo-users.json: the history of user {0} is not oldest first")]
+    HistoryOrder(String),
     #[error("demo-users.json: every demo token needs an owner")]
     MissingOwner,
 }
@@ -198,6 +220,9 @@ fn parse(json: &str) -> Result<Seed, SeedError> {
             }
             *slot = id.clone();
         }
+        if entry.history.windows(2).any(|w| w[0].at > w[1].at) {
+            return Err(SeedError::HistoryOrder(id));
+        }
         if entry.user.state == UserState::Deleted {
             deleted.push(id);
             continue;
@@ -207,6 +232,7 @@ fn parse(json: &str) -> Result<Seed, SeedError> {
             org,
             pending_code: entry.pending_code,
             auth_methods: entry.auth_methods,
+            history: entry.history,
         });
     }
     if owners.admin != SERVICE_USER_ID {

@@ -12,7 +12,7 @@ use super::config::DemoConfig;
 use super::device::DeviceFlows;
 use super::directory::{Directory, UserRef};
 use super::faults::FaultControl;
-use super::identities::DEVICE_USER_ID;
+use super::identities::{DEVICE_USER_ID, NOTIFICATION_EDITOR};
 use super::request_log::RequestLog;
 use super::rng::{Rng, code_from_hash};
 use super::sync::lock;
@@ -51,6 +51,7 @@ impl Shared {
             dir,
             live: Mutex::new(Live {
                 changes: HashMap::new(),
+                events: HashMap::new(),
                 tokens: TokenStore::default(),
                 device: DeviceFlows::default(),
                 rng: Rng::from_time(),
@@ -85,9 +86,23 @@ pub(crate) struct UserChange {
     pub change_date: Timestamp,
 }
 
+/// An event written while the demo runs (a code issued, its mail sent).
+#[derive(Debug, Clone)]
+pub(crate) struct LiveEvent {
+    pub at: Timestamp,
+    pub event_type: &'static str,
+    pub editor: String,
+    pub sequence: u64,
+}
+
+/// Events kept per user: a test that resends in a loop must not grow the demo without bound.
+const MAX_LIVE_EVENTS: usize = 200;
+
 pub(crate) struct Live {
     /// Changes by directory position.
     pub changes: HashMap<usize, UserChange>,
+    /// Events since start-up by directory position, oldest first.
+    events: HashMap<usize, Vec<LiveEvent>>,
     pub tokens: TokenStore,
     pub device: DeviceFlows,
     pub rng: Rng,
@@ -117,6 +132,38 @@ impl Live {
         change.change_date = now;
         self.instance_sequence += 1;
         change.clone()
+    }
+
+    /// Records a code issued by `editor`, and its mail when ZITADEL sends one (not for a code
+    /// returned to the caller): the notification worker writes `…code.sent` after
+    /// `…code.added`, so the mail takes the next sequence.
+    pub fn record_code(&mut self, pos: usize, change: &UserChange, editor: &str, mailed: bool) {
+        let events = self.events.entry(pos).or_default();
+        events.push(LiveEvent {
+            at: change.change_date,
+            event_type: "user.human.email.code.added",
+            editor: editor.to_owned(),
+            sequence: change.sequence,
+        });
+        if mailed && let Some(c) = self.changes.get_mut(&pos) {
+            c.sequence += 1;
+            self.instance_sequence += 1;
+            events.push(LiveEvent {
+                at: Timestamp::now(),
+                event_type: "user.human.email.code.sent",
+                editor: NOTIFICATION_EDITOR.to_owned(),
+                sequence: c.sequence,
+            });
+        }
+        if events.len() > MAX_LIVE_EVENTS {
+            let excess = events.len() - MAX_LIVE_EVENTS;
+            events.drain(..excess);
+        }
+    }
+
+    /// The user's events since start-up, oldest first.
+    pub fn events(&self, pos: usize) -> &[LiveEvent] {
+        self.events.get(&pos).map_or(&[], Vec::as_slice)
     }
 
     /// Applies run-time changes to a user about to be returned.

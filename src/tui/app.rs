@@ -191,9 +191,26 @@ impl App {
                     return (false, Vec::new());
                 }
                 let load = self.loaded(result);
-                if let Some(d) = self.detail.as_mut() {
-                    d.set_user(load);
-                }
+                let id = self.next_request();
+                let Some(d) = self.detail.as_mut() else {
+                    return (true, Vec::new());
+                };
+                d.set_user(load);
+                (true, d.read_history(id).into_iter().collect())
+            }
+            Msg::GotHistory { id, result } => {
+                let Some(d) = self.detail.as_mut().filter(|d| d.awaits_history(id)) else {
+                    return (false, Vec::new());
+                };
+                // The history is a help, not the job: its failure stays in the pane and
+                // leaves the status line alone.
+                d.set_history(match result {
+                    Ok(h) => Load::Ready(h),
+                    Err(e) => {
+                        tracing::warn!(error = %e.log_line(), "history fetch failed");
+                        Load::Failed(messages::history_unavailable(&e))
+                    }
+                });
                 (true, Vec::new())
             }
             Msg::Issued {

@@ -1,8 +1,10 @@
-//! The detail pane's state: the user it shows and the two reads that fill it, each tagged so
-//! that only the newest reply lands.
+//! The detail pane's state: the user it shows and the reads that fill it, each tagged so that
+//! only the newest reply lands. The history is read once the user is: it is searched in the
+//! user's own organisation, which the user's answer names.
 
 use super::msg::{Effect, RequestId};
 use crate::api::wire::{AuthenticationMethodType, User};
+use crate::history::History;
 
 /// Something fetched for the detail pane.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,9 +19,12 @@ pub struct Detail {
     pub user_id: String,
     pub user: Load<User>,
     pub methods: Load<Vec<AuthenticationMethodType>>,
+    /// `None` until the user is read (the history's request needs their organisation).
+    pub history: Option<Load<History>>,
     /// The reads still to answer.
     user_request: Option<RequestId>,
     methods_request: Option<RequestId>,
+    history_request: Option<RequestId>,
 }
 
 impl Detail {
@@ -40,15 +45,44 @@ impl Detail {
             user_id,
             user: Load::Loading,
             methods: Load::Loading,
+            history: None,
             user_request: Some(user_request),
             methods_request: Some(methods_request),
+            history_request: None,
         };
         (detail, effects)
     }
 
     /// A read is still on its way.
     pub fn waiting(&self) -> bool {
-        self.user_request.is_some() || self.methods_request.is_some()
+        self.user_request.is_some() || self.methods_request.is_some() || self.history_request.is_some()
+    }
+
+    /// Once the user is read: the history read (tagged `id`) in their organisation.
+    pub fn read_history(&mut self, id: RequestId) -> Option<Effect> {
+        let user = self.ready_user()?;
+        let org = user
+            .details
+            .as_ref()
+            .map(|d| d.resource_owner.clone())
+            .unwrap_or_default();
+        let effect = Effect::UserHistory {
+            id,
+            user_id: self.user_id.clone(),
+            org,
+        };
+        self.history = Some(Load::Loading);
+        self.history_request = Some(id);
+        Some(effect)
+    }
+
+    pub fn awaits_history(&self, id: RequestId) -> bool {
+        self.history_request == Some(id)
+    }
+
+    pub fn set_history(&mut self, load: Load<History>) {
+        self.history_request = None;
+        self.history = Some(load);
     }
 
     /// Whether `id` is the user read this detail waits for (an older one is dropped).

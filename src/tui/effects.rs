@@ -14,6 +14,7 @@ use super::frame::{FrameTerminal, write_through};
 use super::msg::{Effect, Msg};
 use crate::api::Client;
 use crate::email_code::{AuditContext, issue_code};
+use crate::history::{self, AuditLines, History};
 
 /// What the caller of [`Executor::carry_out`] must do itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +36,7 @@ pub struct Executor {
     list: Option<AbortHandle>,
     user: Option<AbortHandle>,
     methods: Option<AbortHandle>,
+    history: Option<AbortHandle>,
     search_timer: Option<AbortHandle>,
     /// Asking who the credentials act as (for the header).
     identity: Option<AbortHandle>,
@@ -56,6 +58,7 @@ impl Executor {
             list: None,
             user: None,
             methods: None,
+            history: None,
             search_timer: None,
             identity: None,
         }
@@ -117,6 +120,16 @@ impl Executor {
                     let _ = tx.send(Msg::GotMethods { id, result });
                 }),
             ),
+            Effect::UserHistory { id, user_id, org } => {
+                let audit = Arc::clone(&self.audit);
+                (
+                    &mut self.history,
+                    tokio::spawn(async move {
+                        let result = read_history(&client, &audit, &user_id, &org).await;
+                        let _ = tx.send(Msg::GotHistory { id, result });
+                    }),
+                )
+            }
             Effect::ScheduleSearch { generation, delay } => (
                 &mut self.search_timer,
                 tokio::spawn(async move {
@@ -151,6 +164,7 @@ impl Executor {
             &mut self.list,
             &mut self.user,
             &mut self.methods,
+            &mut self.history,
             &mut self.search_timer,
             &mut self.identity,
         ] {
@@ -171,4 +185,29 @@ impl Executor {
             self.issuing = issuing;
         }
     }
+}
+
+/// ZITADEL's events for the user and this machine's audit lines about them, as one history.
+/// The trail is read off the async workers; an unreadable one leaves ZITADEL's part alone.
+async fn read_history(
+    client: &Client,
+    audit: &Arc<AuditContext>,
+    user_id: &str,
+    org: &str,
+) -> Result<History, crate::api::ApiError> {
+    let changes = client
+        .user_history(user_id, org, crate::api::changes::DEFAULT_HISTORY)
+        .await?;
+    let trail = Arc::clone(audit);
+    let records = tokio::task::spawn_blocking(move || trail.log.read().map(|(r, _)| r))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let tz = jiff::tz::TimeZone::system();
+    let lines = AuditLines {
+        records: &records,
+        instance: &audit.instance,
+    };
+    Ok(history::build(&changes, lines, user_id, &tz))
 }

@@ -100,6 +100,20 @@ pub fn switch_failed(profile: &str, reason: &str) -> String {
 }
 
 /// Said when the page budget stops the list from filling.
+/// The detail's history section when it could not be read (without `user.read` in the
+/// user's organisation, say); the rest of the detail works on.
+pub fn history_unavailable(e: &ApiError) -> String {
+    format!("history not shown: {}", error_line(e))
+}
+
+/// Under the detail's newest events: where the rest are.
+pub fn history_more(older: usize, user_id: &str) -> String {
+    format!(
+        "+{older} older — `zitadesk users history {}`",
+        crate::text::sanitize(user_id)
+    )
+}
+
 pub fn sparse_note() -> String {
     format!(
         "your account may read only some of these users — narrow the search with {} to see more",

@@ -10,6 +10,7 @@ use crate::api::wire::{
 };
 use crate::api::{ApiError, CodeMode, EmailCodeResult};
 use crate::email_code::CodeCall;
+use crate::history::History;
 
 /// Tags a request so that its reply can be matched, and dropped when it is no longer wanted.
 pub type RequestId = u64;
@@ -42,6 +43,11 @@ pub enum Msg {
         id: RequestId,
         result: Result<Vec<AuthenticationMethodType>, ApiError>,
     },
+    /// The user's history, with this machine's audit lines about them.
+    GotHistory {
+        id: RequestId,
+        result: Result<History, ApiError>,
+    },
     /// Who the credentials act as (token subject or service user), once known.
     SignedIn(Option<String>),
     /// Another profile could not be connected; the current one stays.
@@ -71,6 +77,12 @@ pub enum Effect {
     ListAuthMethods {
         id: RequestId,
         user_id: String,
+    },
+    /// Read the user's history in their organisation `org`, and the audit trail beside it.
+    UserHistory {
+        id: RequestId,
+        user_id: String,
+        org: String,
     },
     /// Send `Msg::SearchDue(generation)` after `delay`.
     ScheduleSearch {

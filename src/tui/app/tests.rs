@@ -282,6 +282,64 @@ fn enter_opens_the_detail_fresh_and_esc_goes_back() {
     );
 }
 
+/// The history is asked for once the user is read, in the user's org; its failure stays in
+/// the detail (which works on) and leaves the status line alone; a late answer for an older
+/// read is dropped.
+#[test]
+fn the_history_follows_the_user_and_its_failure_stays_in_the_detail() {
+    let mut a = started(10);
+    let (_, effects) = key(&mut a, KeyCode::Enter);
+    let Some(Effect::GetUser { id: user_req, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    let user = User {
+        user_id: "0".into(),
+        details: Some(crate::api::wire::Details {
+            resource_owner: "org-7".into(),
+            ..Default::default()
+        }),
+        ..User::default()
+    };
+    let (_, effects) = a.update(Msg::GotUser {
+        id: *user_req,
+        result: Ok(user),
+    });
+    let history_req = match effects.as_slice() {
+        [Effect::UserHistory { id, user_id, org }] => {
+            assert_eq!((user_id.as_str(), org.as_str()), ("0", "org-7"));
+            *id
+        }
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        !a.update(Msg::GotHistory {
+            id: history_req + 100,
+            result: Ok(crate::history::History::default()),
+        })
+        .0
+    );
+    let denied = ApiError::PermissionDenied(crate::api::Status {
+        http: 404,
+        code: Some(5),
+        id: Some("AUTHZ-cdgFk".into()),
+        message: "membership not found".into(),
+    });
+    assert!(
+        a.update(Msg::GotHistory {
+            id: history_req,
+            result: Err(denied),
+        })
+        .0
+    );
+    let d = a.detail.as_ref().unwrap();
+    match &d.history {
+        Some(Load::Failed(m)) => assert!(m.starts_with("history not shown: "), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(d.user, Load::Ready(_)), "the rest of the detail stands");
+    assert_eq!(a.error, None, "the status line is not the history's");
+}
+
 #[test]
 fn errors_go_to_the_status_line_and_refresh_retries() {
     let mut a = app();

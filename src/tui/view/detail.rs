@@ -12,9 +12,11 @@ use ratatui::widgets::{Block, Borders, Widget};
 
 use super::{Pen, ViewCtx, width, wrap};
 use crate::api::wire::{AuthenticationMethodType, HumanUser, MachineUser, User};
+use crate::history::History;
 use crate::tui::app::App;
 use crate::tui::detail::{Detail, Load};
 use crate::tui::layout;
+use crate::tui::messages;
 use crate::tui::theme::Theme;
 use crate::userinfo::{self, EmailStatus};
 
@@ -22,6 +24,8 @@ use crate::userinfo::{self, EmailStatus};
 const LABEL_W: usize = 17;
 /// Login names shown before "+N more" (each takes a line).
 const MAX_LOGIN_NAMES: usize = 3;
+/// History entries shown; the rest are a `users history` away.
+const MAX_HISTORY_SHOWN: usize = 5;
 
 pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, ctx: &ViewCtx) {
     let area = area.intersection(buf.area);
@@ -53,7 +57,7 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, ctx: &ViewCtx) {
     match &detail.user {
         Load::Loading => lines.line("loading…", ctx.theme.muted),
         Load::Failed(message) => lines.paragraph(message, ctx.theme.error),
-        Load::Ready(user) => fields(&mut lines, user, &detail.methods, ctx),
+        Load::Ready(user) => fields(&mut lines, user, detail, ctx),
     }
 }
 
@@ -70,12 +74,7 @@ fn title(app: &App, detail: &Detail) -> String {
     }
 }
 
-fn fields(
-    lines: &mut Lines<'_, '_>,
-    user: &User,
-    methods: &Load<Vec<AuthenticationMethodType>>,
-    ctx: &ViewCtx,
-) {
+fn fields(lines: &mut Lines<'_, '_>, user: &User, detail: &Detail, ctx: &ViewCtx) {
     let theme = &ctx.theme;
     lines.field("User ID:", &user.user_id, theme.base);
     lines.field(
@@ -84,10 +83,11 @@ fn fields(
         theme.state(user.state),
     );
     email(lines, user, theme);
-    sign_in_methods(lines, user, methods, theme);
+    sign_in_methods(lines, user, &detail.methods, theme);
     if let Some(human) = &user.human {
         human_contact(lines, human, theme);
     }
+    history(lines, detail.history.as_ref(), &detail.user_id, ctx);
     lines.field("Username:", &user.username, theme.base);
     lines.field("Preferred login:", &user.preferred_login_name, theme.base);
     login_names(lines, &user.login_names, theme);
@@ -138,6 +138,54 @@ fn sign_in_methods(
         }
         Load::Ready(m) => lines.wrapped(LABEL, &userinfo::auth_methods_summary(m), theme.base),
     }
+}
+
+/// The newest events, each "date time  what · who" with what it implies below: the answer
+/// to "what happened to my mail" before the less urgent fields.
+fn history(lines: &mut Lines<'_, '_>, load: Option<&Load<History>>, user_id: &str, ctx: &ViewCtx) {
+    const LABEL: &str = "History:";
+    let theme = &ctx.theme;
+    let h = match load {
+        None | Some(Load::Loading) => return lines.field(LABEL, "loading…", theme.muted),
+        Some(Load::Failed(message)) => return lines.wrapped(LABEL, message, theme.muted),
+        Some(Load::Ready(h)) => h,
+    };
+    if h.entries.is_empty() {
+        return lines.field(LABEL, "no codes, address changes or locks", theme.muted);
+    }
+    lines.field(LABEL, "newest first", theme.muted);
+    for e in h.entries.iter().take(MAX_HISTORY_SHOWN) {
+        let when = e.when.map_or_else(|| "?".to_owned(), |t| short_time(t, &ctx.tz));
+        let text = if e.who.is_empty() {
+            e.what.clone()
+        } else {
+            format!("{} · {}", e.what, e.who)
+        };
+        lines.wrapped(&when, &text, theme.base);
+        if let Some(note) = &e.note {
+            lines.wrapped("", &format!("↳ {note}"), theme.warning);
+        }
+    }
+    if h.entries.len() > MAX_HISTORY_SHOWN {
+        lines.wrapped(
+            "",
+            &messages::history_more(h.entries.len() - MAX_HISTORY_SHOWN, user_id),
+            theme.muted,
+        );
+    }
+}
+
+/// "2025-02-03 14:05": fits the label column; the zone is named under "Created:".
+fn short_time(ts: Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    let at = tz.to_datetime(ts);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
 }
 
 fn human_contact(lines: &mut Lines<'_, '_>, human: &HumanUser, theme: &Theme) {
