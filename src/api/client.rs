@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::auth::{Credentials, TokenInfo, TokenSource};
-use super::error::{ApiError, Call, NotSent};
+use super::error::{ApiError, Call, Missing, NotSent};
 use super::http::{Body, Http, Request, encode_json};
 use super::template::UrlTemplate;
 use super::user_id::check_user_id;
@@ -235,14 +235,19 @@ impl Client {
             0 => DEFAULT_PAGE,
             n => n.min(MAX_PAGE),
         };
-        self.call(
-            Call::ListUsers,
-            Method::POST,
-            &["v2", "users"],
-            Some(&request),
-            true,
-        )
-        .await
+        let answer = self
+            .call(
+                Call::ListUsers,
+                Method::POST,
+                &["v2", "users"],
+                Some(&request),
+                true,
+            )
+            .await;
+        answer.map_err(|e| match super::query::searches_phone(&request.queries) {
+            true => e.in_light_of(Missing::PhoneSearch),
+            false => e,
+        })
     }
 
     /// Up to `want` users from `offset` on, across pages of at least [`DEFAULT_PAGE`]. Pages
@@ -331,7 +336,11 @@ impl Client {
             ApiFlavour::V2 => &["v2", "users", user_id, "email", "resend"],
             ApiFlavour::V3Alpha => &["resources", "v3alpha", "users", user_id, "email", "_resend"],
         };
-        self.email_code(Call::ResendEmailCode, path, mode).await
+        let answer = self.email_code(Call::ResendEmailCode, path, mode).await;
+        answer.map_err(|e| match self.api {
+            ApiFlavour::V2 => e,
+            ApiFlavour::V3Alpha => e.in_light_of(Missing::V3AlphaSchemaUsersOnly),
+        })
     }
 
     /// `POST /v2/users/{userId}/email/send`: issues a fresh code even when none is pending.
@@ -343,6 +352,7 @@ impl Client {
             mode,
         )
         .await
+        .map_err(|e| e.in_light_of(Missing::SendCall))
     }
 
     async fn email_code(

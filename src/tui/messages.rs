@@ -3,7 +3,7 @@
 //! keymaps, never written out.
 
 use super::browse::{refresh_key, search_key};
-use crate::api::{ApiError, NotSent};
+use crate::api::{ApiError, Missing, NotSent};
 use crate::email_code::{NOT_SENT, Outcome, UNKNOWN_OUTCOME};
 
 /// One status-line sentence for an error (unsanitised: the view sanitises). Short enough for
@@ -42,7 +42,21 @@ pub fn error_line(e: &ApiError) -> String {
             format!("{e} (usually the address is already verified); send a fresh code instead")
         }
         ApiError::UserNotInitialised(_) => format!("{e}: send an invite, not a verification mail"),
+        ApiError::Unsupported { what, .. } => missing(*what).into(),
         other => other.to_string(),
+    }
+}
+
+/// What this ZITADEL lacks, and what to do instead, in the console's words.
+fn missing(what: Missing) -> &'static str {
+    match what {
+        Missing::PhoneSearch => "this ZITADEL (before v2.67) cannot search by phone — try name or email",
+        Missing::SendCall => {
+            "this ZITADEL has no send call (it came with v2.67): if the address is unverified, use \"Resend verification\" in ZITADEL's console; a verified one needs no code"
+        }
+        Missing::V3AlphaSchemaUsersOnly => {
+            "this instance's v3alpha API serves only schema users; use api = \"v2\" in the profile (--api v2)"
+        }
     }
 }
 
@@ -142,6 +156,30 @@ mod tests {
             id: None,
         });
         assert!(error_line(&e).starts_with("token rejected"), "{}", error_line(&e));
+    }
+
+    #[test]
+    fn what_this_zitadel_lacks_fits_the_status_line_or_the_dialog() {
+        let lacks = |what| ApiError::Unsupported {
+            what,
+            status: Status::default(),
+        };
+        let phone = read_error_line(&lacks(Missing::PhoneSearch), None);
+        assert!(phone.contains("cannot search by phone"), "{phone}");
+        assert!(
+            phone.chars().count() <= 70,
+            "beside the counter at 80 columns: {phone}"
+        );
+        let v3 = mutation_error_line(&lacks(Missing::V3AlphaSchemaUsersOnly));
+        assert!(
+            v3.starts_with("this instance's v3alpha API serves only schema users; use api = \"v2\""),
+            "{v3}"
+        );
+        let send = mutation_error_line(&lacks(Missing::SendCall));
+        assert!(
+            send.contains("has no send call") && send.contains("Resend verification"),
+            "{send}"
+        );
     }
 
     #[test]
