@@ -3,6 +3,7 @@
 //! keymaps, never written out.
 
 use super::browse::{refresh_key, search_key};
+use super::list::Counter;
 use crate::api::{ApiError, Missing, NotSent};
 use crate::email_code::{NOT_SENT, Outcome, UNKNOWN_OUTCOME};
 
@@ -111,6 +112,33 @@ pub const NO_PROFILES: &str =
 /// The status line when another profile could not be connected.
 pub fn switch_failed(profile: &str, reason: &str) -> String {
     format!("cannot switch to profile {profile}: {reason}")
+}
+
+/// Said when a page repeated users of another (ties in the sort column, or users added or
+/// removed between the requests): they are shown once, and as many may have been skipped.
+pub fn order_shifted(repeats: usize) -> String {
+    match repeats {
+        1 => "order shifted between pages: 1 repeat hidden, a user may be missing".into(),
+        n => format!("order shifted between pages: {n} repeats hidden, users may be missing"),
+    }
+}
+
+/// The position counter: "12 of 40" while pages are full; with short pages the users the
+/// agent can reach — "12 of 37+" while more pages remain, "? of 7+" after a jump past pages
+/// never loaded.
+pub fn counter(c: Counter) -> String {
+    match c {
+        Counter::Exact { position, total } => format!("{position} of {total}"),
+        Counter::Reachable {
+            position,
+            reachable,
+            more,
+        } => format!(
+            "{} of {reachable}{}",
+            position.map_or_else(|| "?".to_string(), |p| p.to_string()),
+            if more { "+" } else { "" }
+        ),
+    }
 }
 
 /// Said when the page budget stops the list from filling.
