@@ -430,3 +430,88 @@ fn console_v3alpha_resend_explains_the_schema_users() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sort ties: every release sorts by one column without a tie-breaker, so offset pages can
+// repeat a user (and skip another).
+
+/// 1500 users named alike; the second page starts two rows early, as a reordered tie does.
+fn ties(r: &Recorded) -> Reply {
+    let body: Value = serde_json::from_slice(&r.body).unwrap_or_default();
+    let offset = body["query"]["offset"]
+        .as_str()
+        .map(|s| s.parse().unwrap_or(0))
+        .or_else(|| body["query"]["offset"].as_u64())
+        .unwrap_or(0) as usize;
+    let limit = body["query"]["limit"].as_u64().unwrap_or(100) as usize;
+    let from = if offset == 0 { 0 } else { offset - 2 };
+    let to = (offset + limit).min(1500) - if offset == 0 { 0 } else { 2 };
+    let users: Vec<Value> = (from..to)
+        .map(|i| {
+            serde_json::json!({
+                "userId": format!("{}", 310_000_000_000_000_000u64 + i as u64),
+                "state": "USER_STATE_ACTIVE", "username": format!("anna{i}"),
+                "human": {"profile": {"givenName": "Anna", "familyName": "Rossi", "displayName": "Anna Rossi"},
+                          "email": {"email": format!("anna{i}@acme.example")}}
+            })
+        })
+        .collect();
+    Reply::json(
+        200,
+        &serde_json::json!({"details": {"totalResult": "1500"}, "result": users}).to_string(),
+    )
+}
+
+#[tokio::test]
+async fn the_client_keeps_each_user_once_across_pages() {
+    let server = EvilServer::start(ties);
+    let client = client_for(&server, ApiFlavour::V2);
+    let got = client
+        .list_users_upto(&ListUsersRequest::default(), 1500, 5)
+        .await
+        .expect("lists");
+    assert_eq!(server.requests().len(), 2, "two pages");
+    assert_eq!(got.repeated, 2);
+    let ids: std::collections::HashSet<&str> =
+        got.response.result.iter().map(|u| u.user_id.as_str()).collect();
+    assert_eq!(ids.len(), got.response.result.len(), "nobody twice");
+    assert_eq!(got.response.result.len(), 1498);
+}
+
+#[test]
+fn the_cli_lists_each_user_once_and_says_the_order_shifted() {
+    let h = home("ties");
+    let server = EvilServer::start(ties);
+    let (code, out, err) = run(against(&h, &server.url()).args([
+        "users",
+        "list",
+        "--limit",
+        "1500",
+        "--sort",
+        "display-name",
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let listed: Value = serde_json::from_str(&out).expect("JSON");
+    let ids: Vec<&str> = listed["result"]
+        .as_array()
+        .expect("result")
+        .iter()
+        .filter_map(|u| u["userId"].as_str())
+        .collect();
+    let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+    assert_eq!((ids.len(), unique.len()), (1498, 1498), "nobody twice");
+    assert!(
+        err.contains("the order shifted between pages: 2 users came twice and are shown once, and as many may be missing (equal values in the --sort column, or users added or removed meanwhile); leave out --sort"),
+        "{err}"
+    );
+    // The table says the same on stderr and counts what it shows.
+    let (code, out, err) = run(against(&h, &server.url()).args(["users", "list", "--limit", "1500"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.ends_with("1498 shown of 1500 matching (from offset 0)\n"),
+        "{}",
+        &out[out.len().saturating_sub(200)..]
+    );
+    assert!(err.contains("run it again for a consistent list"), "{err}");
+}

@@ -123,6 +123,10 @@ pub struct Collected {
     pub response: ListUsersResponse,
     /// False when the page budget ran out before `want` rows or the end of the result.
     pub complete: bool,
+    /// Users a later page brought again and that were left out: the order shifted between
+    /// pages (ties in the sort column, or users added or removed meanwhile), so as many others
+    /// may have been skipped.
+    pub repeated: usize,
 }
 
 /// How to reach the instance.
@@ -255,7 +259,9 @@ impl Client {
     /// ZITADEL drops rows the caller may not read *after* paging, so a short page does not mean
     /// the end. A caller who may read few of many users would page through the whole instance,
     /// so at most `max_pages` requests are made; [`Collected::complete`] says whether the walk
-    /// reached `want` or the end.
+    /// reached `want` or the end. ZITADEL's sort has no tie-breaker, so a later page can repeat
+    /// a user: each is kept once ([`Collected::repeated`] counts the rest); the set of IDs is
+    /// no larger than the result itself.
     pub async fn list_users_upto(
         &self,
         request: &ListUsersRequest,
@@ -265,6 +271,8 @@ impl Client {
         let base_query = request.query.clone().unwrap_or_default();
         let mut offset = base_query.offset;
         let mut collected = ListUsersResponse::default();
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut repeated = 0;
         for _ in 0..max_pages.max(1) {
             let remaining = want.saturating_sub(collected.result.len());
             let limit = u32::try_from(remaining)
@@ -279,7 +287,13 @@ impl Client {
             let page = self.list_users(&page_request).await?;
             collected.details = page.details;
             collected.sorting_column = page.sorting_column;
-            collected.result.extend(page.result);
+            for user in page.result {
+                if seen.insert(user.user_id.clone()) {
+                    collected.result.push(user);
+                } else {
+                    repeated += 1;
+                }
+            }
             let next = offset.checked_add(u64::from(limit));
             let done =
                 collected.result.len() >= want || next.is_none_or(|n| n >= collected.details.total_result);
@@ -288,6 +302,7 @@ impl Client {
                 return Ok(Collected {
                     response: collected,
                     complete: true,
+                    repeated,
                 });
             }
             offset = next.unwrap_or(u64::MAX);
@@ -295,6 +310,7 @@ impl Client {
         Ok(Collected {
             response: collected,
             complete: false,
+            repeated,
         })
     }
 

@@ -61,6 +61,26 @@ fn missing_advice(what: Missing) -> &'static str {
     }
 }
 
+/// Said when later pages repeated users of earlier ones (shown once): ZITADEL sorts by one
+/// column without a tie-breaker, and users added or removed shift the offsets.
+pub fn order_shifted(repeated: usize, sorted: bool) -> String {
+    let users = if repeated == 1 { "1 user" } else { "users" };
+    let count = if repeated == 1 {
+        String::new()
+    } else {
+        format!("{repeated} ")
+    };
+    let fix = if sorted {
+        "equal values in the --sort column, or users added or removed meanwhile); leave out --sort (sorted by the unique user ID) for a stable order"
+    } else {
+        "users added or removed meanwhile); run it again for a consistent list"
+    };
+    format!(
+        "the order shifted between pages: {count}{users} came twice and {} shown once, and as many may be missing ({fix}",
+        if repeated == 1 { "is" } else { "are" }
+    )
+}
+
 /// Why `zitadesk login` ended without tokens, and what to do.
 pub fn device_error(e: &DeviceError) -> String {
     match e {
