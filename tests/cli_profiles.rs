@@ -226,6 +226,32 @@ async fn doctor_reports_missing_write_permission() {
         "{out}"
     );
     assert!(out.contains("ORG_USER_MANAGER"), "{out}");
+    assert!(out.contains("read_only = true"), "the look-only way out: {out}");
+}
+
+/// A look-only seat as the README sets it up — `read_only` and only `user.read` — is healthy;
+/// and the list check claims no more users than the account may read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_passes_a_read_only_seat_and_hedges_the_count() {
+    let demo = demo().await;
+    let h = home("doctor-read-only");
+    let (code, out, _) = run(zitadesk(&h)
+        .args(["--read-only", "doctor"])
+        .env("ZITADEL_URL", demo.url())
+        .env("ZITADEL_TOKEN", zitadesk::demo::READER_TOKEN));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.lines().any(|l| l.starts_with("✓ permissions")
+            && l.contains("user.read ✓ · user.write ✗ in your account's own organisation")
+            && l.ends_with("read-only seat: user.write not needed")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("✓ ListUsers") && l.ends_with("matching; your account may read fewer")),
+        "{out}"
+    );
+    assert!(!out.contains("visible"), "{out}");
 }
 
 #[test]

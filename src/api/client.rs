@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 
 use super::auth::{Credentials, TokenInfo, TokenSource};
 use super::changes::{Change, ListUserChangesRequest, ListUserChangesResponse};
-use super::error::{ApiError, Call, NotSent};
+use super::error::{ApiError, Call, Missing, NotSent};
 use super::http::{Body, Http, Request, encode_json};
 use super::template::UrlTemplate;
 use super::user_id::check_user_id;
@@ -22,7 +22,8 @@ use super::wire::{
     SendCode, User, VerificationCode,
 };
 
-/// ZITADEL refuses larger pages (`QUERY-4M0fs`).
+/// The largest page we ask for. Released ZITADELs have no maximum (and treat 0 as "every
+/// row"), but a bounded page keeps each answer within the response cap.
 pub const MAX_PAGE: u32 = 1000;
 /// What we ask for when the caller did not say.
 pub const DEFAULT_PAGE: u32 = 100;
@@ -124,6 +125,10 @@ pub struct Collected {
     pub response: ListUsersResponse,
     /// False when the page budget ran out before `want` rows or the end of the result.
     pub complete: bool,
+    /// Users a later page brought again and that were left out: the order shifted between
+    /// pages (ties in the sort column, or users added or removed meanwhile), so as many others
+    /// may have been skipped.
+    pub repeated: usize,
 }
 
 /// How to reach the instance.
@@ -236,14 +241,19 @@ impl Client {
             0 => DEFAULT_PAGE,
             n => n.min(MAX_PAGE),
         };
-        self.call(
-            Call::ListUsers,
-            Method::POST,
-            &["v2", "users"],
-            Some(&request),
-            true,
-        )
-        .await
+        let answer = self
+            .call(
+                Call::ListUsers,
+                Method::POST,
+                &["v2", "users"],
+                Some(&request),
+                true,
+            )
+            .await;
+        answer.map_err(|e| match super::query::searches_phone(&request.queries) {
+            true => e.in_light_of(Missing::PhoneSearch),
+            false => e,
+        })
     }
 
     /// Up to `want` users from `offset` on, across pages of at least [`DEFAULT_PAGE`]. Pages
@@ -251,7 +261,9 @@ impl Client {
     /// ZITADEL drops rows the caller may not read *after* paging, so a short page does not mean
     /// the end. A caller who may read few of many users would page through the whole instance,
     /// so at most `max_pages` requests are made; [`Collected::complete`] says whether the walk
-    /// reached `want` or the end.
+    /// reached `want` or the end. ZITADEL's sort has no tie-breaker, so a later page can repeat
+    /// a user: each is kept once ([`Collected::repeated`] counts the rest); the set of IDs is
+    /// no larger than the result itself.
     pub async fn list_users_upto(
         &self,
         request: &ListUsersRequest,
@@ -261,6 +273,8 @@ impl Client {
         let base_query = request.query.clone().unwrap_or_default();
         let mut offset = base_query.offset;
         let mut collected = ListUsersResponse::default();
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut repeated = 0;
         for _ in 0..max_pages.max(1) {
             let remaining = want.saturating_sub(collected.result.len());
             let limit = u32::try_from(remaining)
@@ -275,7 +289,13 @@ impl Client {
             let page = self.list_users(&page_request).await?;
             collected.details = page.details;
             collected.sorting_column = page.sorting_column;
-            collected.result.extend(page.result);
+            for user in page.result {
+                if seen.insert(user.user_id.clone()) {
+                    collected.result.push(user);
+                } else {
+                    repeated += 1;
+                }
+            }
             let next = offset.checked_add(u64::from(limit));
             let done =
                 collected.result.len() >= want || next.is_none_or(|n| n >= collected.details.total_result);
@@ -284,6 +304,7 @@ impl Client {
                 return Ok(Collected {
                     response: collected,
                     complete: true,
+                    repeated,
                 });
             }
             offset = next.unwrap_or(u64::MAX);
@@ -291,6 +312,7 @@ impl Client {
         Ok(Collected {
             response: collected,
             complete: false,
+            repeated,
         })
     }
 
@@ -352,7 +374,11 @@ impl Client {
             ApiFlavour::V2 => &["v2", "users", user_id, "email", "resend"],
             ApiFlavour::V3Alpha => &["resources", "v3alpha", "users", user_id, "email", "_resend"],
         };
-        self.email_code(Call::ResendEmailCode, path, mode).await
+        let answer = self.email_code(Call::ResendEmailCode, path, mode).await;
+        answer.map_err(|e| match self.api {
+            ApiFlavour::V2 => e,
+            ApiFlavour::V3Alpha => e.in_light_of(Missing::V3AlphaSchemaUsersOnly),
+        })
     }
 
     /// `POST /v2/users/{userId}/email/send`: issues a fresh code even when none is pending.
@@ -364,6 +390,7 @@ impl Client {
             mode,
         )
         .await
+        .map_err(|e| e.in_light_of(Missing::SendCall))
     }
 
     async fn email_code(

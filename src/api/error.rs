@@ -172,6 +172,38 @@ pub enum Delivery {
     Answered,
 }
 
+/// What a server lacked that a request needed. Recognised from the answer *and* the request it
+/// answered (see [`ApiError::in_light_of`]), never from a message alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// `phoneQuery` in ListUsers exists from ZITADEL v2.67.0. Older servers drop the unknown
+    /// key and their request validator refuses the then empty query: 400 InvalidArgument,
+    /// no ZITADEL id (`internal/api/grpc/server/middleware/validation_interceptor.go`, v2.66.0).
+    PhoneSearch,
+    /// `POST /v2/users/{id}/email/send` exists from v2.67.0: older servers answer the
+    /// gateway's bare 404.
+    SendCall,
+    /// The v3alpha resource API serves only schema users: with the `UserSchema` feature off it
+    /// answers FailedPrecondition `TODO` "Errors.UserSchema.NotEnabled"
+    /// (`internal/api/grpc/resources/user/v3alpha/user.go`), with it on NotFound
+    /// `COMMAND-EajeF6ypOV` for every user that is no schema user
+    /// (`internal/command/user_v3_model.go`, v4.13.1).
+    V3AlphaSchemaUsersOnly,
+}
+
+impl Missing {
+    /// The fact, without advice (the surfaces add what to do).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Missing::PhoneSearch => "this ZITADEL cannot search by phone (phone search came with v2.67)",
+            Missing::SendCall => "this ZITADEL has no send call for a fresh email code (it came with v2.67)",
+            Missing::V3AlphaSchemaUsersOnly => {
+                "this instance's v3alpha API serves only schema users, and this is not one"
+            }
+        }
+    }
+}
+
 /// `Display` says what happened in an agent's words, with ZITADEL's message and the HTTP
 /// status where they add something; ZITADEL's id is left to the surfaces and the log line.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -194,6 +226,9 @@ pub enum ApiError {
     FailedPrecondition(Status),
     #[error("no such API at this URL (HTTP {})", .0.http)]
     Unimplemented(Status),
+    /// The server lacks what the request needed (an older release, an alpha API).
+    #[error("{}", .what.describe())]
+    Unsupported { what: Missing, status: Status },
     #[error("rate limited by ZITADEL (HTTP {})", .0.http)]
     RateLimited(Status),
     #[error("ZITADEL is unavailable (HTTP {})", .0.http)]
@@ -318,7 +353,8 @@ impl ApiError {
             | ApiError::Unimplemented(s)
             | ApiError::RateLimited(s)
             | ApiError::Unavailable(s)
-            | ApiError::Server(s) => Some(s),
+            | ApiError::Server(s)
+            | ApiError::Unsupported { status: s, .. } => Some(s),
             _ => None,
         }
     }
@@ -344,6 +380,7 @@ impl ApiError {
             ApiError::InvalidArgument(_) => "invalid_argument",
             ApiError::FailedPrecondition(_) => "failed_precondition",
             ApiError::Unimplemented(_) => "unimplemented",
+            ApiError::Unsupported { .. } => "unsupported",
             ApiError::RateLimited(_) => "rate_limited",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Server(_) => "server",
@@ -391,9 +428,46 @@ impl ApiError {
             ApiError::PermissionDenied(_)
             | ApiError::Unauthenticated(_)
             | ApiError::NotSent(NotSent::NotSignedIn { .. }) => 4,
-            // Local setup; a lost sign-in is matched above.
-            ApiError::InvalidUrlTemplate(_) | ApiError::Credentials(_) | ApiError::NotSent(_) => 2,
+            // Local setup; a lost sign-in is matched above. A search or call this ZITADEL
+            // does not offer is a usage error like a refused search.
+            ApiError::InvalidUrlTemplate(_)
+            | ApiError::Credentials(_)
+            | ApiError::NotSent(_)
+            | ApiError::Unsupported { .. } => 2,
             _ => 5,
+        }
+    }
+}
+
+impl ApiError {
+    /// Reads a refusal again knowing what was asked: the same 400 or 404 means "this server
+    /// lacks that" only for the request that needed it. Anything else is returned unchanged.
+    pub fn in_light_of(self, needed: Missing) -> ApiError {
+        let lacks = match (&self, needed) {
+            // The validator's refusal carries no ZITADEL id; one with an id is about
+            // something else.
+            (ApiError::InvalidArgument(s), Missing::PhoneSearch) => s.id.is_none(),
+            // A route miss: the bare 404 (or 405/501) of a path the release does not know.
+            (ApiError::Unimplemented(_), Missing::SendCall) => true,
+            (ApiError::FailedPrecondition(s), Missing::V3AlphaSchemaUsersOnly) => {
+                s.id.as_deref() == Some("TODO")
+                    || s.message.contains("UserSchema")
+                    || s.message.contains("User Schema")
+            }
+            (ApiError::NotFound(s), Missing::V3AlphaSchemaUsersOnly) => {
+                s.id.as_deref() == Some("COMMAND-EajeF6ypOV")
+            }
+            _ => false,
+        };
+        if !lacks {
+            return self;
+        }
+        match self.status() {
+            Some(status) => ApiError::Unsupported {
+                what: needed,
+                status: status.clone(),
+            },
+            None => self,
         }
     }
 }
@@ -650,6 +724,67 @@ mod tests {
             secs: 15,
         };
         assert_eq!(timeout.delivery(), Delivery::Unknown);
+    }
+
+    /// The answers as ZITADEL gives them (sources in [`Missing`]'s comments).
+    #[test]
+    fn a_refusal_is_read_in_the_light_of_the_request() {
+        let unsupported = |e: ApiError, what| {
+            let read = e.clone().in_light_of(what);
+            assert!(
+                matches!(&read, ApiError::Unsupported { what: w, .. } if *w == what),
+                "{e:?} as {what:?}: {read:?}"
+            );
+            assert_eq!(read.exit_code(), 2);
+            assert_eq!(read.status(), e.status(), "the facts are kept for the log");
+            read
+        };
+        // v2.66: phoneQuery is dropped as unknown, the validator refuses the empty oneof.
+        let validator = err(
+            400,
+            json!({"code": 3, "message": "invalid ListUsersRequest.Queries[0]: embedded message failed validation | caused by: invalid SearchQuery.Query: value is required"}),
+        );
+        let read = unsupported(validator.clone(), Missing::PhoneSearch);
+        assert_eq!(
+            read.to_string(),
+            "this ZITADEL cannot search by phone (phone search came with v2.67)"
+        );
+        // The same 400 for a search without a phone is left alone, and so is a 400 with an id.
+        assert_eq!(validator.clone().in_light_of(Missing::SendCall), validator);
+        let with_id = err(400, rest(3, "limit", "QUERY-4M0fs"));
+        assert_eq!(with_id.clone().in_light_of(Missing::PhoneSearch), with_id);
+        // v2.66: no route for the send path.
+        unsupported(
+            err(404, json!({"code": 5, "message": "Not Found"})),
+            Missing::SendCall,
+        );
+        let no_pending = err(400, rest(9, "Code is empty", "EMAIL-5w5ilin4yt"));
+        assert_eq!(no_pending.clone().in_light_of(Missing::SendCall), no_pending);
+        // v3alpha, feature off: the id is literally TODO (and not taken from the message).
+        unsupported(
+            err(400, rest(9, "Feature \"User Schema\" is not enabled", "TODO")),
+            Missing::V3AlphaSchemaUsersOnly,
+        );
+        unsupported(
+            err(
+                400,
+                json!({"code": 9, "message": "Errors.UserSchema.NotEnabled (TODO)"}),
+            ),
+            Missing::V3AlphaSchemaUsersOnly,
+        );
+        // Feature on, an ordinary user.
+        unsupported(
+            err(404, rest(5, "User could not be found", "COMMAND-EajeF6ypOV")),
+            Missing::V3AlphaSchemaUsersOnly,
+        );
+        // A v2 "not found" or another precondition is not the alpha API's limit.
+        let v2_missing = err(404, rest(5, "Email not found", "COMMAND-ieJ2e"));
+        assert_eq!(
+            v2_missing.clone().in_light_of(Missing::V3AlphaSchemaUsersOnly),
+            v2_missing
+        );
+        let other = err(400, rest(9, "schema", "SCHEMA-SFjk3"));
+        assert_eq!(other.clone().in_light_of(Missing::V3AlphaSchemaUsersOnly), other);
     }
 
     #[test]

@@ -14,4 +14,4 @@ pub mod wire;
 mod wire_enum;
 
 pub use client::{ApiFlavour, Client, ClientConfig, CodeMode, EmailCodeResult};
-pub use error::{ApiError, Call, Delivery, NotSent, Status};
+pub use error::{ApiError, Call, Delivery, Missing, NotSent, Status};

@@ -150,6 +150,17 @@ pub fn list_users_request(
     }
 }
 
+/// Whether a search asks for a phone number anywhere (ZITADEL before v2.67 cannot).
+pub fn searches_phone(queries: &[SearchQuery]) -> bool {
+    queries.iter().any(|q| match q {
+        SearchQuery::PhoneQuery(_) => true,
+        SearchQuery::OrQuery(o) => searches_phone(&o.queries),
+        SearchQuery::AndQuery(a) => searches_phone(&a.queries),
+        SearchQuery::NotQuery(n) => searches_phone(std::slice::from_ref(&n.query)),
+        _ => false,
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Splitting into terms
 // ---------------------------------------------------------------------------------------------

@@ -213,35 +213,48 @@ async fn connection_checks(settings: &Settings) -> Vec<Check> {
         ListSort::default(),
     );
     checks.push(match client.list_users(&list).await {
-        Ok(r) => passed(
-            "ListUsers",
-            format!("answered; {} user(s) visible", r.details.total_result),
-        ),
+        // Before ZITADEL v4.8 `totalResult` also counts users the account may not read; the
+        // client cannot tell the release, so it claims no more than the count.
+        Ok(r) => passed("ListUsers", list_detail(r.details.total_result)),
         Err(e) => failed("ListUsers", api_error(&e), Some(api_fix(&e, settings))),
     });
 
     checks.push(match client.my_permissions(settings.org.as_deref()).await {
-        Ok(perms) => {
-            let read = perms.iter().any(|p| p == "user.read");
-            let write = perms.iter().any(|p| p == "user.write");
-            let detail = format!(
-                "user.read {} · user.write {}",
-                if read { "✓" } else { "✗" },
-                if write { "✓" } else { "✗" }
-            );
-            if read && write {
-                passed("permissions", detail)
-            } else {
-                failed(
-                    "permissions",
-                    detail,
-                    Some("grant the account ORG_USER_MANAGER in each organisation it supports (or IAM_USER_MANAGER for the whole instance); without user.write it can look but not resend".into()),
-                )
-            }
-        }
+        Ok(perms) => permissions_check(&perms, settings.org.as_deref(), settings.read_only),
         Err(e) => failed("permissions", api_error(&e), Some(api_fix(&e, settings))),
     });
     checks
+}
+
+/// The ListUsers check's words for `totalResult`.
+fn list_detail(total: u64) -> String {
+    format!("answered; {total} matching; your account may read fewer")
+}
+
+/// The rights a seat needs, in the org they were read for (`--org`, else the account's own):
+/// `user.read` always, `user.write` unless the profile is read-only — a look-only seat set up
+/// as the README says (`read_only = true`, `user.read` only) passes.
+fn permissions_check(perms: &[String], org: Option<&str>, read_only: bool) -> Check {
+    let read = perms.iter().any(|p| p == "user.read");
+    let write = perms.iter().any(|p| p == "user.write");
+    let mark = |b: bool| if b { "✓" } else { "✗" };
+    let place = match org {
+        Some(org) => format!("in org {org}"),
+        None => "in your account's own organisation (--org checks another)".into(),
+    };
+    let mut detail = format!("user.read {} · user.write {} {place}", mark(read), mark(write));
+    if read_only && !write {
+        detail.push_str("; read-only seat: user.write not needed");
+    }
+    if read && (write || read_only) {
+        return passed("permissions", detail);
+    }
+    let fix = if read {
+        "grant the account ORG_USER_MANAGER in each organisation it supports (or IAM_USER_MANAGER for the whole instance); without user.write it can look but not resend — for a look-only seat set read_only = true in its profile"
+    } else {
+        "grant the account ORG_USER_MANAGER in each organisation it supports (or IAM_USER_MANAGER for the whole instance); for a look-only seat ORG_OWNER_VIEWER and read_only = true"
+    };
+    failed("permissions", detail, Some(fix.into()))
 }
 
 fn passed(name: &'static str, detail: String) -> Check {
@@ -271,5 +284,59 @@ fn skipped(name: &'static str) -> Check {
         skipped: true,
         detail: "skipped (an earlier check failed)".into(),
         fix: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn perms(list: &[&str]) -> Vec<String> {
+        list.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn the_list_check_claims_no_more_than_the_count() {
+        assert_eq!(
+            list_detail(1234),
+            "answered; 1234 matching; your account may read fewer"
+        );
+    }
+
+    #[test]
+    fn permissions_name_the_org_they_hold_in() {
+        let c = permissions_check(
+            &perms(&["user.read", "user.write"]),
+            Some("281465201463541763"),
+            false,
+        );
+        assert!(c.ok);
+        assert_eq!(c.detail, "user.read ✓ · user.write ✓ in org 281465201463541763");
+        let c = permissions_check(&perms(&["user.read", "user.write"]), None, false);
+        assert_eq!(
+            c.detail,
+            "user.read ✓ · user.write ✓ in your account's own organisation (--org checks another)"
+        );
+    }
+
+    #[test]
+    fn a_read_only_seat_with_only_user_read_passes() {
+        let c = permissions_check(&perms(&["user.read"]), Some("1"), true);
+        assert!(c.ok && c.fix.is_none(), "{}", c.detail);
+        assert_eq!(
+            c.detail,
+            "user.read ✓ · user.write ✗ in org 1; read-only seat: user.write not needed"
+        );
+        // Without read_only the same rights fail, naming the read-only way out.
+        let c = permissions_check(&perms(&["user.read"]), Some("1"), false);
+        assert!(!c.ok);
+        assert!(
+            c.fix.as_deref().is_some_and(|f| f.contains("read_only = true")),
+            "{:?}",
+            c.fix
+        );
+        // Read-only still needs to read.
+        let c = permissions_check(&perms(&[]), Some("1"), true);
+        assert!(!c.ok, "{}", c.detail);
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::api::auth::Credentials;
 use crate::api::oidc::DeviceError;
-use crate::api::{ApiError, NotSent};
+use crate::api::{ApiError, Missing, NotSent};
 use crate::email_code::{NOT_SENT, Outcome, UNKNOWN_OUTCOME};
 use crate::settings::Settings;
 
@@ -19,6 +19,7 @@ pub fn api_error(e: &ApiError) -> String {
             s.message
         ),
         ApiError::NotFound(_) => "not found — no such user (or it was deleted, or has no email)".into(),
+        ApiError::Unsupported { what, .. } => format!("{e}{}", missing_advice(*what)),
         _ => format!("{e}{}", advice(e)),
     }
 }
@@ -47,6 +48,37 @@ fn advice(e: &ApiError) -> &'static str {
         ApiError::NotSent(NotSent::NoEndpoint { .. }) => " — is device login enabled on this ZITADEL?",
         _ => "",
     }
+}
+
+/// What to do instead of what this ZITADEL lacks (shared with the console's wording).
+fn missing_advice(what: Missing) -> &'static str {
+    match what {
+        Missing::PhoneSearch => "; nothing was searched — search by name or email instead",
+        Missing::SendCall => {
+            " — if the address is not verified, use \"Resend verification\" on the user in ZITADEL's console; a verified address needs no code"
+        }
+        Missing::V3AlphaSchemaUsersOnly => "; use api = \"v2\" (--api v2) for ordinary users",
+    }
+}
+
+/// Said when later pages repeated users of earlier ones (shown once): ZITADEL sorts by one
+/// column without a tie-breaker, and users added or removed shift the offsets.
+pub fn order_shifted(repeated: usize, sorted: bool) -> String {
+    let users = if repeated == 1 { "1 user" } else { "users" };
+    let count = if repeated == 1 {
+        String::new()
+    } else {
+        format!("{repeated} ")
+    };
+    let fix = if sorted {
+        "equal values in the --sort column, or users added or removed meanwhile); leave out --sort (sorted by the unique user ID) for a stable order"
+    } else {
+        "users added or removed meanwhile); run it again for a consistent list"
+    };
+    format!(
+        "the order shifted between pages: {count}{users} came twice and {} shown once, and as many may be missing ({fix}",
+        if repeated == 1 { "is" } else { "are" }
+    )
 }
 
 /// Why `zitadesk login` ended without tokens, and what to do.
@@ -166,6 +198,27 @@ mod tests {
         for (e, want) in cases {
             assert_eq!(api_error(&e), want, "{e:?}");
         }
+    }
+
+    #[test]
+    fn what_this_zitadel_lacks_is_said_with_what_to_do_instead() {
+        let lacks = |what| ApiError::Unsupported {
+            what,
+            status: status(400, ""),
+        };
+        assert_eq!(
+            api_error(&lacks(Missing::PhoneSearch)),
+            "this ZITADEL cannot search by phone (phone search came with v2.67); nothing was searched — search by name or email instead"
+        );
+        assert_eq!(
+            api_error(&lacks(Missing::V3AlphaSchemaUsersOnly)),
+            "this instance's v3alpha API serves only schema users, and this is not one; use api = \"v2\" (--api v2) for ordinary users"
+        );
+        let send = mutation_error(&lacks(Missing::SendCall));
+        assert!(
+            send.starts_with("this ZITADEL has no send call for a fresh email code (it came with v2.67) — if the address is not verified, use \"Resend verification\""),
+            "{send}"
+        );
     }
 
     #[test]

@@ -49,6 +49,12 @@ async fn list(settings: &Settings, client: &Client, a: ListArgs) -> Result<(), C
     let want = usize::try_from(a.limit).unwrap_or(usize::MAX);
     let pages = want.div_ceil(crate::api::client::MAX_PAGE as usize) + EXTRA_PAGES;
     let collected = client.list_users_upto(&request, want, pages).await?;
+    if collected.repeated > 0 {
+        eprintln!(
+            "zitadesk: {}",
+            super::messages::order_shifted(collected.repeated, a.sort.is_some())
+        );
+    }
     if !collected.complete {
         eprintln!(
             "zitadesk: stopped after {pages} pages: your token may read only some of these users; narrow the search with --query or --org"

@@ -71,6 +71,9 @@ pub struct App {
     pub signed_in: Option<String>,
     /// The last error, for the status line; cleared by the next success.
     pub error: Option<String>,
+    /// A note about the list (sparse rights, a shifted order): while it is the `error` shown,
+    /// it stays until the next page arrives, whatever else succeeds meanwhile.
+    list_note: Option<String>,
     /// A quit key was pressed while a code request was in flight: the next one quits.
     quit_armed: bool,
     pub spinner_frame: usize,
@@ -93,6 +96,7 @@ impl App {
             picker: None,
             signed_in: None,
             error: None,
+            list_note: None,
             quit_armed: false,
             spinner_frame: 0,
             screen: Rect::new(0, 0, width, height),
@@ -253,7 +257,7 @@ impl App {
         match result {
             Ok(v) => {
                 // A detail that loads means the connection works again.
-                if self.error.as_deref() != Some(messages::sparse_note().as_str()) {
+                if self.error != self.list_note {
                     self.error = None;
                 }
                 Load::Ready(v)
@@ -290,10 +294,16 @@ impl App {
         match result {
             Ok(resp) => {
                 self.error = None;
+                self.list_note = None;
                 let viewport = self.viewport();
                 self.list.store(slot, resp.result, resp.details, viewport);
                 if let (PageSlot::Reset { .. }, Some(id)) = (slot, self.pending.reselect.take()) {
                     self.list.select_user(&id, viewport);
+                }
+                let repeats = self.list.take_repeats();
+                if repeats > 0 {
+                    self.error = Some(messages::order_shifted(repeats));
+                    self.list_note.clone_from(&self.error);
                 }
                 // Short or empty pages (rows the caller may not read) can leave the selection
                 // near the end again: keep filling, within a budget.
@@ -302,6 +312,7 @@ impl App {
                 };
                 if self.pending.auto_fetches >= AUTO_FETCH_LIMIT {
                     self.error = Some(messages::sparse_note());
+                    self.list_note.clone_from(&self.error);
                     return (true, Vec::new());
                 }
                 self.pending.auto_fetches += 1;

@@ -5,9 +5,16 @@
 //! that end again (which would fetch it straight back).
 //!
 //! ZITADEL may drop rows the caller cannot read after paging, so a page can hold fewer rows
-//! than asked for: positions are counted in loaded rows, and paging goes by offset.
+//! than asked for: positions are counted in loaded rows, and paging goes by offset. Then
+//! `totalResult` counts users the caller can never page to, so the counter shows what can be
+//! reached instead ([`UserList::counter`]).
+//!
+//! ZITADEL sorts by one column without a tie-breaker, so between two offset requests equal
+//! values may come back in another order (and users added or removed shift every row): a user
+//! can come twice. A user already held — or on a page dropped a little earlier — is left out
+//! of a new page, and [`UserList::take_repeats`] tells the console to say the order shifted.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::api::wire::{ListDetails, User};
 use crate::text::sanitize;
@@ -19,6 +26,9 @@ pub const PAGE_SIZE: u32 = 100;
 pub const MAX_ROWS: usize = 500;
 /// The next page is fetched when the selection is this close to the end of what is loaded.
 pub const PREFETCH_MARGIN: usize = 20;
+/// IDs of dropped pages remembered to catch a user coming again (with the page they were on):
+/// twice the window, so memory stays bounded however far the agent walks.
+pub const REMEMBERED_IDS: usize = 2 * MAX_ROWS;
 
 /// One user as the table shows it. The cells are sanitised once, when the page arrives, not
 /// on every frame.
@@ -97,6 +107,69 @@ pub struct UserList {
     pub scroll: usize,
     /// True once the first page of the current search arrived.
     pub loaded: bool,
+    /// A page other than the last came back short in this search (ZITADEL before v4.8 drops
+    /// unreadable rows after paging, or a repeated user was left out): positions by offset
+    /// and `total` would overstate what the agent can reach.
+    pub short_seen: bool,
+    /// Rows on the pages before the window, when known (counted as pages go and come).
+    before: Option<u64>,
+    /// Users of dropped pages → their page, oldest first; at most [`REMEMBERED_IDS`].
+    dropped: Dropped,
+    /// Users left out as repeats since the console last asked.
+    repeats: usize,
+}
+
+/// A bounded memory of the users on dropped pages.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Dropped {
+    page_of: HashMap<String, u64>,
+    order: VecDeque<String>,
+}
+
+impl Dropped {
+    fn remember(&mut self, page: &Page) {
+        for row in &page.rows {
+            let id = row.user.user_id.clone();
+            if self.page_of.insert(id.clone(), page.index).is_none() {
+                self.order.push_back(id);
+            }
+        }
+        while self.order.len() > REMEMBERED_IDS {
+            if let Some(old) = self.order.pop_front() {
+                self.page_of.remove(&old);
+            }
+        }
+    }
+
+    fn page_of(&self, id: &str) -> Option<u64> {
+        self.page_of.get(id).copied()
+    }
+
+    /// The page is back in the window: its users are held again, not remembered.
+    fn forget(&mut self, rows: &[UserRow]) {
+        for row in rows {
+            self.page_of.remove(&row.user.user_id);
+        }
+        if self.page_of.len() < self.order.len() {
+            let kept = &self.page_of;
+            self.order.retain(|id| kept.contains_key(id));
+        }
+    }
+}
+
+/// What the position counter can honestly say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counter {
+    /// Every page came back full: the selection's place in `total` matches.
+    Exact { position: u64, total: u64 },
+    /// Pages came back short: the selection's place among the users the agent can reach
+    /// (`None` after a jump past pages never loaded), and how many can be reached so far —
+    /// `more` while pages remain to be loaded.
+    Reachable {
+        position: Option<u64>,
+        reachable: u64,
+        more: bool,
+    },
 }
 
 impl UserList {
@@ -177,13 +250,29 @@ impl UserList {
 
     /// Stores a page. Returns false when it no longer fits the window (stale).
     pub fn store(&mut self, slot: PageSlot, users: Vec<User>, details: ListDetails, viewport: usize) -> bool {
-        let rows: Vec<UserRow> = users.into_iter().map(UserRow::new).collect();
+        let borders = match slot {
+            PageSlot::Reset { .. } => true,
+            PageSlot::Next(index) => self.last_index().map(|l| l + 1) == Some(index),
+            PageSlot::Prev(index) => self.first_index().and_then(|f| f.checked_sub(1)) == Some(index),
+        };
+        if !borders {
+            return false;
+        }
         self.total = details.total_result;
         self.details = Some(details);
+        let index = slot.index();
+        if let PageSlot::Reset { .. } = slot {
+            self.before = self.before_reset(index);
+            self.pages.clear();
+            self.dropped = Dropped::default();
+        }
+        let rows = self.new_rows(index, users);
+        if rows.len() < PAGE_SIZE as usize && index + 1 < self.pages_total() {
+            self.short_seen = true;
+        }
         match slot {
-            PageSlot::Reset { index, select } => {
+            PageSlot::Reset { select, .. } => {
                 let n = rows.len();
-                self.pages.clear();
                 self.pages.push_back(Page { index, rows });
                 self.loaded = true;
                 self.selected = match select {
@@ -193,34 +282,108 @@ impl UserList {
                 };
                 self.scroll = 0;
             }
-            PageSlot::Next(index) => {
-                if self.last_index().map(|l| l + 1) != Some(index) {
-                    return false;
-                }
+            PageSlot::Next(_) => {
                 self.pages.push_back(Page { index, rows });
                 while self.len() > MAX_ROWS && self.front_can_go() {
                     if let Some(dropped) = self.pages.pop_front() {
                         let n = dropped.rows.len();
                         self.selected = self.selected.saturating_sub(n);
                         self.scroll = self.scroll.saturating_sub(n);
+                        self.before = self.before.map(|b| b + n as u64);
+                        self.dropped.remember(&dropped);
                     }
                 }
             }
-            PageSlot::Prev(index) => {
-                if self.first_index().and_then(|f| f.checked_sub(1)) != Some(index) {
-                    return false;
-                }
+            PageSlot::Prev(_) => {
                 let n = rows.len();
+                self.before = self.before.map(|b| b.saturating_sub(n as u64));
                 self.pages.push_front(Page { index, rows });
                 self.selected += n;
                 self.scroll += n;
                 while self.len() > MAX_ROWS && self.back_can_go() {
-                    self.pages.pop_back();
+                    if let Some(dropped) = self.pages.pop_back() {
+                        self.dropped.remember(&dropped);
+                    }
                 }
             }
         }
         self.clamp(viewport);
         true
+    }
+
+    /// The page's rows without the users already held, or seen on another dropped page: ties
+    /// in the sort order (or users added meanwhile) can bring a user twice. Counted for
+    /// [`UserList::take_repeats`].
+    fn new_rows(&mut self, index: u64, users: Vec<User>) -> Vec<UserRow> {
+        let mut rows: Vec<UserRow> = Vec::with_capacity(users.len());
+        let mut repeats = 0;
+        {
+            let taken: HashSet<&str> = self
+                .pages
+                .iter()
+                .flat_map(|p| p.rows.iter())
+                .map(|r| r.user.user_id.as_str())
+                .collect();
+            let mut fresh: HashSet<String> = HashSet::with_capacity(users.len());
+            for user in users {
+                let id = user.user_id.as_str();
+                let elsewhere = self.dropped.page_of(id).is_some_and(|page| page != index);
+                if taken.contains(id) || fresh.contains(id) || elsewhere {
+                    repeats += 1;
+                    tracing::debug!(user_id = id, page = index, "repeated user left out");
+                    continue;
+                }
+                fresh.insert(id.to_string());
+                rows.push(UserRow::new(user));
+            }
+        }
+        self.repeats += repeats;
+        self.dropped.forget(&rows);
+        rows
+    }
+
+    /// Users left out as repeats since the last call: the order shifted between pages.
+    pub fn take_repeats(&mut self) -> usize {
+        std::mem::take(&mut self.repeats)
+    }
+
+    /// Rows before page `index` when the window is replaced by it: all pages full so far
+    /// means `index` full pages; otherwise only what the current window can tell.
+    fn before_reset(&self, index: u64) -> Option<u64> {
+        if !self.short_seen {
+            return Some(index * u64::from(PAGE_SIZE));
+        }
+        if index == 0 {
+            return Some(0);
+        }
+        let mut before = self.before?;
+        for p in &self.pages {
+            if p.index == index {
+                return Some(before);
+            }
+            before += p.rows.len() as u64;
+        }
+        (self.last_index().map(|l| l + 1) == Some(index)).then_some(before)
+    }
+
+    /// The position counter: exact while every page came back full; otherwise what the agent
+    /// can reach, counted in users actually loaded.
+    pub fn counter(&self) -> Counter {
+        if !self.short_seen {
+            return Counter::Exact {
+                position: self.position().unwrap_or(0),
+                total: self.total,
+            };
+        }
+        let position = match self.len() {
+            0 => self.before,
+            _ => self.before.map(|b| b + self.selected as u64 + 1),
+        };
+        Counter::Reachable {
+            position,
+            reachable: self.before.unwrap_or(0) + self.len() as u64,
+            more: !self.has_last_page() || self.before.is_none(),
+        }
     }
 
     /// Whether the first page may be dropped: the selection is not on it and stays clear of the
@@ -587,6 +750,207 @@ mod tests {
         assert_eq!(l.scroll, 10, "no scroll while inside the viewport");
         l.move_by(-20, 20);
         assert_eq!((l.selected, l.scroll), (9, 0));
+    }
+
+    fn ids(l: &UserList) -> Vec<String> {
+        l.visible(0, l.len()).map(|r| r.user.user_id.clone()).collect()
+    }
+
+    #[test]
+    fn a_user_repeated_by_the_next_page_is_shown_once_and_said() {
+        let mut l = first_page(1000);
+        assert_eq!(l.take_repeats(), 0);
+        // Ties in the sort column: two users of page 0 come again on page 1.
+        let mut next = users(100, 98);
+        next.insert(0, users(99, 1).remove(0));
+        next.insert(5, users(42, 1).remove(0));
+        l.move_by(90, 20);
+        assert!(l.store(PageSlot::Next(1), next, details(1000), 20));
+        let shown = ids(&l);
+        assert_eq!(shown.len(), 198);
+        let unique: HashSet<&String> = shown.iter().collect();
+        assert_eq!(unique.len(), shown.len(), "nobody twice");
+        assert_eq!(l.take_repeats(), 2, "said once");
+        assert_eq!(l.take_repeats(), 0);
+        assert!(l.short_seen, "page 1 now holds fewer rows than its offsets");
+    }
+
+    #[test]
+    fn a_user_of_a_dropped_page_coming_again_is_left_out_but_a_refetch_of_that_page_keeps_its_own() {
+        let mut l = first_page(10_000);
+        for page in 1..=6u64 {
+            l.move_by(100, 20);
+            assert!(l.store(
+                PageSlot::Next(page),
+                users(page as usize * 100, 100),
+                details(10_000),
+                20
+            ));
+        }
+        assert_eq!(l.first_index(), Some(2), "pages 0 and 1 were dropped");
+        assert_eq!(l.take_repeats(), 0);
+        // Page 7 brings user 150 again (it was on dropped page 1).
+        let mut seventh = users(700, 99);
+        seventh.push(users(150, 1).remove(0));
+        l.move_by(100, 20);
+        assert!(l.store(PageSlot::Next(7), seventh, details(10_000), 20));
+        assert_eq!(l.take_repeats(), 1);
+        assert!(!ids(&l).contains(&"150".to_string()));
+        // Walking back up, page 1 itself comes again with its users: nothing is a repeat.
+        l.move_by(-(l.selected as isize), 20);
+        while let Some(PageSlot::Prev(i)) = l.wanted() {
+            assert!(l.store(
+                PageSlot::Prev(i),
+                users(i as usize * 100, 100),
+                details(10_000),
+                20
+            ));
+            l.move_by(-(l.selected as isize), 20);
+            if i == 1 {
+                break;
+            }
+        }
+        assert!(ids(&l).contains(&"150".to_string()));
+        assert_eq!(l.take_repeats(), 0);
+    }
+
+    #[test]
+    fn the_memory_of_dropped_users_stays_bounded() {
+        let mut l = first_page(1_000_000);
+        for page in 1..=200u64 {
+            l.move_by(100, 20);
+            assert!(l.store(
+                PageSlot::Next(page),
+                users(page as usize * 100, 100),
+                details(1_000_000),
+                20
+            ));
+        }
+        assert!(l.dropped.order.len() <= REMEMBERED_IDS);
+        assert_eq!(l.dropped.order.len(), l.dropped.page_of.len());
+        assert!(l.len() <= MAX_ROWS + PAGE_SIZE as usize);
+    }
+
+    #[test]
+    fn full_pages_count_exactly() {
+        let mut l = first_page(1000);
+        l.move_by(11, 20);
+        assert_eq!(
+            l.counter(),
+            Counter::Exact {
+                position: 12,
+                total: 1000
+            }
+        );
+    }
+
+    #[test]
+    fn short_pages_count_what_the_agent_can_reach() {
+        // ZITADEL 4.0–4.7: 4 readable users in every 100, totalResult counts all 1000.
+        let mut l = UserList::default();
+        let reset = PageSlot::Reset {
+            index: 0,
+            select: Select::First,
+        };
+        assert!(l.store(reset, users(0, 4), details(1000), 20));
+        l.move_by(2, 20);
+        assert_eq!(
+            l.counter(),
+            Counter::Reachable {
+                position: Some(3),
+                reachable: 4,
+                more: true
+            },
+            "not 3 of 1000"
+        );
+        // Walk to the end: the count grows with what is loaded and stops being open-ended.
+        let mut page = 1u64;
+        loop {
+            l.move_by(1000, 20);
+            let Some(slot) = l.wanted() else { break };
+            assert_eq!(slot, PageSlot::Next(page));
+            assert!(l.store(slot, users(page as usize * 100, 4), details(1000), 20));
+            page += 1;
+        }
+        assert_eq!(
+            l.counter(),
+            Counter::Reachable {
+                position: Some(40),
+                reachable: 40,
+                more: false
+            }
+        );
+    }
+
+    #[test]
+    fn the_count_stays_right_when_pages_are_dropped_and_refetched() {
+        // 60 readable per page of 100: the window drops pages as the agent walks.
+        let mut l = UserList::default();
+        let reset = PageSlot::Reset {
+            index: 0,
+            select: Select::First,
+        };
+        assert!(l.store(reset, users(0, 60), details(10_000), 20));
+        for page in 1..=12u64 {
+            l.move_by(60, 20);
+            assert!(l.store(
+                PageSlot::Next(page),
+                users(page as usize * 100, 60),
+                details(10_000),
+                20
+            ));
+        }
+        assert!(l.first_index() > Some(0), "front pages dropped");
+        let at = l.selected_row().map(|r| r.user.user_id.clone());
+        let Counter::Reachable { position, .. } = l.counter() else {
+            panic!("short pages")
+        };
+        // User 100·p + k is the (60·p + k + 1)-th readable user.
+        let id: u64 = at.as_deref().unwrap_or("0").parse().unwrap();
+        assert_eq!(position, Some(60 * (id / 100) + id % 100 + 1));
+        // A refresh of the selection's page keeps the count.
+        let (index, i) = l.selected_page();
+        assert!(l.store(
+            PageSlot::Reset {
+                index,
+                select: Select::At(i)
+            },
+            users(index as usize * 100, 60),
+            details(10_000),
+            20
+        ));
+        let Counter::Reachable { position: again, .. } = l.counter() else {
+            panic!("short pages")
+        };
+        assert_eq!(again, position);
+    }
+
+    #[test]
+    fn a_jump_past_unloaded_short_pages_does_not_pretend_to_know_the_position() {
+        let mut l = UserList::default();
+        let reset = PageSlot::Reset {
+            index: 0,
+            select: Select::First,
+        };
+        assert!(l.store(reset, users(0, 4), details(1000), 20));
+        let last = l.last_page();
+        assert!(l.store(
+            PageSlot::Reset {
+                index: last,
+                select: Select::Last
+            },
+            users(900, 7),
+            details(1000),
+            20
+        ));
+        assert_eq!(
+            l.counter(),
+            Counter::Reachable {
+                position: None,
+                reachable: 7,
+                more: true
+            }
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! keymaps, never written out.
 
 use super::browse::{refresh_key, search_key};
-use crate::api::{ApiError, NotSent};
+use super::list::Counter;
+use crate::api::{ApiError, Missing, NotSent};
 use crate::email_code::{NOT_SENT, Outcome, UNKNOWN_OUTCOME};
 
 /// One status-line sentence for an error (unsanitised: the view sanitises). Short enough for
@@ -42,7 +43,21 @@ pub fn error_line(e: &ApiError) -> String {
             format!("{e} (usually the address is already verified); send a fresh code instead")
         }
         ApiError::UserNotInitialised(_) => format!("{e}: send an invite, not a verification mail"),
+        ApiError::Unsupported { what, .. } => missing(*what).into(),
         other => other.to_string(),
+    }
+}
+
+/// What this ZITADEL lacks, and what to do instead, in the console's words.
+fn missing(what: Missing) -> &'static str {
+    match what {
+        Missing::PhoneSearch => "this ZITADEL (before v2.67) cannot search by phone — try name or email",
+        Missing::SendCall => {
+            "this ZITADEL has no send call (it came with v2.67): if the address is unverified, use \"Resend verification\" in ZITADEL's console; a verified one needs no code"
+        }
+        Missing::V3AlphaSchemaUsersOnly => {
+            "this instance's v3alpha API serves only schema users; use api = \"v2\" in the profile (--api v2)"
+        }
     }
 }
 
@@ -97,6 +112,33 @@ pub const NO_PROFILES: &str =
 /// The status line when another profile could not be connected.
 pub fn switch_failed(profile: &str, reason: &str) -> String {
     format!("cannot switch to profile {profile}: {reason}")
+}
+
+/// Said when a page repeated users of another (ties in the sort column, or users added or
+/// removed between the requests): they are shown once, and as many may have been skipped.
+pub fn order_shifted(repeats: usize) -> String {
+    match repeats {
+        1 => "order shifted between pages: 1 repeat hidden, a user may be missing".into(),
+        n => format!("order shifted between pages: {n} repeats hidden, users may be missing"),
+    }
+}
+
+/// The position counter: "12 of 40" while pages are full; with short pages the users the
+/// agent can reach — "12 of 37+" while more pages remain, "? of 7+" after a jump past pages
+/// never loaded.
+pub fn counter(c: Counter) -> String {
+    match c {
+        Counter::Exact { position, total } => format!("{position} of {total}"),
+        Counter::Reachable {
+            position,
+            reachable,
+            more,
+        } => format!(
+            "{} of {reachable}{}",
+            position.map_or_else(|| "?".to_string(), |p| p.to_string()),
+            if more { "+" } else { "" }
+        ),
+    }
 }
 
 /// Said when the page budget stops the list from filling.
@@ -156,6 +198,30 @@ mod tests {
             id: None,
         });
         assert!(error_line(&e).starts_with("token rejected"), "{}", error_line(&e));
+    }
+
+    #[test]
+    fn what_this_zitadel_lacks_fits_the_status_line_or_the_dialog() {
+        let lacks = |what| ApiError::Unsupported {
+            what,
+            status: Status::default(),
+        };
+        let phone = read_error_line(&lacks(Missing::PhoneSearch), None);
+        assert!(phone.contains("cannot search by phone"), "{phone}");
+        assert!(
+            phone.chars().count() <= 70,
+            "beside the counter at 80 columns: {phone}"
+        );
+        let v3 = mutation_error_line(&lacks(Missing::V3AlphaSchemaUsersOnly));
+        assert!(
+            v3.starts_with("this instance's v3alpha API serves only schema users; use api = \"v2\""),
+            "{v3}"
+        );
+        let send = mutation_error_line(&lacks(Missing::SendCall));
+        assert!(
+            send.contains("has no send call") && send.contains("Resend verification"),
+            "{send}"
+        );
     }
 
     #[test]

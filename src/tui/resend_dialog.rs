@@ -182,6 +182,9 @@ pub enum Phase {
     ReadOnly,
     /// A machine user, or a human without an address: there is nothing to verify.
     NoAddress,
+    /// This ZITADEL cannot do what was asked (no send call, v3alpha without schema users):
+    /// trying again cannot help, so only closing is offered.
+    Unsupported { error: String },
 }
 
 /// What became of `y`.
@@ -256,7 +259,9 @@ impl ResendDialog {
             Phase::Done { .. } => &MESSAGE,
             Phase::NoPending => &NOTHING_PENDING,
             Phase::ConfirmSend | Phase::RetrySend { .. } => &CONFIRMING,
-            Phase::NotInitialised | Phase::ReadOnly | Phase::NoAddress => &MESSAGE,
+            Phase::NotInitialised | Phase::ReadOnly | Phase::NoAddress | Phase::Unsupported { .. } => {
+                &MESSAGE
+            }
         }
     }
 
@@ -392,6 +397,9 @@ impl ResendDialog {
             },
             Err(ApiError::NoPendingCode(_)) if call == CodeCall::Resend => Phase::NoPending,
             Err(ApiError::UserNotInitialised(_)) => Phase::NotInitialised,
+            Err(e @ ApiError::Unsupported { .. }) => Phase::Unsupported {
+                error: mutation_error_line(&e),
+            },
             Err(e) if call == CodeCall::Send => Phase::RetrySend {
                 error: mutation_error_line(&e),
             },
@@ -421,7 +429,7 @@ impl ResendDialog {
     pub fn error(&self) -> Option<&str> {
         match &self.phase {
             Phase::Editing { error } => error.as_deref(),
-            Phase::RetrySend { error } => Some(error),
+            Phase::RetrySend { error } | Phase::Unsupported { error } => Some(error),
             _ => None,
         }
     }

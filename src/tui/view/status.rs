@@ -48,11 +48,12 @@ pub(super) fn spinner(frame: usize) -> &'static str {
     SPINNER.get(frame % SPINNER.len()).copied().unwrap_or(" ")
 }
 
-/// "12 of 40": the selection's place in the whole result, once the first page is in.
+/// "12 of 40": the selection's place in the whole result, once the first page is in (with
+/// short pages, among the users the agent can reach: see `UserList::counter`).
 fn counter(app: &App) -> Option<String> {
     let list = &app.list;
     if !list.loaded {
         return None;
     }
-    Some(format!("{} of {}", list.position().unwrap_or(0), list.total))
+    Some(crate::tui::messages::counter(list.counter()))
 }

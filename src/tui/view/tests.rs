@@ -179,3 +179,49 @@ fn a_long_host_gives_way_to_read_only_and_the_freshness() {
         "{header}"
     );
 }
+
+/// A page that repeats users of the one before (sort ties), from a server that drops
+/// unreadable rows after paging: the status row says the order shifted, and the counter shows
+/// what the agent can reach instead of `totalResult`.
+#[test]
+fn the_status_row_says_the_order_shifted_and_counts_only_reachable_users() {
+    let mut app = App::new(Connection::default(), 80, 24);
+    let Some(Effect::ListUsers { id, .. }) = app.start().into_iter().next() else {
+        panic!("start lists users");
+    };
+    let user = |i: usize| User {
+        user_id: format!("{i}"),
+        ..User::default()
+    };
+    let page = |ids: Vec<usize>| ListUsersResponse {
+        details: ListDetails {
+            total_result: 1000,
+            ..ListDetails::default()
+        },
+        result: ids.into_iter().map(user).collect(),
+        ..ListUsersResponse::default()
+    };
+    // 15 readable of the first 100; the next page brings two of them again.
+    let (_, effects) = app.update(Msg::Listed {
+        id,
+        result: Ok(page((0..15).collect())),
+    });
+    let Some(Effect::ListUsers { id, .. }) = effects.into_iter().next() else {
+        panic!("a short page near the end fetches the next");
+    };
+    let mut second: Vec<usize> = (100..115).collect();
+    second.extend([13, 14]);
+    app.update(Msg::Listed {
+        id,
+        result: Ok(page(second)),
+    });
+    assert_eq!(app.list.len(), 30, "each user once");
+    let buf = render(&app, 80, 24);
+    let status = row_text(&buf, 23);
+    assert!(
+        status.contains("order shifted between pages: 2 repeats hidden, users may be missing"),
+        "{status:?}"
+    );
+    assert!(status.trim_end().ends_with("1 of 30+"), "{status:?}");
+    assert!(!status.contains("1000"), "{status:?}");
+}

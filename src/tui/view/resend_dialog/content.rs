@@ -141,6 +141,7 @@ pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) 
                 t.base,
             );
         }
+        Phase::Unsupported { error } => r.para(error, t.error),
         Phase::ReadOnly => r.para(
             "Resending is disabled: zitadesk runs read-only (--read-only / \
              ZITADESK_READ_ONLY). Nothing can be sent.",
