@@ -20,7 +20,7 @@
 
 // Layers, lowest first: a module imports only modules listed before it (checked by the
 // `layers` test).
-//   vocabulary: identities config errors org rng sync template
+//   vocabulary: identities version config errors org rng sync template
 //   data:       generated seed directory filter
 //   run time:   tokens device faults request_log service_key state
 //   calls:      auth request users codes ops
@@ -58,6 +58,7 @@ mod template;
 mod tokens;
 mod user_service;
 mod users;
+mod version;
 
 #[cfg(test)]
 mod device_tests;
@@ -65,6 +66,8 @@ mod device_tests;
 mod layers;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod version_tests;
 
 pub use config::{DemoConfig, DeviceApproval, MAX_GENERATED_USERS};
 pub use faults::Faults;
@@ -74,3 +77,4 @@ pub use identities::{
 };
 pub use request_log::LoggedRequest;
 pub use server::{DemoServer, run_standalone};
+pub use version::{UnknownVersion, ZitadelVersion};

@@ -138,7 +138,13 @@ impl Drop for DemoServer {
 /// until Ctrl-C or SIGTERM.
 pub async fn run_standalone(addr: SocketAddr, config: DemoConfig) -> std::io::Result<()> {
     let server = DemoServer::start(addr, config).await?;
-    println!("ZITADEL demo instance listening on {}", server.url());
+    let config = &server.shared.config;
+    println!(
+        "ZITADEL demo instance (emulating ZITADEL {}{}) listening on {}",
+        config.version,
+        if config.user_schema { ", UserSchema feature on" } else { "" },
+        server.url()
+    );
     println!("tokens (send as `Authorization: Bearer <token>`):");
     println!("  {ADMIN_TOKEN}     read + write in every organisation");
     println!("  {ORG_TOKEN}       read + write only in organisation Acme");
