@@ -21,7 +21,7 @@
 // Layers, lowest first: a module imports only modules listed before it (checked by the
 // `layers` test).
 //   vocabulary: identities version config errors org rng sync template
-//   data:       generated seed directory filter
+//   data:       generated seed directory filter paging
 //   run time:   tokens device faults request_log service_key state
 //   calls:      auth request users codes ops
 //   HTTP:       respond oauth_wire user_service account intake jwt_bearer device_oauth oauth
@@ -44,6 +44,7 @@ mod oauth;
 mod oauth_wire;
 mod ops;
 mod org;
+mod paging;
 mod request;
 mod request_log;
 mod respond;

@@ -142,7 +142,11 @@ pub async fn run_standalone(addr: SocketAddr, config: DemoConfig) -> std::io::Re
     println!(
         "ZITADEL demo instance (emulating ZITADEL {}{}) listening on {}",
         config.version,
-        if config.user_schema { ", UserSchema feature on" } else { "" },
+        if config.user_schema {
+            ", UserSchema feature on"
+        } else {
+            ""
+        },
         server.url()
     );
     println!("tokens (send as `Authorization: Bearer <token>`):");

@@ -24,7 +24,10 @@ pub enum ZitadelVersion {
 
 /// A `--zitadel-version` the demo does not know; its message lists the known ones.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown ZITADEL version {given:?}: the demo emulates {}", ZitadelVersion::known_list())]
+#[error(
+    "unknown ZITADEL version {given:?}: the demo emulates {}",
+    ZitadelVersion::known_list()
+)]
 pub struct UnknownVersion {
     pub given: String,
 }
