@@ -4,6 +4,8 @@
 //! JWT-bearer token grant, the device authorization grant with refresh and revocation,
 //! userinfo and `ListMyZitadelPermissions`) with ZITADEL's JSON shapes, error ids and HTTP
 //! statuses. Tests and `zitadesk --demo` drive the real client against it over real HTTP.
+//! It behaves like ZITADEL 4.13, or like an older release line ([`ZitadelVersion`],
+//! `--zitadel-version`): each difference between the lines is one method of that enum.
 //!
 //! Device login: the native app [`DEMO_CLIENT_ID`] may run the device authorization grant
 //! (RFC 8628). The simulated person at the browser is Olga Berg ([`DEVICE_USER_ID`],

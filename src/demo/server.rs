@@ -139,15 +139,15 @@ impl Drop for DemoServer {
 pub async fn run_standalone(addr: SocketAddr, config: DemoConfig) -> std::io::Result<()> {
     let server = DemoServer::start(addr, config).await?;
     let config = &server.shared.config;
+    println!("ZITADEL demo instance listening on {}", server.url());
     println!(
-        "ZITADEL demo instance (emulating ZITADEL {}{}) listening on {}",
+        "emulating ZITADEL {}{}",
         config.version,
         if config.user_schema {
-            ", UserSchema feature on"
+            " with the UserSchema feature on"
         } else {
             ""
-        },
-        server.url()
+        }
     );
     println!("tokens (send as `Authorization: Bearer <token>`):");
     println!("  {ADMIN_TOKEN}     read + write in every organisation");
