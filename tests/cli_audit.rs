@@ -141,7 +141,7 @@ async fn every_resend_is_audited_and_audit_prints_it_without_the_code() {
 
     assert_eq!(lines[2]["mode"], "return");
     assert_eq!(lines[2]["outcome"], "error");
-    assert_eq!(lines[2]["error"], "AUTHZ-HKJD33");
+    assert_eq!(lines[2]["error"], "AUTH-AWfge");
     assert!(lines[2].get("sequence").is_none(), "{}", lines[2]);
 
     // Neither the printed records nor the file hold a code or a token.
@@ -165,7 +165,7 @@ async fn every_resend_is_audited_and_audit_prints_it_without_the_code() {
     }
     assert!(rows[1].contains("return") && rows[1].contains("ok") && rows[1].contains(&seq1.to_string()));
     assert!(rows[2].contains(template), "{}", rows[2]);
-    assert!(rows[3].contains("error AUTHZ-HKJD33"), "{}", rows[3]);
+    assert!(rows[3].contains("error AUTH-AWfge"), "{}", rows[3]);
     assert_secret_free(&table, &[&returned, &mailed]);
 
     #[cfg(unix)]

@@ -523,7 +523,7 @@ async fn a_403_keeps_the_dialog_open_with_the_reason() {
     let (lines, text) = audit_lines(&audit);
     assert_eq!(lines.len(), 1, "{text}");
     assert_eq!(lines[0]["outcome"], "error");
-    assert_eq!(lines[0]["error"], "AUTHZ-HKJD33");
+    assert_eq!(lines[0]["error"], "AUTH-AWfge", "a membership without user.write");
     assert_eq!(lines[0]["url_template"], TEMPLATE);
     assert!(lines[0].get("sequence").is_none());
     assert!(!text.contains(READER_TOKEN));

@@ -342,7 +342,8 @@ pub struct HumanProfile {
     pub display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_language: Option<String>,
-    #[serde(skip_serializing_if = "Gender::is_unspecified")]
+    /// `optional Gender gender` that ZITADEL always sets (internal/api/grpc/user/v2/convert/human.go),
+    /// so real answers carry it even when unspecified.
     pub gender: Gender,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub avatar_url: String,

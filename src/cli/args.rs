@@ -12,6 +12,7 @@ use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 use crate::api::template::{UrlTemplate, check_url_template};
 use crate::api::user_id::{UserIdError, check_user_id};
 use crate::api::wire::UserFieldName;
+use crate::demo::ZitadelVersion;
 use crate::settings::Source;
 
 /// The settings whose source `config show` reports: clap id, flag, environment variable.
@@ -123,6 +124,12 @@ pub struct GlobalArgs {
         default_value_t = 500
     )]
     pub demo_users: usize,
+    /// ZITADEL release line the --demo instance emulates: 2.66, 3.0, 4.0, 4.8 or 4.13
+    #[arg(long, global = true, value_name = "V", default_value_t = ZitadelVersion::default())]
+    pub zitadel_version: ZitadelVersion,
+    /// The --demo instance has the UserSchema feature on (changes the v3alpha resend's answer)
+    #[arg(long, global = true)]
+    pub user_schema: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -297,6 +304,12 @@ pub struct DemoServerArgs {
     /// Seconds before a device login is approved on its own
     #[arg(long, default_value_t = 2, value_name = "SECS")]
     pub device_approve_after: u64,
+    /// ZITADEL release line to emulate: 2.66, 3.0, 4.0, 4.8 or 4.13
+    #[arg(long, value_name = "V", default_value_t = ZitadelVersion::default())]
+    pub zitadel_version: ZitadelVersion,
+    /// Turn the UserSchema feature on (changes the v3alpha resend's answer)
+    #[arg(long)]
+    pub user_schema: bool,
 }
 
 /// A user ID argument, checked before anything is sent: surrounding spaces (a pasted ID) are

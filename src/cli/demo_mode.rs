@@ -31,6 +31,8 @@ impl Setup {
         }
         let config = DemoConfig {
             generated_users: global.demo_users,
+            version: global.zitadel_version,
+            user_schema: global.user_schema,
             ..DemoConfig::default()
         };
         let demo = DemoServer::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config)
@@ -79,6 +81,8 @@ pub async fn serve(a: DemoServerArgs) -> Result<(), CliError> {
                 a.device_approve_after,
             ))
         },
+        version: a.zitadel_version,
+        user_schema: a.user_schema,
         ..DemoConfig::default()
     };
     crate::demo::run_standalone(a.addr, config)

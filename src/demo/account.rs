@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
@@ -179,18 +179,32 @@ pub(crate) fn user_claims(shared: &Shared, user_id: &str) -> Map<String, Value> 
     claims
 }
 
-/// `GET`/`POST /oidc/v1/userinfo`: the caller's claims; 401 `invalid_token` otherwise.
+/// `GET`/`POST /oidc/v1/userinfo`: the caller's claims. Without a token 401
+/// `invalid_request` "access token missing" (zitadel/oidc pkg/op/server_http.go,
+/// `userInfoHandler`); with an unusable one 401 `access_denied` "access token invalid"
+/// (internal/api/oidc/userinfo.go).
 pub(crate) async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if auth::bearer(&headers).is_none() {
+        return oidc_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_request",
+            "access token missing",
+        );
+    }
     match auth::authenticate(&shared, &headers) {
         Ok(who) => Json(Value::Object(user_claims(&shared, &who.user_id))).into_response(),
-        Err(_) => (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")],
-            Json(json!({
-                "error": "invalid_token",
-                "error_description": "the access token is invalid, expired or revoked",
-            })),
-        )
-            .into_response(),
+        Err(_) => oidc_error(StatusCode::UNAUTHORIZED, "access_denied", "access token invalid"),
     }
+}
+
+/// zitadel/oidc's error body (pkg/op/error.go, `WriteError`).
+fn oidc_error(status: StatusCode, error: &str, description: &str) -> Response {
+    (
+        status,
+        Json(json!({
+            "error": error,
+            "error_description": description,
+        })),
+    )
+        .into_response()
 }

@@ -35,12 +35,31 @@ pub(crate) struct Principal {
 
 impl Principal {
     pub fn can_read(&self, user_id: &str, org: usize) -> bool {
-        self.user_id == user_id
-            || match self.role {
-                Role::Admin | Role::Reader => true,
-                Role::OrgManager(o) => o == org,
-                Role::NoMember => false,
-            }
+        self.user_id == user_id || self.reads_org(org)
+    }
+
+    /// `user.read` in the org (through an org or instance membership).
+    pub fn reads_org(&self, org: usize) -> bool {
+        match self.role {
+            Role::Admin | Role::Reader => true,
+            Role::OrgManager(o) => o == org,
+            Role::NoMember => false,
+        }
+    }
+
+    /// `user.read` in every org: nothing is filtered out of a listing.
+    pub fn reads_everything(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Reader)
+    }
+
+    /// A membership in the org or on the instance, whatever its roles
+    /// (`SearchMyMemberships` in internal/api/authz/permissions.go).
+    fn member_of(&self, org: usize) -> bool {
+        match self.role {
+            Role::Admin | Role::Reader => true,
+            Role::OrgManager(o) => o == org,
+            Role::NoMember => false,
+        }
     }
 
     pub fn can_write(&self, user_id: &str, org: usize) -> bool {
@@ -56,24 +75,24 @@ impl Principal {
     /// management calls, which act in an organisation rather than on a user, so reading
     /// oneself earns nothing here.
     pub fn may_read_in(&self, org: usize) -> bool {
-        match self.role {
-            Role::Admin | Role::Reader => true,
-            Role::OrgManager(o) => o == org,
-            Role::NoMember => false,
-        }
+        // Every demo role with a membership holds user.read there.
+        self.member_of(org)
     }
 
-    /// The error for a refused check: callers without any membership get ZITADEL's
-    /// "membership not found" (404), the others "permission denied" (403).
-    pub fn denied(&self) -> ApiFailure {
-        match self.role {
-            Role::NoMember => ApiFailure::membership_not_found(),
-            _ => ApiFailure::permission_denied(),
+    /// The error for a refused check in `org`, as internal/api/authz/permissions.go raises
+    /// it: no membership in that org nor on the instance → 404 `AUTHZ-cdgFk`; a membership
+    /// without the permission → 403 `AUTH-AWfge`.
+    pub fn denied(&self, org: usize) -> ApiFailure {
+        if self.member_of(org) {
+            ApiFailure::permission_denied()
+        } else {
+            ApiFailure::membership_not_found()
         }
     }
 }
 
-/// The token of an `Authorization: Bearer …` header.
+/// The token of an `Authorization: Bearer …` header (any case; for the request log and
+/// the OAuth endpoints).
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?.trim();
     let (scheme, token) = value.split_once(' ')?;
@@ -81,9 +100,27 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
 }
 
-/// Resolves the caller, or answers 401 `AUTH-7fs1e`.
+/// The token of the `Authorization` header as ZITADEL's API interceptor reads it: no (or an
+/// empty) header is "auth header missing", anything but `Bearer <token>` `AUTH-toLo1`
+/// (internal/api/grpc/server/middleware/auth_interceptor.go, internal/api/authz/context.go).
+fn api_token(headers: &HeaderMap) -> Result<String, ApiFailure> {
+    let value = match headers.get(AUTHORIZATION).map(|v| v.to_str()) {
+        None => return Err(ApiFailure::auth_header_missing()),
+        Some(Ok("")) => return Err(ApiFailure::auth_header_missing()),
+        Some(Ok(v)) => v,
+        Some(Err(_)) => return Err(ApiFailure::invalid_auth_header()),
+    };
+    // `strings.Split(token, "Bearer ")` must give exactly two parts.
+    let mut parts = value.split("Bearer ");
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(_), Some(token), None) => Ok(token.to_owned()),
+        _ => Err(ApiFailure::invalid_auth_header()),
+    }
+}
+
+/// Resolves the caller, or answers 401 (see [`api_token`]; unknown tokens `AUTH-7fs1e`).
 pub(crate) fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Principal, ApiFailure> {
-    let token = bearer(headers).ok_or_else(ApiFailure::token_invalid)?;
+    let token = api_token(headers)?;
     let owners = &shared.dir.owners;
     let principal = |role, user_id: &str| Principal {
         role,
@@ -138,7 +175,23 @@ mod tests {
             user_id: "me".into(),
         };
         assert!(!none.can_read("x", 0) && none.can_read("me", 0));
-        assert_eq!(none.denied().id, Some("AUTHZ-cdgFk"));
-        assert_eq!(reader.denied().id, Some("AUTHZ-HKJD33"));
+        assert_eq!(none.denied(0).id, Some("AUTHZ-cdgFk"));
+        assert_eq!(reader.denied(2).id, Some("AUTH-AWfge"));
+        assert_eq!(org.denied(0).id, Some("AUTH-AWfge"));
+        assert_eq!(org.denied(1).id, Some("AUTHZ-cdgFk"));
+    }
+
+    #[test]
+    fn api_tokens_are_read_like_zitadel() {
+        let mut h = HeaderMap::new();
+        assert_eq!(api_token(&h).unwrap_err(), ApiFailure::auth_header_missing());
+        h.insert(AUTHORIZATION, HeaderValue::from_static(""));
+        assert_eq!(api_token(&h).unwrap_err(), ApiFailure::auth_header_missing());
+        h.insert(AUTHORIZATION, HeaderValue::from_static("Bearer abc"));
+        assert_eq!(api_token(&h).unwrap(), "abc");
+        for bad in ["bearer abc", "Basic abc", "Bearer a Bearer b"] {
+            h.insert(AUTHORIZATION, HeaderValue::from_static(bad));
+            assert_eq!(api_token(&h).unwrap_err().id, Some("AUTH-toLo1"), "{bad}");
+        }
     }
 }

@@ -1,16 +1,15 @@
-//! ResendEmailCode, SendEmailCode (v2) and ResendContactEmailCode (v3alpha), with ZITADEL's
-//! order of checks: URL template test-render, user lookup (missing, deleted, machine or
-//! without email → 404), INITIAL state, `user.write` permission, the pending code (resend
-//! only); then a fresh code replaces the old one.
+//! ResendEmailCode and SendEmailCode (v2), with ZITADEL's order of checks: URL template
+//! test-render, user lookup (missing, deleted, machine or without email → 404), INITIAL
+//! state, `user.write` permission, the pending code (resend only); then a fresh code replaces
+//! the old one. ResendContactEmailCode (v3alpha) serves only schema users, which the demo (like
+//! most instances) has none of, so it never succeeds.
 
 use super::auth::Principal;
 use super::errors::ApiFailure;
 use super::state::Shared;
 use super::sync::lock;
 use super::template::{self, GoTemplateError};
-use crate::api::wire::{
-    CodeDetails, EmailCodeRequest, EmailCodeResponse, Owner, UserState, VerificationCode,
-};
+use crate::api::wire::{CodeDetails, EmailCodeRequest, EmailCodeResponse, UserState, VerificationCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CodeCall {
@@ -18,7 +17,7 @@ pub(crate) enum CodeCall {
     Resend,
     /// `POST /v2/users/{userId}/email/send`: issues a code in any case.
     Send,
-    /// `POST /resources/v3alpha/users/{id}/email/_resend`: resend, v3alpha details shape.
+    /// `POST /resources/v3alpha/users/{id}/email/_resend`: schema users only.
     ResendV3,
 }
 
@@ -29,6 +28,9 @@ pub(crate) fn email_code(
     req: &EmailCodeRequest,
     call: CodeCall,
 ) -> Result<EmailCodeResponse, ApiFailure> {
+    if call == CodeCall::ResendV3 {
+        return Err(schema_user_resend(shared));
+    }
     if let Some(t) = req.send_code.as_ref().and_then(|s| s.url_template.as_deref()) {
         template::check(t).map_err(|e| match e {
             GoTemplateError::Parse(_) => ApiFailure::template_parse(),
@@ -45,15 +47,12 @@ pub(crate) fn email_code(
         return Err(ApiFailure::not_initialised());
     }
     if !who.can_write(user_id, user.org()) {
-        return Err(who.denied());
+        return Err(who.denied(user.org()));
     }
 
     let mut live = lock(&shared.live);
-    if call != CodeCall::Send && live.pending_code(pos, &user).is_none() {
-        return Err(match call {
-            CodeCall::ResendV3 => ApiFailure::code_empty_v3(),
-            _ => ApiFailure::code_empty_v2(),
-        });
+    if call == CodeCall::Resend && live.pending_code(pos, &user).is_none() {
+        return Err(ApiFailure::code_empty_v2());
     }
     let code = live.rng.email_code();
     let change = live.issue_code(pos, &user, code.clone());
@@ -61,26 +60,25 @@ pub(crate) fn email_code(
     drop(live);
 
     let org_id = dir.orgs.get(user.org()).map(|o| o.id.clone()).unwrap_or_default();
-    let details = match call {
-        CodeCall::Resend | CodeCall::Send => CodeDetails {
+    Ok(EmailCodeResponse {
+        details: Some(CodeDetails {
             sequence: change.sequence,
             change_date: Some(change.change_date),
             resource_owner: org_id,
             ..CodeDetails::default()
-        },
-        CodeCall::ResendV3 => CodeDetails {
-            id: user_id.to_owned(),
-            created: Some(user.creation_date()),
-            changed: Some(change.change_date),
-            owner: Some(Owner {
-                owner_type: "OWNER_TYPE_ORG".to_owned(),
-                id: org_id,
-            }),
-            ..CodeDetails::default()
-        },
-    };
-    Ok(EmailCodeResponse {
-        details: Some(details),
+        }),
         verification_code: req.return_code.is_some().then(|| VerificationCode::new(code)),
     })
+}
+
+/// The v3alpha resend for any user of the demo: with the `UserSchema` feature off the
+/// feature check refuses it (internal/api/grpc/resources/user/v3alpha/email.go,
+/// `ResendContactEmailCode`); with it on, no user is a schema user
+/// (internal/command/user_v3_model.go, `NewResendEmailCode`).
+fn schema_user_resend(shared: &Shared) -> ApiFailure {
+    if shared.config.user_schema {
+        ApiFailure::schema_user_not_found()
+    } else {
+        ApiFailure::user_schema_not_enabled()
+    }
 }

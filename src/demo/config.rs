@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use super::version::ZitadelVersion;
+
 /// What the simulated user does with a device authorization request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeviceApproval {
@@ -36,6 +38,11 @@ pub struct DemoConfig {
     /// (polling sooner answers `slow_down` and adds 5 s to it, RFC 8628 §3.5) and announced as
     /// `interval` in whole seconds, rounded up. Tests use a few milliseconds.
     pub device_poll_interval: Duration,
+    /// The ZITADEL release line whose differences the instance emulates (default: the latest).
+    pub version: ZitadelVersion,
+    /// The instance feature `UserSchema` is on: the v3alpha resend then answers 404
+    /// `COMMAND-EajeF6ypOV` for ordinary users instead of 400 "not enabled".
+    pub user_schema: bool,
 }
 
 /// Upper bound for [`DemoConfig::generated_users`]: keeps generated IDs inside their 18-digit
@@ -50,6 +57,8 @@ impl Default for DemoConfig {
             device: DeviceApproval::default(),
             device_code_lifetime: Duration::from_secs(300),
             device_poll_interval: Duration::from_secs(5),
+            version: ZitadelVersion::default(),
+            user_schema: false,
         }
     }
 }

@@ -215,7 +215,46 @@ pub(crate) struct Directory {
     pub deleted: Vec<String>,
     pub owners: TokenOwners,
     /// Position orders per `UserFieldName` number, built on first use.
-    sorted: [OnceLock<Vec<u32>>; 10],
+    sorted: [OnceLock<ColumnOrder>; 10],
+}
+
+/// The users sorted by one column: positions (ties by position, only so that the groups of
+/// equal values are contiguous) and which entries equal their predecessor. 4 bytes and 1 bit
+/// per user.
+pub(crate) struct ColumnOrder {
+    positions: Vec<u32>,
+    /// Bit `i` set: entry `i` has the same sort value as entry `i - 1`.
+    tied: Vec<u64>,
+}
+
+impl ColumnOrder {
+    fn from_sorted<K: PartialEq>(keyed: Vec<(K, u32)>) -> ColumnOrder {
+        let mut tied = vec![0u64; keyed.len().div_ceil(64)];
+        for i in 1..keyed.len() {
+            if keyed[i].0 == keyed[i - 1].0 {
+                tied[i / 64] |= 1 << (i % 64);
+            }
+        }
+        ColumnOrder {
+            positions: keyed.into_iter().map(|(_, p)| p).collect(),
+            tied,
+        }
+    }
+
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.positions.len()
+    }
+
+    /// The position of the `i`-th user in ascending order.
+    pub fn position(&self, i: usize) -> Option<usize> {
+        self.positions.get(i).map(|&p| p as usize)
+    }
+
+    /// Whether entry `i` sorts equal to entry `i - 1`.
+    pub fn tied_with_previous(&self, i: usize) -> bool {
+        i > 0 && self.tied.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
 }
 
 impl Directory {
@@ -282,17 +321,18 @@ impl Directory {
         self.orgs.iter().position(|o| o.id == org_id)
     }
 
-    /// Positions sorted ascending by `column`, ties by ID; `None` means ID order itself.
-    pub fn order(&self, column: UserFieldName) -> Option<&[u32]> {
+    /// The users sorted ascending by `column`; `None` means ID order itself (unique, so
+    /// without ties).
+    pub fn order(&self, column: UserFieldName) -> Option<&ColumnOrder> {
         let slot = usize::try_from(column.number()).ok()?;
         if column.is_unspecified() {
             return None;
         }
         let cell = self.sorted.get(slot)?;
-        Some(cell.get_or_init(|| self.build_order(column)).as_slice())
+        Some(cell.get_or_init(|| self.build_order(column)))
     }
 
-    fn build_order(&self, column: UserFieldName) -> Vec<u32> {
+    fn build_order(&self, column: UserFieldName) -> ColumnOrder {
         let text_field = match column {
             UserFieldName::UserName => Some(TextField::UserName),
             UserFieldName::FirstName => Some(TextField::FirstName),
@@ -314,16 +354,17 @@ impl Directory {
             UserFieldName::State => self.sorted_by(|u| u.state().number()),
             UserFieldName::Type => self.sorted_by(|u| u.user_type().number()),
             UserFieldName::CreationDate => self.sorted_by(|u| u.creation_date()),
-            _ => (0..self.len() as u32).collect(),
+            // Columns without a sort of their own sort by ID (positions): no ties.
+            _ => ColumnOrder::from_sorted((0..self.len() as u32).map(|p| (p, p)).collect()),
         }
     }
 
-    fn sorted_by<K: Ord>(&self, mut key: impl FnMut(&UserRef<'_>) -> K) -> Vec<u32> {
+    fn sorted_by<K: Ord>(&self, mut key: impl FnMut(&UserRef<'_>) -> K) -> ColumnOrder {
         let mut keyed: Vec<(K, u32)> = (0..self.len())
             .filter_map(|p| self.get(p).map(|u| (key(&u), p as u32)))
             .collect();
         keyed.sort_unstable();
-        keyed.into_iter().map(|(_, p)| p).collect()
+        ColumnOrder::from_sorted(keyed)
     }
 }
 
@@ -359,10 +400,9 @@ mod tests {
         let order = d.order(UserFieldName::DisplayName).unwrap();
         assert_eq!(order.len(), d.len());
         let mut buf = String::new();
-        let names: Vec<Option<String>> = order
-            .iter()
-            .map(|&p| {
-                d.get(p as usize)
+        let names: Vec<Option<String>> = (0..order.len())
+            .map(|i| {
+                d.get(order.position(i).unwrap())
                     .unwrap()
                     .text(TextField::DisplayName, &mut buf)
                     .map(str::to_owned)
@@ -371,5 +411,16 @@ mod tests {
         let firsts_null = names.iter().position(Option::is_none).unwrap_or(names.len());
         assert!(names[firsts_null..].iter().all(Option::is_none));
         assert!(names[..firsts_null].windows(2).all(|w| w[0] <= w[1]));
+        for i in 0..names.len() {
+            assert_eq!(
+                order.tied_with_previous(i),
+                i > 0 && names[i] == names[i - 1],
+                "entry {i}"
+            );
+        }
+        assert!(
+            (1..names.len()).any(|i| order.tied_with_previous(i)),
+            "300 users share names"
+        );
     }
 }

@@ -79,12 +79,25 @@ impl ApiFailure {
         Self::with_id(grpc_code::UNAUTHENTICATED, "AUTH-7fs1e", "Errors.Token.Invalid")
     }
 
+    /// A membership in the org (or instance) without the permission
+    /// (internal/api/authz/permissions.go, `checkUserResourcePermissions`).
     pub fn permission_denied() -> Self {
         Self::with_id(
             grpc_code::PERMISSION_DENIED,
-            "AUTHZ-HKJD33",
-            "Errors.PermissionDenied",
+            "AUTH-AWfge",
+            "No matching permissions found",
         )
+    }
+
+    /// No `Authorization` header: the auth interceptor's plain gRPC status, no ZITADEL id
+    /// (internal/api/grpc/server/middleware/auth_interceptor.go).
+    pub fn auth_header_missing() -> Self {
+        Self::bare(grpc_code::UNAUTHENTICATED, "auth header missing")
+    }
+
+    /// A header that is not `Bearer <token>` (internal/api/authz/context.go, `extractBearerToken`).
+    pub fn invalid_auth_header() -> Self {
+        Self::with_id(grpc_code::UNAUTHENTICATED, "AUTH-toLo1", "invalid auth header")
     }
 
     pub fn membership_not_found() -> Self {
@@ -116,12 +129,24 @@ impl ApiFailure {
         )
     }
 
-    /// "Code is empty" of the v3alpha resend (schema users).
-    pub fn code_empty_v3() -> Self {
+    /// The v3alpha user API with the `UserSchema` feature off: `Errors.UserSchema.NotEnabled`,
+    /// translated, with the id ZITADEL really sends, `TODO`
+    /// (internal/api/grpc/resources/user/v3alpha/user.go, `checkUserSchemaEnabled`).
+    pub fn user_schema_not_enabled() -> Self {
         Self::with_id(
             grpc_code::FAILED_PRECONDITION,
-            "COMMAND-QRkNTBwF8q",
-            "Code is empty",
+            "TODO",
+            "Feature \"User Schema\" is not enabled",
+        )
+    }
+
+    /// The v3alpha resend for a user that is not a schema user (every user of the demo)
+    /// (internal/command/user_v3_model.go, `NewResendEmailCode`).
+    pub fn schema_user_not_found() -> Self {
+        Self::with_id(
+            grpc_code::NOT_FOUND,
+            "COMMAND-EajeF6ypOV",
+            "User could not be found",
         )
     }
 
@@ -141,14 +166,6 @@ impl ApiFailure {
         )
     }
 
-    pub fn limit_exceeded(given: u32, allowed: u32) -> Self {
-        Self::with_id(
-            grpc_code::INVALID_ARGUMENT,
-            "QUERY-4M0fs",
-            format!("Errors.Query.LimitExceeded (given: {given}, allowed: {allowed})"),
-        )
-    }
-
     pub fn too_many_nesting_levels() -> Self {
         Self::with_id(
             grpc_code::INVALID_ARGUMENT,
@@ -157,6 +174,8 @@ impl ApiFailure {
         )
     }
 
+    /// The converter's default case: a `notQuery` without its query
+    /// (internal/api/grpc/user/v2/convert/user.go).
     pub fn invalid_query() -> Self {
         Self::with_id(grpc_code::INVALID_ARGUMENT, "GRPC-vR9nC", "List.Query.Invalid")
     }
@@ -166,14 +185,11 @@ impl ApiFailure {
         Self::bare(grpc_code::INVALID_ARGUMENT, format!("proto: {reason}"))
     }
 
-    /// A string field outside its proto length rule (protoc-gen-validate's wording).
-    pub fn length_rule(field: &str, min: usize, max: usize) -> Self {
-        let rule = if min == 0 {
-            format!("value length must be at most {max} runes")
-        } else {
-            format!("value length must be between {min} and {max} runes, inclusive")
-        };
-        Self::bare(grpc_code::INVALID_ARGUMENT, format!("invalid {field}: {rule}"))
+    /// A request the proto validation rules refuse, with protoc-gen-validate's message
+    /// (`invalid <Message>.<Field>: <reason>`, nested causes joined by ` | caused by: `),
+    /// raised by internal/api/grpc/server/middleware/validation_interceptor.go.
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::bare(grpc_code::INVALID_ARGUMENT, message)
     }
 
     /// grpc-gateway's answer for a path it has no route for.

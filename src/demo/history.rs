@@ -69,10 +69,8 @@ pub(crate) fn list_changes(
             .and_then(|p| dir.get(p))
             .map_or(0, |u| u.org()),
     };
-    // The demo's roles hold user.read wherever they have a membership: a refusal here is
-    // always "no membership in this organisation".
     if !who.may_read_in(org) {
-        return Err(ApiFailure::membership_not_found());
+        return Err(who.denied(org));
     }
     let query = body.query.as_ref();
     let (after, limit, asc) = query.map_or((0, 0, false), |q| (q.sequence, q.limit, q.asc));

@@ -18,10 +18,11 @@ use super::sync::lock;
 use super::tokens::Holder;
 
 pub(crate) const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
-/// How old an assertion's `iat` may be.
+/// How old an assertion's `iat` may be, and the clock offset ZITADEL applies: `time.Hour,
+/// time.Second` (internal/api/oidc/token_jwt_profile.go, `verifyJWTProfile`), checked by
+/// zitadel/oidc pkg/oidc/verifier.go (`CheckExpiration`, `CheckIssuedAt`).
 const MAX_ASSERTION_AGE_SECS: f64 = 3600.0;
-/// Clock skew tolerated for `iat` in the future and `exp` just past.
-const LEEWAY_SECS: u64 = 5;
+const OFFSET_SECS: f64 = 1.0;
 
 /// Why an assertion was refused; the text is the `error_description` of `invalid_grant`.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +41,8 @@ enum AssertionRejected {
     TooOld,
     #[error("assertion issued in the future")]
     IssuedInTheFuture,
+    #[error("assertion has expired")]
+    Expired,
 }
 
 /// `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer` (`assertion`, `scope`).
@@ -76,6 +79,8 @@ pub(crate) fn grant(shared: &Shared, form: &HashMap<String, String>) -> Response
 struct Claims {
     #[serde(default)]
     iat: Option<serde_json::Value>,
+    #[serde(default)]
+    exp: Option<serde_json::Value>,
 }
 
 fn verify_assertion(shared: &Shared, assertion: &str) -> Result<(), AssertionRejected> {
@@ -87,7 +92,9 @@ fn verify_assertion(shared: &Shared, assertion: &str) -> Result<(), AssertionRej
         return Err(AssertionRejected::UnknownKey(head.kid.unwrap_or_default()));
     }
     let mut validation = Validation::new(Algorithm::RS256);
-    validation.leeway = LEEWAY_SECS;
+    // `exp` is checked below, with ZITADEL's offset (which shortens, not lengthens, its life).
+    validation.validate_exp = false;
+    validation.leeway = 0;
     validation.set_required_spec_claims(&["exp", "iss", "sub", "aud"]);
     validation.set_issuer(&[SERVICE_USER_ID]);
     validation.sub = Some(SERVICE_USER_ID.to_owned());
@@ -105,11 +112,22 @@ fn verify_assertion(shared: &Shared, assertion: &str) -> Result<(), AssertionRej
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
         .unwrap_or(0.0);
-    if iat < now - MAX_ASSERTION_AGE_SECS {
-        return Err(AssertionRejected::TooOld);
+    // `!now.Add(offset).Before(exp)`: the assertion must outlive the next second.
+    let exp = data
+        .claims
+        .exp
+        .as_ref()
+        .and_then(serde_json::Value::as_f64)
+        .unwrap_or(0.0);
+    if now + OFFSET_SECS >= exp {
+        return Err(AssertionRejected::Expired);
     }
-    if iat > now + LEEWAY_SECS as f64 {
+    // `issuedAt.After(now.Add(offset).Round(time.Second))`; the age limit also rounded.
+    if iat > (now + OFFSET_SECS).round() {
         return Err(AssertionRejected::IssuedInTheFuture);
+    }
+    if iat < (now - MAX_ASSERTION_AGE_SECS).round() {
+        return Err(AssertionRejected::TooOld);
     }
     Ok(())
 }

@@ -4,6 +4,8 @@
 //! JWT-bearer token grant, the device authorization grant with refresh and revocation,
 //! userinfo and `ListMyZitadelPermissions`) with ZITADEL's JSON shapes, error ids and HTTP
 //! statuses. Tests and `zitadesk --demo` drive the real client against it over real HTTP.
+//! It behaves like ZITADEL 4.13, or like an older release line ([`ZitadelVersion`],
+//! `--zitadel-version`): each difference between the lines is one method of that enum.
 //!
 //! Device login: the native app [`DEMO_CLIENT_ID`] may run the device authorization grant
 //! (RFC 8628). The simulated person at the browser is Olga Berg ([`DEVICE_USER_ID`],
@@ -20,8 +22,8 @@
 
 // Layers, lowest first: a module imports only modules listed before it (checked by the
 // `layers` test).
-//   vocabulary: identities config errors org rng sync template
-//   data:       generated seed directory filter
+//   vocabulary: identities version config errors org rng sync template
+//   data:       generated seed directory filter paging
 //   run time:   tokens device faults request_log service_key state
 //   calls:      auth request users codes history ops
 //   HTTP:       respond oauth_wire user_service management account intake jwt_bearer device_oauth oauth
@@ -46,6 +48,7 @@ mod oauth;
 mod oauth_wire;
 mod ops;
 mod org;
+mod paging;
 mod request;
 mod request_log;
 mod respond;
@@ -60,6 +63,7 @@ mod template;
 mod tokens;
 mod user_service;
 mod users;
+mod version;
 
 #[cfg(test)]
 mod device_tests;
@@ -67,6 +71,8 @@ mod device_tests;
 mod layers;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod version_tests;
 
 pub use config::{DemoConfig, DeviceApproval, MAX_GENERATED_USERS};
 pub use faults::Faults;
@@ -76,3 +82,4 @@ pub use identities::{
 };
 pub use request_log::LoggedRequest;
 pub use server::{DemoServer, run_standalone};
+pub use version::{UnknownVersion, ZitadelVersion};

@@ -25,17 +25,15 @@ fn to_json<T: Serialize>(value: &T) -> Outcome {
 }
 
 pub(crate) async fn list_users(shared: &Arc<Shared>, headers: &HeaderMap, body: &[u8]) -> Outcome {
-    let decoded = request::decode_list(body)?;
+    let decoded = request::decode_list(body, shared.config.version)?;
     let who = auth::authenticate(shared, headers)?;
-    request::validate_list(&decoded.req)?;
-    let limit = users::effective_limit(&decoded.req)?;
-    if let Some(failure) = decoded.deferred {
+    if let Some(failure) = decoded.invalid.or(decoded.deferred) {
         return Err(failure);
     }
     // A filtered listing scans every user: keep that off the async workers.
     let shared = Arc::clone(shared);
     let req = decoded.req;
-    let response = tokio::task::spawn_blocking(move || users::list(&shared, &who, &req, limit))
+    let response = tokio::task::spawn_blocking(move || users::list(&shared, &who, &req))
         .await
         .map_err(|e| ApiFailure::bare(grpc_code::INTERNAL, format!("listing failed: {e}")))?;
     to_json(&response)
@@ -68,7 +66,7 @@ pub(crate) fn email_code(
     let req = request::decode_email_code(body, &format!("{package}.{message}"))?;
     let who = auth::authenticate(shared, headers)?;
     request::validate_user_id(user_id, message)?;
-    request::validate_email_code(&req)?;
+    request::validate_email_code(&req, message)?;
     to_json(&codes::email_code(shared, &who, user_id, &req, call)?)
 }
 

@@ -3,7 +3,8 @@
 //! OIDC/OAuth (discovery, token, device authorization, revoke, userinfo, the device
 //! verification page), and health. Routing misses
 //! answer like grpc-gateway (404 `{code: 5, message: "Not Found"}`; wrong method 405 with
-//! code 12).
+//! code 12). Paths a ZITADEL line does not have are routing misses on it: SendEmailCode before
+//! v2.67, the Connect paths before v4.0 (see `ZitadelVersion`).
 
 use std::sync::Arc;
 
@@ -21,11 +22,18 @@ use super::user_service::{
 use super::{account, device_oauth, intake, management, oauth};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+    let version = shared.config.version;
+    let mut router = Router::new()
         .route("/v2/users", post(list_rest))
         .route("/v2/users/{user_id}", get(get_rest))
-        .route("/v2/users/{user_id}/email/resend", post(resend_rest))
-        .route("/v2/users/{user_id}/email/send", post(send_rest))
+        .route("/v2/users/{user_id}/email/resend", post(resend_rest));
+    if version.has_send_email_code() {
+        router = router.route("/v2/users/{user_id}/email/send", post(send_rest));
+    }
+    if version.serves_connect() {
+        router = router.route("/zitadel.user.v2.UserService/{method}", post(connect));
+    }
+    router
         .route(
             "/v2/users/{user_id}/authentication_methods",
             get(auth_methods_rest),
@@ -34,7 +42,6 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/resources/v3alpha/users/{user_id}/email/_resend",
             post(resend_v3),
         )
-        .route("/zitadel.user.v2.UserService/{method}", post(connect))
         .route("/.well-known/openid-configuration", get(oauth::discovery))
         .route("/oauth/v2/token", post(oauth::token))
         .route(

@@ -138,7 +138,17 @@ impl Drop for DemoServer {
 /// until Ctrl-C or SIGTERM.
 pub async fn run_standalone(addr: SocketAddr, config: DemoConfig) -> std::io::Result<()> {
     let server = DemoServer::start(addr, config).await?;
+    let config = &server.shared.config;
     println!("ZITADEL demo instance listening on {}", server.url());
+    println!(
+        "emulating ZITADEL {}{}",
+        config.version,
+        if config.user_schema {
+            " with the UserSchema feature on"
+        } else {
+            ""
+        }
+    );
     println!("tokens (send as `Authorization: Bearer <token>`):");
     println!("  {ADMIN_TOKEN}     read + write in every organisation");
     println!("  {ORG_TOKEN}       read + write only in organisation Acme");

@@ -162,12 +162,39 @@ async fn missing_or_unknown_tokens_are_401() {
     let demo = start(10).await;
     let api = Api::new(&demo);
     let want = rest_error(16, "AUTH-7fs1e", "Errors.Token.Invalid");
+    // No header: the auth interceptor's bare status, without a ZITADEL id (was AUTH-7fs1e
+    // in the demo, which no ZITADEL answers).
+    let missing = json!({"code": 16, "message": "auth header missing"});
     let (s, v) = api.call(Method::POST, "/v2/users", None, Some(json!({}))).await;
-    assert_eq!((s, v), (401, want.clone()));
+    assert_eq!((s, v), (401, missing.clone()));
+    let resp = reqwest::Client::new()
+        .get(format!("{}/v2/users/{JANE}", demo.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["www-authenticate"], "auth header missing");
     let (s, v) = api.get(&format!("/v2/users/{JANE}"), "no-such-token").await;
     assert_eq!((s, v), (401, want.clone()));
-    let (s, v) = api.resend("", JANE, json!({})).await;
+    let (s, v) = api.resend("nope", JANE, json!({})).await;
     assert_eq!((s, v), (401, want));
+    // `Bearer` without a token (HTTP drops the trailing space) is not `Bearer <token>`.
+    let (s, v) = api.resend("", JANE, json!({})).await;
+    assert_eq!((s, v), (401, rest_error(16, "AUTH-toLo1", "invalid auth header")));
+    let (s, v) = api
+        .call(
+            Method::POST,
+            "/zitadel.user.v2.UserService/ListUsers",
+            None,
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(
+        (s, v),
+        (
+            401,
+            json!({"code": "unauthenticated", "message": "auth header missing"})
+        )
+    );
     let (s, v) = api
         .post("/zitadel.user.v2.UserService/ListUsers", "nope", json!({}))
         .await;
@@ -183,14 +210,15 @@ async fn missing_or_unknown_tokens_are_401() {
 // --- ListUsers ---------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn default_listing_is_by_id_descending_with_limit_100() {
+async fn default_listing_is_by_id_descending_without_a_limit() {
     let demo = start(200).await;
     let api = Api::new(&demo);
     let all = (live_seed_users() + 200) as u64;
     let (s, v) = api.call(Method::POST, "/v2/users", Some(ADMIN_TOKEN), None).await;
     assert_eq!(s, 200);
     assert_eq!(total(&v), all);
-    assert_eq!(ids(&v).len(), 100, "limit 0 means 100");
+    // No limit means no SQL LIMIT (was: 100, a default only unreleased ZITADEL has).
+    assert_eq!(ids(&v).len() as u64, all, "limit 0 means every user");
     assert_eq!(ids(&v)[0], SERVICE_USER_ID, "highest ID first");
     assert!(v["details"]["timestamp"].is_string() && v["details"]["processedSequence"].is_string());
     assert!(v.get("sortingColumn").is_none());
@@ -198,7 +226,7 @@ async fn default_listing_is_by_id_descending_with_limit_100() {
     let v = api
         .list(ADMIN_TOKEN, json!({"query": {"limit": 0, "asc": true}}))
         .await;
-    assert_eq!(ids(&v).len(), 100);
+    assert_eq!(ids(&v).len() as u64, all);
     assert_eq!(ids(&v)[0], "200000000000000000");
     let sorted = {
         let mut s = ids(&v);
@@ -227,24 +255,16 @@ async fn default_listing_is_by_id_descending_with_limit_100() {
 }
 
 #[tokio::test]
-async fn limits_over_1000_are_refused() {
-    let demo = start(10).await;
+async fn limits_have_no_maximum() {
+    // Released ZITADEL (v2.6x to v4.13) passes any limit to the SQL: no QUERY-4M0fs (the
+    // demo used to refuse limits over 1000 like unreleased code does).
+    let demo = start(1500).await;
     let api = Api::new(&demo);
-    let (s, v) = api
-        .post("/v2/users", ADMIN_TOKEN, json!({"query": {"limit": 1001}}))
-        .await;
-    assert_eq!(s, 400);
-    assert_eq!(v["code"], 3);
-    assert_eq!(error_id(&v), "QUERY-4M0fs");
-    assert!(
-        v["message"]
-            .as_str()
-            .unwrap()
-            .contains("given: 1001, allowed: 1000"),
-        "{v}"
-    );
-    let v = api.list(ADMIN_TOKEN, json!({"query": {"limit": 1000}})).await;
-    assert_eq!(ids(&v).len() as u64, total(&v));
+    let all = (live_seed_users() + 1500) as u64;
+    let v = api.list(ADMIN_TOKEN, json!({"query": {"limit": 1001}})).await;
+    assert_eq!((ids(&v).len(), total(&v)), (1001, all));
+    let v = api.list(ADMIN_TOKEN, json!({"query": {"limit": 100000}})).await;
+    assert_eq!(ids(&v).len() as u64, all);
 }
 
 async fn count(api: &Api, query: Value) -> (u64, Vec<String>) {
@@ -406,7 +426,15 @@ async fn query_decoding_and_nesting_errors() {
     let (s, v) = api
         .post("/v2/users", ADMIN_TOKEN, json!({"queries": [{"fooQuery": {}}]}))
         .await;
-    assert_eq!((s, v), (400, rest_error(3, "GRPC-vR9nC", "List.Query.Invalid")));
+    // A misspelled query is dropped and the request validator refuses the empty SearchQuery
+    // (was GRPC-vR9nC, which that case never reaches).
+    assert_eq!(
+        (s, v),
+        (
+            400,
+            json!({"code": 3, "message": "invalid ListUsersRequest.Queries[0]: embedded message failed validation | caused by: invalid SearchQuery.Query: value is required"})
+        )
+    );
     let (s, v) = api
         .post(
             "/v2/users",
@@ -516,8 +544,37 @@ async fn sorting_columns() {
 }
 
 #[tokio::test]
-async fn permission_filtering_shortens_pages_but_not_total_result() {
+async fn permission_filtering_is_in_sql_from_4_8() {
+    // The default (4.13): full pages, totalResult counts only readable users (the demo used
+    // to filter after paging, which only servers before v4.8 do; see the next test).
     let demo = start(200).await;
+    let api = Api::new(&demo);
+    let all = (live_seed_users() + 200) as u64;
+    let acme_total = count(&api, json!({"organizationIdQuery": {"organizationId": ACME}}))
+        .await
+        .0;
+    assert!(acme_total > 40 && acme_total < all);
+    let v = api.list(ORG_TOKEN, json!({"query": {"limit": 40}})).await;
+    assert_eq!(total(&v), acme_total, "totalResult counts readable users");
+    let page = v["result"].as_array().unwrap();
+    assert_eq!(page.len(), 40, "full pages");
+    assert!(page.iter().all(|u| u["details"]["resourceOwner"] == ACME));
+
+    // The reader sees everything; the member-less token only itself.
+    let v = api.list(READER_TOKEN, json!({"query": {"limit": 1000}})).await;
+    assert_eq!(ids(&v).len() as u64, all);
+    let v = api.list(NO_MEMBER_TOKEN, json!({"query": {"limit": 1000}})).await;
+    assert_eq!((total(&v), ids(&v)), (1, vec![NICO.to_owned()]));
+}
+
+#[tokio::test]
+async fn before_4_8_permission_filtering_shortens_pages_but_not_total_result() {
+    let demo = start_with(DemoConfig {
+        generated_users: 200,
+        version: ZitadelVersion::V4_0,
+        ..DemoConfig::default()
+    })
+    .await;
     let api = Api::new(&demo);
     let all = (live_seed_users() + 200) as u64;
     let v = api.list(ORG_TOKEN, json!({"query": {"limit": 100}})).await;
@@ -540,10 +597,6 @@ async fn permission_filtering_shortens_pages_but_not_total_result() {
         offset += 100;
     }
     assert_eq!(seen, acme_total);
-
-    // The reader sees everything; the member-less token only itself.
-    let v = api.list(READER_TOKEN, json!({"query": {"limit": 1000}})).await;
-    assert_eq!(ids(&v).len() as u64, all);
     let v = api.list(NO_MEMBER_TOKEN, json!({"query": {"limit": 1000}})).await;
     assert_eq!((total(&v), ids(&v)), (all, vec![NICO.to_owned()]));
 }
@@ -576,10 +629,12 @@ async fn get_user_and_its_errors() {
         let (s, v) = api.get(&format!("/v2/users/{id}"), ADMIN_TOKEN).await;
         assert_eq!((s, v), (404, not_found.clone()), "{id}");
     }
+    // The Acme manager has no membership in Globex (nor on the instance): 404 AUTHZ-cdgFk
+    // (was 403 AUTHZ-HKJD33, an id only ZITADEL's tests use).
     let (s, v) = api.get(&format!("/v2/users/{HANK}"), ORG_TOKEN).await;
     assert_eq!(
         (s, v),
-        (403, rest_error(7, "AUTHZ-HKJD33", "Errors.PermissionDenied"))
+        (404, rest_error(5, "AUTHZ-cdgFk", "membership not found"))
     );
     let (s, _) = api.get(&format!("/v2/users/{JANE}"), ORG_TOKEN).await;
     assert_eq!(s, 200);
@@ -613,17 +668,39 @@ async fn authentication_methods() {
         .await;
     assert_eq!(s, 200);
     assert!(v.get("authMethodTypes").is_none() && v["details"].get("totalResult").is_none());
-    let (s, _) = api
+    // An unknown user is an empty list, not 404 (the demo used to answer 404).
+    let (s, v) = api
         .get(
             &format!("/v2/users/{UNKNOWN}/authentication_methods"),
             ADMIN_TOKEN,
         )
         .await;
-    assert_eq!(s, 404);
-    let (s, _) = api
+    assert_eq!(s, 200);
+    assert!(v.get("authMethodTypes").is_none() && v["details"].get("totalResult").is_none());
+    // `user.read` is checked in the caller's own org: the Acme manager may list a Globex
+    // user's methods (the demo used to refuse with 403).
+    let (s, v) = api
         .get(&format!("/v2/users/{HANK}/authentication_methods"), ORG_TOKEN)
         .await;
-    assert_eq!(s, 403);
+    assert_eq!(s, 200, "{v}");
+    // Without any membership only one's own methods.
+    let (s, v) = api
+        .get(
+            &format!("/v2/users/{JANE}/authentication_methods"),
+            NO_MEMBER_TOKEN,
+        )
+        .await;
+    assert_eq!(
+        (s, v),
+        (404, rest_error(5, "AUTHZ-cdgFk", "membership not found"))
+    );
+    let (s, _) = api
+        .get(
+            &format!("/v2/users/{NICO}/authentication_methods"),
+            NO_MEMBER_TOKEN,
+        )
+        .await;
+    assert_eq!(s, 200);
 }
 
 // --- email codes --------------------------------------------------------------------------
@@ -668,12 +745,16 @@ async fn resend_error_classes_in_zitadels_order() {
         (s, v),
         (400, rest_error(9, "COMMAND-uz0Uu", "User is not yet initialized"))
     );
-    // 4. Permission (user.write).
-    let denied = rest_error(7, "AUTHZ-HKJD33", "Errors.PermissionDenied");
+    // 4. Permission (user.write): a membership without it is 403 AUTH-AWfge, no membership
+    // in the user's org 404 AUTHZ-cdgFk (the demo used to answer 403 AUTHZ-HKJD33 to both).
+    let membership_not_found = rest_error(5, "AUTHZ-cdgFk", "membership not found");
     let (s, v) = api.resend(ORG_TOKEN, HOMER, json!({})).await;
-    assert_eq!((s, v), (403, denied.clone()));
+    assert_eq!((s, v), (404, membership_not_found));
     let (s, v) = api.resend(READER_TOKEN, JANE, json!({})).await;
-    assert_eq!((s, v), (403, denied));
+    assert_eq!(
+        (s, v),
+        (403, rest_error(7, "AUTH-AWfge", "No matching permissions found"))
+    );
     let (s, v) = api.resend(NO_MEMBER_TOKEN, JANE, json!({})).await;
     assert_eq!(
         (s, v),
@@ -777,25 +858,34 @@ async fn send_works_without_a_pending_code() {
 }
 
 #[tokio::test]
-async fn v3alpha_resend_has_resource_details() {
+async fn v3alpha_resend_never_succeeds_for_v2_users() {
+    // The demo used to answer the v3alpha resend like the v2 one (with resource details);
+    // real ZITADEL serves it only to schema users.
+    let path = |id: &str| format!("/resources/v3alpha/users/{id}/email/_resend");
     let demo = start(10).await;
     let api = Api::new(&demo);
-    let path = |id: &str| format!("/resources/v3alpha/users/{id}/email/_resend");
-    let (s, v) = api
-        .post(&path(JANE), ADMIN_TOKEN, json!({"returnCode": {}}))
-        .await;
-    assert_eq!(s, 200, "{v}");
-    let d = &v["details"];
-    assert_eq!(d["id"], JANE);
-    assert_eq!(d["owner"], json!({"type": "OWNER_TYPE_ORG", "id": ACME}));
-    assert!(d["created"].is_string() && d["changed"].is_string());
-    assert!(d.get("sequence").is_none() && d.get("resourceOwner").is_none());
-    assert_eq!(v["verificationCode"].as_str(), demo.pending_code(JANE).as_deref());
-    let (s, v) = api.post(&path(JOHN), ADMIN_TOKEN, json!({})).await;
-    assert_eq!(
-        (s, v),
-        (400, rest_error(9, "COMMAND-QRkNTBwF8q", "Code is empty"))
-    );
+    let not_enabled = rest_error(9, "TODO", "Feature \"User Schema\" is not enabled");
+    for id in [JANE, JOHN, UNKNOWN] {
+        let (s, v) = api.post(&path(id), ADMIN_TOKEN, json!({"returnCode": {}})).await;
+        assert_eq!((s, v), (400, not_enabled.clone()), "{id}");
+    }
+    assert_eq!(demo.pending_code(JOHN), None, "nothing was issued");
+
+    let demo = start_with(DemoConfig {
+        generated_users: 10,
+        user_schema: true,
+        ..DemoConfig::default()
+    })
+    .await;
+    let api = Api::new(&demo);
+    let not_found = rest_error(5, "COMMAND-EajeF6ypOV", "User could not be found");
+    for id in [JANE, UNKNOWN] {
+        let (s, v) = api.post(&path(id), ADMIN_TOKEN, json!({})).await;
+        assert_eq!((s, v), (404, not_found.clone()), "{id}");
+    }
+    // Authentication still comes first.
+    let (s, v) = api.post(&path(JANE), "nope", json!({})).await;
+    assert_eq!((s, error_id(&v)), (401, "AUTH-7fs1e"));
 }
 
 // --- Connect ----------------------------------------------------------------------------------
@@ -861,6 +951,14 @@ async fn connect_paths_answer_like_rest_and_fail_like_connect() {
     assert_eq!((s, v["code"].clone()), (400, json!("invalid_argument")));
     let (s, v) = api
         .post(&svc("GetUserByID"), ORG_TOKEN, json!({"userId": HANK}))
+        .await;
+    assert_eq!((s, v["code"].clone()), (404, json!("not_found")));
+    let (s, v) = api
+        .post(&svc("GetUserByID"), READER_TOKEN, json!({"userId": HANK}))
+        .await;
+    assert_eq!((s, v["code"].clone()), (200, json!(null)));
+    let (s, v) = api
+        .post(&svc("SendEmailCode"), READER_TOKEN, json!({"userId": HANK}))
         .await;
     assert_eq!((s, v["code"].clone()), (403, json!("permission_denied")));
 }

@@ -1,85 +1,126 @@
 //! The read calls: ListUsers, GetUserByID, ListAuthenticationMethodTypes.
 //!
-//! ListUsers works like ZITADEL without `PermissionCheckV2`: the "SQL" page (filter, sort,
-//! offset, limit) is fetched first and users the caller may not read are dropped afterwards,
-//! so a page can be shorter than `limit` while `totalResult` counts every match.
+//! ListUsers as each ZITADEL line does it (internal/query/user.go, `SearchUsers`): from v4.8
+//! the permission check is part of the SQL (full pages, `totalResult` counts readable users);
+//! before it the SQL page (filter, sort, offset, limit) is fetched first and users the caller
+//! may not read are dropped afterwards, so a page can be short while `totalResult` counts every
+//! match. `limit: 0` means no limit, and there is no maximum. Ties of the sort column are not
+//! broken (see `paging`).
 
 use jiff::Timestamp;
 
 use super::auth::Principal;
-use super::directory::UserRef;
+use super::directory::{ColumnOrder, UserRef};
 use super::errors::ApiFailure;
 use super::filter::{self, Scratch};
+use super::paging::Pager;
 use super::state::Shared;
 use super::sync::lock;
 use crate::api::wire::{
-    GetUserByIdResponse, ListAuthenticationMethodTypesResponse, ListDetails, ListUsersRequest,
-    ListUsersResponse, UserFieldName,
+    AuthenticationMethodType, GetUserByIdResponse, ListAuthenticationMethodTypesResponse, ListDetails,
+    ListUsersRequest, ListUsersResponse, UserFieldName,
 };
 
-/// `SystemDefaults.DefaultQueryLimit`: what `limit: 0` means.
-pub(crate) const DEFAULT_LIMIT: u32 = 100;
-/// `SystemDefaults.MaxQueryLimit`.
-pub(crate) const MAX_LIMIT: u32 = 1000;
+/// Rank (place in the requested direction) → position and whether it ties with the rank
+/// before it.
+struct Ranks<'a> {
+    n: usize,
+    asc: bool,
+    order: Option<&'a ColumnOrder>,
+}
 
-/// The page size, or `QUERY-4M0fs` when it exceeds the maximum.
-pub(crate) fn effective_limit(req: &ListUsersRequest) -> Result<usize, ApiFailure> {
-    match req.query.as_ref().map_or(0, |q| q.limit) {
-        0 => Ok(DEFAULT_LIMIT as usize),
-        l if l > MAX_LIMIT => Err(ApiFailure::limit_exceeded(l, MAX_LIMIT)),
-        l => Ok(l as usize),
+impl Ranks<'_> {
+    fn sorted_index(&self, rank: usize) -> usize {
+        if self.asc { rank } else { self.n - 1 - rank }
+    }
+
+    fn position(&self, rank: usize) -> usize {
+        let i = self.sorted_index(rank);
+        self.order.map_or(i, |o| o.position(i).unwrap_or(i))
+    }
+
+    /// Whether `rank` sorts equal to `rank - 1` (ID order has no ties).
+    fn tied(&self, rank: usize) -> bool {
+        let Some(order) = self.order else {
+            return false;
+        };
+        if rank == 0 || rank >= self.n {
+            return false;
+        }
+        let i = self.sorted_index(rank);
+        if self.asc {
+            order.tied_with_previous(i)
+        } else {
+            order.tied_with_previous(i + 1)
+        }
     }
 }
 
 /// ListUsers after all request checks passed. Linear in the number of users when filtered
-/// (a scan without per-user allocation), O(limit) when not.
-pub(crate) fn list(
-    shared: &Shared,
-    who: &Principal,
-    req: &ListUsersRequest,
-    limit: usize,
-) -> ListUsersResponse {
+/// (a scan without per-user allocation), O(limit + ties) when not.
+pub(crate) fn list(shared: &Shared, who: &Principal, req: &ListUsersRequest) -> ListUsersResponse {
     let dir = &shared.dir;
     let query = req.query.clone().unwrap_or_default();
     let n = dir.len();
-    let order = dir.order(req.sorting_column);
-    // Rank → position: ascending or descending through the column's order.
-    let at = |rank: usize| -> usize {
-        let r = if query.asc { rank } else { n - 1 - rank };
-        order.map_or(r, |o| o.get(r).map_or(r, |&p| p as usize))
+    let ranks = Ranks {
+        n,
+        asc: query.asc,
+        order: dir.order(req.sorting_column),
     };
     let offset = usize::try_from(query.offset).unwrap_or(usize::MAX);
+    let limit = query.limit as usize;
     let filter = filter::compile(&req.queries, dir);
+    let in_sql = shared.config.version.filters_permissions_in_sql();
+    let own = dir.position(&who.user_id);
+    let readable = |pos: usize, user: &UserRef<'_>| Some(pos) == own || who.reads_org(user.org());
 
-    let (total, page): (usize, Vec<usize>) = if filter.is_everything() {
-        let end = offset.saturating_add(limit).min(n);
-        (n, (offset.min(n)..end).map(at).collect())
+    let mut pager = Pager::new(offset, limit);
+    let everything = filter.is_everything() && (!in_sql || who.reads_everything());
+    if everything {
+        // Every row qualifies: start at the tie group that holds `offset`.
+        let mut first = offset.min(n);
+        while ranks.tied(first) {
+            first -= 1;
+        }
+        pager.skip(first);
+        for rank in first..n {
+            let tied = ranks.tied(rank);
+            if pager.is_complete_before(tied) {
+                break;
+            }
+            pager.push(ranks.position(rank), tied);
+        }
     } else {
         let mut scratch = Scratch::default();
-        let mut total = 0usize;
-        let mut page = Vec::new();
+        // Rows of one tie group share its number; a match ties with the match before it
+        // only inside one group.
+        let mut group = 0usize;
+        let mut last_group = None;
         for rank in 0..n {
-            let pos = at(rank);
+            if !ranks.tied(rank) {
+                group += 1;
+            }
+            let pos = ranks.position(rank);
             let Some(user) = dir.get(pos) else { continue };
-            if filter.matches(pos, &user, &mut scratch) {
-                if total >= offset && page.len() < limit {
-                    page.push(pos);
-                }
-                total += 1;
+            if filter.matches(pos, &user, &mut scratch) && (!in_sql || readable(pos, &user)) {
+                pager.push(pos, last_group == Some(group));
+                last_group = Some(group);
             }
         }
-        (total, page)
-    };
+    }
+    let (seen, page) = pager.finish();
+    let total = if everything { n } else { seen };
 
     let live = lock(&shared.live);
     let result = page
         .into_iter()
         .filter_map(|pos| {
             let user = dir.get(pos)?;
-            let mut wire = user.to_user();
-            if !who.can_read(&wire.user_id, user.org()) {
+            // Before v4.8: the page is fetched first, unreadable rows dropped afterwards.
+            if !readable(pos, &user) {
                 return None;
             }
+            let mut wire = user.to_user();
             live.apply(pos, &mut wire);
             Some(wire)
         })
@@ -108,7 +149,7 @@ fn readable<'a>(
         .ok_or_else(ApiFailure::user_not_found)?;
     let user = shared.dir.get(pos).ok_or_else(ApiFailure::user_not_found)?;
     if !who.can_read(user_id, user.org()) {
-        return Err(who.denied());
+        return Err(who.denied(user.org()));
     }
     Ok((pos, user))
 }
@@ -127,15 +168,35 @@ pub(crate) fn get(
     })
 }
 
-/// ListAuthenticationMethodTypes. Unknown users answer 404 like GetUserByID (the demo's
-/// choice; the permission check needs the user's org first).
+/// ListAuthenticationMethodTypes as internal/query/user_auth_method.go
+/// (`ListUserAuthMethodTypes`) does it: for another user the caller needs `user.read` in
+/// *its own* org (not the user's), and an unknown user is simply an empty list.
 pub(crate) fn auth_methods(
     shared: &Shared,
     who: &Principal,
     user_id: &str,
 ) -> Result<ListAuthenticationMethodTypesResponse, ApiFailure> {
-    let (_, user) = readable(shared, who, user_id)?;
-    let methods = user.auth_methods();
+    let dir = &shared.dir;
+    if who.user_id != user_id && !who.reads_everything() {
+        let own_org = dir
+            .position(&who.user_id)
+            .and_then(|p| dir.get(p))
+            .map(|u| u.org());
+        match own_org {
+            Some(org) if who.reads_org(org) => {}
+            Some(org) => return Err(who.denied(org)),
+            None => return Err(ApiFailure::membership_not_found()),
+        }
+    }
+    let with_recovery = shared.config.version.has_recovery_codes();
+    let methods: Vec<AuthenticationMethodType> = dir
+        .position(user_id)
+        .and_then(|p| dir.get(p))
+        .map(|u| u.auth_methods())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| with_recovery || *m != AuthenticationMethodType::RecoveryCode)
+        .collect();
     Ok(ListAuthenticationMethodTypesResponse {
         details: Some(ListDetails {
             total_result: methods.len() as u64,
