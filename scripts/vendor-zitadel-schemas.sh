@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Regenerates tests/schemas/zitadel-<version>.binpb: a FileDescriptorSet of the ZITADEL
+# protobuf files the schema test needs (tests/schema_conformance.rs), taken from the npm
+# package @zitadel/proto, which embeds each file's descriptor in its generated JavaScript
+# (`fileDesc("<base64 FileDescriptorProto>", [deps])`). Needs node and npm, only here:
+# `cargo test` reads the vendored file and needs nothing but cargo.
+#
+#   scripts/vendor-zitadel-schemas.sh [NPM_VERSION]   (default 1.3.1, the newest published)
+#
+# The set holds the services the client calls and every file they import (well-known types
+# included), plus google/rpc/status.proto, which @zitadel/proto does not ship: it is written
+# out below field for field from googleapis' google/rpc/status.proto (Apache-2.0), the body
+# of grpc-gateway's error answers. Source info is dropped; nothing else is changed.
+set -euo pipefail
+
+version="${1:-1.3.1}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="$root/tests/schemas/zitadel-proto-$version.binpb"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+cd "$work"
+npm init -y >/dev/null
+npm install --no-audit --no-fund --silent "@zitadel/proto@$version" >/dev/null
+
+cat > extract.mjs <<'JS'
+import { writeFileSync } from "node:fs";
+import { create, toBinary } from "@bufbuild/protobuf";
+import {
+  FileDescriptorProtoSchema,
+  FileDescriptorSetSchema,
+  file_google_protobuf_any,
+} from "@bufbuild/protobuf/wkt";
+
+// The services zitadesk calls (src/api) and the demo serves (src/demo/routes.rs), and the
+// message that carries ZITADEL's error details.
+const roots = [
+  ["@zitadel/proto/zitadel/user/v2/user_service_pb.js", "file_zitadel_user_v2_user_service"],
+  [
+    "@zitadel/proto/zitadel/resources/user/v3alpha/user_service_pb.js",
+    "file_zitadel_resources_user_v3alpha_user_service",
+  ],
+  ["@zitadel/proto/zitadel/auth_pb.js", "file_zitadel_auth"],
+  ["@zitadel/proto/zitadel/message_pb.js", "file_zitadel_message"],
+];
+
+// Dependencies before dependents, each file once.
+const ordered = [];
+const seen = new Set();
+function visit(file) {
+  if (seen.has(file.name)) return;
+  seen.add(file.name);
+  for (const dep of file.dependencies) visit(dep);
+  const proto = create(FileDescriptorProtoSchema, file.proto);
+  proto.sourceCodeInfo = undefined;
+  ordered.push(proto);
+}
+for (const [module, name] of roots) {
+  const loaded = await import(module);
+  if (!loaded[name]) throw new Error(`${module} exports no ${name}`);
+  visit(loaded[name]);
+}
+visit(file_google_protobuf_any);
+
+// google/rpc/status.proto from googleapis (Apache-2.0): grpc-gateway's error body.
+ordered.push(
+  create(FileDescriptorProtoSchema, {
+    name: "google/rpc/status.proto",
+    package: "google.rpc",
+    dependency: ["google/protobuf/any.proto"],
+    syntax: "proto3",
+    messageType: [
+      {
+        name: "Status",
+        field: [
+          { name: "code", number: 1, label: 1, type: 5, jsonName: "code" },
+          { name: "message", number: 2, label: 1, type: 9, jsonName: "message" },
+          {
+            name: "details",
+            number: 3,
+            label: 3,
+            type: 11,
+            typeName: ".google.protobuf.Any",
+            jsonName: "details",
+          },
+        ],
+      },
+    ],
+  }),
+);
+
+const set = create(FileDescriptorSetSchema, { file: ordered });
+writeFileSync(process.argv[2], toBinary(FileDescriptorSetSchema, set));
+console.log(`${ordered.length} files: ${ordered.map((f) => f.name).join(" ")}`);
+JS
+
+node extract.mjs "$out"
+echo "wrote $out ($(wc -c <"$out") bytes)"
