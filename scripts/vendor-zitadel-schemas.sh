@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Regenerates tests/schemas/zitadel-<version>.binpb: a FileDescriptorSet of the ZITADEL
-# protobuf files the schema test needs (tests/schema_conformance.rs), taken from the npm
-# package @zitadel/proto, which embeds each file's descriptor in its generated JavaScript
-# (`fileDesc("<base64 FileDescriptorProto>", [deps])`). Needs node and npm, only here:
-# `cargo test` reads the vendored file and needs nothing but cargo.
+# Regenerates tests/schemas/zitadel-<tag>.binpb: a FileDescriptorSet of the ZITADEL protobuf
+# files the schema test needs (tests/schema_conformance.rs), compiled from the `.proto` files
+# of a ZITADEL release with protox (scripts/zitadel-schema-compiler). The third-party option
+# files they import (validate, google.api, openapiv2) are taken from the npm package
+# @zitadel/proto, which embeds each file's descriptor in its generated JavaScript
+# (`fileDesc("<base64 FileDescriptorProto>", [deps])`). Needs git, node/npm and cargo, only
+# here: `cargo test` reads the vendored file and needs nothing but cargo.
 #
-#   scripts/vendor-zitadel-schemas.sh [NPM_VERSION]   (default 1.3.1, the newest published)
+#   scripts/vendor-zitadel-schemas.sh ZITADEL_GIT_DIR [TAG] [NPM_VERSION]
+#     ZITADEL_GIT_DIR  a clone of ZITADEL (or a fork carrying its tags, e.g. cryoforgedcom/zitadel)
+#     TAG              default v4.13.1
+#     NPM_VERSION      @zitadel/proto for the third-party files, default 1.3.1
 #
 # The set holds the services the client calls and every file they import (well-known types
 # included), plus google/rpc/status.proto, which @zitadel/proto does not ship: it is written
@@ -13,9 +18,11 @@
 # of grpc-gateway's error answers. Source info is dropped; nothing else is changed.
 set -euo pipefail
 
-version="${1:-1.3.1}"
+git_dir="${1:?usage: $0 ZITADEL_GIT_DIR [TAG] [NPM_VERSION]}"
+tag="${2:-v4.13.1}"
+version="${3:-1.3.1}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-out="$root/tests/schemas/zitadel-proto-$version.binpb"
+out="$root/tests/schemas/zitadel-$tag.binpb"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -94,5 +101,9 @@ writeFileSync(process.argv[2], toBinary(FileDescriptorSetSchema, set));
 console.log(`${ordered.length} files: ${ordered.map((f) => f.name).join(" ")}`);
 JS
 
-node extract.mjs "$out"
+node extract.mjs "$work/npm.binpb"
+mkdir "$work/src"
+git --git-dir="$git_dir" archive "$tag" proto/zitadel | tar -x -C "$work/src"
+cargo run --quiet --release --manifest-path "$root/scripts/zitadel-schema-compiler/Cargo.toml" -- \
+  "$work/src/proto" "$work/npm.binpb" "$out"
 echo "wrote $out ($(wc -c <"$out") bytes)"

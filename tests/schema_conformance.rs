@@ -29,7 +29,7 @@ struct Version {
 
 const VERSIONS: &[Version] = &[Version {
     name: "default (4.13)",
-    schema: include_bytes!("schemas/zitadel-proto-1.3.1.binpb"),
+    schema: include_bytes!("schemas/zitadel-v4.13.1.binpb"),
     demo: || DemoConfig {
         generated_users: 0,
         ..DemoConfig::default()
