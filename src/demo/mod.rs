@@ -20,7 +20,7 @@
 
 // Layers, lowest first: a module imports only modules listed before it (checked by the
 // `layers` test).
-//   vocabulary: identities config errors org rng sync template
+//   vocabulary: identities config errors org rng sync
 //   data:       generated seed directory filter
 //   run time:   tokens device faults request_log service_key state
 //   calls:      auth request users codes ops
@@ -54,7 +54,6 @@ mod server;
 mod service_key;
 mod state;
 mod sync;
-mod template;
 mod tokens;
 mod user_service;
 mod users;
