@@ -7,10 +7,10 @@ use super::auth::Principal;
 use super::errors::ApiFailure;
 use super::state::Shared;
 use super::sync::lock;
-use crate::go_template::{self, Data, GoTemplateError};
 use crate::api::wire::{
     CodeDetails, EmailCodeRequest, EmailCodeResponse, Owner, UserState, VerificationCode,
 };
+use crate::go_template::{self, Data, GoTemplateError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CodeCall {
