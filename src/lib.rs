@@ -21,6 +21,7 @@ pub mod config;
 pub mod demo;
 pub mod dirs;
 pub mod email_code;
+pub mod go_template;
 pub mod history;
 pub mod logging;
 pub mod process_limits;

@@ -192,6 +192,53 @@ async fn a_bad_template_is_refused_with_exit_2_and_nothing_is_sent() {
     assert!(demo.requests().is_empty());
 }
 
+/// ZITADEL accepts a mobile deep link: it is sent (trimmed, as on the wire), with a warning.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deep_link_template_is_sent_with_a_warning_on_stderr() {
+    let demo = demo().await;
+    let c = client(&demo, ADMIN_TOKEN);
+    let user = find_user(&c, "unverified user", |u| {
+        is_unverified_human(u) && demo.pending_code(&u.user_id).is_some()
+    })
+    .await;
+    demo.clear_requests();
+    let template = "myapp://verify?c={{.Code | urlquery}}";
+    let (code, _, err) = run(against(&demo, ADMIN_TOKEN).args([
+        "users",
+        "resend-email",
+        &user.user_id,
+        "--url-template",
+        &format!(" {template} "),
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("warning: a myapp: link, not a web link"), "{err}");
+    assert!(
+        err.contains("warning: white space around the link is trimmed"),
+        "{err}"
+    );
+    let sent = requests_to(&demo, "/email/resend");
+    assert_eq!(sent.len(), 1);
+    let body: Value = serde_json::from_str(&sent[0].body).unwrap();
+    assert_eq!(body["sendCode"]["urlTemplate"], template);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_javascript_link_is_refused_by_zitadesk_with_exit_2_and_nothing_is_sent() {
+    let demo = demo().await;
+    demo.clear_requests();
+    let (code, _, err) = run(against(&demo, ADMIN_TOKEN).args([
+        "users",
+        "resend-email",
+        "123",
+        "--url-template",
+        "javascript:alert({{.Code}})",
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("zitadesk does not send javascript: links"), "{err}");
+    assert!(!err.contains("ZITADEL refused"), "{err}");
+    assert!(demo.requests().is_empty(), "{:?}", demo.requests());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_refuses_resend_with_exit_2_and_sends_nothing() {
     let demo = demo().await;

@@ -217,6 +217,17 @@ fn a_template_error_is_named_under_the_field() {
 }
 
 #[test]
+fn a_deep_link_is_accepted_with_its_warnings_under_the_field() {
+    let (w, h) = (80, 24);
+    let mut app = jane(w, h);
+    type_text(&mut app, " myapp://verify?c={{.Code | urlquery}}");
+    let text = screen_text(&terminal(&app, w, h));
+    assert!(text.contains("myapp://verify?c=ABC123"), "{text}");
+    assert!(text.contains("not a web link"), "{text}");
+    snapshot("deep_link_warnings", &app, w, h);
+}
+
+#[test]
 fn return_mode() {
     for (w, h) in SIZES {
         let mut app = jane(w, h);

@@ -273,7 +273,7 @@ pub struct ResendArgs {
     /// The user's ID
     #[arg(value_parser = user_id)]
     pub user_id: String,
-    /// ZITADEL mails the code with this link: {{.UserID}}, {{.Code}}, {{.OrgID}} are filled in
+    /// ZITADEL mails the code with this link, a Go template: {{.UserID}}, {{.Code}}, {{.OrgID}} are filled in
     #[arg(long, value_name = "URL", value_parser = check_url_template)]
     pub url_template: Option<UrlTemplate>,
     /// ZITADEL mails the code with its default link

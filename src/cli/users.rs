@@ -116,6 +116,12 @@ async fn resend(settings: &Settings, client: &Client, a: ResendArgs) -> Result<(
             url_template: a.url_template.clone(),
         }
     };
+    if let Some(t) = &a.url_template {
+        // Sent anyway: ZITADEL accepts it; the agent should know what the user will get.
+        for w in t.warnings() {
+            eprintln!("zitadesk: warning: {w}");
+        }
+    }
     let audit = std::sync::Arc::new(settings.audit_context());
     let first = issue_code(client, audit.clone(), CodeCall::Resend, &a.user_id, &mode).await;
     warn_audit(&first.audit_error);

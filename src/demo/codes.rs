@@ -8,8 +8,8 @@ use super::auth::Principal;
 use super::errors::ApiFailure;
 use super::state::Shared;
 use super::sync::lock;
-use super::template::{self, GoTemplateError};
 use crate::api::wire::{CodeDetails, EmailCodeRequest, EmailCodeResponse, UserState, VerificationCode};
+use crate::go_template::{self, Data, GoTemplateError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CodeCall {
@@ -32,7 +32,15 @@ pub(crate) fn email_code(
         return Err(schema_user_resend(shared));
     }
     if let Some(t) = req.send_code.as_ref().and_then(|s| s.url_template.as_deref()) {
-        template::check(t).map_err(|e| match e {
+        // ZITADEL's test render (`internal/command/user_v2_email.go` at v4.13.1): the real
+        // user ID, "code" and "orgID". What Go cannot evaluate here is accepted, as ZITADEL
+        // most likely would.
+        let data = Data {
+            user_id: user_id.to_owned(),
+            code: "code".to_owned(),
+            org_id: "orgID".to_owned(),
+        };
+        go_template::render(t, data).map_err(|e| match e {
             GoTemplateError::Parse(_) => ApiFailure::template_parse(),
             GoTemplateError::Exec(_) => ApiFailure::template_exec(),
         })?;

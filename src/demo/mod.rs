@@ -22,7 +22,7 @@
 
 // Layers, lowest first: a module imports only modules listed before it (checked by the
 // `layers` test).
-//   vocabulary: identities version config errors org rng sync template
+//   vocabulary: identities version config errors org rng sync
 //   data:       generated seed directory filter paging
 //   run time:   tokens device faults request_log service_key state
 //   calls:      auth request users codes history ops
@@ -59,7 +59,6 @@ mod server;
 mod service_key;
 mod state;
 mod sync;
-mod template;
 mod tokens;
 mod user_service;
 mod users;

@@ -770,6 +770,39 @@ async fn resend_error_classes_in_zitadels_order() {
     assert_eq!(demo.pending_code(JOHN), None);
 }
 
+/// The template check is Go's (`internal/domain/url_template.go` at v4.13.1): whatever parses
+/// and executes is accepted, whatever branch Go does not execute is not looked at.
+#[tokio::test]
+async fn url_templates_are_checked_like_go() {
+    let demo = start(10).await;
+    let api = Api::new(&demo);
+    let template = |t: &str| json!({"sendCode": {"urlTemplate": t}});
+    for accepted in [
+        "myapp://verify?c={{.Code}}",
+        "https://x/?c={{.Code | urlquery}}&u={{printf \"%s\" .UserID}}",
+        "{{- /* trimmed */ -}} https://x/{{.Code}}",
+        "{{if false}}{{.LoginName}}{{end}}https://x/{{.Code}}",
+        "https://x/verify",
+    ] {
+        let (s, v) = api.resend(ADMIN_TOKEN, HOMER, template(accepted)).await;
+        assert_eq!(s, 200, "{accepted}: {v}");
+    }
+    for (refused, id) in [
+        ("https://x/{{.Code | nope}}", "DOMAIN-oGh5e"),
+        ("https://x/{{if .Code}}", "DOMAIN-oGh5e"),
+        ("https://x/{{if true}}{{.LoginName}}{{end}}", "DOMAIN-ieYa7"),
+        ("https://x/{{template \"x\"}}", "DOMAIN-ieYa7"),
+        ("https://x/{{.Code.Length}}", "DOMAIN-ieYa7"),
+    ] {
+        let (s, v) = api.resend(ADMIN_TOKEN, HOMER, template(refused)).await;
+        assert_eq!(
+            (s, v),
+            (400, rest_error(3, id, "URL Template is invalid")),
+            "{refused}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn resend_replaces_the_code_and_bumps_the_sequence() {
     let demo = start(10).await;

@@ -147,11 +147,12 @@ pub enum Delivery {
 pub enum TemplateCheck {
     /// Empty: ZITADEL's default link.
     Default,
-    /// Valid: the checked template (what is sent), and the link as the user would get it
-    /// (their ID and org, a sample code).
+    /// Valid: the checked template (what is sent, trimmed; its warnings go under the field),
+    /// and the link as the user would get it (their ID and org, a sample code), `None` when
+    /// it cannot be worked out here.
     Valid {
         template: UrlTemplate,
-        preview: String,
+        preview: Option<String>,
     },
     Invalid(UrlTemplateError),
 }
@@ -280,7 +281,11 @@ impl ResendDialog {
 
     /// "37/200" for the field.
     pub fn length(&self) -> String {
-        format!("{}/{MAX_TEMPLATE_LEN}", self.template.value().chars().count())
+        // Counted as sent: trimmed.
+        format!(
+            "{}/{MAX_TEMPLATE_LEN}",
+            self.template.value().trim().chars().count()
+        )
     }
 
     pub fn on_action(&mut self, action: DialogAction) -> Request {
@@ -475,7 +480,7 @@ impl ResendDialog {
                 Ok(template) => {
                     let preview = template.render(&self.target.user_id, PREVIEW_CODE, &self.target.org_id);
                     TemplateCheck::Valid {
-                        preview: sanitize(&preview).into_owned(),
+                        preview: preview.map(|p| sanitize(&p).into_owned()),
                         template,
                     }
                 }

@@ -118,8 +118,8 @@ fn typing_a_valid_template_previews_the_link_for_this_user() {
         panic!("valid template, got {:?}", d.check)
     };
     assert_eq!(
-        preview,
-        &format!("https://id.example.com/v?u={USER}&c={PREVIEW_CODE}&o={ORG}")
+        preview.as_deref(),
+        Some(format!("https://id.example.com/v?u={USER}&c={PREVIEW_CODE}&o={ORG}").as_str())
     );
     assert_eq!(
         d.on_action(DialogAction::Confirm),
@@ -136,9 +136,13 @@ fn typing_a_valid_template_previews_the_link_for_this_user() {
 fn validation_is_live_and_a_bad_template_sends_nothing() {
     let mut d = dialog();
     typed(&mut d, "https://x.example/{{.userId}}");
-    assert_eq!(
-        d.check,
-        TemplateCheck::Invalid(UrlTemplateError::UnknownPlaceholder("{{.userId}}".into()))
+    assert!(
+        matches!(
+            &d.check,
+            TemplateCheck::Invalid(UrlTemplateError::Exec { position: 21, .. })
+        ),
+        "{:?}",
+        d.check
     );
     assert_eq!(d.on_action(DialogAction::Confirm), Request::Nothing);
     assert!(matches!(d.phase, Phase::Editing { error: None }), "still editing");
@@ -150,27 +154,43 @@ fn validation_is_live_and_a_bad_template_sends_nothing() {
     typed(&mut d, "{{.Code}}");
     assert!(matches!(d.check, TemplateCheck::Valid { .. }), "{:?}", d.check);
 
-    // Unbalanced braces.
+    // An unclosed action.
     let mut d = dialog();
     typed(&mut d, "https://x.example/{{.Code}");
-    assert_eq!(
-        d.check,
-        TemplateCheck::Invalid(UrlTemplateError::UnbalancedBraces)
-    );
-    assert_eq!(d.on_action(DialogAction::Confirm), Request::Nothing);
-
-    // Not an http(s) link.
-    let mut d = dialog();
-    typed(&mut d, "ftp://x.example/{{.Code}}");
     assert!(
-        matches!(
-            d.check,
-            TemplateCheck::Invalid(UrlTemplateError::NotAbsoluteHttpUrl(_))
-        ),
+        matches!(&d.check, TemplateCheck::Invalid(UrlTemplateError::Parse { .. })),
         "{:?}",
         d.check
     );
     assert_eq!(d.on_action(DialogAction::Confirm), Request::Nothing);
+
+    // A javascript: link is zitadesk's refusal.
+    let mut d = dialog();
+    typed(&mut d, "javascript:alert({{.Code}})");
+    assert_eq!(
+        d.check,
+        TemplateCheck::Invalid(UrlTemplateError::DangerousScheme("javascript".into()))
+    );
+    assert_eq!(d.on_action(DialogAction::Confirm), Request::Nothing);
+
+    // A deep link is sent, with a warning.
+    let mut d = dialog();
+    typed(&mut d, "myapp://v?c={{.Code}}");
+    let TemplateCheck::Valid { template, .. } = &d.check else {
+        panic!("{:?}", d.check)
+    };
+    assert_eq!(template.warnings().len(), 1);
+    let mut sent = dialog();
+    typed(&mut sent, "myapp://v?c={{.Code}}");
+    assert_eq!(
+        sent.on_action(DialogAction::Confirm),
+        Request::Issue {
+            call: CodeCall::Resend,
+            mode: CodeMode::Send {
+                url_template: check_url_template("myapp://v?c={{.Code}}").ok()
+            }
+        }
+    );
 
     // Deleting everything is ZITADEL's default link again.
     for _ in 0..30 {
@@ -225,8 +245,8 @@ fn up_and_down_cycle_the_saved_templates() {
         panic!("{:?}", d.check)
     };
     assert_eq!(
-        preview,
-        &format!("https://verify.example.com/email?user={USER}&code={PREVIEW_CODE}")
+        preview.as_deref(),
+        Some(format!("https://verify.example.com/email?user={USER}&code={PREVIEW_CODE}").as_str())
     );
     d.on_action(DialogAction::NextTemplate);
     assert_eq!(d.template.value(), T2);

@@ -12,7 +12,7 @@ use super::super::detail::local_time;
 use super::super::status::spinner;
 use super::super::{ViewCtx, wrap};
 use crate::api::EmailCodeResult;
-use crate::api::template::UrlTemplateError;
+use crate::api::template::{UrlTemplate, UrlTemplateError};
 use crate::email_code::CodeCall;
 use crate::text::sanitize;
 use crate::tui::app::App;
@@ -25,6 +25,8 @@ use crate::tui::theme::Theme;
 use crate::userinfo::EmailStatus;
 
 const WARNING: &str = "Any code sent earlier stops working once a new one is issued.";
+/// When the link cannot be rendered here (see `go_template`): it is still sent.
+const PREVIEW_UNAVAILABLE: &str = "link: no preview here — ZITADEL fills it in when it mails";
 const RETURN_TEXT: &str = "ZITADEL returns the code and mails nothing; read it to the caller.";
 /// A fixed mask: the code's length is none of the screen's business before `v` either.
 const MASK: &str = "••••••";
@@ -112,9 +114,9 @@ pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) 
             r.gap();
             match (d.delivery, &d.check) {
                 (Delivery::Return, _) => r.para(RETURN_TEXT, t.base),
-                (Delivery::Mail, TemplateCheck::Valid { preview, .. }) => r.spans(vec![
+                (Delivery::Mail, TemplateCheck::Valid { preview, template }) => r.spans(vec![
                     ("ZITADEL mails it, link: ".into(), t.base),
-                    (preview.as_str().into(), t.base),
+                    (preview_or_template(preview, template).into(), t.base),
                 ]),
                 (Delivery::Mail, _) => r.para("ZITADEL mails it with its default link.", t.base),
             }
@@ -209,10 +211,15 @@ fn choosing<'a>(r: &mut Body<'a>, d: &'a ResendDialog, t: &Theme) {
     r.rows.push(BodyRow::Field);
     match &d.check {
         TemplateCheck::Default => r.line("empty: ZITADEL's default link", t.muted),
-        TemplateCheck::Valid { preview, .. } => r.spans(vec![
-            ("link: ".into(), t.muted),
-            (preview.as_str().into(), t.base),
-        ]),
+        TemplateCheck::Valid { preview, template } => {
+            match preview {
+                Some(p) => r.spans(vec![("link: ".into(), t.muted), (p.as_str().into(), t.base)]),
+                None => r.line(PREVIEW_UNAVAILABLE, t.muted),
+            }
+            for w in template.warnings() {
+                r.para(&format!("! {w}"), t.warning);
+            }
+        }
         TemplateCheck::Invalid(e) => r.para(&format!("✗ {e}"), t.error),
     }
     if !d.templates.is_empty() {
@@ -321,6 +328,14 @@ impl<'a> Body<'a> {
             (format!("{label:<LABEL_W$}").into(), t.muted),
             (value.into(), t.base),
         ]);
+    }
+}
+
+/// The link for the confirmation: the preview, else the template as sent.
+fn preview_or_template(preview: &Option<String>, template: &UrlTemplate) -> String {
+    match preview {
+        Some(p) => p.clone(),
+        None => sanitize(template.as_str()).into_owned(),
     }
 }
 
