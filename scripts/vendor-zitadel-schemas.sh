@@ -48,6 +48,7 @@ const roots = [
     "file_zitadel_resources_user_v3alpha_user_service",
   ],
   ["@zitadel/proto/zitadel/auth_pb.js", "file_zitadel_auth"],
+  ["@zitadel/proto/zitadel/management_pb.js", "file_zitadel_management"],
   ["@zitadel/proto/zitadel/message_pb.js", "file_zitadel_message"],
 ];
 

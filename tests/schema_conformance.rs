@@ -171,6 +171,12 @@ async fn drive_the_client(demo: &DemoServer) {
     for user in [unverified, verified] {
         let _ = c.get_user(&user.user_id).await;
         let _ = c.list_auth_methods(&user.user_id).await;
+        let org = user
+            .details
+            .as_ref()
+            .map(|d| d.resource_owner.clone())
+            .unwrap_or_default();
+        let _ = c.user_history(&user.user_id, &org, 50).await;
     }
     let v3 = with_api(demo, ApiFlavour::V3Alpha);
     for mode in code_modes() {
@@ -248,7 +254,7 @@ const ANSWER_CASES: &[(&str, &str, &str, Option<&str>, &str)] = &[
         "",
     ),
     (
-        "auth methods unknown user",
+        "auth methods unknown user ok",
         "GET",
         "/v2/users/1/authentication_methods",
         Some(ADMIN_TOKEN),
@@ -462,6 +468,27 @@ const ANSWER_CASES: &[(&str, &str, &str, Option<&str>, &str)] = &[
         "POST",
         "/auth/v1/permissions/zitadel/me/_search",
         None,
+        "{}",
+    ),
+    (
+        "history ok",
+        "POST",
+        "/management/v1/users/{u}/changes/_search",
+        Some(ADMIN_TOKEN),
+        r#"{"query":{"limit":50,"asc":false}}"#,
+    ),
+    (
+        "history no token",
+        "POST",
+        "/management/v1/users/{u}/changes/_search",
+        None,
+        r#"{"query":{"limit":50}}"#,
+    ),
+    (
+        "history no member",
+        "POST",
+        "/management/v1/users/{u}/changes/_search",
+        Some(NO_MEMBER_TOKEN),
         "{}",
     ),
     ("no such route", "GET", "/v2/nothing", Some(ADMIN_TOKEN), ""),

@@ -13,6 +13,7 @@ const ROOTS: &[&str] = &[
     "zitadel/user/v2/user_service.proto",
     "zitadel/resources/user/v3alpha/user_service.proto",
     "zitadel/auth.proto",
+    "zitadel/management.proto",
     "zitadel/message.proto",
     "google/protobuf/any.proto",
 ];
