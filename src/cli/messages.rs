@@ -38,7 +38,9 @@ pub fn mutation_error(e: &ApiError) -> String {
 fn advice(e: &ApiError) -> &'static str {
     match e {
         ApiError::Unauthenticated(_) => " — check the token or key file, or sign in again",
-        ApiError::NoPendingCode(_) => " (usually the address is already verified); send a fresh code instead",
+        ApiError::NoPendingCode(_) => {
+            ": ZITADEL holds no code to resend (the address is verified, or none was issued, or it was used or replaced); --send-if-none issues a fresh one"
+        }
         ApiError::UserNotInitialised(_) => ": send an invite, not a verification mail",
         ApiError::Unimplemented(_) => {
             " — check the instance URL; an older ZITADEL may lack the call, or the API flavour is not enabled"
@@ -159,7 +161,7 @@ mod tests {
             ),
             (
                 ApiError::NoPendingCode(status(400, "Code is empty")),
-                "no pending code — nothing to resend (usually the address is already verified); send a fresh code instead",
+                "no pending code — nothing to resend: ZITADEL holds no code to resend (the address is verified, or none was issued, or it was used or replaced); --send-if-none issues a fresh one",
             ),
             (
                 ApiError::UserNotInitialised(status(400, "not initialised")),

@@ -39,9 +39,7 @@ pub fn error_line(e: &ApiError) -> String {
             "unexpected answer from ZITADEL — is the URL an instance? {} retries",
             refresh_key()
         ),
-        ApiError::NoPendingCode(_) => {
-            format!("{e} (usually the address is already verified); send a fresh code instead")
-        }
+        ApiError::NoPendingCode(_) => format!("{e}: {NO_PENDING_CAUSES}; send a fresh code instead"),
         ApiError::UserNotInitialised(_) => format!("{e}: send an invite, not a verification mail"),
         ApiError::Unsupported { what, .. } => missing(*what).into(),
         other => other.to_string(),
@@ -156,6 +154,25 @@ pub fn history_more(older: usize, user_id: &str) -> String {
     )
 }
 
+/// Why ZITADEL may hold no code to resend, when the address is not known to be verified.
+pub const NO_PENDING_CAUSES: &str = "none was issued, or it was used or replaced";
+
+/// The resend dialog when ZITADEL holds no pending code, worded by the address's state (a
+/// verified address is the common case; an unverified one is not "usually verified"): what
+/// is the case, and what `send_key` does about it.
+pub fn no_pending_code(status: crate::userinfo::EmailStatus, send_key: &str) -> (String, String) {
+    match status {
+        crate::userinfo::EmailStatus::Verified => (
+            "The address is already verified: ZITADEL holds no code to resend.".into(),
+            format!("{send_key} sends a fresh code anyway (you confirm it first)."),
+        ),
+        _ => (
+            format!("ZITADEL holds no pending code ({NO_PENDING_CAUSES})."),
+            format!("{send_key} sends a new one (you confirm it first)."),
+        ),
+    }
+}
+
 pub fn sparse_note() -> String {
     format!(
         "your account may read only some of these users — narrow the search with {} to see more",
@@ -231,5 +248,26 @@ mod tests {
             secs: 15,
         };
         assert!(error_line(&e).ends_with("Ctrl-R retries"), "{}", error_line(&e));
+    }
+}
+
+#[cfg(test)]
+mod no_pending_tests {
+    use super::no_pending_code;
+    use crate::userinfo::EmailStatus;
+
+    /// Never "usually verified" under "not verified": the wording follows the address.
+    #[test]
+    fn no_pending_code_is_worded_by_the_address_state() {
+        let (what, then) = no_pending_code(EmailStatus::Verified, "s");
+        assert!(what.starts_with("The address is already verified"), "{what}");
+        assert_eq!(then, "s sends a fresh code anyway (you confirm it first).");
+        let (what, then) = no_pending_code(EmailStatus::NotVerified, "s");
+        assert_eq!(
+            what,
+            "ZITADEL holds no pending code (none was issued, or it was used or replaced)."
+        );
+        assert!(!what.contains("verified"), "{what}");
+        assert_eq!(then, "s sends a new one (you confirm it first).");
     }
 }

@@ -173,7 +173,8 @@ pub enum Phase {
         revealed: bool,
         copy: CopyState,
     },
-    /// ZITADEL had no pending code (usually the address is already verified).
+    /// ZITADEL had no pending code (the address is verified, or none was issued, used or
+    /// replaced).
     NoPending,
     /// The agent asked for a fresh code instead: confirm.
     ConfirmSend,

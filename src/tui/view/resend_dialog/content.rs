@@ -16,7 +16,7 @@ use crate::api::template::{UrlTemplate, UrlTemplateError};
 use crate::email_code::CodeCall;
 use crate::text::sanitize;
 use crate::tui::app::App;
-use crate::tui::messages::COPY_REFUSED;
+use crate::tui::messages::{COPY_REFUSED, no_pending_code};
 use crate::tui::resend_dialog::{
     CONFIRMING, CopyState, Delivery, DialogAction, EDITING, NOTHING_PENDING, Phase, ResendDialog,
     SHOWING_CODE, TemplateCheck,
@@ -92,18 +92,13 @@ pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) 
             copy,
         } => done(&mut r, d, *call, result, *revealed, *copy, ctx),
         Phase::NoPending => {
-            r.para(
-                "No pending code — usually the address is already verified.",
-                t.warning,
+            let (what, then) = no_pending_code(
+                d.target.email_status,
+                &NOTHING_PENDING.key_name(DialogAction::SendFresh),
             );
+            r.para(&what, t.warning);
             r.gap();
-            r.para(
-                &format!(
-                    "{} sends a fresh code instead (you confirm it first).",
-                    NOTHING_PENDING.key_name(DialogAction::SendFresh)
-                ),
-                t.base,
-            );
+            r.para(&then, t.base);
         }
         Phase::ConfirmSend => {
             let to = address(d);
