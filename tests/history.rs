@@ -154,9 +154,7 @@ async fn a_mailed_resend_writes_added_and_sent_a_returned_code_only_added() {
 }
 
 fn cli_home(name: &str) -> std::path::PathBuf {
-    let home = std::env::temp_dir().join(format!("zitadesk-history-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
-    home
+    scratch_home(&format!("history-{name}"))
 }
 
 fn cli(home: &std::path::Path, demo: &zitadesk::demo::DemoServer) -> std::process::Command {

@@ -8,8 +8,7 @@ mod common;
 #[path = "common/evil.rs"]
 mod evil;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -26,7 +25,7 @@ use zitadesk::tui::msg::{Effect, Msg};
 use zitadesk::tui::theme::Theme;
 use zitadesk::tui::view::{self, ViewCtx};
 
-use common::{run, zitadesk_in};
+use common::{against_url as against, audit_records as audit, run, scratch_home};
 use evil::{EvilServer, Recorded, Reply};
 
 const USER: &str = "300000000000000101";
@@ -88,28 +87,6 @@ fn client_for(server: &EvilServer, api: ApiFlavour) -> Client {
     config.retry_base_delay = std::time::Duration::from_millis(5);
     config.api = api;
     Client::new(config).expect("client")
-}
-
-fn home(test: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("older-{test}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch home");
-    dir
-}
-
-fn against(home: &Path, url: &str) -> Command {
-    let mut cmd = zitadesk_in(home);
-    cmd.env("ZITADEL_URL", url).env("ZITADEL_TOKEN", "t0ken");
-    cmd
-}
-
-fn audit(home: &Path) -> Vec<Value> {
-    let path = home.join("state").join("zitadesk").join("audit.jsonl");
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("audit line is JSON"))
-        .collect()
 }
 
 fn unsupported(e: &ApiError) -> Option<Missing> {
@@ -514,4 +491,8 @@ fn the_cli_lists_each_user_once_and_says_the_order_shifted() {
         &out[out.len().saturating_sub(200)..]
     );
     assert!(err.contains("run it again for a consistent list"), "{err}");
+}
+
+fn home(test: &str) -> PathBuf {
+    scratch_home(&format!("older-{test}"))
 }

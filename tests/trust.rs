@@ -7,11 +7,9 @@ mod common;
 mod evil;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::{run, zitadesk_in};
+use common::{against_url as against, audit_records as audit, run, scratch_home};
 use evil::{EvilServer, Reply};
-use serde_json::Value;
 use zitadesk::api::auth::Credentials;
 use zitadesk::api::wire::ListUsersRequest;
 use zitadesk::api::{ApiError, Client, ClientConfig};
@@ -75,30 +73,6 @@ async fn the_evil_server_records_what_arrived() {
 // Every outcome is told truthfully.
 
 const USER: &str = "300000000000000101";
-
-/// A scratch home for one test: its state (audit, logs) and config.
-fn home(test: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("trust-{test}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch home");
-    dir
-}
-
-/// The binary pointed at `url` with a token, `http://` allowed (loopback).
-fn against(home: &Path, url: &str) -> Command {
-    let mut cmd = zitadesk_in(home);
-    cmd.env("ZITADEL_URL", url).env("ZITADEL_TOKEN", "t0ken");
-    cmd
-}
-
-/// The audit trail's lines.
-fn audit(home: &Path) -> Vec<Value> {
-    let path = home.join("state").join("zitadesk").join("audit.jsonl");
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    text.lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}")))
-        .collect()
-}
 
 fn resend_return(home: &Path, url: &str) -> (i32, String, String) {
     run(against(home, url).args(["users", "resend-email", USER, "--return-code"]))
@@ -243,4 +217,8 @@ fn the_audited_id_is_the_one_sent() {
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].path(), format!("/v2/users/{USER}/email/resend"));
     assert_eq!(audit(&h)[0]["user_id"], USER);
+}
+
+fn home(test: &str) -> PathBuf {
+    scratch_home(&format!("trust-{test}"))
 }

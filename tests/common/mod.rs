@@ -107,3 +107,30 @@ pub fn run(cmd: &mut std::process::Command) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// An empty scratch home for one test's binary runs (state and config go under it), in the
+/// target directory's temp folder so parallel test files never share one.
+pub fn scratch_home(name: &str) -> std::path::PathBuf {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch home");
+    dir
+}
+
+/// The binary with `home`'s state and config, pointed at `url` (a loopback test server) with
+/// a fixed token.
+pub fn against_url(home: &std::path::Path, url: &str) -> std::process::Command {
+    let mut cmd = zitadesk_in(home);
+    cmd.env("ZITADEL_URL", url).env("ZITADEL_TOKEN", "t0ken");
+    cmd
+}
+
+/// The audit trail the binary wrote under `home`, a JSON value per line (none: empty).
+pub fn audit_records(home: &std::path::Path) -> Vec<serde_json::Value> {
+    let path = home.join("state").join("zitadesk").join("audit.jsonl");
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}")))
+        .collect()
+}
