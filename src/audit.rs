@@ -23,12 +23,18 @@ pub struct AuditRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     pub user_id: String,
-    /// `resend` or `send`.
+    /// `resend`, `send`, `invite`, `set-email`, `resend-phone`, `password-reset`, `unlock`,
+    /// `reactivate` (see `api::Action::word`).
     pub action: String,
-    /// `send` (ZITADEL mails the code) or `return` (the code came back to the agent).
+    /// `send` (ZITADEL mails or texts), `sms` (a reset link by text), `return` (the code came
+    /// back to the agent), `verified` (a new address marked verified on the agent's word),
+    /// `none` (unlock, reactivate).
     pub mode: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_template: Option<String>,
+    /// The address a `set-email` set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// `ok`; `error` (ZITADEL refused); `unknown` (no clear answer: a code may have been
     /// issued); `not_sent` (refused before anything left this machine).
     pub outcome: String,
@@ -168,6 +174,7 @@ mod tests {
             action: "resend".into(),
             mode: "return".into(),
             url_template: None,
+            email: None,
             outcome: "ok".into(),
             error: None,
             sequence: Some(7),

@@ -490,6 +490,7 @@ mod tests {
             action: "resend".into(),
             mode: "return".into(),
             url_template: None,
+            email: None,
             outcome: outcome.into(),
             error: None,
             sequence: None,

@@ -14,13 +14,13 @@
     )
 )]
 
+pub mod action;
 pub mod api;
 pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod dirs;
-pub mod email_code;
 pub mod go_template;
 pub mod history;
 pub mod logging;

@@ -112,8 +112,8 @@ impl Settings {
     }
 
     /// The audit context for resends made with these settings.
-    pub fn audit_context(&self) -> crate::email_code::AuditContext {
-        crate::email_code::AuditContext {
+    pub fn audit_context(&self) -> crate::action::AuditContext {
+        crate::action::AuditContext {
             log: crate::audit::AuditLog::default_location(),
             instance: self.url.as_str().trim_end_matches('/').to_string(),
             profile: self.profile.clone(),

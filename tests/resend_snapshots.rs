@@ -11,9 +11,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 use zitadesk::api::wire::{
-    CodeDetails, EmailCodeResponse, ListDetails, ListUsersResponse, User, UserState, VerificationCode,
+    ActionResponse, CodeDetails, ListDetails, ListUsersResponse, User, UserState, VerificationCode,
 };
-use zitadesk::api::{ApiError, EmailCodeResult, Status};
+use zitadesk::api::{ActionResult, ApiError, Status};
 use zitadesk::tui::app::{App, Connection};
 use zitadesk::tui::keys::KeyHelp;
 use zitadesk::tui::msg::{Effect, Msg};
@@ -126,8 +126,8 @@ fn send(app: &mut App) -> u64 {
     ids[0]
 }
 
-fn issued(code: Option<&str>) -> Result<EmailCodeResult, ApiError> {
-    Ok(EmailCodeResult::from(EmailCodeResponse {
+fn issued(code: Option<&str>) -> Result<ActionResult, ApiError> {
+    Ok(ActionResult::from(ActionResponse {
         details: Some(CodeDetails {
             sequence: 42,
             change_date: Some("2025-03-01T12:09:58Z".parse().expect("timestamp")),
@@ -135,10 +135,11 @@ fn issued(code: Option<&str>) -> Result<EmailCodeResult, ApiError> {
             ..Default::default()
         }),
         verification_code: code.map(VerificationCode::new),
+        invite_code: None,
     }))
 }
 
-fn answer(app: &mut App, id: u64, result: Result<EmailCodeResult, ApiError>) {
+fn answer(app: &mut App, id: u64, result: Result<ActionResult, ApiError>) {
     let (changed, _) = app.update(Msg::Issued {
         id,
         result,

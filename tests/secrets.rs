@@ -18,8 +18,8 @@ mod pty;
 use pty::{COLS, Pty, ROWS, find};
 use secrecy::SecretString;
 use zitadesk::api::auth::{Credentials, ServiceKey};
-use zitadesk::api::wire::{EmailCodeResponse, VerificationCode};
-use zitadesk::api::{ClientConfig, EmailCodeResult};
+use zitadesk::api::wire::{ActionResponse, VerificationCode};
+use zitadesk::api::{ActionResult, ClientConfig};
 use zitadesk::demo::{ADMIN_TOKEN, DemoConfig, DemoServer, Faults, SERVICE_KEY_JSON};
 use zitadesk::settings::RawSettings;
 use zitadesk::token_store::StoredTokens;
@@ -584,14 +584,15 @@ fn no_secret_is_ever_formatted_with_debug() {
     };
     assert_hidden("StoredTokens", &debug_forms(&stored), &[TOKEN, REFRESH]);
 
-    let answer = EmailCodeResponse {
+    let answer = ActionResponse {
         details: None,
         verification_code: Some(VerificationCode::new(CODE)),
+        invite_code: Some(VerificationCode::new(CODE)),
     };
-    assert_hidden("EmailCodeResponse", &debug_forms(&answer), &[CODE]);
-    let result = EmailCodeResult::from(answer);
+    assert_hidden("ActionResponse", &debug_forms(&answer), &[CODE]);
+    let result = ActionResult::from(answer);
     assert!(result.code.is_some(), "the result carries the code");
-    assert_hidden("EmailCodeResult", &debug_forms(&result), &[CODE]);
+    assert_hidden("ActionResult", &debug_forms(&result), &[CODE]);
     assert_hidden(
         "the console's Effect::Copy",
         &debug_forms(&zitadesk::tui::msg::Effect::Copy(VerificationCode::new(CODE))),

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use jiff::Timestamp;
 use reqwest::{Method, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -14,12 +13,10 @@ use super::auth::{Credentials, TokenInfo, TokenSource};
 use super::changes::{Change, ListUserChangesRequest, ListUserChangesResponse};
 use super::error::{ApiError, Call, Missing, NotSent};
 use super::http::{Body, Http, Request, encode_json};
-use super::template::UrlTemplate;
 use super::user_id::check_user_id;
 use super::wire::{
-    AuthenticationMethodType, EmailCodeRequest, EmailCodeResponse, GetUserByIdResponse,
-    ListAuthenticationMethodTypesResponse, ListQuery, ListUsersRequest, ListUsersResponse, ReturnCode,
-    SendCode, User, VerificationCode,
+    AuthenticationMethodType, GetUserByIdResponse, ListAuthenticationMethodTypesResponse, ListQuery,
+    ListUsersRequest, ListUsersResponse, User,
 };
 
 /// The largest page we ask for. Released ZITADELs have no maximum (and treat 0 as "every
@@ -53,68 +50,6 @@ impl ApiFlavour {
         match self {
             ApiFlavour::V2 => "v2",
             ApiFlavour::V3Alpha => "v3alpha",
-        }
-    }
-}
-
-/// What an email code call should do with the new code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CodeMode {
-    /// ZITADEL mails it; the link uses the (checked) template, or ZITADEL's default link
-    /// when `None`.
-    Send { url_template: Option<UrlTemplate> },
-    /// ZITADEL returns it and mails nothing.
-    Return,
-}
-
-impl CodeMode {
-    fn request(&self) -> EmailCodeRequest {
-        match self {
-            CodeMode::Send { url_template } => EmailCodeRequest {
-                send_code: Some(SendCode {
-                    url_template: url_template.as_ref().map(|t| t.as_str().to_owned()),
-                }),
-                return_code: None,
-            },
-            CodeMode::Return => EmailCodeRequest {
-                send_code: None,
-                return_code: Some(ReturnCode {}),
-            },
-        }
-    }
-
-    /// A short word for logs and the audit trail: "send" or "return".
-    pub fn word(&self) -> &'static str {
-        match self {
-            CodeMode::Send { .. } => "send",
-            CodeMode::Return => "return",
-        }
-    }
-}
-
-/// The answer of resend/send, whichever detail shape the server used.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmailCodeResult {
-    /// The user's sequence after the change (v3alpha resource answers usually carry none).
-    pub sequence: Option<u64>,
-    pub changed_at: Option<Timestamp>,
-    /// The user's organisation.
-    pub resource_owner: String,
-    /// Only in [`CodeMode::Return`].
-    pub code: Option<VerificationCode>,
-    /// The answer as ZITADEL sent it, for `--json`.
-    pub raw: EmailCodeResponse,
-}
-
-impl From<EmailCodeResponse> for EmailCodeResult {
-    fn from(raw: EmailCodeResponse) -> Self {
-        let details = raw.details.clone().unwrap_or_default();
-        EmailCodeResult {
-            sequence: (details.sequence != 0).then_some(details.sequence),
-            changed_at: details.changed_at(),
-            resource_owner: details.owner_id().to_string(),
-            code: raw.verification_code.clone(),
-            raw,
         }
     }
 }
@@ -363,58 +298,9 @@ impl Client {
         Ok(resp.result)
     }
 
-    /// `POST /v2/users/{userId}/email/resend` (or the v3alpha resource path). Fails with
-    /// [`ApiError::NoPendingCode`] when ZITADEL has no code to replace. Never retried.
-    pub async fn resend_email_code(
-        &self,
-        user_id: &str,
-        mode: &CodeMode,
-    ) -> Result<EmailCodeResult, ApiError> {
-        let path: &[&str] = match self.api {
-            ApiFlavour::V2 => &["v2", "users", user_id, "email", "resend"],
-            ApiFlavour::V3Alpha => &["resources", "v3alpha", "users", user_id, "email", "_resend"],
-        };
-        let answer = self.email_code(Call::ResendEmailCode, path, mode).await;
-        answer.map_err(|e| match self.api {
-            ApiFlavour::V2 => e,
-            ApiFlavour::V3Alpha => e.in_light_of(Missing::V3AlphaSchemaUsersOnly),
-        })
-    }
-
-    /// `POST /v2/users/{userId}/email/send`: issues a fresh code even when none is pending.
-    /// Always v2: the v3alpha resource API has no such call. Never retried.
-    pub async fn send_email_code(&self, user_id: &str, mode: &CodeMode) -> Result<EmailCodeResult, ApiError> {
-        self.email_code(
-            Call::SendEmailCode,
-            &["v2", "users", user_id, "email", "send"],
-            mode,
-        )
-        .await
-        .map_err(|e| e.in_light_of(Missing::SendCall))
-    }
-
-    async fn email_code(
-        &self,
-        call: Call,
-        path: &[&str],
-        mode: &CodeMode,
-    ) -> Result<EmailCodeResult, ApiError> {
-        let resp: EmailCodeResponse = self
-            .call(call, Method::POST, path, Some(&mode.request()), false)
-            .await?;
-        let returned = resp
-            .verification_code
-            .as_ref()
-            .is_some_and(|c| !c.expose().is_empty());
-        if *mode == CodeMode::Return && !returned {
-            return Err(ApiError::NoCodeReturned { call });
-        }
-        Ok(resp.into())
-    }
-
     /// One call with the retry policy: reads up to [`READ_RETRIES`] more times on transient
     /// failures; any call once more after a 401 when the token can be fetched again.
-    async fn call<B: Serialize, R: DeserializeOwned>(
+    pub(super) async fn call<B: Serialize, R: DeserializeOwned>(
         &self,
         call: Call,
         method: Method,
@@ -426,7 +312,7 @@ impl Client {
     }
 
     /// [`Client::call`] in the context of organisation `org` (`x-zitadel-orgid`).
-    async fn call_in<B: Serialize, R: DeserializeOwned>(
+    pub(super) async fn call_in<B: Serialize, R: DeserializeOwned>(
         &self,
         call: Call,
         method: Method,
@@ -556,22 +442,5 @@ mod tests {
             let step = base * (1 << attempt);
             assert!(d >= step / 2 && d <= step, "attempt {attempt}: {d:?}");
         }
-    }
-
-    #[test]
-    fn code_modes_make_exclusive_oneof_bodies() {
-        let send = serde_json::to_value(CodeMode::Send { url_template: None }.request()).unwrap();
-        assert_eq!(send, serde_json::json!({"sendCode": {}}));
-        let tmpl = CodeMode::Send {
-            url_template: Some(crate::api::template::check_url_template("https://x/{{.Code}}").unwrap()),
-        };
-        assert_eq!(
-            serde_json::to_value(tmpl.request()).unwrap(),
-            serde_json::json!({"sendCode": {"urlTemplate": "https://x/{{.Code}}"}})
-        );
-        assert_eq!(
-            serde_json::to_value(CodeMode::Return.request()).unwrap(),
-            serde_json::json!({"returnCode": {}})
-        );
     }
 }

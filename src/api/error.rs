@@ -44,6 +44,12 @@ pub enum Call {
     ResendEmailCode,
     SendEmailCode,
     ListAuthMethods,
+    CreateInviteCode,
+    SetEmail,
+    ResendPhoneCode,
+    PasswordReset,
+    UnlockUser,
+    ReactivateUser,
     /// The user's history (v1 management `ListUserChanges`).
     UserHistory,
     /// The caller's own permissions (doctor).
@@ -69,6 +75,12 @@ impl Call {
             Call::ResendEmailCode => "resending the email code",
             Call::SendEmailCode => "sending a new email code",
             Call::ListAuthMethods => "reading the user's sign-in methods",
+            Call::CreateInviteCode => "creating an invite code",
+            Call::SetEmail => "setting the email address",
+            Call::ResendPhoneCode => "resending the phone code",
+            Call::PasswordReset => "requesting a password reset",
+            Call::UnlockUser => "unlocking the user",
+            Call::ReactivateUser => "reactivating the user",
             Call::UserHistory => "reading the user's history",
             Call::Permissions => "reading your permissions",
             Call::Probe => "reaching the instance",
@@ -89,6 +101,10 @@ impl Call {
             self,
             Call::ResendEmailCode
                 | Call::SendEmailCode
+                | Call::CreateInviteCode
+                | Call::SetEmail
+                | Call::ResendPhoneCode
+                | Call::PasswordReset
                 | Call::Token
                 | Call::DeviceAuthorization
                 | Call::DevicePoll

@@ -1,5 +1,6 @@
 //! The ZITADEL client. Knows HTTP, JSON and ZITADEL; never imports terminal code.
 
+pub mod action;
 pub mod auth;
 pub mod changes;
 pub mod client;
@@ -13,5 +14,8 @@ pub mod user_id;
 pub mod wire;
 mod wire_enum;
 
-pub use client::{ApiFlavour, Client, ClientConfig, CodeMode, EmailCodeResult};
+pub use action::{
+    Action, ActionKind, ActionResult, CodeCall, CodeMode, EmailVerification, PhoneMode, ResetMode,
+};
+pub use client::{ApiFlavour, Client, ClientConfig};
 pub use error::{ApiError, Call, Delivery, Missing, NotSent, Status};

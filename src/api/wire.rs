@@ -430,11 +430,14 @@ pub struct ReturnCode {}
 /// `id/created/changed/owner` shape: both are read into [`CodeDetails`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct EmailCodeResponse {
+pub struct ActionResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<CodeDetails>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_code: Option<VerificationCode>,
+    /// CreateInviteCode's returned code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invite_code: Option<VerificationCode>,
 }
 
 /// Both detail shapes in one: v2 fields first, v3alpha resource fields after.
@@ -700,12 +703,12 @@ mod tests {
 
     #[test]
     fn both_detail_shapes_read_into_one_type() {
-        let v2: EmailCodeResponse = serde_json::from_value(json!({
+        let v2: ActionResponse = serde_json::from_value(json!({
             "details": {"sequence": "9", "changeDate": "2025-01-01T00:00:00Z", "resourceOwner": "org1"},
             "verificationCode": "AB12CD"
         }))
         .unwrap();
-        let v3: EmailCodeResponse = serde_json::from_value(json!({
+        let v3: ActionResponse = serde_json::from_value(json!({
             "details": {"id": "u1", "created": "2024-01-01T00:00:00Z", "changed": "2025-01-01T00:00:00Z",
                         "owner": {"type": "OWNER_TYPE_ORG", "id": "org1"}}
         }))
@@ -719,11 +722,13 @@ mod tests {
 
     #[test]
     fn verification_code_debug_is_redacted() {
-        let r = EmailCodeResponse {
+        let r = ActionResponse {
             details: None,
             verification_code: Some(VerificationCode::new("SECRET1")),
+            invite_code: Some(VerificationCode::new("SECRET2")),
         };
         assert!(!format!("{r:?}").contains("SECRET1"));
+        assert!(!format!("{r:?}").contains("SECRET2"));
     }
 
     #[test]

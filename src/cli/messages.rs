@@ -1,10 +1,10 @@
 //! What the CLI says about a failed ZITADEL call: the error's facts (its `Display`) and what
 //! the agent can do about it. Every command prints an [`ApiError`] through here.
 
+use crate::action::{NOT_SENT, Outcome, UNKNOWN_OUTCOME};
 use crate::api::auth::Credentials;
 use crate::api::oidc::DeviceError;
 use crate::api::{ApiError, Missing, NotSent};
-use crate::email_code::{NOT_SENT, Outcome, UNKNOWN_OUTCOME};
 use crate::settings::Settings;
 
 /// The sentence for stderr or a doctor check (unsanitised: the printer sanitises).
@@ -25,7 +25,7 @@ pub fn api_error(e: &ApiError) -> String {
 }
 
 /// The sentence for a failed resend or send: whether a code may exist now comes first, in
-/// the words the console uses too ([`crate::email_code::UNKNOWN_OUTCOME`]).
+/// the words the console uses too ([`crate::action::UNKNOWN_OUTCOME`]).
 pub fn mutation_error(e: &ApiError) -> String {
     match Outcome::of_error(e) {
         Outcome::Unknown => format!("{UNKNOWN_OUTCOME} ({e})"),

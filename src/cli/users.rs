@@ -7,10 +7,10 @@ use serde::Serialize;
 use super::args::{ListArgs, ResendArgs, ShowArgs, UsersCommand};
 use super::exit::CliError;
 use super::{output_width, table};
+use crate::action::{CodeCall, issue_code};
 use crate::api::query::{ListSort, Page, list_users_request, parse_search};
 use crate::api::wire::{AuthenticationMethodType, ListUsersRequest, User};
-use crate::api::{ApiError, Client, CodeMode, EmailCodeResult};
-use crate::email_code::{CodeCall, issue_code};
+use crate::api::{ActionResult, ApiError, Client, CodeMode};
 use crate::settings::Settings;
 use crate::text::sanitize;
 
@@ -157,7 +157,7 @@ fn warn_audit(audit_error: &Option<String>) {
     }
 }
 
-fn resend_text(user_id: &str, mode: &CodeMode, r: &EmailCodeResult) -> String {
+fn resend_text(user_id: &str, mode: &CodeMode, r: &ActionResult) -> String {
     let mut s = match mode {
         CodeMode::Send { url_template: None } => {
             "ZITADEL will mail a new verification code to the user's address (with its default link).\n"

@@ -8,7 +8,7 @@ use super::auth::Principal;
 use super::errors::ApiFailure;
 use super::state::Shared;
 use super::sync::lock;
-use crate::api::wire::{CodeDetails, EmailCodeRequest, EmailCodeResponse, UserState, VerificationCode};
+use crate::api::wire::{ActionResponse, CodeDetails, EmailCodeRequest, UserState, VerificationCode};
 use crate::go_template::{self, Data, GoTemplateError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub(crate) fn email_code(
     user_id: &str,
     req: &EmailCodeRequest,
     call: CodeCall,
-) -> Result<EmailCodeResponse, ApiFailure> {
+) -> Result<ActionResponse, ApiFailure> {
     if call == CodeCall::ResendV3 {
         return Err(schema_user_resend(shared));
     }
@@ -68,7 +68,7 @@ pub(crate) fn email_code(
     drop(live);
 
     let org_id = dir.orgs.get(user.org()).map(|o| o.id.clone()).unwrap_or_default();
-    Ok(EmailCodeResponse {
+    Ok(ActionResponse {
         details: Some(CodeDetails {
             sequence: change.sequence,
             change_date: Some(change.change_date),
@@ -76,6 +76,7 @@ pub(crate) fn email_code(
             ..CodeDetails::default()
         }),
         verification_code: req.return_code.is_some().then(|| VerificationCode::new(code)),
+        invite_code: None,
     })
 }
 

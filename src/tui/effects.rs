@@ -12,8 +12,8 @@ use tokio::task::{AbortHandle, JoinHandle};
 use super::clipboard::{Multiplexer, osc52};
 use super::frame::{FrameTerminal, write_through};
 use super::msg::{Effect, Msg};
+use crate::action::{AuditContext, issue_code};
 use crate::api::Client;
-use crate::email_code::{AuditContext, issue_code};
 use crate::history::{self, AuditLines, History};
 
 /// What the caller of [`Executor::carry_out`] must do itself.

@@ -4,8 +4,8 @@
 
 use super::browse::{refresh_key, search_key};
 use super::list::Counter;
+use crate::action::{NOT_SENT, Outcome, UNKNOWN_OUTCOME};
 use crate::api::{ApiError, Missing, NotSent};
-use crate::email_code::{NOT_SENT, Outcome, UNKNOWN_OUTCOME};
 
 /// One status-line sentence for an error (unsanitised: the view sanitises). Short enough for
 /// 80 columns; ZITADEL's own message and id go to the log.
@@ -74,7 +74,7 @@ pub fn read_error_line(e: &ApiError, org: Option<&str>) -> String {
 }
 
 /// What the resend dialog says when its call failed: whether a code may exist now comes
-/// first, in the words the CLI uses too ([`crate::email_code::UNKNOWN_OUTCOME`]).
+/// first, in the words the CLI uses too ([`crate::action::UNKNOWN_OUTCOME`]).
 pub fn mutation_error_line(e: &ApiError) -> String {
     match Outcome::of_error(e) {
         Outcome::Unknown => format!("{UNKNOWN_OUTCOME} ({e})"),

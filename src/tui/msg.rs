@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use crossterm::event::KeyEvent;
 
+use crate::action::CodeCall;
 use crate::api::wire::{
     AuthenticationMethodType, ListUsersRequest, ListUsersResponse, User, VerificationCode,
 };
-use crate::api::{ApiError, CodeMode, EmailCodeResult};
-use crate::email_code::CodeCall;
+use crate::api::{ActionResult, ApiError, CodeMode};
 use crate::history::History;
 
 /// Tags a request so that its reply can be matched, and dropped when it is no longer wanted.
@@ -58,7 +58,7 @@ pub enum Msg {
     /// ZITADEL answered a resend or send; `audit_error` says why its audit line is missing.
     Issued {
         id: RequestId,
-        result: Result<EmailCodeResult, ApiError>,
+        result: Result<ActionResult, ApiError>,
         audit_error: Option<String>,
     },
 }

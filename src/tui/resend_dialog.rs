@@ -13,10 +13,10 @@ use super::clipboard::copyable;
 use super::keys::{Binding, Key, Keymap};
 use super::messages::mutation_error_line;
 use super::text_field::{self, Pasted};
+use crate::action::CodeCall;
 use crate::api::template::{MAX_TEMPLATE_LEN, UrlTemplate, UrlTemplateError, check_url_template};
 use crate::api::wire::User;
-use crate::api::{ApiError, CodeMode, EmailCodeResult};
-use crate::email_code::CodeCall;
+use crate::api::{ActionResult, ApiError, CodeMode};
 use crate::text::sanitize;
 use crate::userinfo::{self, EmailStatus};
 
@@ -169,7 +169,7 @@ pub enum Phase {
     Done {
         call: CodeCall,
         /// Boxed: the answer is large beside the other phases.
-        result: Box<EmailCodeResult>,
+        result: Box<ActionResult>,
         revealed: bool,
         copy: CopyState,
     },
@@ -384,7 +384,7 @@ impl ResendDialog {
     pub fn answered(
         &mut self,
         id: u64,
-        result: Result<EmailCodeResult, ApiError>,
+        result: Result<ActionResult, ApiError>,
         audit_error: Option<String>,
     ) -> bool {
         let Phase::InFlight { id: waiting, call } = self.phase else {

@@ -1,11 +1,11 @@
 use super::*;
+use crate::action::CodeCall;
 use crate::api::Status;
 use crate::api::query::org_scope;
 use crate::api::template::check_url_template;
 use crate::api::wire::{ListDetails, ListQuery, ListUsersRequest, UserFieldName};
 use crate::api::wire::{User, VerificationCode};
-use crate::api::{CodeMode, EmailCodeResult};
-use crate::email_code::CodeCall;
+use crate::api::{ActionResult, CodeMode};
 use crossterm::event::{KeyCode, KeyModifiers};
 
 fn app() -> App {
@@ -449,7 +449,7 @@ fn resize_keeps_the_selection_visible() {
 
 mod resend_flow {
     use super::*;
-    use crate::api::wire::{Details, EmailCodeResponse, HumanEmail, HumanProfile, HumanUser};
+    use crate::api::wire::{ActionResponse, Details, HumanEmail, HumanProfile, HumanUser};
     use crate::tui::resend_dialog::{Delivery, Phase, TemplateCheck};
 
     const T1: &str = "https://verify.example.com/email?user={{.UserID}}&code={{.Code}}";
@@ -518,10 +518,11 @@ mod resend_flow {
         }
     }
 
-    fn answered(code: Option<&str>) -> Result<EmailCodeResult, ApiError> {
-        Ok(EmailCodeResult::from(EmailCodeResponse {
+    fn answered(code: Option<&str>) -> Result<ActionResult, ApiError> {
+        Ok(ActionResult::from(ActionResponse {
             details: None,
             verification_code: code.map(VerificationCode::new),
+            invite_code: None,
         }))
     }
 

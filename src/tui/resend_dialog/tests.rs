@@ -1,6 +1,6 @@
 use super::*;
 use crate::api::Status;
-use crate::api::wire::{Details, EmailCodeResponse, HumanEmail, HumanProfile, HumanUser, VerificationCode};
+use crate::api::wire::{ActionResponse, Details, HumanEmail, HumanProfile, HumanUser, VerificationCode};
 use crossterm::event::{KeyCode, KeyModifiers};
 
 const USER: &str = "300000000000000301";
@@ -43,10 +43,11 @@ fn status(http: u16, id: &str, message: &str) -> Status {
     }
 }
 
-fn ok(code: Option<&str>) -> Result<EmailCodeResult, ApiError> {
-    Ok(EmailCodeResult::from(EmailCodeResponse {
+fn ok(code: Option<&str>) -> Result<ActionResult, ApiError> {
+    Ok(ActionResult::from(ActionResponse {
         details: None,
         verification_code: code.map(VerificationCode::new),
+        invite_code: None,
     }))
 }
 

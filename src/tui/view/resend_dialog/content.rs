@@ -11,9 +11,9 @@ use ratatui::style::Style;
 use super::super::detail::local_time;
 use super::super::status::spinner;
 use super::super::{ViewCtx, wrap};
-use crate::api::EmailCodeResult;
+use crate::action::CodeCall;
+use crate::api::ActionResult;
 use crate::api::template::{UrlTemplate, UrlTemplateError};
-use crate::email_code::CodeCall;
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::messages::{COPY_REFUSED, no_pending_code};
@@ -235,7 +235,7 @@ fn done<'a>(
     r: &mut Body<'a>,
     d: &'a ResendDialog,
     call: CodeCall,
-    result: &'a EmailCodeResult,
+    result: &'a ActionResult,
     revealed: bool,
     copy: CopyState,
     ctx: &ViewCtx,

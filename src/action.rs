@@ -1,30 +1,14 @@
-//! Issuing an email code and recording it: the one path both the CLI and the console take, so
-//! every confirmed action is audited the same way. Never retried (see `api::client`).
+//! Applying an action to a user and recording it: the one path both the CLI and the console
+//! take, so every confirmed action is audited the same way. Never retried (see `api::action`).
 
 use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::api::{ApiError, Client, CodeMode, Delivery, EmailCodeResult};
+use crate::api::{Action, ActionResult, ApiError, Client, CodeMode, Delivery};
 use crate::audit::{AuditLog, AuditRecord};
 
-/// Which call issues the code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CodeCall {
-    /// ResendEmailCode: replaces a pending code; refused when none is pending.
-    Resend,
-    /// SendEmailCode: issues a fresh code even when none is pending.
-    Send,
-}
-
-impl CodeCall {
-    pub fn word(self) -> &'static str {
-        match self {
-            CodeCall::Resend => "resend",
-            CodeCall::Send => "send",
-        }
-    }
-}
+pub use crate::api::action::CodeCall;
 
 /// Who and where, for the audit line.
 #[derive(Debug, Clone, Default)]
@@ -59,7 +43,7 @@ pub const UNKNOWN_OUTCOME: &str =
 pub const NOT_SENT: &str = "not sent";
 
 impl Outcome {
-    pub fn of(result: &Result<EmailCodeResult, ApiError>) -> Outcome {
+    pub fn of(result: &Result<ActionResult, ApiError>) -> Outcome {
         match result {
             Ok(_) => Outcome::Ok,
             Err(e) => Outcome::of_error(e),
@@ -94,13 +78,12 @@ impl Outcome {
 /// What came of one confirmed action.
 #[derive(Debug)]
 pub struct Issued {
-    pub result: Result<EmailCodeResult, ApiError>,
+    pub result: Result<ActionResult, ApiError>,
     /// Why the audit line could not be written, if it could not. The result stands anyway.
     pub audit_error: Option<String>,
 }
 
-/// Sends exactly one request, then appends the audit line (off the async thread: the state
-/// directory may be on a slow disk).
+/// Sends exactly one email code request; see [`apply`].
 pub async fn issue_code(
     client: &Client,
     audit: Arc<AuditContext>,
@@ -108,18 +91,22 @@ pub async fn issue_code(
     user_id: &str,
     mode: &CodeMode,
 ) -> Issued {
-    let result = match call {
-        CodeCall::Resend => client.resend_email_code(user_id, mode).await,
-        CodeCall::Send => client.send_email_code(user_id, mode).await,
+    let action = Action::EmailCode {
+        call,
+        mode: mode.clone(),
     };
-    let record = audit_record(&audit, call, user_id, mode, &result);
+    apply(client, audit, user_id, &action).await
+}
+
+/// Sends exactly one request, then appends the audit line (off the async thread: the state
+/// directory may be on a slow disk).
+pub async fn apply(client: &Client, audit: Arc<AuditContext>, user_id: &str, action: &Action) -> Issued {
+    let result = client.apply(user_id, action).await;
+    let record = audit_record(&audit, user_id, action, &result);
+    let (word, mode) = (action.word(), action.mode_word());
     match &result {
-        Ok(r) => {
-            tracing::info!(user_id, action = call.word(), mode = mode.word(), sequence = ?r.sequence, "email code issued")
-        }
-        Err(e) => {
-            tracing::warn!(user_id, action = call.word(), mode = mode.word(), error = %e.log_line(), "email code refused")
-        }
+        Ok(r) => tracing::info!(user_id, action = word, mode, sequence = ?r.sequence, "action applied"),
+        Err(e) => tracing::warn!(user_id, action = word, mode, error = %e.log_line(), "action refused"),
     }
     let log = audit.log.clone();
     let audit_error = match tokio::task::spawn_blocking(move || log.append(&record)).await {
@@ -136,15 +123,10 @@ pub async fn issue_code(
 /// The audit line for one answer. It holds the sequence, never the code.
 pub fn audit_record(
     audit: &AuditContext,
-    call: CodeCall,
     user_id: &str,
-    mode: &CodeMode,
-    result: &Result<EmailCodeResult, ApiError>,
+    action: &Action,
+    result: &Result<ActionResult, ApiError>,
 ) -> AuditRecord {
-    let url_template = match mode {
-        CodeMode::Send { url_template } => url_template.as_ref().map(|t| t.as_str().to_owned()),
-        CodeMode::Return => None,
-    };
     let (outcome, error, sequence) = match result {
         Ok(r) => ("ok", None, r.sequence),
         Err(e) => (
@@ -162,9 +144,10 @@ pub fn audit_record(
         profile: audit.profile.clone(),
         operator: audit.operator.clone(),
         user_id: user_id.to_string(),
-        action: call.word().into(),
-        mode: mode.word().into(),
-        url_template,
+        action: action.word().into(),
+        mode: action.mode_word().into(),
+        url_template: action.url_template().map(|t| t.as_str().to_owned()),
+        email: action.new_email().map(str::to_owned),
         outcome: outcome.into(),
         error,
         sequence,
