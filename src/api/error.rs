@@ -220,6 +220,60 @@ impl Missing {
     }
 }
 
+/// A refusal of an action whose cause ZITADEL names with an id: what the agent needs to know
+/// to pick the right remedy instead. Ids from ZITADEL's `internal/command` (v2.66.0–v4.13.1;
+/// `user_v2_invite.go`, `user_v2_email.go`, `user_v2_phone.go`, `user_v2.go`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// CreateInviteCode on a user who has a password, a passkey or an identity-provider link
+    /// (before v4.0 also: a verified email) — `COMMAND-EF34g`, `user_v2_invite.go`.
+    AlreadySetUp,
+    /// CreateInviteCode after an earlier *returned* invite code, v4.0.0 to v4.11.x only (fixed
+    /// in v4.12.0 by #11649) — `COMMAND-Wr3gq`.
+    InviteAfterReturnedCode,
+    /// SetEmail with the address the user already has — `COMMAND-Uch5e`.
+    EmailUnchanged,
+    /// ResendPhoneCode with no code pending: no phone, a verified phone, or none issued —
+    /// `PHONE-5xrra88eq8`.
+    NoPhoneCode,
+    /// UnlockUser on a user who is not locked — `COMMAND-olb9vb0oca`.
+    NotLocked,
+    /// ReactivateUser on a user who is not inactive — `COMMAND-s5qqcz97hf`.
+    NotInactive,
+}
+
+impl Refusal {
+    fn from_id(id: &str) -> Option<Refusal> {
+        Some(match id {
+            "COMMAND-EF34g" => Refusal::AlreadySetUp,
+            "COMMAND-Wr3gq" => Refusal::InviteAfterReturnedCode,
+            "COMMAND-Uch5e" => Refusal::EmailUnchanged,
+            "PHONE-5xrra88eq8" => Refusal::NoPhoneCode,
+            "COMMAND-olb9vb0oca" => Refusal::NotLocked,
+            "COMMAND-s5qqcz97hf" => Refusal::NotInactive,
+            _ => return None,
+        })
+    }
+
+    /// The fact, without advice (the surfaces add what to do).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Refusal::AlreadySetUp => {
+                "the user has already set up a way to sign in (a password, passkey or identity provider), so there is nothing to invite them to"
+            }
+            Refusal::InviteAfterReturnedCode => {
+                "this ZITADEL (v4.0 to v4.11) cannot replace an invite code that was returned rather than mailed"
+            }
+            Refusal::EmailUnchanged => "that is already the user's address",
+            Refusal::NoPhoneCode => {
+                "ZITADEL holds no phone code to resend: the user has no phone, the phone is verified, or no code was issued"
+            }
+            Refusal::NotLocked => "the user is not locked",
+            Refusal::NotInactive => "the user is not inactive",
+        }
+    }
+}
+
 /// `Display` says what happened in an agent's words, with ZITADEL's message and the HTTP
 /// status where they add something; ZITADEL's id is left to the surfaces and the log line.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -352,6 +406,16 @@ impl ApiError {
             ApiError::NotSent(_) | ApiError::Connect { .. } | ApiError::Credentials(_) => Delivery::NotSent,
             ApiError::Timeout { .. } | ApiError::Interrupted { .. } => Delivery::Unknown,
             _ => Delivery::Answered,
+        }
+    }
+
+    /// The cause ZITADEL named, when it is one an agent acts on (see [`Refusal`]).
+    pub fn refusal(&self) -> Option<Refusal> {
+        match self {
+            ApiError::FailedPrecondition(s) | ApiError::InvalidArgument(s) => {
+                s.id.as_deref().and_then(Refusal::from_id)
+            }
+            _ => None,
         }
     }
 
@@ -535,7 +599,11 @@ fn split_message_id(message: &str) -> (String, Option<String>) {
 fn classify(s: Status) -> ApiError {
     match s.id.as_deref() {
         Some("EMAIL-5w5ilin4yt" | "COMMAND-QRkNTBwF8q") => return ApiError::NoPendingCode(s),
-        Some("COMMAND-uz0Uu") => return ApiError::UserNotInitialised(s),
+        // A password reset for a user who never finished setting up (`user_v2_password.go`).
+        Some("COMMAND-uz0Uu" | "COMMAND-Sfe4g") => return ApiError::UserNotInitialised(s),
+        // CreateInviteCode's "user could not be found" is a FailedPrecondition (400), not a
+        // NotFound (`user_v2_invite.go`): an unknown user all the same.
+        Some("COMMAND-Wgvn4") => return ApiError::NotFound(s),
         Some("DOMAIN-oGh5e" | "DOMAIN-ieYa7" | "USERv2-ooD8p" | "USERv2-ohSi5") => {
             return ApiError::InvalidUrlTemplate(s);
         }
@@ -618,6 +686,52 @@ mod tests {
             err(400, rest(9, "schema", "SCHEMA-SFjk3")),
             ApiError::FailedPrecondition(_)
         ));
+    }
+
+    #[test]
+    fn the_causes_an_agent_acts_on_are_named() {
+        let cases = [
+            (
+                rest(9, "User is already initialized", "COMMAND-EF34g"),
+                Some(Refusal::AlreadySetUp),
+            ),
+            (
+                rest(9, "Code not found", "COMMAND-Wr3gq"),
+                Some(Refusal::InviteAfterReturnedCode),
+            ),
+            (
+                rest(9, "Email not changed", "COMMAND-Uch5e"),
+                Some(Refusal::EmailUnchanged),
+            ),
+            (
+                rest(9, "Code is empty", "PHONE-5xrra88eq8"),
+                Some(Refusal::NoPhoneCode),
+            ),
+            (
+                rest(9, "User is not locked", "COMMAND-olb9vb0oca"),
+                Some(Refusal::NotLocked),
+            ),
+            (
+                rest(9, "User is not inactive", "COMMAND-s5qqcz97hf"),
+                Some(Refusal::NotInactive),
+            ),
+            (rest(9, "schema", "SCHEMA-SFjk3"), None),
+        ];
+        for (body, refusal) in cases {
+            let e = err(400, body);
+            assert_eq!(e.refusal(), refusal, "{e:?}");
+            assert_eq!(e.exit_code(), 5, "{e:?}");
+        }
+        // Refused before anything changed: the outcome is known.
+        assert_eq!(
+            err(404, rest(5, "Email not found", "COMMAND-ieJ2e")).refusal(),
+            None
+        );
+        let reset = err(400, rest(9, "User is not yet initialized", "COMMAND-Sfe4g"));
+        assert!(matches!(reset, ApiError::UserNotInitialised(_)));
+        let invite = err(400, rest(9, "User could not be found", "COMMAND-Wgvn4"));
+        assert!(matches!(invite, ApiError::NotFound(_)));
+        assert_eq!(invite.exit_code(), 3);
     }
 
     #[test]
