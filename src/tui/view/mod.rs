@@ -14,6 +14,7 @@ mod header;
 mod help;
 mod list;
 mod picker;
+mod read_aloud;
 mod resend_dialog;
 mod search;
 mod status;
