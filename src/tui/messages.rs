@@ -323,12 +323,12 @@ mod actions_menu_words {
             (_, Why::Machine) => "machine users have no email",
             (_, Why::Deleted) => "user is deleted",
             (K::Invite, Why::NotSetUp) => "user never finished setup",
-            (_, Why::NotSetUp) => "user never finished setup — invite instead",
+            (_, Why::NotSetUp) => "user never finished setup; invite instead",
             (_, Why::EmailUnverified) => "address is not verified",
             (_, Why::EmailVerified) => "address is already verified",
             (_, Why::NoEmail) => "user has no email address",
             (K::Invite, Why::NoSignInMethod) => "no password, passkey or IdP yet",
-            (_, Why::NoSignInMethod) => "cannot sign in yet — invite instead",
+            (_, Why::NoSignInMethod) => "cannot sign in yet; invite instead",
             (_, Why::SignInMethodSet) => "already set up (password, passkey or IdP)",
             (_, Why::MethodsUnknown) => "sign-in methods unknown",
             (_, Why::PhoneUnverified) => "phone is not verified",
@@ -337,12 +337,12 @@ mod actions_menu_words {
             (_, Why::ReplacesAddress) => "replaces the address, mails a code",
             (_, Why::ResetsPassword) => "mails a link to choose a new password",
             (_, Why::NoPassword) => "no password yet; the link sets one",
-            (K::Reactivate, Why::Locked) => "user is locked — unlock instead",
+            (K::Reactivate, Why::Locked) => "user is locked; unlock instead",
             (_, Why::Locked) => "user is locked",
             (_, Why::NotLocked) => "user is not locked",
             (_, Why::Inactive) => "user is inactive",
             (_, Why::Active) => "user is active",
-            (_, Why::StateUnknown) => "state unknown — ZITADEL decides",
+            (_, Why::StateUnknown) => "state unknown; ZITADEL decides",
         }
     }
 
@@ -411,7 +411,7 @@ mod actions_menu_words {
             );
             assert_eq!(
                 remedy_reason(fit(ActionKind::Reactivate, Why::Locked)),
-                "user is locked — unlock instead"
+                "user is locked; unlock instead"
             );
             assert_eq!(
                 remedy_reason(fit(ActionKind::Unlock, Why::NotLocked)),

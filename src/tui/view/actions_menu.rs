@@ -35,12 +35,22 @@ pub fn draw(buf: &mut Buffer, screen: Rect, menu: &ActionsMenu, theme: &Theme) {
         .max()
         .unwrap_or(0);
     let want_w = line_w.max(width(&note)).max(width(&title)).max(width(&keys)) + 4;
+    // The status row stays visible, as under the other dialogs.
+    let room = Rect::new(screen.x, screen.y, screen.width, screen.height.saturating_sub(1));
     // The lines, a blank row, the note, and the borders.
-    let area = centred(screen, want_w, menu.fits.len() + 4);
+    let area = centred(room, want_w, menu.fits.len() + 4);
     if area.width < 3 || area.height < 3 {
         return;
     }
-    Clear.render(area, buf);
+    // One cleared column either side, so no cut-off text (half a wide character) touches the
+    // border.
+    let margin = Rect::new(
+        area.x.saturating_sub(1),
+        area.y,
+        area.width.saturating_add(2),
+        area.height,
+    );
+    Clear.render(margin.intersection(screen).intersection(buf.area), buf);
     let block = Block::bordered()
         .border_style(theme.border)
         .title(Line::styled(title, theme.title))

@@ -58,7 +58,7 @@ fn lines_say_label_and_reason_and_the_best_is_highlighted() {
     assert!(text.contains(" Actions for Max Mustermann "), "{text}");
     assert!(text.contains("▶ 6 ✓ Unlock — user is locked"), "{text}");
     assert!(
-        text.contains("  7 ✗ Reactivate — user is locked — unlock instead"),
+        text.contains("  7 ✗ Reactivate — user is locked; unlock instead"),
         "{text}"
     );
     assert!(
@@ -101,4 +101,29 @@ fn enter_on_what_does_not_apply_says_why_under_the_lines() {
         "{text}"
     );
     assert!(!text.contains(REMEDY_LEGEND), "{text}");
+}
+
+#[test]
+fn no_half_wide_character_covers_the_border() {
+    let m = menu("101");
+    let mut buf = Buffer::empty(Rect::new(0, 0, 80, 24));
+    for y in 0..24 {
+        // Wide characters on every row, at odd and even columns.
+        buf.set_string(y % 2, y, "山田".repeat(40), ratatui::style::Style::new());
+    }
+    let area = buf.area;
+    draw(&mut buf, area, &m, &Theme::default());
+    let (_, top) = find(&buf, "┌");
+    let left = u16::try_from(
+        rows(&buf)[usize::from(top)]
+            .chars()
+            .position(|c| c == '┌')
+            .unwrap(),
+    )
+    .unwrap();
+    for y in top..top + 11 {
+        let before = buf[(left - 1, y)].symbol();
+        assert_eq!(before, " ", "row {y}: the column left of the border is cleared");
+    }
+    assert_eq!(buf[(left, top + 1)].symbol(), "│");
 }
