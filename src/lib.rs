@@ -26,6 +26,7 @@ pub mod history;
 pub mod logging;
 pub mod process_limits;
 pub mod read_aloud;
+pub mod remedies;
 pub mod secure_fs;
 pub mod settings;
 pub mod text;

@@ -2,6 +2,7 @@
 //! become [`app::Msg`]s, `App::update` changes the state and returns effects, the effect
 //! executor carries them out, and the view draws from the state when something changed.
 
+pub mod actions_menu;
 pub mod app;
 pub mod browse;
 pub mod clipboard;

@@ -9,6 +9,7 @@
 //! its own, so that between two frames only what really changed differs — over SSH each
 //! changed cell costs bytes.
 
+pub mod actions_menu;
 mod detail;
 mod header;
 mod help;
