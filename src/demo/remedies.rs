@@ -25,7 +25,7 @@ use super::codes::check_url_template;
 use super::directory::{TextField, UserRef};
 use super::errors::ApiFailure;
 use super::remedy_request::{
-    InviteRequest, PasswordResetRequest, PhoneCodeRequest, SetEmailRequest, split_display_name,
+    InviteRequest, PasswordResetRequest, PhoneCodeRequest, SendCode, SetEmailRequest, split_display_name,
 };
 use super::state::{Shared, UserChange, event};
 use super::sync::lock;
@@ -78,7 +78,7 @@ fn answer(shared: &Shared, user: &UserRef<'_>, change: &UserChange) -> ActionRes
     }
 }
 
-fn url_template(send: Option<&super::remedy_request::SendCode>) -> Option<&str> {
+fn url_template(send: Option<&SendCode>) -> Option<&str> {
     send.and_then(|s| s.url_template.as_deref())
 }
 
