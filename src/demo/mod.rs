@@ -1,6 +1,7 @@
 //! A built-in, in-process ZITADEL look-alike: an HTTP server on 127.0.0.1 that answers every
 //! call our client makes (ListUsers, GetUserByID, Resend/SendEmailCode, the v3alpha resend,
-//! ListAuthenticationMethodTypes, the Connect paths of the same methods, discovery, the
+//! ListAuthenticationMethodTypes, the remedies CreateInviteCode, SetEmail, ResendPhoneCode,
+//! PasswordReset, UnlockUser and ReactivateUser, the Connect paths of the same methods, discovery, the
 //! JWT-bearer token grant, the device authorization grant with refresh and revocation,
 //! userinfo and `ListMyZitadelPermissions`) with ZITADEL's JSON shapes, error ids and HTTP
 //! statuses. Tests and `zitadesk --demo` drive the real client against it over real HTTP.
@@ -25,7 +26,7 @@
 //   vocabulary: identities version config errors org rng sync
 //   data:       generated seed directory filter paging
 //   run time:   tokens device faults request_log service_key state
-//   calls:      auth request users codes history ops
+//   calls:      auth request remedy_request users codes remedies history ops
 //   HTTP:       respond oauth_wire user_service management account intake jwt_bearer device_oauth oauth
 //   top:        routes server
 mod account;
@@ -49,6 +50,8 @@ mod oauth_wire;
 mod ops;
 mod org;
 mod paging;
+mod remedies;
+mod remedy_request;
 mod request;
 mod request_log;
 mod respond;
