@@ -355,6 +355,93 @@ mod tests {
         );
     }
 
+    fn refused(id: &str) -> ApiError {
+        ApiError::FailedPrecondition(Status {
+            http: 400,
+            code: Some(9),
+            id: Some(id.into()),
+            message: "whatever ZITADEL says".into(),
+        })
+    }
+
+    #[test]
+    fn a_named_refusal_says_its_cause_and_what_to_do_instead() {
+        let invite = Action::Invite {
+            mode: CodeMode::Return,
+            application_name: None,
+        };
+        let cases = [
+            (
+                &invite,
+                "COMMAND-EF34g",
+                "the user has already set up a way to sign in (a password, passkey or identity provider), so there is nothing to invite them to; send a password reset instead (zitadesk users password-reset ID --email)",
+            ),
+            (
+                &Action::Unlock,
+                "COMMAND-olb9vb0oca",
+                "the user is not locked; nothing to do",
+            ),
+            (
+                &Action::Reactivate,
+                "COMMAND-s5qqcz97hf",
+                "the user is not inactive; nothing to do",
+            ),
+            (
+                &Action::PhoneCode(PhoneMode::Send),
+                "PHONE-5xrra88eq8",
+                "ZITADEL holds no phone code to resend: the user has no phone, the phone is verified, or no code was issued; nothing was sent",
+            ),
+        ];
+        for (action, id, want) in cases {
+            assert_eq!(action_error(action, &refused(id)), want, "{id}");
+        }
+        let same = Action::SetEmail {
+            email: "a@b.test".into(),
+            verification: EmailVerification::Verified,
+        };
+        let text = action_error(&same, &refused("COMMAND-Uch5e"));
+        assert!(
+            text.starts_with("that is already the user's address; nothing changed"),
+            "{text}"
+        );
+        // An id ZITADEL gives for something else keeps ZITADEL's own words.
+        let other = action_error(&Action::Unlock, &refused("COMMAND-other"));
+        assert_eq!(other, "ZITADEL refused: whatever ZITADEL says");
+    }
+
+    #[test]
+    fn a_password_reset_for_a_user_not_set_up_says_to_invite() {
+        let e = ApiError::UserNotInitialised(status(400, "User is not yet initialized"));
+        let text = action_error(&Action::PasswordReset(ResetMode::Sms), &e);
+        assert_eq!(
+            text,
+            "the user has not finished setting up their account: send an invite instead (zitadesk users invite ID …)"
+        );
+    }
+
+    #[test]
+    fn an_unknown_outcome_is_said_in_the_terms_of_the_action() {
+        let lost = ApiError::Timeout {
+            call: Call::UnlockUser,
+            secs: 15,
+        };
+        let text = action_error(&Action::Unlock, &lost);
+        assert!(
+            text.starts_with(
+                "outcome unknown — ZITADEL may have applied the change; check the user before trying again ("
+            ),
+            "{text}"
+        );
+        let text = action_error(&Action::PasswordReset(ResetMode::Return), &lost);
+        assert!(text.starts_with(UNKNOWN_OUTCOME), "{text}");
+        let nothing = ApiError::Connect {
+            url: "https://id.example.com".into(),
+            reason: "connection refused".into(),
+        };
+        let text = action_error(&Action::Reactivate, &nothing);
+        assert!(text.starts_with("not sent: cannot reach ZITADEL"), "{text}");
+    }
+
     #[test]
     fn a_refused_or_expired_device_login_says_to_sign_in_again() {
         for e in [DeviceError::Denied, DeviceError::Expired] {
