@@ -1,7 +1,8 @@
 //! The remedies from the command line — `users invite`, `set-email`, `resend-phone`,
 //! `password-reset`, `unlock`, `reactivate` — run as the real binary against a recording
 //! loopback server (`common/evil.rs`): the one request on the wire and its JSON body, the exit
-//! code, stdout and `--json`, and the audit line, for success, refusals and lost answers.
+//! code, stdout and `--json`, and the audit line, for success, refusals and lost answers;
+//! then end to end against the in-process demo ZITADEL, a success and a refusal each.
 
 mod common;
 #[path = "common/evil.rs"]
@@ -9,9 +10,12 @@ mod evil;
 
 use std::path::PathBuf;
 
-use common::{against_url as against, audit_records as audit, run, scratch_home};
+use common::{against_url as against, audit_records as audit, client, demo, find_user, run, scratch_home};
 use evil::{EvilServer, Recorded, Reply};
 use serde_json::{Value, json};
+use zitadesk::api::Client;
+use zitadesk::api::wire::{AuthenticationMethodType, User, UserState};
+use zitadesk::demo::{ADMIN_TOKEN, DemoServer};
 
 const USER: &str = "300000000000000101";
 const CODE: &str = "QX7K2M";
@@ -652,5 +656,235 @@ fn a_template_without_the_code_is_sent_with_a_warning() {
     assert_eq!(
         body(&server.requests()[0])["sendLink"]["urlTemplate"],
         "https://acme.example/reset"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Against the in-process demo ZITADEL: each remedy succeeds on a user who needs it and is
+// refused, with its advice, on one who does not.
+
+/// The binary pointed at `demo` as its admin, with `home`'s state.
+fn against_demo(home: &std::path::Path, demo: &DemoServer, args: &[&str]) -> (i32, String, String) {
+    let mut argv = vec!["users"];
+    argv.extend_from_slice(args);
+    run(against(home, &demo.url())
+        .env("ZITADEL_TOKEN", ADMIN_TOKEN)
+        .args(&argv))
+}
+
+fn in_state(state: UserState) -> impl Fn(&User) -> bool {
+    move |u| u.state == state && u.human.is_some()
+}
+
+fn email_of(u: &User) -> (String, bool) {
+    let e = u.human.as_ref().and_then(|h| h.email.clone()).unwrap_or_default();
+    (e.email, e.is_verified)
+}
+
+/// A human in `state` whose sign-in methods pass `pred`.
+async fn with_methods(
+    c: &Client,
+    what: &str,
+    state: UserState,
+    pred: impl Fn(&[AuthenticationMethodType]) -> bool,
+) -> User {
+    for u in common::all_users(c).await {
+        if u.state == state
+            && u.human.is_some()
+            && let Ok(methods) = c.list_auth_methods(&u.user_id).await
+            && pred(&methods)
+        {
+            return u;
+        }
+    }
+    panic!("the demo seed has no {what}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_invite_and_its_refusal() {
+    let (demo, h) = (demo().await, home("demo-invite"));
+    let c = client(&demo, ADMIN_TOKEN);
+    let fresh = with_methods(
+        &c,
+        "user without sign-in methods",
+        UserState::Initial,
+        <[_]>::is_empty,
+    )
+    .await;
+    let (code, out, err) = against_demo(&h, &demo, &["invite", &fresh.user_id, "--return-code"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("New invite code issued; ZITADEL mailed nothing.\n"),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.starts_with("code:      ") && l.len() > 11),
+        "{out}"
+    );
+
+    let set_up = with_methods(&c, "user with a password", UserState::Active, |m| {
+        m.contains(&AuthenticationMethodType::Password)
+    })
+    .await;
+    let (code, _, err) = against_demo(&h, &demo, &["invite", &set_up.user_id, "--default-link"]);
+    assert_eq!(code, 5, "{err}");
+    assert!(
+        err.contains("send a password reset instead") && err.contains("[COMMAND-EF34g]"),
+        "{err}"
+    );
+    let lines = audit(&h);
+    let outcomes: Vec<_> = lines
+        .iter()
+        .map(|l| (l["action"].as_str(), l["mode"].as_str(), l["outcome"].as_str()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (Some("invite"), Some("return"), Some("ok")),
+            (Some("invite"), Some("send"), Some("error"))
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_set_email_and_its_refusal() {
+    let (demo, h) = (demo().await, home("demo-set-email"));
+    let c = client(&demo, ADMIN_TOKEN);
+    let user = find_user(&c, "active user with an address", |u| {
+        in_state(UserState::Active)(u) && !email_of(u).0.is_empty()
+    })
+    .await;
+    let old = email_of(&user).0;
+    let (code, out, err) = against_demo(
+        &h,
+        &demo,
+        &[
+            "set-email",
+            &user.user_id,
+            "moved@example.com",
+            "--verified",
+            "--yes-i-vouch",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(&format!("email:     {old} → moved@example.com\n")),
+        "{out}"
+    );
+    let now = c.get_user(&user.user_id).await.expect("user");
+    assert_eq!(email_of(&now), ("moved@example.com".to_string(), true));
+
+    let (code, _, err) = against_demo(
+        &h,
+        &demo,
+        &["set-email", &user.user_id, "moved@example.com", "--default-link"],
+    );
+    assert_eq!(code, 5, "{err}");
+    assert!(
+        err.contains("that is already the user's address; nothing changed"),
+        "{err}"
+    );
+    let lines = audit(&h);
+    assert_eq!(
+        (lines[0]["mode"].as_str(), lines[0]["email"].as_str()),
+        (Some("verified"), Some("moved@example.com"))
+    );
+    assert_eq!(lines[1]["error"], "COMMAND-Uch5e");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_resend_phone_and_its_refusal() {
+    let (demo, h) = (demo().await, home("demo-phone"));
+    let c = client(&demo, ADMIN_TOKEN);
+    let pending = find_user(&c, "user with a pending phone code", |u| {
+        demo.pending_phone_code(&u.user_id).is_some()
+    })
+    .await;
+    let (code, out, err) = against_demo(&h, &demo, &["resend-phone", &pending.user_id, "--return-code"]);
+    assert_eq!(code, 0, "{err}");
+    let issued = demo.pending_phone_code(&pending.user_id).expect("a code");
+    assert!(out.contains(&format!("code:      {issued}\n")), "{out}");
+
+    let verified = find_user(&c, "user with a verified phone", |u| {
+        u.human
+            .as_ref()
+            .and_then(|h| h.phone.as_ref())
+            .is_some_and(|p| p.is_verified)
+    })
+    .await;
+    let (code, _, err) = against_demo(&h, &demo, &["resend-phone", &verified.user_id, "--send"]);
+    assert_eq!(code, 5, "{err}");
+    assert!(
+        err.contains("the phone is verified, or no code was issued; nothing was sent"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_password_reset_and_its_refusal() {
+    let (demo, h) = (demo().await, home("demo-reset"));
+    let c = client(&demo, ADMIN_TOKEN);
+    let user = find_user(&c, "active human", in_state(UserState::Active)).await;
+    let (code, out, err) = against_demo(
+        &h,
+        &demo,
+        &["password-reset", &user.user_id, "--return-code", "--json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(
+        (v["action"].as_str(), v["mode"].as_str()),
+        (Some("password-reset"), Some("return"))
+    );
+    assert!(
+        v["verificationCode"].as_str().is_some_and(|c| !c.is_empty()),
+        "{v}"
+    );
+
+    let initial = find_user(&c, "user not set up", in_state(UserState::Initial)).await;
+    let (code, _, err) = against_demo(&h, &demo, &["password-reset", &initial.user_id, "--email"]);
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("send an invite instead"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_unlock_reactivate_and_their_refusals() {
+    let (demo, h) = (demo().await, home("demo-states"));
+    let c = client(&demo, ADMIN_TOKEN);
+    for (command, from, refusal) in [
+        (
+            "unlock",
+            UserState::Locked,
+            "the user is not locked; nothing to do",
+        ),
+        (
+            "reactivate",
+            UserState::Inactive,
+            "the user is not inactive; nothing to do",
+        ),
+    ] {
+        let user = find_user(&c, command, in_state(from)).await;
+        let (code, out, err) = against_demo(&h, &demo, &[command, &user.user_id]);
+        assert_eq!(code, 0, "{command}: {err}");
+        assert!(out.starts_with("User "), "{out}");
+        let now = c.get_user(&user.user_id).await.expect("user");
+        assert_eq!(now.state, UserState::Active, "{command}");
+        // Now active, the same command has nothing to do.
+        let (code, _, err) = against_demo(&h, &demo, &[command, &user.user_id]);
+        assert_eq!(code, 5, "{command}: {err}");
+        assert!(err.contains(refusal), "{command}: {err}");
+    }
+    let outcomes: Vec<_> = audit(&h)
+        .iter()
+        .map(|l| format!("{} {} {}", l["action"], l["mode"], l["outcome"]))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            r#""unlock" "none" "ok""#,
+            r#""unlock" "none" "error""#,
+            r#""reactivate" "none" "ok""#,
+            r#""reactivate" "none" "error""#
+        ]
     );
 }
