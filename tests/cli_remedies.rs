@@ -351,6 +351,15 @@ fn json_carries_action_mode_outcome_and_a_returned_code() {
     assert_eq!(v["email"], "new@example.com");
     assert!(v.get("verificationCode").is_none(), "{v}");
     assert!(!out.contains(CODE), "{out}");
+    let (code, out, err) = run(against(&h, &server.url()).args([
+        "users",
+        "set-email",
+        USER,
+        "new@example.com",
+        "--default-link",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains(CODE) && !out.contains("code:"), "{out}");
 
     let h = home("json-invite");
     let server = EvilServer::start(always(answered(Some("inviteCode"))));
@@ -887,4 +896,47 @@ async fn demo_unlock_reactivate_and_their_refusals() {
             r#""reactivate" "none" "error""#
         ]
     );
+}
+
+/// As for `users resend-email`: a link planted at the audit file, or a state directory others
+/// can write, refuses every remedy before anything is sent (an action that could not be
+/// audited is not done); the link's target is untouched.
+#[test]
+fn a_state_that_cannot_be_trusted_refuses_every_remedy() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = EvilServer::start(with_user(answered(None)));
+    let commands: [&[&str]; 6] = [
+        &["invite", USER, "--default-link"],
+        &["set-email", USER, "new@example.com", "--default-link"],
+        &["resend-phone", USER, "--send"],
+        &["password-reset", USER, "--sms"],
+        &["unlock", USER],
+        &["reactivate", USER],
+    ];
+    let linked = home("audit-link");
+    let state = linked.join("state").join("zitadesk");
+    std::fs::create_dir_all(&state).expect("state dir");
+    std::fs::set_permissions(&state, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let target = linked.join("victim.txt");
+    std::fs::write(&target, "precious\n").expect("victim");
+    std::os::unix::fs::symlink(&target, state.join("audit.jsonl")).expect("plant the link");
+    let loose = home("state-loose");
+    let loose_state = loose.join("state").join("zitadesk");
+    std::fs::create_dir_all(&loose_state).expect("state dir");
+    std::fs::set_permissions(&loose_state, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    for (h, says) in [
+        (&linked, "symbolic link".to_string()),
+        (&loose, format!("chmod 700 {}", loose_state.display())),
+    ] {
+        for args in commands {
+            let mut argv = vec!["users"];
+            argv.extend_from_slice(args);
+            let (code, out, err) = run(against(h, &server.url()).args(&argv));
+            assert_eq!(code, 2, "{argv:?}: {out}{err}");
+            assert!(err.contains(&says), "{argv:?}: {err}");
+        }
+    }
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+    assert_eq!(std::fs::read_to_string(&target).expect("victim"), "precious\n");
+    assert!(!loose_state.join("audit.jsonl").exists());
 }
