@@ -83,7 +83,7 @@ pub struct GlobalArgs {
     /// User API flavour for resend: v2 (default) or v3alpha (schema users only)
     #[arg(long, env = "ZITADESK_API", global = true, value_name = "v2|v3alpha")]
     pub api: Option<String>,
-    /// Refuse every change (resend is disabled; nothing is sent)
+    /// Refuse every change (resends and the other remedies are disabled; nothing is sent)
     #[arg(long, env = "ZITADESK_READ_ONLY", global = true, value_parser = clap::builder::BoolishValueParser::new())]
     pub read_only: bool,
     /// Allow plain http:// to a non-loopback host (tokens travel unencrypted)
@@ -134,7 +134,7 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Find, show and resend to users
+    /// Find and show users; resend codes, invite, reset, unlock
     #[command(subcommand)]
     Users(UsersCommand),
     /// Run the built-in demo instance and print its URL and tokens
@@ -192,6 +192,29 @@ pub enum UsersCommand {
     /// What happened to a user: codes issued and mailed, address changes, locks — and this
     /// machine's audit lines about them — newest first
     History(HistoryArgs),
+    /// Invite a user who has no way to sign in yet (ZITADEL mails the invite code, or returns it)
+    Invite(super::remedy_args::InviteArgs),
+    /// Change a user's email address; the new one is verified by a code (or --verified)
+    SetEmail(super::remedy_args::SetEmailArgs),
+    /// Issue a new phone verification code (ZITADEL texts it, or returns it)
+    ResendPhone(super::remedy_args::ResendPhoneArgs),
+    /// Start a password reset (a link by mail or text message, or the code returned)
+    PasswordReset(super::remedy_args::PasswordResetArgs),
+    /// Unlock a user locked out by too many failed sign-ins
+    Unlock(super::remedy_args::UserOnlyArgs),
+    /// Reactivate a deactivated user
+    Reactivate(super::remedy_args::UserOnlyArgs),
+}
+
+impl UsersCommand {
+    /// Whether the command changes the user (or mails them), and so is audited and refused
+    /// in read-only mode.
+    pub fn mutates(&self) -> bool {
+        !matches!(
+            self,
+            UsersCommand::List(_) | UsersCommand::Show(_) | UsersCommand::History(_)
+        )
+    }
 }
 
 #[derive(Debug, Args)]
@@ -314,7 +337,7 @@ pub struct DemoServerArgs {
 
 /// A user ID argument, checked before anything is sent: surrounding spaces (a pasted ID) are
 /// dropped, and what remains is exactly what is sent and audited.
-fn user_id(s: &str) -> Result<String, UserIdError> {
+pub(super) fn user_id(s: &str) -> Result<String, UserIdError> {
     let id = s.trim_matches(' ');
     check_user_id(id)?;
     Ok(id.to_string())

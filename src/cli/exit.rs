@@ -44,6 +44,12 @@ impl CliError {
         CliError::api(&e, text)
     }
 
+    /// A failed remedy: says first whether it may have taken effect.
+    pub fn action(action: &crate::api::Action, e: ApiError) -> Self {
+        let text = super::messages::action_error(action, &e);
+        CliError::api(&e, text)
+    }
+
     fn api(e: &ApiError, text: String) -> Self {
         tracing::warn!(error = %e.log_line(), "command failed");
         // ZITADEL's id lets an admin find the cause in ZITADEL's own logs and docs.

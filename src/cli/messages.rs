@@ -3,9 +3,12 @@
 
 use crate::action::{NOT_SENT, Outcome, UNKNOWN_OUTCOME};
 use crate::api::auth::Credentials;
+use crate::api::error::Refusal;
 use crate::api::oidc::DeviceError;
-use crate::api::{ApiError, Missing, NotSent};
+use crate::api::template::UrlTemplate;
+use crate::api::{Action, ApiError, CodeMode, EmailVerification, Missing, NotSent, PhoneMode, ResetMode};
 use crate::settings::Settings;
+use crate::text::sanitize;
 
 /// The sentence for stderr or a doctor check (unsanitised: the printer sanitises).
 pub fn api_error(e: &ApiError) -> String {
@@ -50,6 +53,135 @@ fn advice(e: &ApiError) -> &'static str {
         ApiError::NotSent(NotSent::NoEndpoint { .. }) => " — is device login enabled on this ZITADEL?",
         _ => "",
     }
+}
+
+/// Said when `set-email --verified` comes without its confirmation; nothing is sent.
+pub const VOUCH_NEEDED: &str = "--verified marks the new address verified without the user proving it is theirs; add --yes-i-vouch if you checked it with them (or let ZITADEL mail a code: --default-link, --url-template, --return-code); nothing was sent";
+
+/// Said when read-only mode refuses a remedy.
+pub const READ_ONLY_REMEDY: &str =
+    "read-only mode: changes are disabled (--read-only / ZITADESK_READ_ONLY); nothing was sent";
+
+/// The sentence for a failed remedy (invite, set-email, phone code, password reset, unlock,
+/// reactivate): whether it may have taken effect comes first, as for the resend; a refusal
+/// whose cause ZITADEL named is told as that cause with what to do instead.
+pub fn action_error(action: &Action, e: &ApiError) -> String {
+    match Outcome::of_error(e) {
+        Outcome::Unknown => format!("{} ({e})", unknown_outcome(action)),
+        Outcome::NotSent => format!("{NOT_SENT}: {}", api_error(e)),
+        Outcome::Ok | Outcome::Refused => match (e.refusal(), e) {
+            (Some(r), _) => format!("{}{}", r.describe(), refusal_advice(r)),
+            (None, ApiError::UserNotInitialised(_)) => {
+                format!("{e}: send an invite instead (zitadesk users invite ID …)")
+            }
+            (None, ApiError::NotFound(_)) => "not found — no such user (or it was deleted)".into(),
+            (None, _) => api_error(e),
+        },
+    }
+}
+
+/// "Outcome unknown", in the terms of what the action may have done.
+fn unknown_outcome(action: &Action) -> &'static str {
+    match action {
+        Action::SetEmail { .. } => {
+            "outcome unknown — ZITADEL may have changed the address (and issued a code); check the user before trying again"
+        }
+        Action::Unlock | Action::Reactivate => {
+            "outcome unknown — ZITADEL may have applied the change; check the user before trying again"
+        }
+        _ => UNKNOWN_OUTCOME,
+    }
+}
+
+/// What to do about a refusal ZITADEL named, appended to its fact.
+fn refusal_advice(r: Refusal) -> &'static str {
+    match r {
+        Refusal::AlreadySetUp => "; send a password reset instead (zitadesk users password-reset ID --email)",
+        Refusal::InviteAfterReturnedCode => {
+            "; read out the invite code returned earlier (it works until it expires), or send a password reset"
+        }
+        Refusal::EmailUnchanged => {
+            "; nothing changed — to send a new code to it use zitadesk users resend-email"
+        }
+        Refusal::NoPhoneCode => "; nothing was sent",
+        Refusal::NotLocked | Refusal::NotInactive => "; nothing to do",
+    }
+}
+
+/// The first line of a remedy that ZITADEL accepted: what happens now.
+pub fn remedy_done(action: &Action) -> String {
+    let link = |t: Option<&UrlTemplate>| match t {
+        None => " (with its default link)".to_string(),
+        Some(t) => format!(", linking to {}", sanitize(t.as_str())),
+    };
+    match action {
+        Action::EmailCode { .. } => "New verification code issued.".into(),
+        Action::Invite {
+            mode: CodeMode::Send { url_template },
+            application_name,
+        } => format!(
+            "ZITADEL will mail an invite code to the user's address{}{}.",
+            link(url_template.as_ref()),
+            application_name
+                .as_deref()
+                .map(|n| format!(", naming the application {}", sanitize(n)))
+                .unwrap_or_default()
+        ),
+        Action::Invite {
+            mode: CodeMode::Return,
+            ..
+        } => "New invite code issued; ZITADEL mailed nothing.".into(),
+        Action::SetEmail { verification, .. } => match verification {
+            EmailVerification::Code(CodeMode::Send { url_template }) => format!(
+                "Address changed; ZITADEL will mail a verification code to the new address{}.",
+                link(url_template.as_ref())
+            ),
+            EmailVerification::Code(CodeMode::Return) => {
+                "Address changed; verification code issued, ZITADEL mailed nothing.".into()
+            }
+            EmailVerification::Verified => {
+                "Address changed and marked verified on your word; ZITADEL mailed nothing.".into()
+            }
+        },
+        Action::PhoneCode(PhoneMode::Send) => {
+            "ZITADEL will text a new verification code to the user's phone.".into()
+        }
+        Action::PhoneCode(PhoneMode::Return) => "New phone code issued; ZITADEL texted nothing.".into(),
+        Action::PasswordReset(ResetMode::Email { url_template }) => format!(
+            "ZITADEL will mail a password reset link to the user's address{}.",
+            link(url_template.as_ref())
+        ),
+        Action::PasswordReset(ResetMode::Sms) => {
+            "ZITADEL will text a password reset link to the user's phone (with its default link).".into()
+        }
+        Action::PasswordReset(ResetMode::Return) => {
+            "Password reset code issued; ZITADEL sent nothing.".into()
+        }
+        Action::Unlock => "User unlocked.".into(),
+        Action::Reactivate => "User reactivated.".into(),
+    }
+}
+
+/// The last line of a remedy that ZITADEL accepted, when an earlier code stopped working.
+pub fn remedy_voids(action: &Action) -> Option<&'static str> {
+    match action {
+        Action::EmailCode { .. } => Some("Any code sent earlier no longer works."),
+        Action::Invite { .. } => Some("Any invite code sent earlier no longer works."),
+        Action::SetEmail {
+            verification: EmailVerification::Code(_),
+            ..
+        } => Some("Any email code sent earlier no longer works."),
+        Action::PhoneCode(_) => Some("Any phone code sent earlier no longer works."),
+        Action::PasswordReset(_) => Some("Any reset link or code sent earlier no longer works."),
+        _ => None,
+    }
+}
+
+/// Said when a returned code could not be written out.
+pub fn code_not_shown(e: &std::io::Error) -> String {
+    format!(
+        "a new code was issued but could not be shown: cannot write to standard output ({e}); the code sent earlier no longer works — run the command again to issue another"
+    )
 }
 
 /// What to do instead of what this ZITADEL lacks (shared with the console's wording).
@@ -221,6 +353,93 @@ mod tests {
             send.starts_with("this ZITADEL has no send call for a fresh email code (it came with v2.67) — if the address is not verified, use \"Resend verification\""),
             "{send}"
         );
+    }
+
+    fn refused(id: &str) -> ApiError {
+        ApiError::FailedPrecondition(Status {
+            http: 400,
+            code: Some(9),
+            id: Some(id.into()),
+            message: "whatever ZITADEL says".into(),
+        })
+    }
+
+    #[test]
+    fn a_named_refusal_says_its_cause_and_what_to_do_instead() {
+        let invite = Action::Invite {
+            mode: CodeMode::Return,
+            application_name: None,
+        };
+        let cases = [
+            (
+                &invite,
+                "COMMAND-EF34g",
+                "the user has already set up a way to sign in (a password, passkey or identity provider), so there is nothing to invite them to; send a password reset instead (zitadesk users password-reset ID --email)",
+            ),
+            (
+                &Action::Unlock,
+                "COMMAND-olb9vb0oca",
+                "the user is not locked; nothing to do",
+            ),
+            (
+                &Action::Reactivate,
+                "COMMAND-s5qqcz97hf",
+                "the user is not inactive; nothing to do",
+            ),
+            (
+                &Action::PhoneCode(PhoneMode::Send),
+                "PHONE-5xrra88eq8",
+                "ZITADEL holds no phone code to resend: the user has no phone, the phone is verified, or no code was issued; nothing was sent",
+            ),
+        ];
+        for (action, id, want) in cases {
+            assert_eq!(action_error(action, &refused(id)), want, "{id}");
+        }
+        let same = Action::SetEmail {
+            email: "a@b.test".into(),
+            verification: EmailVerification::Verified,
+        };
+        let text = action_error(&same, &refused("COMMAND-Uch5e"));
+        assert!(
+            text.starts_with("that is already the user's address; nothing changed"),
+            "{text}"
+        );
+        // An id ZITADEL gives for something else keeps ZITADEL's own words.
+        let other = action_error(&Action::Unlock, &refused("COMMAND-other"));
+        assert_eq!(other, "ZITADEL refused: whatever ZITADEL says");
+    }
+
+    #[test]
+    fn a_password_reset_for_a_user_not_set_up_says_to_invite() {
+        let e = ApiError::UserNotInitialised(status(400, "User is not yet initialized"));
+        let text = action_error(&Action::PasswordReset(ResetMode::Sms), &e);
+        assert_eq!(
+            text,
+            "the user has not finished setting up their account: send an invite instead (zitadesk users invite ID …)"
+        );
+    }
+
+    #[test]
+    fn an_unknown_outcome_is_said_in_the_terms_of_the_action() {
+        let lost = ApiError::Timeout {
+            call: Call::UnlockUser,
+            secs: 15,
+        };
+        let text = action_error(&Action::Unlock, &lost);
+        assert!(
+            text.starts_with(
+                "outcome unknown — ZITADEL may have applied the change; check the user before trying again ("
+            ),
+            "{text}"
+        );
+        let text = action_error(&Action::PasswordReset(ResetMode::Return), &lost);
+        assert!(text.starts_with(UNKNOWN_OUTCOME), "{text}");
+        let nothing = ApiError::Connect {
+            url: "https://id.example.com".into(),
+            reason: "connection refused".into(),
+        };
+        let text = action_error(&Action::Reactivate, &nothing);
+        assert!(text.starts_with("not sent: cannot reach ZITADEL"), "{text}");
     }
 
     #[test]

@@ -12,6 +12,8 @@ mod login;
 mod login_cmd;
 pub mod messages;
 mod private_dirs;
+mod remedies;
+pub mod remedy_args;
 pub mod table;
 mod users;
 

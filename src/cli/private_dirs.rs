@@ -5,19 +5,19 @@
 //!
 //! | directory | refused (exit 2, nothing done)                          | warned                              |
 //! |-----------|---------------------------------------------------------|-------------------------------------|
-//! | state     | the console, `users resend-email`, `login`, `logout`: they write the audit trail or tokens | `users list/show`, `audit`, `config show/init` |
+//! | state     | the console, `users resend-email` and the other remedies, `login`, `logout`: they write the audit trail or tokens | `users list/show`, `audit`, `config show/init` |
 //! | config    | the console, `users …`, `login`, `logout`, `config init`: they trust the file it holds (or write it) | `audit`, `config show` |
 //!
 //! `doctor` reports either as a failed check with the fix; `completions` and `demo-server` use
 //! neither. While the state directory is loose nothing is logged (see `logging`).
 //!
-//! The console and `users resend-email` also refuse up front when a link (or another user's
+//! The console, `users resend-email` and the other remedies also refuse up front when a link (or another user's
 //! file) sits at the audit file's path: an action whose audit line could not be written would
 //! otherwise be done all the same.
 
 use std::path::PathBuf;
 
-use super::args::{Command, ConfigCommand, GlobalArgs, UsersCommand};
+use super::args::{Command, ConfigCommand, GlobalArgs};
 use super::exit::CliError;
 use crate::secure_fs::SecureFsError;
 
@@ -41,7 +41,7 @@ fn stance(command: Option<&Command>, dir: Dir) -> Stance {
     use Stance::*;
     match (command, dir) {
         (None | Some(Command::Login | Command::Logout), _) => Refuse,
-        (Some(Command::Users(UsersCommand::ResendEmail(_))), _) => Refuse,
+        (Some(Command::Users(c)), _) if c.mutates() => Refuse,
         (Some(Command::Users(_)), Dir::Config) => Refuse,
         (Some(Command::Users(_)), Dir::State) => Warn,
         (Some(Command::Config(ConfigCommand::Init(_))), Dir::Config) => Refuse,
@@ -78,7 +78,11 @@ pub fn check(command: Option<&Command>, global: &GlobalArgs) -> Result<(), CliEr
             Stance::Silent => {}
         }
     }
-    let audits = matches!(command, None | Some(Command::Users(UsersCommand::ResendEmail(_))));
+    let audits = match command {
+        None => true,
+        Some(Command::Users(c)) => c.mutates(),
+        Some(_) => false,
+    };
     if audits
         && let Some(audit) = crate::dirs::audit_file()
         && let Err(e) = crate::secure_fs::check_file(&audit)
@@ -108,6 +112,12 @@ mod tests {
             (&[][..], Stance::Refuse, Stance::Refuse),
             (
                 &["users", "resend-email", "1", "--return-code"][..],
+                Stance::Refuse,
+                Stance::Refuse,
+            ),
+            (&["users", "unlock", "1"][..], Stance::Refuse, Stance::Refuse),
+            (
+                &["users", "invite", "1", "--default-link"][..],
                 Stance::Refuse,
                 Stance::Refuse,
             ),

@@ -1,4 +1,4 @@
-//! `zitadesk users list|show|resend-email`.
+//! `zitadesk users list|show|resend-email` (the other remedies: `remedies`).
 
 use std::io::Write;
 
@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::args::{ListArgs, ResendArgs, ShowArgs, UsersCommand};
 use super::exit::CliError;
-use super::{output_width, table};
+use super::{output_width, remedies, table};
 use crate::action::{CodeCall, issue_code};
 use crate::api::query::{ListSort, Page, list_users_request, parse_search};
 use crate::api::wire::{AuthenticationMethodType, ListUsersRequest, User};
@@ -21,6 +21,12 @@ pub async fn run(settings: &Settings, command: UsersCommand) -> Result<(), CliEr
         UsersCommand::Show(a) => show(&client, a).await,
         UsersCommand::ResendEmail(a) => resend(settings, &client, a).await,
         UsersCommand::History(a) => super::history::run(settings, &client, a).await,
+        UsersCommand::Invite(a) => remedies::invite(settings, &client, a).await,
+        UsersCommand::SetEmail(a) => remedies::set_email(settings, &client, a).await,
+        UsersCommand::ResendPhone(a) => remedies::resend_phone(settings, &client, a).await,
+        UsersCommand::PasswordReset(a) => remedies::password_reset(settings, &client, a).await,
+        UsersCommand::Unlock(a) => remedies::unlock(settings, &client, a).await,
+        UsersCommand::Reactivate(a) => remedies::reactivate(settings, &client, a).await,
     }
 }
 
@@ -104,11 +110,10 @@ async fn show(client: &Client, a: ShowArgs) -> Result<(), CliError> {
 }
 
 async fn resend(settings: &Settings, client: &Client, a: ResendArgs) -> Result<(), CliError> {
-    if settings.read_only {
-        return Err(CliError::usage(
-            "read-only mode: resending is disabled (--read-only / ZITADESK_READ_ONLY); nothing was sent",
-        ));
-    }
+    refuse_if_read_only(
+        settings,
+        "read-only mode: resending is disabled (--read-only / ZITADESK_READ_ONLY); nothing was sent",
+    )?;
     let mode = if a.return_code {
         CodeMode::Return
     } else {
@@ -117,10 +122,7 @@ async fn resend(settings: &Settings, client: &Client, a: ResendArgs) -> Result<(
         }
     };
     if let Some(t) = &a.url_template {
-        // Sent anyway: ZITADEL accepts it; the agent should know what the user will get.
-        for w in t.warnings() {
-            eprintln!("zitadesk: warning: {w}");
-        }
+        warn_template(t);
     }
     let audit = std::sync::Arc::new(settings.audit_context());
     let first = issue_code(client, audit.clone(), CodeCall::Resend, &a.user_id, &mode).await;
@@ -139,19 +141,36 @@ async fn resend(settings: &Settings, client: &Client, a: ResendArgs) -> Result<(
     } else {
         resend_text(&a.user_id, &mode, &result)
     };
-    match result.code {
-        // The code exists only here now: not showing it must not look like success.
-        Some(_) => write_stdout_or_fail(&text).map_err(|e| {
-            CliError::other(format!(
-                "a new code was issued but could not be shown: cannot write to standard output ({e}); the code sent earlier no longer works — run the command again to issue another"
-            ))
-        }),
-        None => write_stdout(&text),
+    write_issued(&text, result.code.is_some())
+}
+
+/// Read-only mode (flag, environment or profile) refuses every change before anything is sent.
+pub(super) fn refuse_if_read_only(settings: &Settings, message: &str) -> Result<(), CliError> {
+    match settings.read_only {
+        true => Err(CliError::usage(message)),
+        false => Ok(()),
     }
 }
 
-/// A resend that happened must be reported even when its audit line could not be written.
-fn warn_audit(audit_error: &Option<String>) {
+/// A checked template is sent anyway: ZITADEL accepts it; the agent should know what the
+/// user will get.
+pub(super) fn warn_template(t: &crate::api::template::UrlTemplate) {
+    for w in t.warnings() {
+        eprintln!("zitadesk: warning: {w}");
+    }
+}
+
+/// Prints the outcome of a change. A returned code exists only here now: not showing it must
+/// not look like success.
+pub(super) fn write_issued(text: &str, code_shown: bool) -> Result<(), CliError> {
+    match code_shown {
+        true => write_stdout_or_fail(text).map_err(|e| CliError::other(super::messages::code_not_shown(&e))),
+        false => write_stdout(text),
+    }
+}
+
+/// A change that happened must be reported even when its audit line could not be written.
+pub(super) fn warn_audit(audit_error: &Option<String>) {
     if let Some(e) = audit_error {
         eprintln!("zitadesk: warning: {}", sanitize(e));
     }
@@ -191,7 +210,7 @@ pub(super) fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
 }
 
 /// ZITADEL-shaped JSON, terminal-safe, with its line end.
-fn json_text<T: Serialize>(value: &T) -> Result<String, CliError> {
+pub(super) fn json_text<T: Serialize>(value: &T) -> Result<String, CliError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::other(format!("cannot write JSON: {e}")))?;
     Ok(format!("{}\n", crate::text::terminal_safe_json(&text)))
