@@ -307,3 +307,36 @@ async fn a_failed_audit_write_is_reported_and_the_result_still_printed() {
     assert!(err.contains("audit"), "{err}");
     assert!(!err.contains(&code_in(&out)), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_table_keeps_its_columns_for_every_action_and_names_a_new_address() {
+    let home = homes("columns");
+    let demo = demo().await;
+    let jane = "300000000000000101";
+    let locked = "300000000000000106";
+    for args in [
+        vec![
+            "users",
+            "set-email",
+            jane,
+            "jane.new@acme.example",
+            "--default-link",
+        ],
+        vec!["users", "unlock", locked],
+        vec!["users", "unlock", jane],
+    ] {
+        run(against(&home, &demo, ADMIN_TOKEN).args(&args));
+    }
+    let (code, table, err) = run(zitadesk(&home).arg("audit"));
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<&str> = table.lines().collect();
+    assert_eq!(rows.len(), 4, "{table}");
+    let column = |row: &str, text: &str| row.find(text).unwrap_or_else(|| panic!("{text} in {row}"));
+    // Each row's outcome starts under the header's OUTCOME, however long the action's name.
+    let outcome_at = column(rows[0], "OUTCOME");
+    assert_eq!(column(rows[1], "ok"), outcome_at, "{table}");
+    assert_eq!(column(rows[3], "error COMMAND-olb9vb0oca"), outcome_at, "{table}");
+    assert_eq!(column(rows[1], "set-email"), column(rows[0], "ACTION"), "{table}");
+    assert!(rows[1].ends_with("jane.new@acme.example"), "{table}");
+    assert!(rows[2].contains("unlock") && rows[2].contains("none"), "{table}");
+}

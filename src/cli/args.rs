@@ -53,7 +53,7 @@ pub fn value_sources(matches: &ArgMatches) -> HashMap<&'static str, Source> {
 #[command(
     name = "zitadesk",
     version,
-    about = "Helpdesk console for ZITADEL: find a user, check their email, resend the verification code",
+    about = "Helpdesk console for ZITADEL: find a user, see what happened to their account, apply the right remedy",
     after_help = "Credentials: set ZITADEL_TOKEN (personal access token), or pass --token-file or --key-file.\n\
                   Exit codes: 0 ok, 2 usage or configuration (incl. a refused template, read-only), 3 not found,\n\
                   4 permission denied or not signed in, 5 any other API or network error."
@@ -139,7 +139,7 @@ pub enum Command {
     Users(UsersCommand),
     /// Run the built-in demo instance and print its URL and tokens
     DemoServer(DemoServerArgs),
-    /// Print the audit trail of resends and sends made from this account
+    /// Print the audit trail of every action (resend, invite, set-email, unlock, …) made from this account
     Audit(AuditArgs),
     /// Show or create the configuration
     #[command(subcommand)]

@@ -43,7 +43,7 @@ fn json_lines(records: &[AuditRecord]) -> Result<String, CliError> {
 fn table(records: &[AuditRecord]) -> String {
     let tz = jiff::tz::TimeZone::system();
     let mut out = String::from(
-        "TIME                 INSTANCE                        OPERATOR            USER                ACTION  MODE    OUTCOME  SEQUENCE  TEMPLATE\n",
+        "TIME                 INSTANCE                        OPERATOR            USER                ACTION          MODE      SEQUENCE  OUTCOME                     DETAIL\n",
     );
     for r in records {
         let time = r
@@ -55,16 +55,23 @@ fn table(records: &[AuditRecord]) -> String {
             Some(e) => format!("{} {}", r.outcome, e),
             None => r.outcome.clone(),
         };
+        // What else the action carried: the address a set-email set, or the link template.
+        let detail = match (&r.email, &r.url_template) {
+            (Some(email), Some(t)) => format!("{email} {t}"),
+            (Some(email), None) => email.clone(),
+            (None, Some(t)) => t.clone(),
+            (None, None) => String::new(),
+        };
         let row = format!(
-            "{time}  {:<30}  {:<18}  {:<18}  {:<6}  {:<6}  {:<7}  {:>8}  {}",
+            "{time}  {:<30}  {:<18}  {:<18}  {:<14}  {:<8}  {:>8}  {:<26}  {}",
             truncate(&r.instance, 30),
             sanitize(r.operator.as_deref().unwrap_or("-")),
             sanitize(&r.user_id),
             sanitize(&r.action),
             sanitize(&r.mode),
-            sanitize(&outcome),
             r.sequence.map(|s| s.to_string()).unwrap_or_default(),
-            sanitize(r.url_template.as_deref().unwrap_or("")),
+            sanitize(&outcome),
+            sanitize(&detail),
         );
         out.push_str(row.trim_end());
         out.push('\n');
