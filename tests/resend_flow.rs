@@ -19,16 +19,17 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use zitadesk::action::AuditContext;
+use zitadesk::api::ActionKind;
 use zitadesk::api::wire::{User, UserState};
 use zitadesk::audit::AuditLog;
 use zitadesk::demo::{ADMIN_TOKEN, DemoServer, Faults, READER_TOKEN};
+use zitadesk::tui::action_dialog::Phase;
 use zitadesk::tui::app::{App, Connection};
 use zitadesk::tui::browse::Mode;
 use zitadesk::tui::clipboard::Multiplexer;
 use zitadesk::tui::effects::{Executor, Next};
 use zitadesk::tui::frame::{FrameTerminal, FrameWriter};
 use zitadesk::tui::msg::{Effect, Msg};
-use zitadesk::tui::resend_dialog::Phase;
 use zitadesk::tui::theme::Theme;
 use zitadesk::tui::view::{self, ViewCtx};
 
@@ -69,7 +70,7 @@ struct Driver {
     terminal: FrameTerminal<Written>,
     /// What `Effect::Copy` wrote to the terminal.
     written: Written,
-    /// Every IssueCode effect the App asked for.
+    /// Every Apply effect the App asked for.
     issued: Vec<Effect>,
     quit: bool,
 }
@@ -110,7 +111,7 @@ impl Driver {
     /// Carries out effects with the run loop's executor.
     fn run(&mut self, effects: Vec<Effect>) {
         for effect in effects {
-            if matches!(effect, Effect::IssueCode { .. }) {
+            if matches!(effect, Effect::Apply { .. }) {
                 self.issued.push(effect.clone());
             }
             match self
@@ -169,7 +170,7 @@ impl Driver {
     }
 
     fn phase(&self) -> &Phase {
-        &self.app.resend.as_ref().expect("the dialog is open").phase
+        &self.app.dialog.as_ref().expect("the dialog is open").phase
     }
 
     /// The screen as text, one line per row.
@@ -249,10 +250,10 @@ async fn resend_with_a_template_sends_exactly_that_template_once() {
     demo.clear_requests();
 
     d.press(KeyCode::Char('r'));
-    assert_eq!(d.app.keymap().name(), zitadesk::tui::resend_dialog::EDITING.name);
+    assert_eq!(d.app.keymap().name(), zitadesk::tui::action_dialog::EDITING.name);
     d.type_text(TEMPLATE);
     d.press(KeyCode::Enter);
-    assert_eq!(d.app.keymap().name(), zitadesk::tui::resend_dialog::SENDING.name);
+    assert_eq!(d.app.keymap().name(), zitadesk::tui::action_dialog::SENDING.name);
     d.settle().await;
 
     assert!(matches!(d.phase(), Phase::Done { .. }), "{:?}", d.phase());
@@ -364,7 +365,7 @@ async fn a_returned_code_shows_only_after_v_and_y_copies_it_with_osc_52() {
     assert!(!d.screen().contains(&code), "copying does not reveal it");
 
     d.press(KeyCode::Esc);
-    assert!(d.app.resend.is_none(), "Esc closes the result");
+    assert!(d.app.dialog.is_none(), "Esc closes the result");
     assert!(!d.screen().contains(&code), "and the code is gone");
 
     let (lines, text) = audit_lines(&audit);
@@ -473,15 +474,15 @@ async fn a_double_enter_sends_one_request() {
         0,
         "still in flight"
     );
-    assert_eq!(d.app.keymap().name(), zitadesk::tui::resend_dialog::SENDING.name);
+    assert_eq!(d.app.keymap().name(), zitadesk::tui::action_dialog::SENDING.name);
     d.press(KeyCode::Enter);
     d.press(KeyCode::Enter);
     d.press(KeyCode::Esc);
-    assert!(d.app.resend.is_some(), "Esc does not abandon a request in flight");
+    assert!(d.app.dialog.is_some(), "Esc does not abandon a request in flight");
     d.settle().await;
     demo.set_faults(Faults::default());
 
-    assert_eq!(d.issued.len(), 1, "one IssueCode effect: {:?}", d.issued);
+    assert_eq!(d.issued.len(), 1, "one Apply effect: {:?}", d.issued);
     let sent = requests_to(&demo, "/email/resend");
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0].status, 200);
@@ -510,13 +511,13 @@ async fn a_403_keeps_the_dialog_open_with_the_reason() {
         panic!("back to editing with the error: {:?}", d.phase())
     };
     assert!(e.contains("permission denied"), "{e}");
-    assert_eq!(d.app.keymap().name(), zitadesk::tui::resend_dialog::EDITING.name);
+    assert_eq!(d.app.keymap().name(), zitadesk::tui::action_dialog::EDITING.name);
     let screen = d.screen();
     assert!(screen.contains("permission denied"), "{screen}");
     assert_eq!(requests_to(&demo, "/email/resend").len(), 1, "not retried");
     assert_eq!(demo.pending_code(&user.user_id), before, "nothing changed");
     assert_eq!(
-        d.app.resend.as_ref().map(|r| r.template.value().to_string()),
+        d.app.dialog.as_ref().map(|r| r.template.value().to_string()),
         Some(TEMPLATE.to_string()),
         "the template is kept"
     );
@@ -530,13 +531,13 @@ async fn a_403_keeps_the_dialog_open_with_the_reason() {
     assert!(!text.contains(READER_TOKEN));
 
     d.press(KeyCode::Esc);
-    assert!(d.app.resend.is_none());
+    assert!(d.app.dialog.is_none());
     d.settle().await;
     assert_eq!(requests_to(&demo, "/email/resend").len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_user_not_initialised_is_explained() {
+async fn r_on_a_user_in_setup_opens_the_invite_and_says_why() {
     let dir = scratch("initial");
     let demo = demo().await;
     let user = find_user(&client(&demo, ADMIN_TOKEN), "user in setup", |u| {
@@ -545,12 +546,20 @@ async fn a_user_not_initialised_is_explained() {
     .await;
     let mut d = Driver::start(&demo, ADMIN_TOKEN, dir.join("audit.jsonl")).await;
     d.select(&user.user_id).await;
+    demo.clear_requests();
     d.press(KeyCode::Char('r'));
-    d.press(KeyCode::Enter);
-    d.settle().await;
-    assert!(matches!(d.phase(), Phase::NotInitialised), "{:?}", d.phase());
+    let dialog = d.app.dialog.as_ref().expect("the dialog is open");
+    assert_eq!(dialog.kind, ActionKind::Invite);
     let screen = d.screen();
-    assert!(screen.contains("invite"), "{screen}");
+    assert!(screen.contains("Invite the user"), "{screen}");
+    assert!(
+        screen.contains("has not finished setting up: an invite, not a verification"),
+        "{screen}"
+    );
+    assert!(
+        requests_to(&demo, "/email/resend").is_empty(),
+        "nothing sent before Enter"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -572,7 +581,7 @@ async fn a_failed_audit_write_still_shows_the_result_with_a_warning() {
     assert!(matches!(d.phase(), Phase::Done { .. }), "{:?}", d.phase());
     let warning = d
         .app
-        .resend
+        .dialog
         .as_ref()
         .and_then(|r| r.audit_error.clone())
         .expect("the audit failure is reported");

@@ -10,18 +10,20 @@ use ratatui::layout::Rect;
 use super::detail::{Detail, Load};
 use super::msg::{Effect, Msg, RequestId};
 
+use super::action_dialog::{ActionDialog, Note, Request, Target};
 use super::browse::{self, BrowseAction, Mode};
 use super::keys::{self, Global, KeyHelp};
 use super::layout;
 use super::list::{PAGE_SIZE, PageSlot, Select, UserList};
 use super::messages::{self, read_error_line};
 use super::picker::{self, PickerRequest, ProfilePicker};
-use super::resend_dialog::{Request, ResendDialog, TEMPLATE_FIELD_CAP, Target};
 use super::search_line::{self, Edit, SearchAction, SearchLine};
 use super::text_field::Pasted;
-use crate::api::ApiError;
+use crate::action::Outcome;
 use crate::api::query::{ListSort, MAX_SEARCH_CHARS, MatchMode, Page, list_users_request};
 use crate::api::wire::ListUsersResponse;
+use crate::api::wire::{User, UserState};
+use crate::api::{ActionKind, ApiError};
 
 /// Pause after the last keystroke before a search is sent.
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(200);
@@ -63,8 +65,9 @@ pub struct App {
     pub search: SearchLine,
     pub list: UserList,
     pub detail: Option<Detail>,
-    /// The resend dialog, when open (it has the keyboard).
-    pub resend: Option<ResendDialog>,
+    /// The action dialog (a resend, an invite, an unlock, …), when open (it has the
+    /// keyboard).
+    pub dialog: Option<ActionDialog>,
     /// The profile picker, when open (it has the keyboard).
     pub picker: Option<ProfilePicker>,
     /// Who the console acts as, when known.
@@ -92,7 +95,7 @@ impl App {
             search: SearchLine::default(),
             list: UserList::default(),
             detail: None,
-            resend: None,
+            dialog: None,
             picker: None,
             signed_in: None,
             error: None,
@@ -117,7 +120,7 @@ impl App {
     pub fn busy(&self) -> bool {
         self.pending.list.is_some()
             || self.detail.as_ref().is_some_and(Detail::waiting)
-            || self.resend.as_ref().is_some_and(ResendDialog::in_flight)
+            || self.dialog.as_ref().is_some_and(ActionDialog::in_flight)
     }
 
     /// A reply or a debounced search is still to come.
@@ -127,7 +130,7 @@ impl App {
 
     /// The keymap in force: the dialog's or the picker's while open.
     pub fn keymap(&self) -> &'static dyn KeyHelp {
-        match (&self.resend, &self.picker) {
+        match (&self.dialog, &self.picker) {
             (Some(d), _) => d.keymap(),
             (None, Some(_)) => &picker::KEYMAP,
             (None, None) => match self.mode {
@@ -140,7 +143,7 @@ impl App {
 
     /// A popup has the keyboard and shows its own keys.
     pub fn popup_open(&self) -> bool {
-        self.resend.is_some() || self.picker.is_some()
+        self.dialog.is_some() || self.picker.is_some()
     }
 
     /// The list's place on screen, as the view lays it out.
@@ -222,8 +225,9 @@ impl App {
                 result,
                 audit_error,
             } => {
-                let succeeded = result.is_ok();
-                let Some(dialog) = self.resend.as_mut() else {
+                // The user may have changed (unknown: may have): show the detail as it is now.
+                let changed = matches!(Outcome::of(&result), Outcome::Ok | Outcome::Unknown);
+                let Some(dialog) = self.dialog.as_mut() else {
                     return (false, Vec::new());
                 };
                 if !dialog.answered(id, result, audit_error) {
@@ -233,8 +237,7 @@ impl App {
                     // Answered: nothing would be lost any more.
                     self.error = None;
                 }
-                // The user changed (sequence, change date): show the detail as it is now.
-                let refresh = match (&self.detail, succeeded) {
+                let refresh = match (&self.detail, changed) {
                     (Some(d), true) if d.user_id == dialog.target.user_id => Some(d.user_id.clone()),
                     _ => None,
                 };
@@ -330,7 +333,7 @@ impl App {
         if keys::global(&ev) == Some(Global::Quit) {
             return self.quit();
         }
-        if self.resend.is_some() {
+        if self.dialog.is_some() {
             return self.on_dialog_key(ev);
         }
         if self.picker.is_some() {
@@ -438,6 +441,7 @@ impl App {
                 effects = self.open_detail(user_id);
             }
             BrowseAction::OpenResend => return self.open_resend(),
+            BrowseAction::OpenActions => return self.open_actions(),
             BrowseAction::OpenProfiles => {
                 self.picker =
                     ProfilePicker::open(&self.connection.profiles, self.connection.profile.as_ref());
@@ -503,14 +507,9 @@ impl App {
         if clean.is_empty() {
             return (false, Vec::new());
         }
-        let (changed, effects, pasted, cap) = if let Some(dialog) = self.resend.as_mut() {
-            let (request, pasted) = dialog.on_paste(&clean);
-            (
-                request == Request::Changed,
-                Vec::new(),
-                pasted,
-                TEMPLATE_FIELD_CAP,
-            )
+        let (changed, effects, pasted, cap) = if let Some(dialog) = self.dialog.as_mut() {
+            let (request, pasted, cap) = dialog.on_paste(&clean);
+            (request == Request::Changed, Vec::new(), pasted, cap)
         } else if self.help_open || self.picker.is_some() {
             return (false, Vec::new());
         } else {
@@ -547,30 +546,65 @@ impl App {
         }
     }
 
-    /// Opens the resend dialog for the user in view: the detail's (fresh) user, else the
-    /// selected row's.
-    fn open_resend(&mut self) -> (bool, Vec<Effect>) {
+    /// The user in view: the detail's (fresh) user, else the selected row's.
+    fn user_in_view(&self) -> Option<&User> {
         let in_detail = self.detail.as_ref().and_then(Detail::ready_user);
-        let user = match (self.mode, in_detail) {
+        match (self.mode, in_detail) {
             (Mode::Detail, Some(u)) => Some(u),
             _ => self.list.selected_row().map(|r| &r.user),
-        };
-        let Some(user) = user else {
+        }
+    }
+
+    /// The sign-in methods of `user_id`, when the open detail has read them.
+    fn methods_of(&self, user_id: &str) -> Option<&[crate::api::wire::AuthenticationMethodType]> {
+        let d = self.detail.as_ref().filter(|d| d.user_id == user_id)?;
+        match &d.methods {
+            Load::Ready(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// `r`: the email code resend — or, for a user who cannot sign in yet (state initial, or
+    /// a human whose sign-in methods are read and none), the invite, saying why.
+    fn open_resend(&mut self) -> (bool, Vec<Effect>) {
+        let Some(user) = self.user_in_view() else {
             return (false, Vec::new());
         };
+        let no_methods = user.human.is_some() && self.methods_of(&user.user_id).is_some_and(<[_]>::is_empty);
+        let needs_invite = user.state == UserState::Initial || no_methods;
         let target = Target::from_user(user);
-        self.resend = Some(ResendDialog::new(
+        let kind = if needs_invite {
+            ActionKind::Invite
+        } else {
+            ActionKind::EmailCode
+        };
+        let dialog = self.new_dialog(kind, target);
+        self.dialog = Some(if needs_invite {
+            dialog.with_note(Note::NeedsInvite)
+        } else {
+            dialog
+        });
+        (true, Vec::new())
+    }
+
+    /// `a`: the actions menu for the user in view. (Wired once the menu lands.)
+    fn open_actions(&mut self) -> (bool, Vec<Effect>) {
+        (false, Vec::new())
+    }
+
+    fn new_dialog(&self, kind: ActionKind, target: Target) -> ActionDialog {
+        ActionDialog::new(
+            kind,
             target,
             self.connection.url_templates.clone(),
             self.connection.read_only,
-        ));
-        (true, Vec::new())
+        )
     }
 
     /// Ctrl-C anywhere, or `q`: quits — except that while a code request is in flight the
     /// first press only says what quitting would lose, and the second quits.
     fn quit(&mut self) -> (bool, Vec<Effect>) {
-        let sending = self.resend.as_ref().is_some_and(ResendDialog::in_flight);
+        let sending = self.dialog.as_ref().is_some_and(ActionDialog::in_flight);
         if sending && !self.quit_armed {
             self.quit_armed = true;
             self.error = Some(messages::quit_while_sending());
@@ -580,7 +614,7 @@ impl App {
     }
 
     fn on_dialog_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {
-        let Some(dialog) = self.resend.as_mut() else {
+        let Some(dialog) = self.dialog.as_mut() else {
             return (false, Vec::new());
         };
         match dialog.on_key(ev) {
@@ -589,25 +623,17 @@ impl App {
             Request::Changed => (true, Vec::new()),
             Request::Close => {
                 // Dropping the dialog drops (and zeroises) a returned code.
-                self.resend = None;
+                self.dialog = None;
                 (true, Vec::new())
             }
-            Request::Issue { call, mode } => {
+            Request::Issue(action) => {
                 let id = self.next_request();
-                let Some(dialog) = self.resend.as_mut() else {
+                let Some(dialog) = self.dialog.as_mut() else {
                     return (false, Vec::new());
                 };
-                dialog.sent(id, call);
+                dialog.sent(id, action.clone());
                 let user_id = dialog.target.user_id.clone();
-                (
-                    true,
-                    vec![Effect::IssueCode {
-                        id,
-                        call,
-                        user_id,
-                        mode,
-                    }],
-                )
+                (true, vec![Effect::Apply { id, user_id, action }])
             }
             Request::Copy => match dialog.code().cloned() {
                 Some(code) => {
