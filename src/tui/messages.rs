@@ -322,3 +322,156 @@ mod no_pending_tests {
         assert_eq!(then, "s sends a new one (you confirm it first).");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Actions menu (issue 12): the remedies' names, why each fits or does not, and the menu's
+// own lines. The verdicts themselves are `crate::remedies`.
+// ---------------------------------------------------------------------------------------------
+
+pub use actions_menu_words::*;
+
+mod actions_menu_words {
+    use crate::api::action::ActionKind;
+    use crate::remedies::{Fit, Verdict, Why};
+
+    /// The menu's title for a user (the name comes sanitised).
+    pub fn actions_title(target: &str) -> String {
+        format!(" Actions for {target} ")
+    }
+
+    /// What the markers before each remedy mean (under the lines, while nothing else is said).
+    pub const REMEDY_LEGEND: &str = "✓ fits · ○ possible · ✗ does not apply";
+
+    /// The marker of a verdict, so it shows without colour.
+    pub fn remedy_mark(verdict: Verdict) -> &'static str {
+        match verdict {
+            Verdict::Fits(_) => "✓",
+            Verdict::Possible(_) => "○",
+            Verdict::No(_) => "✗",
+        }
+    }
+
+    /// The remedy's name in menus and dialogs.
+    pub fn remedy_label(kind: ActionKind) -> &'static str {
+        match kind {
+            ActionKind::EmailCode => "Resend verification email",
+            ActionKind::Invite => "Send invite",
+            ActionKind::SetEmail => "Change email address",
+            ActionKind::PhoneCode => "Resend phone code",
+            ActionKind::PasswordReset => "Password reset link",
+            ActionKind::Unlock => "Unlock",
+            ActionKind::Reactivate => "Reactivate",
+        }
+    }
+
+    /// Why a remedy fits or not, short enough to follow its label at 80 columns.
+    pub fn remedy_reason(fit: Fit) -> &'static str {
+        use ActionKind as K;
+        match (fit.kind, fit.verdict.why()) {
+            (K::Invite, Why::Machine) => "machine users are not invited",
+            (K::PhoneCode, Why::Machine) => "machine users have no phone",
+            (K::PasswordReset, Why::Machine) => "machine users have no password",
+            (_, Why::Machine) => "machine users have no email",
+            (_, Why::Deleted) => "user is deleted",
+            (K::Invite, Why::NotSetUp) => "user never finished setup",
+            (_, Why::NotSetUp) => "user never finished setup; invite instead",
+            (_, Why::EmailUnverified) => "address is not verified",
+            (_, Why::EmailVerified) => "address is already verified",
+            (_, Why::NoEmail) => "user has no email address",
+            (K::Invite, Why::NoSignInMethod) => "no password, passkey or IdP yet",
+            (_, Why::NoSignInMethod) => "cannot sign in yet; invite instead",
+            (_, Why::SignInMethodSet) => "already set up (password, passkey or IdP)",
+            (_, Why::MethodsUnknown) => "sign-in methods unknown",
+            (_, Why::PhoneUnverified) => "phone is not verified",
+            (_, Why::PhoneVerified) => "phone is already verified",
+            (_, Why::NoPhone) => "user has no phone",
+            (_, Why::ReplacesAddress) => "replaces the address, mails a code",
+            (_, Why::ResetsPassword) => "mails a link to choose a new password",
+            (_, Why::NoPassword) => "no password yet; the link sets one",
+            (K::Reactivate, Why::Locked) => "user is locked; unlock instead",
+            (_, Why::Locked) => "user is locked",
+            (_, Why::NotLocked) => "user is not locked",
+            (_, Why::Inactive) => "user is inactive",
+            (_, Why::Active) => "user is active",
+            (_, Why::StateUnknown) => "state unknown; ZITADEL decides",
+        }
+    }
+
+    /// Under the lines after Enter on a remedy that does not apply.
+    pub fn remedy_refused(fit: Fit) -> String {
+        format!(
+            "{} does not apply: {}",
+            remedy_label(fit.kind),
+            remedy_reason(fit)
+        )
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::remedies::Verdict;
+
+        #[test]
+        fn every_label_and_reason_fits_a_line_at_80_columns() {
+            use Why::*;
+            let whys = [
+                Machine,
+                Deleted,
+                NotSetUp,
+                EmailUnverified,
+                EmailVerified,
+                NoEmail,
+                NoSignInMethod,
+                SignInMethodSet,
+                MethodsUnknown,
+                PhoneUnverified,
+                PhoneVerified,
+                NoPhone,
+                ReplacesAddress,
+                ResetsPassword,
+                NoPassword,
+                Locked,
+                NotLocked,
+                Inactive,
+                Active,
+                StateUnknown,
+            ];
+            for kind in ActionKind::ALL {
+                for why in whys {
+                    let fit = Fit {
+                        kind,
+                        verdict: Verdict::No(why),
+                    };
+                    // "▶ 1 ✓ " + label + " — " + reason inside the popup's 76 columns.
+                    let line =
+                        6 + remedy_label(kind).chars().count() + 3 + remedy_reason(fit).chars().count();
+                    assert!(line <= 76, "{kind:?} {why:?}: {line}");
+                }
+            }
+        }
+
+        #[test]
+        fn the_same_fact_reads_by_remedy() {
+            let fit = |kind, why| Fit {
+                kind,
+                verdict: Verdict::No(why),
+            };
+            assert_eq!(
+                remedy_reason(fit(ActionKind::Reactivate, Why::Active)),
+                "user is active"
+            );
+            assert_eq!(
+                remedy_reason(fit(ActionKind::Reactivate, Why::Locked)),
+                "user is locked; unlock instead"
+            );
+            assert_eq!(
+                remedy_reason(fit(ActionKind::Unlock, Why::NotLocked)),
+                "user is not locked"
+            );
+            assert_eq!(
+                remedy_refused(fit(ActionKind::Invite, Why::SignInMethodSet)),
+                "Send invite does not apply: already set up (password, passkey or IdP)"
+            );
+        }
+    }
+}

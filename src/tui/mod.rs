@@ -3,6 +3,7 @@
 //! executor carries them out, and the view draws from the state when something changed.
 
 pub mod action_dialog;
+pub mod actions_menu;
 pub mod app;
 pub mod browse;
 pub mod clipboard;

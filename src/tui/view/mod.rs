@@ -10,6 +10,7 @@
 //! changed cell costs bytes.
 
 mod action_dialog;
+pub mod actions_menu;
 mod detail;
 mod header;
 mod help;
