@@ -25,6 +25,7 @@ pub mod go_template;
 pub mod history;
 pub mod logging;
 pub mod process_limits;
+pub mod read_aloud;
 pub mod remedies;
 pub mod secure_fs;
 pub mod settings;

@@ -16,6 +16,7 @@ mod header;
 mod help;
 mod list;
 mod picker;
+mod read_aloud;
 mod search;
 mod status;
 mod too_small;
