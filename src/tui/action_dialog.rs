@@ -655,4 +655,6 @@ fn code_for_the_user(kind: ActionKind) -> bool {
 }
 
 #[cfg(test)]
+mod kinds_tests;
+#[cfg(test)]
 mod tests;

@@ -11,6 +11,7 @@ use super::detail::{Detail, Load};
 use super::msg::{Effect, Msg, RequestId};
 
 use super::action_dialog::{ActionDialog, Note, Request, Target};
+use super::actions_menu::{self, ActionsMenu, MenuRequest};
 use super::browse::{self, BrowseAction, Mode};
 use super::keys::{self, Global, KeyHelp};
 use super::layout;
@@ -68,6 +69,8 @@ pub struct App {
     /// The action dialog (a resend, an invite, an unlock, …), when open (it has the
     /// keyboard).
     pub dialog: Option<ActionDialog>,
+    /// The actions menu, when open (it has the keyboard).
+    pub menu: Option<ActionsMenu>,
     /// The profile picker, when open (it has the keyboard).
     pub picker: Option<ProfilePicker>,
     /// Who the console acts as, when known.
@@ -96,6 +99,7 @@ impl App {
             list: UserList::default(),
             detail: None,
             dialog: None,
+            menu: None,
             picker: None,
             signed_in: None,
             error: None,
@@ -130,10 +134,11 @@ impl App {
 
     /// The keymap in force: the dialog's or the picker's while open.
     pub fn keymap(&self) -> &'static dyn KeyHelp {
-        match (&self.dialog, &self.picker) {
-            (Some(d), _) => d.keymap(),
-            (None, Some(_)) => &picker::KEYMAP,
-            (None, None) => match self.mode {
+        match (&self.dialog, &self.menu, &self.picker) {
+            (Some(d), _, _) => d.keymap(),
+            (None, Some(_), _) => &actions_menu::KEYMAP,
+            (None, None, Some(_)) => &picker::KEYMAP,
+            (None, None, None) => match self.mode {
                 Mode::List => &browse::LIST,
                 Mode::Search => &search_line::KEYMAP,
                 Mode::Detail => &browse::DETAIL,
@@ -143,7 +148,7 @@ impl App {
 
     /// A popup has the keyboard and shows its own keys.
     pub fn popup_open(&self) -> bool {
-        self.dialog.is_some() || self.picker.is_some()
+        self.dialog.is_some() || self.menu.is_some() || self.picker.is_some()
     }
 
     /// The list's place on screen, as the view lays it out.
@@ -336,6 +341,9 @@ impl App {
         if self.dialog.is_some() {
             return self.on_dialog_key(ev);
         }
+        if self.menu.is_some() {
+            return self.on_menu_key(&ev);
+        }
         if self.picker.is_some() {
             return self.on_picker_key(&ev);
         }
@@ -510,7 +518,7 @@ impl App {
         let (changed, effects, pasted, cap) = if let Some(dialog) = self.dialog.as_mut() {
             let (request, pasted, cap) = dialog.on_paste(&clean);
             (request == Request::Changed, Vec::new(), pasted, cap)
-        } else if self.help_open || self.picker.is_some() {
+        } else if self.help_open || self.menu.is_some() || self.picker.is_some() {
             return (false, Vec::new());
         } else {
             if self.mode != Mode::Search {
@@ -587,9 +595,46 @@ impl App {
         (true, Vec::new())
     }
 
-    /// `a`: the actions menu for the user in view. (Wired once the menu lands.)
+    /// `a`: the actions menu for the user in view, each remedy judged with the sign-in
+    /// methods when the detail has read them.
     fn open_actions(&mut self) -> (bool, Vec<Effect>) {
-        (false, Vec::new())
+        let Some(user) = self.user_in_view() else {
+            return (false, Vec::new());
+        };
+        let methods = self.methods_of(&user.user_id);
+        self.menu = Some(ActionsMenu::open(user, methods));
+        (true, Vec::new())
+    }
+
+    fn on_menu_key(&mut self, ev: &KeyEvent) -> (bool, Vec<Effect>) {
+        let Some(menu) = self.menu.as_mut() else {
+            return (false, Vec::new());
+        };
+        match menu.on_key(ev) {
+            MenuRequest::Nothing => (false, Vec::new()),
+            MenuRequest::Changed => (true, Vec::new()),
+            MenuRequest::Close => {
+                self.menu = None;
+                (true, Vec::new())
+            }
+            MenuRequest::Choose(kind) => {
+                let user_id = menu.user_id.clone();
+                self.menu = None;
+                // The menu's user, as the console shows them now (the detail may have been
+                // read again meanwhile).
+                let user = self.user_in_view().filter(|u| u.user_id == user_id).or_else(|| {
+                    self.list
+                        .visible(0, self.list.len())
+                        .map(|r| &r.user)
+                        .find(|u| u.user_id == user_id)
+                });
+                if let Some(user) = user {
+                    let target = Target::from_user(user);
+                    self.dialog = Some(self.new_dialog(kind, target));
+                }
+                (true, Vec::new())
+            }
+        }
     }
 
     fn new_dialog(&self, kind: ActionKind, target: Target) -> ActionDialog {
@@ -706,5 +751,7 @@ impl App {
     }
 }
 
+#[cfg(test)]
+mod actions_tests;
 #[cfg(test)]
 mod tests;

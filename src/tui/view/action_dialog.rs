@@ -18,6 +18,7 @@ use ratatui::widgets::{Block, Clear, Widget};
 
 use self::content::{BodyRow, Span, rows};
 use super::help::centred;
+use super::read_aloud;
 use super::search::skip_columns;
 use super::{Pen, ViewCtx, width};
 use crate::text::sanitize;
@@ -47,7 +48,8 @@ pub(super) fn draw(
     // Borders and one column of air on each side.
     let body_w = usize::from(want_w.saturating_sub(4));
     let rows = rows(d, app, ctx, body_w);
-    let area = centred(room, usize::from(want_w), rows.len() + 2);
+    let tall: usize = rows.iter().map(BodyRow::height).sum();
+    let area = centred(room, usize::from(want_w), tall + 2);
     if area.width < 5 || area.height < 3 {
         return None;
     }
@@ -90,6 +92,11 @@ pub(super) fn draw(
             }
             BodyRow::Split(left, right) => split(buf, line, left, right),
             BodyRow::Field(which) => cursor = field(buf, line, d, *which, theme),
+            BodyRow::ReadAloud(spelled, rows) => {
+                let rows = (*rows).min(body.bottom().saturating_sub(line.y));
+                read_aloud::draw(buf, Rect::new(body.x, line.y, body.width, rows), spelled, theme);
+                y = line.y.saturating_add(rows);
+            }
         }
     }
     if d.in_flight() {

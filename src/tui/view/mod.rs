@@ -60,6 +60,9 @@ pub fn draw(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
         // Over list and detail; it has the keyboard, so the cursor is its own (or none).
         cursor = action_dialog::draw(buf, screen, app, dialog, ctx);
     }
+    if let Some(menu) = &app.menu {
+        actions_menu::draw(buf, screen, menu, &ctx.theme);
+    }
     if let Some(picker) = &app.picker {
         picker::draw(buf, screen, app, picker, &ctx.theme);
     }

@@ -14,6 +14,7 @@ use super::super::status::spinner;
 use super::super::{ViewCtx, wrap};
 use crate::api::template::{UrlTemplate, UrlTemplateError};
 use crate::api::{Action, ActionKind, ActionResult};
+use crate::read_aloud::{Spelled, spell};
 use crate::text::sanitize;
 use crate::tui::action_dialog::{
     ActionDialog, CopyState, Delivery, DialogAction, EDITING, Field, NOTHING_PENDING, Phase, SHOWING_CODE,
@@ -41,7 +42,23 @@ pub(super) enum BodyRow<'a> {
     Split(Span<'a>, Span<'a>),
     /// A text input.
     Field(Field),
+    /// The returned code spelled for reading aloud, over this many rows.
+    ReadAloud(Spelled, u16),
 }
+
+impl BodyRow<'_> {
+    /// Rows of the popup it takes.
+    pub(super) fn height(&self) -> usize {
+        match self {
+            BodyRow::ReadAloud(_, rows) => usize::from(*rows),
+            _ => 1,
+        }
+    }
+}
+
+/// The most rows the spelled code takes: past it the table goes into columns (see
+/// `view::read_aloud`), so that the dialog still fits 80×24 with its answer.
+const READ_ALOUD_ROWS: usize = 10;
 
 /// The body for `w` columns.
 pub(super) fn rows<'a>(d: &'a ActionDialog, app: &App, ctx: &ViewCtx, w: usize) -> Vec<BodyRow<'a>> {
@@ -112,8 +129,8 @@ pub(super) fn rows<'a>(d: &'a ActionDialog, app: &App, ctx: &ViewCtx, w: usize) 
             result,
             revealed,
             copy,
-            ..
-        } => done(&mut r, d, action, result, *revealed, *copy, ctx),
+            read_aloud,
+        } => done(&mut r, d, action, result, (*revealed, *read_aloud), *copy, ctx),
         Phase::NoPending => {
             let (what, then) = no_pending_code(
                 d.target.email_status,
@@ -320,7 +337,7 @@ fn done<'a>(
     d: &'a ActionDialog,
     action: &Action,
     result: &'a ActionResult,
-    revealed: bool,
+    (revealed, read_aloud): (bool, bool),
     copy: CopyState,
     ctx: &ViewCtx,
 ) {
@@ -338,6 +355,14 @@ fn done<'a>(
     if action.returns_code() || result.code.is_some() {
         let label: Span<'a> = (format!("{:<LABEL_W$}", "Code:").into(), t.muted);
         match (&result.code, revealed) {
+            (Some(code), _) if read_aloud => {
+                let spelled = spell(code.expose());
+                // The code on top, a blank row, then a row per character and per gap.
+                let chars: usize = spelled.groups.iter().map(Vec::len).sum();
+                let needed = 2 + chars + spelled.groups.len().saturating_sub(1);
+                let rows = u16::try_from(needed.min(READ_ALOUD_ROWS)).unwrap_or(1);
+                r.rows.push(BodyRow::ReadAloud(spelled, rows));
+            }
             (Some(code), true) => r.spans(vec![
                 label,
                 (" ".into(), t.code),
