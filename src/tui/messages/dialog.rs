@@ -140,7 +140,7 @@ pub fn done(
             match verification {
                 EmailVerification::Verified => format!("✓ address changed to {new} and marked verified"),
                 EmailVerification::Code(crate::api::CodeMode::Return) => {
-                    format!("{} for {new}", returned("address changed; code"))
+                    returned(&format!("address changed to {new}; code"))
                 }
                 EmailVerification::Code(_) => format!("✓ address changed; code mailed to {new}"),
             }
@@ -183,6 +183,16 @@ pub fn note(note: Note, name: &str, actions_key: &str) -> String {
         Note::Inactive => format!(
             "The user is inactive: a code is useless until the user is reactivated — close, then press {actions_key} for reactivate."
         ),
+    }
+}
+
+/// The account's state in the dialog's second line: after an unlock or a reactivation that
+/// ZITADEL confirmed, what it is now.
+pub fn state_line(state: &str, done: bool) -> String {
+    if done {
+        format!("active (was {state})")
+    } else {
+        state.to_string()
     }
 }
 

@@ -197,10 +197,14 @@ fn fact_line<'a>(d: &'a ActionDialog, t: &Theme) -> Vec<Span<'a>> {
             };
             vec![("Phone: ".into(), t.muted), (phone.into(), t.base)]
         }
-        ActionKind::Unlock | ActionKind::Reactivate => vec![
-            ("State: ".into(), t.muted),
-            (userinfo::state_word(who.state).into(), t.warning),
-        ],
+        ActionKind::Unlock | ActionKind::Reactivate => {
+            let done = matches!(d.phase, Phase::Done { .. });
+            let state = dialog::state_line(userinfo::state_word(who.state), done);
+            vec![
+                ("State: ".into(), t.muted),
+                (state.into(), if done { t.verified } else { t.warning }),
+            ]
+        }
         ActionKind::SetEmail => {
             let mut spans = email_line(d, t);
             if let Some(new) = d.new_address() {
