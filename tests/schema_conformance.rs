@@ -16,7 +16,7 @@ use proto_schema::{Schema, Verdict};
 use zitadesk::api::query::{ListSort, MatchMode, Page, list_users_request, parse_search};
 use zitadesk::api::template::check_url_template;
 use zitadesk::api::wire::UserFieldName;
-use zitadesk::api::{ApiFlavour, Client, CodeMode};
+use zitadesk::api::{Action, ApiFlavour, Client, CodeMode, EmailVerification, PhoneMode, ResetMode};
 use zitadesk::demo::{ADMIN_TOKEN, DemoConfig, DemoServer, NO_MEMBER_TOKEN, READER_TOKEN, ZitadelVersion};
 
 /// One emulated ZITADEL line: the demo's set-up for it and the schemas it must conform to.
@@ -219,15 +219,58 @@ async fn drive_the_client(demo: &DemoServer) {
             let _ = v3.resend_email_code(&user.user_id, &mode).await;
         }
     }
+    // Every remedy's body in each of its modes, for a user it suits (refusals are fine: the
+    // body was sent all the same).
+    for action in remedies() {
+        for user in [unverified, verified] {
+            let _ = c.apply(&user.user_id, &action).await;
+        }
+    }
     let _ = c.my_permissions(None).await;
     let _ = c.my_permissions(Some(ACME_ORG)).await;
+}
+
+/// Every remedy action (issue 12) in every mode the client can build.
+fn remedies() -> Vec<Action> {
+    let mut actions = Vec::new();
+    for mode in code_modes() {
+        actions.push(Action::Invite {
+            mode: mode.clone(),
+            application_name: Some("Portal".to_owned()),
+        });
+        actions.push(Action::Invite {
+            mode: mode.clone(),
+            application_name: None,
+        });
+        actions.push(Action::SetEmail {
+            email: "schema.body@acme.example".to_owned(),
+            verification: EmailVerification::Code(mode),
+        });
+    }
+    actions.push(Action::SetEmail {
+        email: "schema.vouched@acme.example".to_owned(),
+        verification: EmailVerification::Verified,
+    });
+    actions.push(Action::PhoneCode(PhoneMode::Send));
+    actions.push(Action::PhoneCode(PhoneMode::Return));
+    actions.push(Action::PasswordReset(ResetMode::Email { url_template: None }));
+    actions.push(Action::PasswordReset(ResetMode::Email {
+        url_template: Some(check_url_template("https://id.example.com/reset?c={{.Code}}").expect("valid")),
+    }));
+    actions.push(Action::PasswordReset(ResetMode::Sms));
+    actions.push(Action::PasswordReset(ResetMode::Return));
+    actions.push(Action::Unlock);
+    actions.push(Action::Reactivate);
+    actions
 }
 
 /// Requests the test sends itself to provoke every kind of answer, success and error, on
 /// every protobuf route: (case name, HTTP method, path, token, body). A name ending in " ok"
 /// must succeed, " any" may do either (the v3alpha resend differs by emulated version), every
 /// other must fail. `{u}` is an unverified user with a pending code, `{v}` a verified one,
-/// `{m}` a machine, `{i}` a user in state initial.
+/// `{m}` a machine, `{i}` a user in state initial, `{l}` a locked one, `{d}` an inactive one,
+/// `{p}` one with an unverified phone. Cases run in order, so a success can set up the refusal
+/// after it (unlocked, then "not locked").
 const ANSWER_CASES: &[(&str, &str, &str, Option<&str>, &str)] = &[
     (
         "list ok",
@@ -524,6 +567,225 @@ const ANSWER_CASES: &[(&str, &str, &str, Option<&str>, &str)] = &[
         Some(NO_MEMBER_TOKEN),
         "{}",
     ),
+    // The remedies (issue 12). `{i}` has no way to sign in yet, but is initial (no reset,
+    // no new address); `{l}` is locked, `{d}` inactive, `{p}` has an unverified phone.
+    (
+        "invite return ok",
+        "POST",
+        "/v2/users/{i}/invite_code",
+        Some(ADMIN_TOKEN),
+        r#"{"returnCode":{}}"#,
+    ),
+    (
+        "invite already set up",
+        "POST",
+        "/v2/users/{u}/invite_code",
+        Some(ADMIN_TOKEN),
+        r#"{"sendCode":{"urlTemplate":"https://x.example/{{.Code}}","applicationName":"Portal"}}"#,
+    ),
+    (
+        "invite unknown user",
+        "POST",
+        "/v2/users/1/invite_code",
+        Some(ADMIN_TOKEN),
+        "{}",
+    ),
+    (
+        "invite reader",
+        "POST",
+        "/v2/users/{i}/invite_code",
+        Some(READER_TOKEN),
+        "{}",
+    ),
+    (
+        "invite bad template",
+        "POST",
+        "/v2/users/{i}/invite_code",
+        Some(ADMIN_TOKEN),
+        r#"{"sendCode":{"urlTemplate":"{{.Code"}}"#,
+    ),
+    (
+        "set email return ok",
+        "POST",
+        "/v2/users/{u}/email",
+        Some(ADMIN_TOKEN),
+        r#"{"email":"schema.case@acme.example","returnCode":{}}"#,
+    ),
+    (
+        "set email verified ok",
+        "POST",
+        "/v2/users/{v}/email",
+        Some(ADMIN_TOKEN),
+        r#"{"email":"schema.verified@acme.example","isVerified":true}"#,
+    ),
+    (
+        "set email unchanged",
+        "POST",
+        "/v2/users/{v}/email",
+        Some(ADMIN_TOKEN),
+        r#"{"email":"schema.verified@acme.example","sendCode":{}}"#,
+    ),
+    (
+        "set email not an address",
+        "POST",
+        "/v2/users/{v}/email",
+        Some(ADMIN_TOKEN),
+        r#"{"email":"nope","sendCode":{}}"#,
+    ),
+    (
+        "set email machine",
+        "POST",
+        "/v2/users/{m}/email",
+        Some(ADMIN_TOKEN),
+        r#"{"email":"m@acme.example"}"#,
+    ),
+    (
+        "set email no member",
+        "POST",
+        "/v2/users/{v}/email",
+        Some(NO_MEMBER_TOKEN),
+        r#"{"email":"x@acme.example","sendCode":{}}"#,
+    ),
+    (
+        "phone resend return ok",
+        "POST",
+        "/v2/users/{p}/phone/resend",
+        Some(ADMIN_TOKEN),
+        r#"{"returnCode":{}}"#,
+    ),
+    (
+        "phone resend send ok",
+        "POST",
+        "/v2/users/{p}/phone/resend",
+        Some(ADMIN_TOKEN),
+        r#"{"sendCode":{}}"#,
+    ),
+    (
+        "phone resend nothing pending",
+        "POST",
+        "/v2/users/{u}/phone/resend",
+        Some(ADMIN_TOKEN),
+        "{}",
+    ),
+    (
+        "phone resend machine",
+        "POST",
+        "/v2/users/{m}/phone/resend",
+        Some(ADMIN_TOKEN),
+        r#"{"sendCode":{}}"#,
+    ),
+    (
+        "password reset mail ok",
+        "POST",
+        "/v2/users/{v}/password_reset",
+        Some(ADMIN_TOKEN),
+        r#"{"sendLink":{"notificationType":"NOTIFICATION_TYPE_Email","urlTemplate":"https://x.example/{{.Code}}"}}"#,
+    ),
+    (
+        "password reset return ok",
+        "POST",
+        "/v2/users/{v}/password_reset",
+        Some(ADMIN_TOKEN),
+        r#"{"returnCode":{}}"#,
+    ),
+    (
+        "password reset initial",
+        "POST",
+        "/v2/users/{i}/password_reset",
+        Some(ADMIN_TOKEN),
+        r#"{"sendLink":{"notificationType":"NOTIFICATION_TYPE_SMS"}}"#,
+    ),
+    (
+        "password reset unknown",
+        "POST",
+        "/v2/users/1/password_reset",
+        Some(ADMIN_TOKEN),
+        "{}",
+    ),
+    (
+        "unlock ok",
+        "POST",
+        "/v2/users/{l}/unlock",
+        Some(ADMIN_TOKEN),
+        "{}",
+    ),
+    (
+        "unlock not locked",
+        "POST",
+        "/v2/users/{l}/unlock",
+        Some(ADMIN_TOKEN),
+        "{}",
+    ),
+    (
+        "unlock unknown",
+        "POST",
+        "/v2/users/1/unlock",
+        Some(ADMIN_TOKEN),
+        "{}",
+    ),
+    (
+        "reactivate ok",
+        "POST",
+        "/v2/users/{d}/reactivate",
+        Some(ADMIN_TOKEN),
+        "{}",
+    ),
+    (
+        "reactivate not inactive",
+        "POST",
+        "/v2/users/{d}/reactivate",
+        Some(ADMIN_TOKEN),
+        "{}",
+    ),
+    (
+        "reactivate reader",
+        "POST",
+        "/v2/users/{d}/reactivate",
+        Some(READER_TOKEN),
+        "{}",
+    ),
+    (
+        "connect invite unknown",
+        "POST",
+        "/zitadel.user.v2.UserService/CreateInviteCode",
+        Some(ADMIN_TOKEN),
+        r#"{"userId":"1","returnCode":{}}"#,
+    ),
+    (
+        "connect set email ok",
+        "POST",
+        "/zitadel.user.v2.UserService/SetEmail",
+        Some(ADMIN_TOKEN),
+        r#"{"userId":"{u}","email":"schema.connect@acme.example","returnCode":{}}"#,
+    ),
+    (
+        "connect phone resend ok",
+        "POST",
+        "/zitadel.user.v2.UserService/ResendPhoneCode",
+        Some(ADMIN_TOKEN),
+        r#"{"userId":"{p}","returnCode":{}}"#,
+    ),
+    (
+        "connect password reset ok",
+        "POST",
+        "/zitadel.user.v2.UserService/PasswordReset",
+        Some(ADMIN_TOKEN),
+        r#"{"userId":"{v}","returnCode":{}}"#,
+    ),
+    (
+        "connect unlock not locked",
+        "POST",
+        "/zitadel.user.v2.UserService/UnlockUser",
+        Some(ADMIN_TOKEN),
+        r#"{"userId":"{v}"}"#,
+    ),
+    (
+        "connect reactivate not inactive",
+        "POST",
+        "/zitadel.user.v2.UserService/ReactivateUser",
+        Some(ADMIN_TOKEN),
+        r#"{"userId":"{v}"}"#,
+    ),
     ("no such route", "GET", "/v2/nothing", Some(ADMIN_TOKEN), ""),
     ("wrong method", "DELETE", "/v2/users", Some(ADMIN_TOKEN), ""),
 ];
@@ -533,6 +795,9 @@ struct Ids {
     verified: String,
     machine: String,
     initial: String,
+    locked: String,
+    inactive: String,
+    phone: String,
 }
 
 impl Ids {
@@ -552,6 +817,19 @@ impl Ids {
             initial: pick("initial user", &|u| {
                 u.state == zitadesk::api::wire::UserState::Initial
             }),
+            locked: pick("locked user", &|u| {
+                u.state == zitadesk::api::wire::UserState::Locked
+            }),
+            inactive: pick("inactive user", &|u| {
+                u.state == zitadesk::api::wire::UserState::Inactive
+            }),
+            phone: pick("user with an unverified phone", &|u| {
+                u.state == zitadesk::api::wire::UserState::Active
+                    && u.human
+                        .as_ref()
+                        .and_then(|h| h.phone.as_ref())
+                        .is_some_and(|p| !p.phone.is_empty() && !p.is_verified)
+            }),
         }
     }
 
@@ -560,6 +838,9 @@ impl Ids {
             .replace("{v}", &self.verified)
             .replace("{m}", &self.machine)
             .replace("{i}", &self.initial)
+            .replace("{l}", &self.locked)
+            .replace("{d}", &self.inactive)
+            .replace("{p}", &self.phone)
     }
 }
 
@@ -671,9 +952,10 @@ async fn every_request_body_the_client_builds_conforms_to_the_schema() {
         let (checked, failures) = check_requests(&demo, &schema);
         eprintln!("{}: {checked} request bodies validated", version.name);
         // Each search in both match modes, every sort, paging, get/auth methods for two
-        // users, three code modes × (resend, send, v3alpha) × two users, two permission calls.
+        // users, three code modes × (resend, send, v3alpha) × two users, the remedies × two
+        // users, two permission calls.
         assert!(
-            checked >= SEARCHES.len() * 2 + SORT_COLUMNS.len() * 2 + 4 + 18 + 2,
+            checked >= SEARCHES.len() * 2 + SORT_COLUMNS.len() * 2 + 4 + 18 + remedies().len() * 2 + 2,
             "{checked}"
         );
         judge(version.name, &failures, KNOWN_REQUEST_MISMATCHES);
@@ -748,7 +1030,10 @@ fn every_demo_route_is_a_schema_route_with_answer_cases_or_named_as_not_protobuf
                     &c.2.replace("{u}", "1")
                         .replace("{v}", "1")
                         .replace("{m}", "1")
-                        .replace("{i}", "1"),
+                        .replace("{i}", "1")
+                        .replace("{l}", "1")
+                        .replace("{d}", "1")
+                        .replace("{p}", "1"),
                 )
             })
             .collect();

@@ -63,12 +63,27 @@ impl Principal {
     }
 
     pub fn can_write(&self, user_id: &str, org: usize) -> bool {
-        self.user_id == user_id
-            || match self.role {
-                Role::Admin => true,
-                Role::OrgManager(o) => o == org,
-                Role::Reader | Role::NoMember => false,
-            }
+        self.user_id == user_id || self.writes_org(org)
+    }
+
+    /// `user.write` through a membership in `org` (or instance-wide), not for oneself.
+    pub fn writes_org(&self, org: usize) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::OrgManager(o) => o == org,
+            Role::Reader | Role::NoMember => false,
+        }
+    }
+
+    /// The check on the instance alone, made when the user's organisation is unknown (an
+    /// invite for a user ZITADEL does not know): `Ok` with an instance membership granting
+    /// `user.write`, else the error `denied` gives for it.
+    pub fn check_instance_write(&self) -> Result<(), ApiFailure> {
+        match self.role {
+            Role::Admin => Ok(()),
+            Role::Reader => Err(ApiFailure::permission_denied()),
+            Role::OrgManager(_) | Role::NoMember => Err(ApiFailure::membership_not_found()),
+        }
     }
 
     /// `user.read` through a membership in `org` (or instance-wide): the check of v1

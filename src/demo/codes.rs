@@ -6,7 +6,7 @@
 
 use super::auth::Principal;
 use super::errors::ApiFailure;
-use super::state::Shared;
+use super::state::{Shared, event};
 use super::sync::lock;
 use crate::api::wire::{ActionResponse, CodeDetails, EmailCodeRequest, UserState, VerificationCode};
 use crate::go_template::{self, Data, GoTemplateError};
@@ -32,18 +32,7 @@ pub(crate) fn email_code(
         return Err(schema_user_resend(shared));
     }
     if let Some(t) = req.send_code.as_ref().and_then(|s| s.url_template.as_deref()) {
-        // ZITADEL's test render (`internal/command/user_v2_email.go` at v4.13.1): the real
-        // user ID, "code" and "orgID". What Go cannot evaluate here is accepted, as ZITADEL
-        // most likely would.
-        let data = Data {
-            user_id: user_id.to_owned(),
-            code: "code".to_owned(),
-            org_id: "orgID".to_owned(),
-        };
-        go_template::render(t, data).map_err(|e| match e {
-            GoTemplateError::Parse(_) => ApiFailure::template_parse(),
-            GoTemplateError::Exec(_) => ApiFailure::template_exec(),
-        })?;
+        check_url_template(t, user_id)?;
     }
     let dir = &shared.dir;
     let (pos, user) = dir
@@ -63,8 +52,11 @@ pub(crate) fn email_code(
         return Err(ApiFailure::code_empty_v2());
     }
     let code = live.rng.email_code();
-    let change = live.issue_code(pos, &user, code.clone());
-    live.record_code(pos, &change, &who.user_id, req.return_code.is_none());
+    live.change_mut(pos, &user).code = Some(code.clone());
+    let change = live.write(pos, &user, &who.user_id, &[event::EMAIL_CODE_ADDED]);
+    if req.return_code.is_none() {
+        live.notified(pos, event::EMAIL_CODE_SENT);
+    }
     drop(live);
 
     let org_id = dir.orgs.get(user.org()).map(|o| o.id.clone()).unwrap_or_default();
@@ -78,6 +70,24 @@ pub(crate) fn email_code(
         verification_code: req.return_code.is_some().then(|| VerificationCode::new(code)),
         invite_code: None,
     })
+}
+
+/// ZITADEL's test render of a link template before a code is issued
+/// (`domain.RenderConfirmURLTemplate` with the real user ID, "code" and "orgID";
+/// internal/command/user_v2_email.go, user_v2_password.go, and
+/// internal/api/grpc/user/v2/user.go for invites, at v4.13.1). What Go cannot evaluate here is
+/// accepted, as ZITADEL most likely would.
+pub(crate) fn check_url_template(template: &str, user_id: &str) -> Result<(), ApiFailure> {
+    let data = Data {
+        user_id: user_id.to_owned(),
+        code: "code".to_owned(),
+        org_id: "orgID".to_owned(),
+    };
+    go_template::render(template, data).map_err(|e| match e {
+        GoTemplateError::Parse(_) => ApiFailure::template_parse(),
+        GoTemplateError::Exec(_) => ApiFailure::template_exec(),
+    })?;
+    Ok(())
 }
 
 /// The v3alpha resend for any user of the demo: with the `UserSchema` feature off the

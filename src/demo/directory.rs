@@ -154,6 +154,37 @@ impl<'a> UserRef<'a> {
         }
     }
 
+    /// The email address as seeded and whether it is verified (`None`: machine, or none).
+    pub fn email(&self) -> Option<(String, bool)> {
+        match self {
+            UserRef::Seed(s) => s
+                .user
+                .human
+                .as_ref()
+                .and_then(|h| h.email.as_ref())
+                .filter(|e| !e.email.is_empty())
+                .map(|e| (e.email.clone(), e.is_verified)),
+            UserRef::Gen(g, org) => (!g.machine).then(|| {
+                let mut email = String::new();
+                g.write_email(org, &mut email);
+                (email, g.verified)
+            }),
+        }
+    }
+
+    /// A human with an unverified phone number: its code is waiting at start-up.
+    pub fn phone_pending_initially(&self) -> bool {
+        match self {
+            UserRef::Seed(s) => s
+                .user
+                .human
+                .as_ref()
+                .and_then(|h| h.phone.as_ref())
+                .is_some_and(|p| !p.phone.is_empty() && !p.is_verified),
+            UserRef::Gen(g, _) => g.has_unverified_phone(),
+        }
+    }
+
     pub fn auth_methods(&self) -> Vec<AuthenticationMethodType> {
         match self {
             UserRef::Seed(s) => s.auth_methods.clone(),

@@ -129,6 +129,109 @@ impl ApiFailure {
         )
     }
 
+    // --- the remedies (internal/command/user_v2_invite.go, user_v2_email.go,
+    // user_v2_phone.go, user_v2_password.go, user_v2.go at v4.13.1; English from
+    // internal/static/i18n/en.yaml) ------------------------------------------------------
+
+    /// CreateInviteCode for an unknown, removed or machine user: a precondition, not a 404.
+    pub fn invite_user_not_found() -> Self {
+        Self::with_id(
+            grpc_code::FAILED_PRECONDITION,
+            "COMMAND-Wgvn4",
+            "User could not be found",
+        )
+    }
+
+    /// CreateInviteCode for a user who can already sign in.
+    pub fn already_initialised() -> Self {
+        Self::with_id(
+            grpc_code::FAILED_PRECONDITION,
+            "COMMAND-EF34g",
+            "User is already initialized",
+        )
+    }
+
+    /// CreateInviteCode after a returned invite code on v4.0–v4.11 (the precedence bug).
+    pub fn invite_code_not_found() -> Self {
+        Self::with_id(grpc_code::FAILED_PRECONDITION, "COMMAND-Wr3gq", "Code not found")
+    }
+
+    /// SetEmail's unchanged address.
+    pub fn email_not_changed() -> Self {
+        Self::with_id(
+            grpc_code::FAILED_PRECONDITION,
+            "COMMAND-Uch5e",
+            "Email not changed",
+        )
+    }
+
+    /// An address with a display name (`Bob <bob@x.example>`), which the proto rule lets
+    /// through and `domain.EmailAddress.Validate` refuses (internal/domain/human_email.go).
+    pub fn email_name_provided() -> Self {
+        Self::with_id(grpc_code::INVALID_ARGUMENT, "EMAIL-599GV", "Email is invalid")
+    }
+
+    /// ResendPhoneCode for an unknown, removed or machine user (the email's id, the
+    /// phone's text).
+    pub fn phone_not_found() -> Self {
+        Self::with_id(grpc_code::NOT_FOUND, "COMMAND-ieJ2e", "Phone not found")
+    }
+
+    /// ResendPhoneCode without a pending phone code.
+    pub fn phone_code_empty() -> Self {
+        Self::with_id(
+            grpc_code::FAILED_PRECONDITION,
+            "PHONE-5xrra88eq8",
+            "Code is empty",
+        )
+    }
+
+    /// PasswordReset for an unknown, removed or machine user.
+    pub fn reset_user_not_found() -> Self {
+        Self::with_id(grpc_code::NOT_FOUND, "COMMAND-SAF4f", "User could not be found")
+    }
+
+    /// PasswordReset for a user in state initial.
+    pub fn reset_not_initialised() -> Self {
+        Self::with_id(
+            grpc_code::FAILED_PRECONDITION,
+            "COMMAND-Sfe4g",
+            "User is not yet initialized",
+        )
+    }
+
+    pub fn unlock_user_not_found() -> Self {
+        Self::with_id(
+            grpc_code::NOT_FOUND,
+            "COMMAND-x377t913pw",
+            "User could not be found",
+        )
+    }
+
+    pub fn not_locked() -> Self {
+        Self::with_id(
+            grpc_code::FAILED_PRECONDITION,
+            "COMMAND-olb9vb0oca",
+            "User is not locked",
+        )
+    }
+
+    pub fn reactivate_user_not_found() -> Self {
+        Self::with_id(
+            grpc_code::NOT_FOUND,
+            "COMMAND-9hy5kzbuk6",
+            "User could not be found",
+        )
+    }
+
+    pub fn not_inactive() -> Self {
+        Self::with_id(
+            grpc_code::FAILED_PRECONDITION,
+            "COMMAND-s5qqcz97hf",
+            "User is not inactive",
+        )
+    }
+
     /// The v3alpha user API with the `UserSchema` feature off: `Errors.UserSchema.NotEnabled`,
     /// translated, with the id ZITADEL really sends, `TODO`
     /// (internal/api/grpc/resources/user/v3alpha/user.go, `checkUserSchemaEnabled`).

@@ -207,6 +207,10 @@ impl GenUser {
         buf.push_str(&org.domain);
     }
 
+    pub fn has_unverified_phone(&self) -> bool {
+        self.phone == 1
+    }
+
     /// `None` when the user has no phone.
     pub fn write_phone(&self, buf: &mut String) -> bool {
         if self.phone == 0 {

@@ -25,7 +25,7 @@
 //   vocabulary: identities version config errors org rng sync
 //   data:       generated seed directory filter paging
 //   run time:   tokens device faults request_log service_key state
-//   calls:      auth request users codes history ops
+//   calls:      auth request remedy_request users codes remedies history ops
 //   HTTP:       respond oauth_wire user_service management account intake jwt_bearer device_oauth oauth
 //   top:        routes server
 mod account;
@@ -49,6 +49,8 @@ mod oauth_wire;
 mod ops;
 mod org;
 mod paging;
+mod remedies;
+mod remedy_request;
 mod request;
 mod request_log;
 mod respond;

@@ -12,6 +12,8 @@ use super::auth;
 use super::codes::{self, CodeCall};
 use super::errors::ApiFailure;
 use super::history;
+use super::remedies::{self, StateChange};
+use super::remedy_request;
 use super::request;
 use super::state::Shared;
 use super::users;
@@ -87,4 +89,60 @@ pub(crate) fn user_changes(shared: &Shared, headers: &HeaderMap, user_id: &str, 
         user_id,
         &decoded,
     )?)
+}
+
+/// The remedies that issue codes or change an address (see `remedies`): the body decoded in
+/// the gateway, authentication, the proto rules on `userId` and the body, then the command.
+pub(crate) fn create_invite_code(
+    shared: &Shared,
+    headers: &HeaderMap,
+    user_id: &str,
+    body: &[u8],
+) -> Outcome {
+    let req = remedy_request::decode_invite(body)?;
+    let who = auth::authenticate(shared, headers)?;
+    request::validate_user_id(user_id, "CreateInviteCodeRequest")?;
+    remedy_request::validate_invite(&req)?;
+    to_json(&remedies::create_invite_code(shared, &who, user_id, &req)?)
+}
+
+pub(crate) fn set_email(shared: &Shared, headers: &HeaderMap, user_id: &str, body: &[u8]) -> Outcome {
+    let req = remedy_request::decode_set_email(body)?;
+    let who = auth::authenticate(shared, headers)?;
+    request::validate_user_id(user_id, "SetEmailRequest")?;
+    remedy_request::validate_set_email(&req)?;
+    to_json(&remedies::set_email(shared, &who, user_id, &req)?)
+}
+
+pub(crate) fn resend_phone_code(shared: &Shared, headers: &HeaderMap, user_id: &str, body: &[u8]) -> Outcome {
+    let req = remedy_request::decode_phone_code(body)?;
+    let who = auth::authenticate(shared, headers)?;
+    request::validate_user_id(user_id, "ResendPhoneCodeRequest")?;
+    to_json(&remedies::resend_phone_code(shared, &who, user_id, &req)?)
+}
+
+pub(crate) fn password_reset(shared: &Shared, headers: &HeaderMap, user_id: &str, body: &[u8]) -> Outcome {
+    let req = remedy_request::decode_password_reset(body)?;
+    let who = auth::authenticate(shared, headers)?;
+    request::validate_user_id(user_id, "PasswordResetRequest")?;
+    remedy_request::validate_password_reset(&req)?;
+    to_json(&remedies::password_reset(shared, &who, user_id, &req)?)
+}
+
+/// UnlockUser and ReactivateUser: a body without fields (any object).
+pub(crate) fn change_state(
+    shared: &Shared,
+    headers: &HeaderMap,
+    user_id: &str,
+    body: &[u8],
+    what: StateChange,
+) -> Outcome {
+    request::decode_empty_message(body)?;
+    let who = auth::authenticate(shared, headers)?;
+    let message = match what {
+        StateChange::Unlock => "UnlockUserRequest",
+        StateChange::Reactivate => "ReactivateUserRequest",
+    };
+    request::validate_user_id(user_id, message)?;
+    to_json(&remedies::change_state(shared, &who, user_id, what)?)
 }

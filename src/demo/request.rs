@@ -139,12 +139,12 @@ impl Known {
 }
 
 /// protoc-gen-validate's message for a failed field: `invalid <Message>.<Field>: <reason>`.
-fn pgv(message: &str, field: &str, reason: &str) -> String {
+pub(crate) fn pgv(message: &str, field: &str, reason: &str) -> String {
     format!("invalid {message}.{field}: {reason}")
 }
 
 /// protoc-gen-validate's wrapping of a nested failure.
-fn embedded(message: &str, field: &str, cause: String) -> String {
+pub(crate) fn embedded(message: &str, field: &str, cause: String) -> String {
     format!(
         "{} | caused by: {cause}",
         pgv(message, field, "embedded message failed validation")
@@ -329,7 +329,13 @@ pub(crate) fn decode_email_code(body: &[u8], message: &str) -> Result<EmailCodeR
     Ok(req)
 }
 
-fn check_len(value: &str, message: &str, field: &str, min: usize, max: usize) -> Result<(), ApiFailure> {
+pub(crate) fn check_len(
+    value: &str,
+    message: &str,
+    field: &str,
+    min: usize,
+    max: usize,
+) -> Result<(), ApiFailure> {
     let n = value.chars().count();
     if n < min || n > max {
         return Err(ApiFailure::validation(pgv(

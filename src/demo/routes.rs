@@ -17,7 +17,8 @@ use super::errors::ApiFailure;
 use super::respond::{ErrorShape, failure, failure_with_status};
 use super::state::Shared;
 use super::user_service::{
-    auth_methods_rest, connect, get_rest, list_rest, resend_rest, resend_v3, send_rest,
+    auth_methods_rest, connect, get_rest, invite_rest, list_rest, password_reset_rest, phone_resend_rest,
+    reactivate_rest, resend_rest, resend_v3, send_rest, set_email_rest, unlock_rest,
 };
 use super::{account, device_oauth, intake, management, oauth};
 
@@ -26,7 +27,13 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let mut router = Router::new()
         .route("/v2/users", post(list_rest))
         .route("/v2/users/{user_id}", get(get_rest))
-        .route("/v2/users/{user_id}/email/resend", post(resend_rest));
+        .route("/v2/users/{user_id}/email/resend", post(resend_rest))
+        .route("/v2/users/{user_id}/invite_code", post(invite_rest))
+        .route("/v2/users/{user_id}/email", post(set_email_rest))
+        .route("/v2/users/{user_id}/phone/resend", post(phone_resend_rest))
+        .route("/v2/users/{user_id}/password_reset", post(password_reset_rest))
+        .route("/v2/users/{user_id}/unlock", post(unlock_rest))
+        .route("/v2/users/{user_id}/reactivate", post(reactivate_rest));
     if version.has_send_email_code() {
         router = router.route("/v2/users/{user_id}/email/send", post(send_rest));
     }

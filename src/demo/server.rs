@@ -115,6 +115,11 @@ impl DemoServer {
         self.shared.pending_code(user_id)
     }
 
+    /// The user's current pending phone code, if it has one (for tests).
+    pub fn pending_phone_code(&self, user_id: &str) -> Option<String> {
+        self.shared.pending_phone_code(user_id)
+    }
+
     /// Stops the server and waits (at most 5 s) for open requests to finish.
     pub async fn shutdown(mut self) {
         self.cancel.cancel();

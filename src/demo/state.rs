@@ -1,6 +1,6 @@
 //! The server's shared state: the fixed directory, the few things that change at run time
-//! (email codes, sequences, issued tokens, device authorizations), the request log and the
-//! faults.
+//! (codes, addresses, states, sequences, events, issued tokens, device authorizations), the
+//! request log and the faults.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -17,7 +17,7 @@ use super::request_log::RequestLog;
 use super::rng::{Rng, code_from_hash};
 use super::sync::lock;
 use super::tokens::TokenStore;
-use crate::api::wire::User;
+use crate::api::wire::{HumanEmail, User, UserState};
 
 /// A broken embedded asset: the demo cannot start.
 fn invalid_data(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> std::io::Error {
@@ -70,6 +70,12 @@ impl Shared {
         lock(&self.live).pending_code(pos, &user)
     }
 
+    pub fn pending_phone_code(&self, user_id: &str) -> Option<String> {
+        let pos = self.dir.position(user_id)?;
+        let user = self.dir.get(pos)?;
+        lock(&self.live).pending_phone_code(pos, &user)
+    }
+
     /// The simulated user's decision on a device authorization.
     pub fn decide_device(&self, user_code: &str, approve: bool) -> bool {
         lock(&self.live)
@@ -78,12 +84,22 @@ impl Shared {
     }
 }
 
-/// What changed about one user since start-up.
+/// What changed about one user since start-up. Created from the user as seeded (its pending
+/// codes) on the first change, so a later change keeps what an earlier one left.
 #[derive(Debug, Clone)]
 pub(crate) struct UserChange {
+    /// The pending email code.
     pub code: Option<String>,
     pub sequence: u64,
     pub change_date: Timestamp,
+    /// The address SetEmail set, and whether it is verified.
+    pub email: Option<(String, bool)>,
+    /// The pending phone code.
+    pub phone_code: Option<String>,
+    /// The state an unlock or a reactivation left.
+    pub state: Option<UserState>,
+    /// The newest invite code was returned to the caller rather than mailed.
+    pub invite_returned: bool,
 }
 
 /// An event written while the demo runs (a code issued, its mail sent).
@@ -93,6 +109,22 @@ pub(crate) struct LiveEvent {
     pub event_type: &'static str,
     pub editor: String,
     pub sequence: u64,
+}
+
+/// ZITADEL's event types the demo writes (internal/repository/user/human*.go, user.go).
+pub(crate) mod event {
+    pub const EMAIL_CHANGED: &str = "user.human.email.changed";
+    pub const EMAIL_VERIFIED: &str = "user.human.email.verified";
+    pub const EMAIL_CODE_ADDED: &str = "user.human.email.code.added";
+    pub const EMAIL_CODE_SENT: &str = "user.human.email.code.sent";
+    pub const PHONE_CODE_ADDED: &str = "user.human.phone.code.added";
+    pub const PHONE_CODE_SENT: &str = "user.human.phone.code.sent";
+    pub const INVITE_CODE_ADDED: &str = "user.human.invite.code.added";
+    pub const INVITE_CODE_SENT: &str = "user.human.invite.code.sent";
+    pub const PASSWORD_CODE_ADDED: &str = "user.human.password.code.added";
+    pub const PASSWORD_CODE_SENT: &str = "user.human.password.code.sent";
+    pub const UNLOCKED: &str = "user.unlocked";
+    pub const REACTIVATED: &str = "user.reactivated";
 }
 
 /// Events kept per user: a test that resends in a loop must not grow the demo without bound.
@@ -115,46 +147,102 @@ impl Live {
     pub fn pending_code(&self, pos: usize, user: &UserRef<'_>) -> Option<String> {
         match self.changes.get(&pos) {
             Some(c) => c.code.clone(),
-            None => user.pending_initially().then(|| code_from_hash(user.hash())),
+            None => initial_email_code(user),
         }
     }
 
-    /// Records a freshly issued code: sequence + 1, changed now. Returns the new state.
-    pub fn issue_code(&mut self, pos: usize, user: &UserRef<'_>, code: String) -> UserChange {
-        let now = Timestamp::now();
-        let change = self.changes.entry(pos).or_insert_with(|| UserChange {
-            code: None,
-            sequence: user.sequence(),
-            change_date: now,
-        });
-        change.code = Some(code);
-        change.sequence += 1;
-        change.change_date = now;
-        self.instance_sequence += 1;
-        change.clone()
+    /// The user's pending phone code: a changed one, or the deterministic initial one of an
+    /// unverified phone.
+    pub fn pending_phone_code(&self, pos: usize, user: &UserRef<'_>) -> Option<String> {
+        match self.changes.get(&pos) {
+            Some(c) => c.phone_code.clone(),
+            None => initial_phone_code(user),
+        }
     }
 
-    /// Records a code issued by `editor`, and its mail when ZITADEL sends one (not for a code
-    /// returned to the caller): the notification worker writes `…code.sent` after
-    /// `…code.added`, so the mail takes the next sequence.
-    pub fn record_code(&mut self, pos: usize, change: &UserChange, editor: &str, mailed: bool) {
-        let events = self.events.entry(pos).or_default();
-        events.push(LiveEvent {
-            at: change.change_date,
-            event_type: "user.human.email.code.added",
-            editor: editor.to_owned(),
-            sequence: change.sequence,
-        });
-        if mailed && let Some(c) = self.changes.get_mut(&pos) {
-            c.sequence += 1;
-            self.instance_sequence += 1;
-            events.push(LiveEvent {
-                at: Timestamp::now(),
-                event_type: "user.human.email.code.sent",
-                editor: NOTIFICATION_EDITOR.to_owned(),
-                sequence: c.sequence,
+    /// The user's state now.
+    pub fn state(&self, pos: usize, user: &UserRef<'_>) -> UserState {
+        self.changes
+            .get(&pos)
+            .and_then(|c| c.state)
+            .unwrap_or_else(|| user.state())
+    }
+
+    /// The user's email address now and whether it is verified (`None`: no address).
+    pub fn email(&self, pos: usize, user: &UserRef<'_>) -> Option<(String, bool)> {
+        match self.changes.get(&pos).and_then(|c| c.email.clone()) {
+            Some(e) => Some(e),
+            None => user.email(),
+        }
+    }
+
+    /// Whether the newest invite code was returned rather than mailed.
+    pub fn invite_returned(&self, pos: usize) -> bool {
+        self.changes.get(&pos).is_some_and(|c| c.invite_returned)
+    }
+
+    /// The user's change record, created from the user as seeded on first use.
+    pub fn change_mut(&mut self, pos: usize, user: &UserRef<'_>) -> &mut UserChange {
+        self.changes.entry(pos).or_insert_with(|| UserChange {
+            code: initial_email_code(user),
+            sequence: user.sequence(),
+            change_date: Timestamp::now(),
+            email: None,
+            phone_code: initial_phone_code(user),
+            state: None,
+            invite_returned: false,
+        })
+    }
+
+    /// Writes the events of one command by `editor`: each takes the next sequence, all share
+    /// the moment. Returns the user's state after them (its sequence is the last event's, as
+    /// in the command's answer).
+    pub fn write(
+        &mut self,
+        pos: usize,
+        user: &UserRef<'_>,
+        editor: &str,
+        types: &[&'static str],
+    ) -> UserChange {
+        let now = Timestamp::now();
+        let change = self.change_mut(pos, user);
+        let mut written = Vec::with_capacity(types.len());
+        for &event_type in types {
+            change.sequence += 1;
+            written.push(LiveEvent {
+                at: now,
+                event_type,
+                editor: editor.to_owned(),
+                sequence: change.sequence,
             });
         }
+        change.change_date = now;
+        let change = change.clone();
+        self.instance_sequence += types.len() as u64;
+        self.push_events(pos, written);
+        change
+    }
+
+    /// The notification worker's event after a code it mailed or texted (`…code.sent`): it
+    /// comes after the command's own events, so it takes the next sequence.
+    pub fn notified(&mut self, pos: usize, event_type: &'static str) {
+        let Some(change) = self.changes.get_mut(&pos) else {
+            return;
+        };
+        change.sequence += 1;
+        let sent = LiveEvent {
+            at: Timestamp::now(),
+            event_type,
+            editor: NOTIFICATION_EDITOR.to_owned(),
+            sequence: change.sequence,
+        };
+        self.instance_sequence += 1;
+        self.push_events(pos, vec![sent]);
+    }
+
+    fn push_events(&mut self, pos: usize, new: Vec<LiveEvent>) {
+        let events = self.events.entry(pos).or_default();
+        events.extend(new);
         if events.len() > MAX_LIVE_EVENTS {
             let excess = events.len() - MAX_LIVE_EVENTS;
             events.drain(..excess);
@@ -168,9 +256,32 @@ impl Live {
 
     /// Applies run-time changes to a user about to be returned.
     pub fn apply(&self, pos: usize, user: &mut User) {
-        if let (Some(change), Some(details)) = (self.changes.get(&pos), user.details.as_mut()) {
+        let Some(change) = self.changes.get(&pos) else {
+            return;
+        };
+        if let Some(details) = user.details.as_mut() {
             details.sequence = change.sequence;
             details.change_date = Some(change.change_date);
         }
+        if let Some(state) = change.state {
+            user.state = state;
+        }
+        if let (Some((email, is_verified)), Some(human)) = (&change.email, user.human.as_mut()) {
+            human.email = Some(HumanEmail {
+                email: email.clone(),
+                is_verified: *is_verified,
+            });
+        }
     }
+}
+
+fn initial_email_code(user: &UserRef<'_>) -> Option<String> {
+    user.pending_initially().then(|| code_from_hash(user.hash()))
+}
+
+/// Every unverified phone has a code waiting at start-up (it was texted when the number was
+/// set), so ResendPhoneCode works for it as in ZITADEL (internal/command/user_v2_phone.go).
+fn initial_phone_code(user: &UserRef<'_>) -> Option<String> {
+    user.phone_pending_initially()
+        .then(|| code_from_hash(user.hash().rotate_left(17)))
 }

@@ -1,5 +1,5 @@
-//! The HTTP handlers of the `zitadel.user.v2.UserService` methods the client calls: the
-//! REST (grpc-gateway) paths, the v3alpha resend, and the Connect path that carries the user
+//! The HTTP handlers of the `zitadel.user.v2.UserService` methods the client calls (reads,
+//! the email codes and the remedies): the REST (grpc-gateway) paths, the v3alpha resend, and the Connect path that carries the user
 //! ID in its JSON body. Each hands the request to `ops` and answers in its path's shape.
 
 use std::sync::Arc;
@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use super::codes::CodeCall;
 use super::errors::ApiFailure;
 use super::ops::{self, Outcome};
+use super::remedies::StateChange;
 use super::request;
 use super::respond::{ErrorShape, failure};
 use super::state::Shared;
@@ -89,6 +90,64 @@ pub(crate) async fn resend_v3(
     email_code_rest(&s, path, &headers, &body, CodeCall::ResendV3)
 }
 
+pub(crate) async fn invite_rest(
+    State(s): State<Arc<Shared>>,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    with_path_id(path, |id| ops::create_invite_code(&s, &headers, id, &body))
+}
+
+pub(crate) async fn set_email_rest(
+    State(s): State<Arc<Shared>>,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    with_path_id(path, |id| ops::set_email(&s, &headers, id, &body))
+}
+
+pub(crate) async fn phone_resend_rest(
+    State(s): State<Arc<Shared>>,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    with_path_id(path, |id| ops::resend_phone_code(&s, &headers, id, &body))
+}
+
+pub(crate) async fn password_reset_rest(
+    State(s): State<Arc<Shared>>,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    with_path_id(path, |id| ops::password_reset(&s, &headers, id, &body))
+}
+
+pub(crate) async fn unlock_rest(
+    State(s): State<Arc<Shared>>,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    with_path_id(path, |id| {
+        ops::change_state(&s, &headers, id, &body, StateChange::Unlock)
+    })
+}
+
+pub(crate) async fn reactivate_rest(
+    State(s): State<Arc<Shared>>,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    with_path_id(path, |id| {
+        ops::change_state(&s, &headers, id, &body, StateChange::Reactivate)
+    })
+}
+
 /// `POST /zitadel.user.v2.UserService/<Method>`: the user ID travels in the JSON body.
 pub(crate) async fn connect(
     State(s): State<Arc<Shared>>,
@@ -106,6 +165,14 @@ pub(crate) async fn connect(
         "ListAuthenticationMethodTypes" => with_id(&|id| ops::auth_methods(&s, &headers, id)),
         "ResendEmailCode" => with_id(&|id| ops::email_code(&s, &headers, id, &body, CodeCall::Resend)),
         "SendEmailCode" => with_id(&|id| ops::email_code(&s, &headers, id, &body, CodeCall::Send)),
+        "CreateInviteCode" => with_id(&|id| ops::create_invite_code(&s, &headers, id, &body)),
+        "SetEmail" => with_id(&|id| ops::set_email(&s, &headers, id, &body)),
+        "ResendPhoneCode" => with_id(&|id| ops::resend_phone_code(&s, &headers, id, &body)),
+        "PasswordReset" => with_id(&|id| ops::password_reset(&s, &headers, id, &body)),
+        "UnlockUser" => with_id(&|id| ops::change_state(&s, &headers, id, &body, StateChange::Unlock)),
+        "ReactivateUser" => {
+            with_id(&|id| ops::change_state(&s, &headers, id, &body, StateChange::Reactivate))
+        }
         _ => Err(ApiFailure::route_not_found()),
     };
     reply(ErrorShape::Connect, outcome)

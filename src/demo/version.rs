@@ -90,6 +90,37 @@ impl ZitadelVersion {
     pub fn has_recovery_codes(self) -> bool {
         self >= ZitadelVersion::V4_13
     }
+
+    /// Before v4.0 an invite is refused (`COMMAND-EF34g`) for a verified email too:
+    /// `CreationAllowed() = !EmailVerified && !AuthMethodSet`
+    /// (internal/command/user_v2_invite_model.go, v2.66.0 and v3.0.0); from v4.0 only a way
+    /// to sign in counts.
+    pub fn invite_refused_for_verified_email(self) -> bool {
+        self < ZitadelVersion::V4_0
+    }
+
+    /// From v4.0 a user may invite themself without `user.write`
+    /// (`wm.AggregateID != authz.GetCtxData(ctx).UserID` in internal/command/user_v2_invite.go,
+    /// v4.0.0); v2.66 and v3 always check it.
+    pub fn invite_exempts_self(self) -> bool {
+        self >= ZitadelVersion::V4_0
+    }
+
+    /// v4.0 to v4.11 refuse a new invite after a *returned* one with `COMMAND-Wr3gq`: the
+    /// precedence bug `requireExisting && wm.InviteCode == nil || wm.CodeReturned`
+    /// (internal/command/user_v2_invite.go, v4.0.0 and v4.8.0), fixed in v4.12.0 (#11649).
+    /// The 4.13 line emulates the fixed releases.
+    pub fn invite_refused_after_returned_code(self) -> bool {
+        matches!(self, ZitadelVersion::V4_0 | ZitadelVersion::V4_8)
+    }
+
+    /// Up to v4.0 UnlockUser and ReactivateUser let a user act on themself without
+    /// `user.write` (`checkPermissionUpdateUser` allowed self: internal/command/user_v2.go in
+    /// v2.66.0/v3.0.0, internal/command/permission_checks.go `checkPermissionOnUser` in
+    /// v4.0.0); from v4.8 they pass `allowSelf=false`.
+    pub fn lets_self_unlock(self) -> bool {
+        self <= ZitadelVersion::V4_0
+    }
 }
 
 impl fmt::Display for ZitadelVersion {
@@ -146,5 +177,18 @@ mod tests {
         assert_eq!(row(V4_0), (true, true, true, false, false));
         assert_eq!(row(V4_8), (true, true, true, true, false));
         assert_eq!(row(V4_13), (true, true, true, true, true));
+        let remedies = |v: ZitadelVersion| {
+            (
+                v.invite_refused_for_verified_email(),
+                v.invite_exempts_self(),
+                v.invite_refused_after_returned_code(),
+                v.lets_self_unlock(),
+            )
+        };
+        assert_eq!(remedies(V2_66), (true, false, false, true));
+        assert_eq!(remedies(V3_0), (true, false, false, true));
+        assert_eq!(remedies(V4_0), (false, true, true, true));
+        assert_eq!(remedies(V4_8), (false, true, true, false));
+        assert_eq!(remedies(V4_13), (false, true, false, false));
     }
 }
