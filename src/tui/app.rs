@@ -649,10 +649,13 @@ impl App {
     /// Ctrl-C anywhere, or `q`: quits — except that while a code request is in flight the
     /// first press only says what quitting would lose, and the second quits.
     fn quit(&mut self) -> (bool, Vec<Effect>) {
-        let sending = self.dialog.as_ref().is_some_and(ActionDialog::in_flight);
-        if sending && !self.quit_armed {
+        let sending = self.dialog.as_ref().filter(|d| d.in_flight());
+        if let Some(d) = sending
+            && !self.quit_armed
+        {
+            let code = d.kind.can_return_code();
             self.quit_armed = true;
-            self.error = Some(messages::quit_while_sending());
+            self.error = Some(messages::quit_while_sending(code));
             return (true, Vec::new());
         }
         (false, vec![Effect::Quit])

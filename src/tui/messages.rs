@@ -141,12 +141,20 @@ pub fn address_error(e: crate::tui::action_dialog::AddressError) -> String {
 pub const COPY_REFUSED: &str =
     "not copied: ZITADEL's answer does not look like a code (letters and digits only)";
 
-/// The status line after the first quit key while a code request is in flight.
-pub fn quit_while_sending() -> String {
-    format!(
-        "issuing a code: {} again quits, losing a code returned to you",
-        super::keys::quit_key()
-    )
+/// The status line after the first quit key while an action is in flight; `code`: the action
+/// may return a code.
+pub fn quit_while_sending(code: bool) -> String {
+    if code {
+        format!(
+            "issuing a code: {} again quits, losing a code returned to you",
+            super::keys::quit_key()
+        )
+    } else {
+        format!(
+            "a change is on its way to ZITADEL: {} again quits (its answer is still awaited and audited)",
+            super::keys::quit_key()
+        )
+    }
 }
 
 /// The status line when a paste did not fit its field.

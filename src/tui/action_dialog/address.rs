@@ -24,9 +24,11 @@ pub enum AddressError {
     BadCharacter,
 }
 
-/// The address as it would be sent (trimmed), or why not.
+/// The address as it would be sent (surrounding spaces of a paste dropped), or why not. The
+/// same rules as the CLI's `set-email` (its `new_email`): only the shape, ZITADEL checks the
+/// rest.
 pub fn check_address(text: &str) -> Result<String, AddressError> {
-    let t = text.trim();
+    let t = text.trim_matches(' ');
     if t.is_empty() {
         return Err(AddressError::Empty);
     }
@@ -65,6 +67,7 @@ mod tests {
         );
         assert_eq!(check_address(""), Err(AddressError::Empty));
         assert_eq!(check_address("   "), Err(AddressError::Empty));
+        assert_eq!(check_address("\tjane@x"), Err(AddressError::BadCharacter));
         assert_eq!(check_address("acme.example"), Err(AddressError::NoAt));
         assert_eq!(check_address("a@b@c"), Err(AddressError::SeveralAts));
         assert_eq!(check_address("@acme.example"), Err(AddressError::NothingBefore));
