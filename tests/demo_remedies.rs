@@ -9,6 +9,7 @@ mod common;
 use common::*;
 use serde_json::{Value, json};
 use zitadesk::api::error::Refusal;
+use zitadesk::api::query::{ListSort, MatchMode, Page, list_users_request, parse_search};
 use zitadesk::api::template::check_url_template;
 use zitadesk::api::wire::{User, UserState};
 use zitadesk::api::{
@@ -117,6 +118,18 @@ fn sequence_of(u: &User) -> u64 {
 
 fn code_of(r: &ActionResult) -> String {
     r.code.as_ref().expect("a returned code").expose().to_owned()
+}
+
+/// The IDs a search finds, as the console's search line sends it.
+async fn search(c: &Client, text: &str) -> Vec<String> {
+    let queries = parse_search(text, MatchMode::Contains).expect("the search parses");
+    let page = Page {
+        offset: 0,
+        limit: 1000,
+    };
+    let request = list_users_request(queries, None, page, ListSort::default());
+    let found = c.list_users(&request).await.expect("list users");
+    found.result.into_iter().map(|u| u.user_id).collect()
 }
 
 /// A request the client would not send (it checks templates and shapes first): the raw answer.
@@ -364,6 +377,9 @@ async fn a_new_address_shows_everywhere_with_its_new_code() {
         newest(&demo, JANE, ACME, 2).await,
         ["user.human.email.changed", "user.human.email.code.added"]
     );
+    // Searches match the new address, not the old one.
+    assert_eq!(search(&c, "email:jane.new@acme").await, [JANE]);
+    assert!(!search(&c, "email:jane.doe@acme").await.contains(&JANE.to_owned()));
 
     // The same address again: ZITADEL refuses, and nothing is written.
     let e = c
@@ -689,6 +705,13 @@ async fn unlock_and_reactivate_make_the_user_active() {
     let e = c.apply(ERIKA_INACTIVE, &Action::Reactivate).await.unwrap_err();
     assert_eq!(refused(&e), (400, "COMMAND-s5qqcz97hf".into()));
     assert_eq!(e.refusal(), Some(Refusal::NotInactive));
+    let locked = search(&c, "state:locked").await;
+    assert!(!locked.contains(&MAX_LOCKED.to_owned()) && locked.contains(&MILTON_LOCKED.to_owned()));
+    assert!(
+        search(&c, "state:active")
+            .await
+            .contains(&ERIKA_INACTIVE.to_owned())
+    );
     let listed = all_users(&c).await;
     assert!(
         listed

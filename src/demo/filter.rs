@@ -6,10 +6,19 @@
 //! Evaluation allocates nothing per user: text columns of generated users are written into
 //! the reusable [`Scratch`] buffers.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::directory::{Directory, TextField, UserRef};
 use crate::api::wire::{SearchQuery, TextQueryMethod, UserState, UserType};
+
+/// The columns queries match that can change at run time (SetEmail, UnlockUser,
+/// ReactivateUser), by position: the few changed users, copied once per listing so the scan
+/// sees what GetUserByID would show.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Changed {
+    pub email: HashMap<usize, String>,
+    pub state: HashMap<usize, UserState>,
+}
 
 /// Reusable buffers for one scan.
 #[derive(Default)]
@@ -129,13 +138,21 @@ impl Filter {
     }
 
     /// Whether the row is selected (`WHERE` keeps only TRUE, not NULL).
-    pub fn matches(&self, pos: usize, user: &UserRef<'_>, s: &mut Scratch) -> bool {
-        self.eval(pos, user, s) == Some(true)
+    pub fn matches(&self, pos: usize, user: &UserRef<'_>, changed: &Changed, s: &mut Scratch) -> bool {
+        self.eval(pos, user, changed, s) == Some(true)
     }
 
     /// Three-valued: `None` is SQL's UNKNOWN.
-    fn eval(&self, pos: usize, user: &UserRef<'_>, s: &mut Scratch) -> Option<bool> {
+    fn eval(&self, pos: usize, user: &UserRef<'_>, changed: &Changed, s: &mut Scratch) -> Option<bool> {
         match self {
+            Filter::Text {
+                field: TextField::Email,
+                method,
+                needle,
+            } if changed.email.contains_key(&pos) => {
+                let hay = changed.email.get(&pos)?;
+                Some(text_matches(*method, hay, needle, &mut s.lower))
+            }
             Filter::Text {
                 field,
                 method,
@@ -149,18 +166,23 @@ impl Filter {
                 let Scratch { field: buf, lower } = s;
                 Some(user.any_login_name(buf, |l| text_matches(*method, l, needle, lower)))
             }
-            Filter::State(state) => Some(user.state() == *state),
+            Filter::State(state) => {
+                Some(changed.state.get(&pos).copied().unwrap_or_else(|| user.state()) == *state)
+            }
             Filter::Type(t) => Some(user.user_type() == *t),
             Filter::Positions(set) => Some(set.contains(&pos)),
-            Filter::Emails(set) => {
-                let email = user.text(TextField::Email, &mut s.field)?;
-                Some(set.contains(email))
-            }
+            Filter::Emails(set) => match changed.email.get(&pos) {
+                Some(email) => Some(set.contains(email)),
+                None => {
+                    let email = user.text(TextField::Email, &mut s.field)?;
+                    Some(set.contains(email))
+                }
+            },
             Filter::Org(org) => Some(*org == Some(user.org())),
             Filter::And(fs) => {
                 let mut result = Some(true);
                 for f in fs {
-                    match f.eval(pos, user, s) {
+                    match f.eval(pos, user, changed, s) {
                         Some(false) => return Some(false),
                         None => result = None,
                         Some(true) => {}
@@ -171,7 +193,7 @@ impl Filter {
             Filter::Or(fs) => {
                 let mut result = Some(false);
                 for f in fs {
-                    match f.eval(pos, user, s) {
+                    match f.eval(pos, user, changed, s) {
                         Some(true) => return Some(true),
                         None => result = None,
                         Some(false) => {}
@@ -179,7 +201,7 @@ impl Filter {
                 }
                 result
             }
-            Filter::Not(f) => f.eval(pos, user, s).map(|b| !b),
+            Filter::Not(f) => f.eval(pos, user, changed, s).map(|b| !b),
         }
     }
 }

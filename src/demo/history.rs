@@ -13,8 +13,9 @@
 //!
 //! Events before start-up come from the seed file's `history`, or are derived from the user
 //! (created, a code mailed at creation and used, a pending code mailed at the last change, a
-//! lock or deactivation). Codes issued while the demo runs are recorded by
-//! [`Live::record_code`](super::state::Live).
+//! lock or deactivation). What the demo's calls write while it runs (codes, their mails, a
+//! new address, an unlock) is recorded by [`Live::write`](super::state::Live) and
+//! `Live::notified`.
 
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;

@@ -1,6 +1,7 @@
 //! A built-in, in-process ZITADEL look-alike: an HTTP server on 127.0.0.1 that answers every
 //! call our client makes (ListUsers, GetUserByID, Resend/SendEmailCode, the v3alpha resend,
-//! ListAuthenticationMethodTypes, the Connect paths of the same methods, discovery, the
+//! ListAuthenticationMethodTypes, the remedies CreateInviteCode, SetEmail, ResendPhoneCode,
+//! PasswordReset, UnlockUser and ReactivateUser, the Connect paths of the same methods, discovery, the
 //! JWT-bearer token grant, the device authorization grant with refresh and revocation,
 //! userinfo and `ListMyZitadelPermissions`) with ZITADEL's JSON shapes, error ids and HTTP
 //! statuses. Tests and `zitadesk --demo` drive the real client against it over real HTTP.

@@ -25,7 +25,7 @@ use super::codes::check_url_template;
 use super::directory::{TextField, UserRef};
 use super::errors::ApiFailure;
 use super::remedy_request::{
-    InviteRequest, PasswordResetRequest, PhoneCodeRequest, SetEmailRequest, split_display_name,
+    InviteRequest, PasswordResetRequest, PhoneCodeRequest, SendCode, SetEmailRequest, split_display_name,
 };
 use super::state::{Shared, UserChange, event};
 use super::sync::lock;
@@ -78,7 +78,7 @@ fn answer(shared: &Shared, user: &UserRef<'_>, change: &UserChange) -> ActionRes
     }
 }
 
-fn url_template(send: Option<&super::remedy_request::SendCode>) -> Option<&str> {
+fn url_template(send: Option<&SendCode>) -> Option<&str> {
     send.and_then(|s| s.url_template.as_deref())
 }
 
@@ -295,4 +295,68 @@ pub(crate) fn change_state(
     let change = live.write(pos, &user, &who.user_id, &[what.event()]);
     drop(live);
     Ok(answer(shared, &user, &change))
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio_util::sync::CancellationToken;
+
+    use super::super::auth::Role;
+    use super::super::config::DemoConfig;
+    use super::super::version::ZitadelVersion;
+    use super::*;
+
+    const MAX_LOCKED: &str = "300000000000000106";
+    const PAUL_INITIAL: &str = "300000000000000108";
+
+    fn shared(version: ZitadelVersion) -> Shared {
+        let config = DemoConfig {
+            generated_users: 0,
+            version,
+            ..DemoConfig::default()
+        };
+        Shared::new("http://demo.invalid".into(), config, CancellationToken::new()).unwrap()
+    }
+
+    fn caller(role: Role, user_id: &str) -> Principal {
+        Principal {
+            role,
+            user_id: user_id.to_owned(),
+        }
+    }
+
+    /// No demo token belongs to a locked user, so the self rule is shown here: a locked user
+    /// without any membership unlocking themself.
+    #[test]
+    fn locked_users_may_unlock_themselves_only_up_to_4_0() {
+        for version in ZitadelVersion::ALL {
+            let s = shared(version);
+            let me = caller(Role::NoMember, MAX_LOCKED);
+            let r = change_state(&s, &me, MAX_LOCKED, StateChange::Unlock);
+            if version.lets_self_unlock() {
+                assert!(r.is_ok(), "{version}: {r:?}");
+            } else {
+                assert_eq!(r.unwrap_err().id, Some("AUTHZ-cdgFk"), "{version}");
+            }
+        }
+    }
+
+    /// Before v4.0 a verified address alone makes a user "initialised". No seed user without
+    /// a way to sign in has one, so the address is marked verified here as an `isVerified`
+    /// SetEmail would.
+    #[test]
+    fn before_4_0_a_verified_email_blocks_an_invite() {
+        for version in ZitadelVersion::ALL {
+            let s = shared(version);
+            let (pos, user) = any_user(&s, PAUL_INITIAL).unwrap();
+            lock(&s.live).change_mut(pos, &user).email = Some(("paul@acme.example".into(), true));
+            let admin = caller(Role::Admin, "300000000000000900");
+            let r = create_invite_code(&s, &admin, PAUL_INITIAL, &InviteRequest::default());
+            if version.invite_refused_for_verified_email() {
+                assert_eq!(r.unwrap_err().id, Some("COMMAND-EF34g"), "{version}");
+            } else {
+                assert!(r.is_ok(), "{version}: {r:?}");
+            }
+        }
+    }
 }

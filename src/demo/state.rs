@@ -12,6 +12,7 @@ use super::config::DemoConfig;
 use super::device::DeviceFlows;
 use super::directory::{Directory, UserRef};
 use super::faults::FaultControl;
+use super::filter::Changed;
 use super::identities::{DEVICE_USER_ID, NOTIFICATION_EDITOR};
 use super::request_log::RequestLog;
 use super::rng::{Rng, code_from_hash};
@@ -179,6 +180,20 @@ impl Live {
     /// Whether the newest invite code was returned rather than mailed.
     pub fn invite_returned(&self, pos: usize) -> bool {
         self.changes.get(&pos).is_some_and(|c| c.invite_returned)
+    }
+
+    /// The changed columns a ListUsers query matches (addresses and states).
+    pub fn changed_columns(&self) -> Changed {
+        let mut changed = Changed::default();
+        for (&pos, c) in &self.changes {
+            if let Some((email, _)) = &c.email {
+                changed.email.insert(pos, email.clone());
+            }
+            if let Some(state) = c.state {
+                changed.state.insert(pos, state);
+            }
+        }
+        changed
     }
 
     /// The user's change record, created from the user as seeded on first use.

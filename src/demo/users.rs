@@ -92,6 +92,7 @@ pub(crate) fn list(shared: &Shared, who: &Principal, req: &ListUsersRequest) -> 
         }
     } else {
         let mut scratch = Scratch::default();
+        let changed = lock(&shared.live).changed_columns();
         // Rows of one tie group share its number; a match ties with the match before it
         // only inside one group.
         let mut group = 0usize;
@@ -102,7 +103,7 @@ pub(crate) fn list(shared: &Shared, who: &Principal, req: &ListUsersRequest) -> 
             }
             let pos = ranks.position(rank);
             let Some(user) = dir.get(pos) else { continue };
-            if filter.matches(pos, &user, &mut scratch) && (!in_sql || readable(pos, &user)) {
+            if filter.matches(pos, &user, &changed, &mut scratch) && (!in_sql || readable(pos, &user)) {
                 pager.push(pos, last_group == Some(group));
                 last_group = Some(group);
             }
