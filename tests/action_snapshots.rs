@@ -329,3 +329,23 @@ fn the_resend_warns_when_the_user_is_locked() {
         snapshot("resend_locked", &app, w, h);
     }
 }
+
+#[test]
+fn tiny_screens_clip_the_new_phases_without_panicking() {
+    let sizes = (0..=130u16)
+        .step_by(9)
+        .flat_map(|w| (0..=45u16).step_by(4).map(move |h| (w, h)));
+    for (w, h) in [(40, 10), (41, 11), (79, 23)].into_iter().chain(sizes) {
+        let mut app = opened(80, 24, JANE, ActionKind::SetEmail, false);
+        type_text(&mut app, "jane@new.example");
+        app.update(Msg::Resize { width: w, height: h });
+        let _ = text(&app, w, h);
+        app.update(key(KeyCode::Enter));
+        app.update(key(KeyCode::Tab));
+        let (id, _) = send(&mut app);
+        answer(&mut app, id, answered(Some(CODE)));
+        app.update(chr('r'));
+        // Drawn whole or clipped, never outside the buffer.
+        let _ = text(&app, w, h);
+    }
+}

@@ -226,7 +226,7 @@ impl ActionDialog {
         let mut d = ActionDialog {
             kind,
             target,
-            delivery: deliveries(kind)[0],
+            delivery: deliveries(kind).first().copied().unwrap_or(Delivery::Direct),
             template: Input::default(),
             templates,
             picked: None,
@@ -330,8 +330,13 @@ impl ActionDialog {
                     return Request::Nothing;
                 }
                 let at = offered.iter().position(|d| *d == self.delivery).unwrap_or(0);
-                self.delivery = offered[(at + 1) % offered.len()];
-                Request::Changed
+                match offered.get((at + 1) % offered.len()) {
+                    Some(next) => {
+                        self.delivery = *next;
+                        Request::Changed
+                    }
+                    None => Request::Nothing,
+                }
             }
             (Phase::Editing { .. }, A::PrevTemplate) => self.pick(-1),
             (Phase::Editing { .. }, A::NextTemplate) => self.pick(1),
