@@ -63,6 +63,11 @@ async fn a_then_unlock_makes_a_locked_user_active_and_the_history_shows_it() {
         panic!("the detail is read again")
     };
     assert_eq!(user.state, UserState::Active);
+    assert_eq!(
+        d.app.list.selected_row().map(|r| r.state),
+        Some("active"),
+        "the list row agrees with the detail"
+    );
     d.press(KeyCode::Esc);
     assert!(d.app.dialog.is_none());
     let after = detail_pane(&d.screen());

@@ -203,6 +203,9 @@ impl App {
                     return (false, Vec::new());
                 }
                 let load = self.loaded(result);
+                if let Load::Ready(user) = &load {
+                    self.list.update_user(user);
+                }
                 let id = self.next_request();
                 let Some(d) = self.detail.as_mut() else {
                     return (true, Vec::new());

@@ -242,3 +242,43 @@ fn a_paste_with_the_menu_open_goes_nowhere() {
     assert_eq!(a.update(Msg::Paste("jane".into())), (false, vec![]));
     assert_eq!(a.search.input.value(), "");
 }
+
+#[test]
+fn the_detail_read_after_an_unlock_updates_the_users_row_too() {
+    let mut a = listed(vec![human("1", UserState::Locked), human("2", UserState::Active)]);
+    in_detail(
+        &mut a,
+        human("1", UserState::Locked),
+        vec![AuthenticationMethodType::Password],
+    );
+    assert_eq!(a.list.row(0).map(|r| r.state), Some("locked"));
+    key(&mut a, KeyCode::Char('a'));
+    key(&mut a, KeyCode::Char('6'));
+    let (_, effects) = key(&mut a, KeyCode::Enter);
+    let [Effect::Apply { id, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let ok = Ok(crate::api::ActionResult::from(crate::api::wire::ActionResponse {
+        details: None,
+        verification_code: None,
+        invite_code: None,
+    }));
+    let (_, effects) = a.update(Msg::Issued {
+        id: *id,
+        result: ok,
+        audit_error: None,
+    });
+    let Some(Effect::GetUser { id: read, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    a.update(Msg::GotUser {
+        id: *read,
+        result: Ok(human("1", UserState::Active)),
+    });
+    assert_eq!(a.list.row(0).map(|r| r.state), Some("active"), "the list agrees");
+    assert_eq!(
+        a.list.row(1).map(|r| r.user.user_id.as_str()),
+        Some("2"),
+        "others stay"
+    );
+}
