@@ -14,7 +14,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::Value;
-use zitadesk::action::CodeCall;
 use zitadesk::api::auth::Credentials;
 use zitadesk::api::client::ApiFlavour;
 use zitadesk::api::query::{MatchMode, parse_search};
@@ -280,19 +279,9 @@ fn drive(app: &mut App, client: &Client, rt: &tokio::runtime::Runtime, effects: 
                 result: rt.block_on(client.list_users(&request)),
             },
             Effect::ScheduleSearch { generation, .. } => Msg::SearchDue(generation),
-            Effect::IssueCode {
+            Effect::Apply { id, user_id, action } => Msg::Issued {
                 id,
-                call,
-                user_id,
-                mode,
-            } => Msg::Issued {
-                id,
-                result: rt.block_on(async {
-                    match call {
-                        CodeCall::Resend => client.resend_email_code(&user_id, &mode).await,
-                        CodeCall::Send => client.send_email_code(&user_id, &mode).await,
-                    }
-                }),
+                result: rt.block_on(client.apply(&user_id, &action)),
                 audit_error: None,
             },
             // The detail's reads are not what these tests look at.
@@ -362,7 +351,7 @@ fn console_send_on_v2_66_says_there_is_no_send_call() {
     press(&mut app, &client, &rt, key(KeyCode::Enter));
     assert_eq!(
         app.keymap().name(),
-        zitadesk::tui::resend_dialog::NOTHING_PENDING.name
+        zitadesk::tui::action_dialog::NOTHING_PENDING.name
     );
     press(&mut app, &client, &rt, key(KeyCode::Char('s')));
     press(&mut app, &client, &rt, key(KeyCode::Enter));

@@ -5,205 +5,22 @@
 //! to read what the agent would see.
 
 mod common;
+#[path = "common/driver.rs"]
+mod driver;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use common::*;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::{CrosstermBackend, TestBackend};
-use ratatui::layout::Rect;
-use ratatui::{Terminal, TerminalOptions, Viewport};
+use crossterm::event::KeyCode;
+use driver::*;
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
-use zitadesk::action::AuditContext;
-use zitadesk::api::wire::{User, UserState};
-use zitadesk::audit::AuditLog;
+use zitadesk::api::wire::User;
 use zitadesk::demo::{ADMIN_TOKEN, DemoServer, Faults, READER_TOKEN};
-use zitadesk::tui::app::{App, Connection};
+use zitadesk::tui::action_dialog::Phase;
 use zitadesk::tui::browse::Mode;
-use zitadesk::tui::clipboard::Multiplexer;
-use zitadesk::tui::effects::{Executor, Next};
-use zitadesk::tui::frame::{FrameTerminal, FrameWriter};
-use zitadesk::tui::msg::{Effect, Msg};
-use zitadesk::tui::resend_dialog::Phase;
-use zitadesk::tui::theme::Theme;
-use zitadesk::tui::view::{self, ViewCtx};
 
-const WIDTH: u16 = 120;
-const HEIGHT: u16 = 40;
-/// How long any one reply may take.
-const DEADLINE: Duration = Duration::from_secs(10);
 const TEMPLATE: &str = "https://verify.example.com/email?user={{.UserID}}&code={{.Code}}";
-
-/// A scratch directory for one test's audit file.
-fn scratch(test: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("resend-flow-{test}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
-/// What the executor wrote to the "terminal" outside frames (the clipboard sequence).
-#[derive(Clone, Default)]
-struct Written(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Written {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("buffer").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The console's state with the run loop's own effect executor.
-struct Driver {
-    app: App,
-    executor: Executor,
-    rx: mpsc::UnboundedReceiver<Msg>,
-    terminal: FrameTerminal<Written>,
-    /// What `Effect::Copy` wrote to the terminal.
-    written: Written,
-    /// Every IssueCode effect the App asked for.
-    issued: Vec<Effect>,
-    quit: bool,
-}
-
-impl Driver {
-    async fn start(demo: &DemoServer, token: &str, audit_path: PathBuf) -> Driver {
-        let audit = AuditContext {
-            log: AuditLog::new(Some(audit_path)),
-            instance: demo.url(),
-            profile: None,
-            operator: None,
-        };
-        let (tx, rx) = mpsc::unbounded_channel();
-        let written = Written::default();
-        let terminal = Terminal::with_options(
-            CrosstermBackend::new(FrameWriter::new(written.clone(), 64 * 1024)),
-            TerminalOptions {
-                viewport: Viewport::Fixed(Rect::new(0, 0, WIDTH, HEIGHT)),
-            },
-        )
-        .expect("terminal");
-        let mut d = Driver {
-            app: App::new(Connection::default(), WIDTH, HEIGHT),
-            executor: Executor::new(client(demo, token), audit, tx, Multiplexer::None),
-            rx,
-            terminal,
-            written,
-            issued: Vec::new(),
-            quit: false,
-        };
-        let effects = d.app.start();
-        d.run(effects);
-        d.settle().await;
-        assert!(d.app.list.loaded, "the first page is in");
-        d
-    }
-
-    /// Carries out effects with the run loop's executor.
-    fn run(&mut self, effects: Vec<Effect>) {
-        for effect in effects {
-            if matches!(effect, Effect::IssueCode { .. }) {
-                self.issued.push(effect.clone());
-            }
-            match self
-                .executor
-                .carry_out(effect, &mut self.terminal)
-                .expect("carried out")
-            {
-                Next::Continue => {}
-                Next::Quit => self.quit = true,
-                Next::SwitchProfile(name) => panic!("no profiles in these tests: {name}"),
-            }
-        }
-    }
-
-    /// The clipboard sequences written so far.
-    fn clipboard(&self) -> Vec<u8> {
-        self.written.0.lock().expect("buffer").clone()
-    }
-
-    fn update(&mut self, msg: Msg) {
-        let (_, effects) = self.app.update(msg);
-        self.run(effects);
-    }
-
-    fn press(&mut self, code: KeyCode) {
-        self.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    fn type_text(&mut self, text: &str) {
-        for c in text.chars() {
-            self.press(KeyCode::Char(c));
-        }
-    }
-
-    /// Takes in replies (and debounced searches) until the console waits for none.
-    async fn settle(&mut self) {
-        while self.app.waiting() {
-            let msg = tokio::time::timeout(DEADLINE, self.rx.recv())
-                .await
-                .expect("a reply within the deadline")
-                .expect("the channel stays open");
-            self.update(msg);
-        }
-    }
-
-    /// Searches for one user by ID and waits for the list to show just them, selected.
-    async fn select(&mut self, user_id: &str) {
-        self.press(KeyCode::Char('/'));
-        self.type_text(&format!("id:{user_id}"));
-        self.press(KeyCode::Enter);
-        self.settle().await;
-        assert_eq!(self.app.mode, Mode::List);
-        let row = self.app.list.selected_row().expect("the user is listed");
-        assert_eq!(row.user.user_id, user_id);
-        assert_eq!(self.app.list.len(), 1);
-    }
-
-    fn phase(&self) -> &Phase {
-        &self.app.resend.as_ref().expect("the dialog is open").phase
-    }
-
-    /// The screen as text, one line per row.
-    fn screen(&self) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("terminal");
-        let ctx = ViewCtx {
-            now: jiff::Timestamp::now(),
-            tz: jiff::tz::TimeZone::UTC,
-            theme: Theme::new(false),
-        };
-        terminal
-            .draw(|frame| view::draw(frame, &self.app, &ctx))
-            .expect("draw");
-        let buffer = terminal.backend().buffer();
-        let mut text = String::new();
-        for y in 0..HEIGHT {
-            for x in 0..WIDTH {
-                text.push_str(buffer[(x, y)].symbol());
-            }
-            text.push('\n');
-        }
-        text
-    }
-}
-
-/// The audit file's lines, parsed; and its raw text.
-fn audit_lines(path: &Path) -> (Vec<Value>, String) {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("audit file {}: {e}", path.display()));
-    let lines = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}")))
-        .collect();
-    (lines, text)
-}
 
 fn assert_no_secrets(text: &str, code: &str) {
     assert!(!text.contains(code), "the code {code} leaked: {text}");
@@ -249,10 +66,10 @@ async fn resend_with_a_template_sends_exactly_that_template_once() {
     demo.clear_requests();
 
     d.press(KeyCode::Char('r'));
-    assert_eq!(d.app.keymap().name(), zitadesk::tui::resend_dialog::EDITING.name);
+    assert_eq!(d.app.keymap().name(), zitadesk::tui::action_dialog::EDITING.name);
     d.type_text(TEMPLATE);
     d.press(KeyCode::Enter);
-    assert_eq!(d.app.keymap().name(), zitadesk::tui::resend_dialog::SENDING.name);
+    assert_eq!(d.app.keymap().name(), zitadesk::tui::action_dialog::SENDING.name);
     d.settle().await;
 
     assert!(matches!(d.phase(), Phase::Done { .. }), "{:?}", d.phase());
@@ -364,7 +181,7 @@ async fn a_returned_code_shows_only_after_v_and_y_copies_it_with_osc_52() {
     assert!(!d.screen().contains(&code), "copying does not reveal it");
 
     d.press(KeyCode::Esc);
-    assert!(d.app.resend.is_none(), "Esc closes the result");
+    assert!(d.app.dialog.is_none(), "Esc closes the result");
     assert!(!d.screen().contains(&code), "and the code is gone");
 
     let (lines, text) = audit_lines(&audit);
@@ -473,15 +290,15 @@ async fn a_double_enter_sends_one_request() {
         0,
         "still in flight"
     );
-    assert_eq!(d.app.keymap().name(), zitadesk::tui::resend_dialog::SENDING.name);
+    assert_eq!(d.app.keymap().name(), zitadesk::tui::action_dialog::SENDING.name);
     d.press(KeyCode::Enter);
     d.press(KeyCode::Enter);
     d.press(KeyCode::Esc);
-    assert!(d.app.resend.is_some(), "Esc does not abandon a request in flight");
+    assert!(d.app.dialog.is_some(), "Esc does not abandon a request in flight");
     d.settle().await;
     demo.set_faults(Faults::default());
 
-    assert_eq!(d.issued.len(), 1, "one IssueCode effect: {:?}", d.issued);
+    assert_eq!(d.issued.len(), 1, "one Apply effect: {:?}", d.issued);
     let sent = requests_to(&demo, "/email/resend");
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0].status, 200);
@@ -510,13 +327,13 @@ async fn a_403_keeps_the_dialog_open_with_the_reason() {
         panic!("back to editing with the error: {:?}", d.phase())
     };
     assert!(e.contains("permission denied"), "{e}");
-    assert_eq!(d.app.keymap().name(), zitadesk::tui::resend_dialog::EDITING.name);
+    assert_eq!(d.app.keymap().name(), zitadesk::tui::action_dialog::EDITING.name);
     let screen = d.screen();
     assert!(screen.contains("permission denied"), "{screen}");
     assert_eq!(requests_to(&demo, "/email/resend").len(), 1, "not retried");
     assert_eq!(demo.pending_code(&user.user_id), before, "nothing changed");
     assert_eq!(
-        d.app.resend.as_ref().map(|r| r.template.value().to_string()),
+        d.app.dialog.as_ref().map(|r| r.template.value().to_string()),
         Some(TEMPLATE.to_string()),
         "the template is kept"
     );
@@ -530,27 +347,9 @@ async fn a_403_keeps_the_dialog_open_with_the_reason() {
     assert!(!text.contains(READER_TOKEN));
 
     d.press(KeyCode::Esc);
-    assert!(d.app.resend.is_none());
+    assert!(d.app.dialog.is_none());
     d.settle().await;
     assert_eq!(requests_to(&demo, "/email/resend").len(), 1);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_user_not_initialised_is_explained() {
-    let dir = scratch("initial");
-    let demo = demo().await;
-    let user = find_user(&client(&demo, ADMIN_TOKEN), "user in setup", |u| {
-        u.state == UserState::Initial
-    })
-    .await;
-    let mut d = Driver::start(&demo, ADMIN_TOKEN, dir.join("audit.jsonl")).await;
-    d.select(&user.user_id).await;
-    d.press(KeyCode::Char('r'));
-    d.press(KeyCode::Enter);
-    d.settle().await;
-    assert!(matches!(d.phase(), Phase::NotInitialised), "{:?}", d.phase());
-    let screen = d.screen();
-    assert!(screen.contains("invite"), "{screen}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -572,7 +371,7 @@ async fn a_failed_audit_write_still_shows_the_result_with_a_warning() {
     assert!(matches!(d.phase(), Phase::Done { .. }), "{:?}", d.phase());
     let warning = d
         .app
-        .resend
+        .dialog
         .as_ref()
         .and_then(|r| r.audit_error.clone())
         .expect("the audit failure is reported");

@@ -98,7 +98,7 @@ fn dialog(w: u16, h: u16, user_id: &str, read_only: bool) -> App {
         app.update(chr('j'));
     }
     app.update(chr('r'));
-    assert!(app.resend.is_some(), "r opens the dialog");
+    assert!(app.dialog.is_some(), "r opens the dialog");
     app
 }
 
@@ -118,7 +118,7 @@ fn send(app: &mut App) -> u64 {
     let ids: Vec<u64> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::IssueCode { id, .. } => Some(*id),
+            Effect::Apply { id, .. } => Some(*id),
             _ => None,
         })
         .collect();
@@ -184,7 +184,7 @@ fn snapshot(name: &str, app: &App, w: u16, h: u16) {
 fn mail_mode_with_an_empty_template() {
     for (w, h) in SIZES {
         let app = jane(w, h);
-        assert_eq!(app.keymap().name(), zitadesk::tui::resend_dialog::EDITING.name);
+        assert_eq!(app.keymap().name(), zitadesk::tui::action_dialog::EDITING.name);
         let terminal = terminal(&app, w, h);
         // The cursor waits in the (empty) template field, after its "> " prompt.
         assert!(terminal.backend().cursor_visible());
@@ -308,13 +308,13 @@ fn no_pending_code_offers_a_fresh_one_which_needs_confirming() {
         answer(&mut app, id, Err(none));
         assert_eq!(
             app.keymap().name(),
-            zitadesk::tui::resend_dialog::NOTHING_PENDING.name
+            zitadesk::tui::action_dialog::NOTHING_PENDING.name
         );
         snapshot("no_pending", &app, w, h);
 
         let (_, effects) = app.update(chr('s'));
         assert!(effects.is_empty(), "s only asks; Enter sends");
-        assert_eq!(app.keymap().name(), zitadesk::tui::resend_dialog::CONFIRMING.name);
+        assert_eq!(app.keymap().name(), zitadesk::tui::action_dialog::CONFIRMING.name);
         snapshot("confirm_send", &app, w, h);
     }
 }
@@ -326,7 +326,7 @@ fn read_only_refuses() {
         snapshot("read_only", &app, w, h);
         let (_, effects) = app.update(key(KeyCode::Enter));
         assert!(effects.is_empty(), "Enter only closes the refusal");
-        assert!(app.resend.is_none());
+        assert!(app.dialog.is_none());
     }
 }
 
@@ -344,7 +344,7 @@ fn a_403_stays_in_the_dialog() {
         answer(&mut app, id, Err(denied));
         assert_eq!(
             app.keymap().name(),
-            zitadesk::tui::resend_dialog::EDITING.name,
+            zitadesk::tui::action_dialog::EDITING.name,
             "the agent can fix and retry"
         );
         snapshot("denied", &app, w, h);
@@ -354,7 +354,8 @@ fn a_403_stays_in_the_dialog() {
 #[test]
 fn a_user_who_is_not_initialised_needs_an_invite() {
     for (w, h) in SIZES {
-        let mut app = dialog(w, h, PAUL_INITIAL, false);
+        // ZITADEL knows better than the list: the user looked set up.
+        let mut app = jane(w, h);
         let id = send(&mut app);
         let initial = ApiError::UserNotInitialised(Status {
             http: 412,
@@ -363,6 +364,17 @@ fn a_user_who_is_not_initialised_needs_an_invite() {
         });
         answer(&mut app, id, Err(initial));
         snapshot("not_initialised", &app, w, h);
+    }
+}
+
+#[test]
+fn r_on_a_user_in_setup_opens_the_invite_and_says_why() {
+    for (w, h) in SIZES {
+        let app = dialog(w, h, PAUL_INITIAL, false);
+        let text = screen_text(&terminal(&app, w, h));
+        assert!(text.contains("Invite the user"), "{text}");
+        assert!(text.contains("has not finished setting up"), "{text}");
+        snapshot("invite_for_initial", &app, w, h);
     }
 }
 
@@ -386,8 +398,11 @@ fn the_dialogs_keys_are_said_once_in_its_footer_and_help_lists_them() {
     let rows: Vec<String> = (0..24)
         .map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect())
         .collect();
-    let footer = zitadesk::tui::resend_dialog::SHOWING_CODE.hints();
-    assert_eq!(footer, "v show/hide · y copy · Esc close (forgets the code)");
+    let footer = zitadesk::tui::action_dialog::SHOWING_CODE.hints();
+    assert_eq!(
+        footer,
+        "v show/hide · y copy · r read aloud · Esc close (forgets the code)"
+    );
     let with_footer: Vec<&String> = rows.iter().filter(|r| r.contains(&footer)).collect();
     assert_eq!(
         with_footer.len(),

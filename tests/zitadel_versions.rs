@@ -19,13 +19,13 @@ use tokio::sync::mpsc;
 use zitadesk::action::AuditContext;
 use zitadesk::audit::AuditLog;
 use zitadesk::demo::{ADMIN_TOKEN, DemoConfig, DemoServer, ORG_TOKEN, ZitadelVersion};
+use zitadesk::tui::action_dialog::Phase;
 use zitadesk::tui::app::{App, Connection};
 use zitadesk::tui::browse::Mode;
 use zitadesk::tui::clipboard::Multiplexer;
 use zitadesk::tui::effects::{Executor, Next};
 use zitadesk::tui::frame::{FrameTerminal, FrameWriter};
 use zitadesk::tui::msg::{Effect, Msg};
-use zitadesk::tui::resend_dialog::Phase;
 
 const JANE: &str = "300000000000000101"; // Acme, unverified, code pending
 const JOHN: &str = "300000000000000102"; // Acme, verified, no code
@@ -324,7 +324,7 @@ impl Console {
     }
 
     fn phase(&self) -> &Phase {
-        &self.app.resend.as_ref().expect("the dialog is open").phase
+        &self.app.dialog.as_ref().expect("the dialog is open").phase
     }
 }
 

@@ -10,18 +10,21 @@ use ratatui::layout::Rect;
 use super::detail::{Detail, Load};
 use super::msg::{Effect, Msg, RequestId};
 
+use super::action_dialog::{ActionDialog, Note, Request, Target};
+use super::actions_menu::{self, ActionsMenu, MenuRequest};
 use super::browse::{self, BrowseAction, Mode};
 use super::keys::{self, Global, KeyHelp};
 use super::layout;
 use super::list::{PAGE_SIZE, PageSlot, Select, UserList};
 use super::messages::{self, read_error_line};
 use super::picker::{self, PickerRequest, ProfilePicker};
-use super::resend_dialog::{Request, ResendDialog, TEMPLATE_FIELD_CAP, Target};
 use super::search_line::{self, Edit, SearchAction, SearchLine};
 use super::text_field::Pasted;
-use crate::api::ApiError;
+use crate::action::Outcome;
 use crate::api::query::{ListSort, MAX_SEARCH_CHARS, MatchMode, Page, list_users_request};
 use crate::api::wire::ListUsersResponse;
+use crate::api::wire::{User, UserState};
+use crate::api::{ActionKind, ApiError};
 
 /// Pause after the last keystroke before a search is sent.
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(200);
@@ -63,8 +66,11 @@ pub struct App {
     pub search: SearchLine,
     pub list: UserList,
     pub detail: Option<Detail>,
-    /// The resend dialog, when open (it has the keyboard).
-    pub resend: Option<ResendDialog>,
+    /// The action dialog (a resend, an invite, an unlock, …), when open (it has the
+    /// keyboard).
+    pub dialog: Option<ActionDialog>,
+    /// The actions menu, when open (it has the keyboard).
+    pub menu: Option<ActionsMenu>,
     /// The profile picker, when open (it has the keyboard).
     pub picker: Option<ProfilePicker>,
     /// Who the console acts as, when known.
@@ -92,7 +98,8 @@ impl App {
             search: SearchLine::default(),
             list: UserList::default(),
             detail: None,
-            resend: None,
+            dialog: None,
+            menu: None,
             picker: None,
             signed_in: None,
             error: None,
@@ -117,7 +124,7 @@ impl App {
     pub fn busy(&self) -> bool {
         self.pending.list.is_some()
             || self.detail.as_ref().is_some_and(Detail::waiting)
-            || self.resend.as_ref().is_some_and(ResendDialog::in_flight)
+            || self.dialog.as_ref().is_some_and(ActionDialog::in_flight)
     }
 
     /// A reply or a debounced search is still to come.
@@ -127,10 +134,11 @@ impl App {
 
     /// The keymap in force: the dialog's or the picker's while open.
     pub fn keymap(&self) -> &'static dyn KeyHelp {
-        match (&self.resend, &self.picker) {
-            (Some(d), _) => d.keymap(),
-            (None, Some(_)) => &picker::KEYMAP,
-            (None, None) => match self.mode {
+        match (&self.dialog, &self.menu, &self.picker) {
+            (Some(d), _, _) => d.keymap(),
+            (None, Some(_), _) => &actions_menu::KEYMAP,
+            (None, None, Some(_)) => &picker::KEYMAP,
+            (None, None, None) => match self.mode {
                 Mode::List => &browse::LIST,
                 Mode::Search => &search_line::KEYMAP,
                 Mode::Detail => &browse::DETAIL,
@@ -140,7 +148,7 @@ impl App {
 
     /// A popup has the keyboard and shows its own keys.
     pub fn popup_open(&self) -> bool {
-        self.resend.is_some() || self.picker.is_some()
+        self.dialog.is_some() || self.menu.is_some() || self.picker.is_some()
     }
 
     /// The list's place on screen, as the view lays it out.
@@ -195,6 +203,9 @@ impl App {
                     return (false, Vec::new());
                 }
                 let load = self.loaded(result);
+                if let Load::Ready(user) = &load {
+                    self.list.update_user(user);
+                }
                 let id = self.next_request();
                 let Some(d) = self.detail.as_mut() else {
                     return (true, Vec::new());
@@ -222,8 +233,9 @@ impl App {
                 result,
                 audit_error,
             } => {
-                let succeeded = result.is_ok();
-                let Some(dialog) = self.resend.as_mut() else {
+                // The user may have changed (unknown: may have): show the detail as it is now.
+                let changed = matches!(Outcome::of(&result), Outcome::Ok | Outcome::Unknown);
+                let Some(dialog) = self.dialog.as_mut() else {
                     return (false, Vec::new());
                 };
                 if !dialog.answered(id, result, audit_error) {
@@ -233,8 +245,7 @@ impl App {
                     // Answered: nothing would be lost any more.
                     self.error = None;
                 }
-                // The user changed (sequence, change date): show the detail as it is now.
-                let refresh = match (&self.detail, succeeded) {
+                let refresh = match (&self.detail, changed) {
                     (Some(d), true) if d.user_id == dialog.target.user_id => Some(d.user_id.clone()),
                     _ => None,
                 };
@@ -330,8 +341,11 @@ impl App {
         if keys::global(&ev) == Some(Global::Quit) {
             return self.quit();
         }
-        if self.resend.is_some() {
+        if self.dialog.is_some() {
             return self.on_dialog_key(ev);
+        }
+        if self.menu.is_some() {
+            return self.on_menu_key(&ev);
         }
         if self.picker.is_some() {
             return self.on_picker_key(&ev);
@@ -438,6 +452,7 @@ impl App {
                 effects = self.open_detail(user_id);
             }
             BrowseAction::OpenResend => return self.open_resend(),
+            BrowseAction::OpenActions => return self.open_actions(),
             BrowseAction::OpenProfiles => {
                 self.picker =
                     ProfilePicker::open(&self.connection.profiles, self.connection.profile.as_ref());
@@ -503,15 +518,10 @@ impl App {
         if clean.is_empty() {
             return (false, Vec::new());
         }
-        let (changed, effects, pasted, cap) = if let Some(dialog) = self.resend.as_mut() {
-            let (request, pasted) = dialog.on_paste(&clean);
-            (
-                request == Request::Changed,
-                Vec::new(),
-                pasted,
-                TEMPLATE_FIELD_CAP,
-            )
-        } else if self.help_open || self.picker.is_some() {
+        let (changed, effects, pasted, cap) = if let Some(dialog) = self.dialog.as_mut() {
+            let (request, pasted, cap) = dialog.on_paste(&clean);
+            (request == Request::Changed, Vec::new(), pasted, cap)
+        } else if self.help_open || self.menu.is_some() || self.picker.is_some() {
             return (false, Vec::new());
         } else {
             if self.mode != Mode::Search {
@@ -547,40 +557,115 @@ impl App {
         }
     }
 
-    /// Opens the resend dialog for the user in view: the detail's (fresh) user, else the
-    /// selected row's.
-    fn open_resend(&mut self) -> (bool, Vec<Effect>) {
+    /// The user in view: the detail's (fresh) user, else the selected row's.
+    fn user_in_view(&self) -> Option<&User> {
         let in_detail = self.detail.as_ref().and_then(Detail::ready_user);
-        let user = match (self.mode, in_detail) {
+        match (self.mode, in_detail) {
             (Mode::Detail, Some(u)) => Some(u),
             _ => self.list.selected_row().map(|r| &r.user),
-        };
-        let Some(user) = user else {
+        }
+    }
+
+    /// The sign-in methods of `user_id`, when the open detail has read them.
+    fn methods_of(&self, user_id: &str) -> Option<&[crate::api::wire::AuthenticationMethodType]> {
+        let d = self.detail.as_ref().filter(|d| d.user_id == user_id)?;
+        match &d.methods {
+            Load::Ready(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// `r`: the email code resend — or, for a user who cannot sign in yet (state initial, or
+    /// a human whose sign-in methods are read and none), the invite, saying why.
+    fn open_resend(&mut self) -> (bool, Vec<Effect>) {
+        let Some(user) = self.user_in_view() else {
             return (false, Vec::new());
         };
+        let no_methods = user.human.is_some() && self.methods_of(&user.user_id).is_some_and(<[_]>::is_empty);
+        let needs_invite = user.state == UserState::Initial || no_methods;
         let target = Target::from_user(user);
-        self.resend = Some(ResendDialog::new(
+        let kind = if needs_invite {
+            ActionKind::Invite
+        } else {
+            ActionKind::EmailCode
+        };
+        let dialog = self.new_dialog(kind, target);
+        self.dialog = Some(if needs_invite {
+            dialog.with_note(Note::NeedsInvite)
+        } else {
+            dialog
+        });
+        (true, Vec::new())
+    }
+
+    /// `a`: the actions menu for the user in view, each remedy judged with the sign-in
+    /// methods when the detail has read them.
+    fn open_actions(&mut self) -> (bool, Vec<Effect>) {
+        let Some(user) = self.user_in_view() else {
+            return (false, Vec::new());
+        };
+        let methods = self.methods_of(&user.user_id);
+        self.menu = Some(ActionsMenu::open(user, methods));
+        (true, Vec::new())
+    }
+
+    fn on_menu_key(&mut self, ev: &KeyEvent) -> (bool, Vec<Effect>) {
+        let Some(menu) = self.menu.as_mut() else {
+            return (false, Vec::new());
+        };
+        match menu.on_key(ev) {
+            MenuRequest::Nothing => (false, Vec::new()),
+            MenuRequest::Changed => (true, Vec::new()),
+            MenuRequest::Close => {
+                self.menu = None;
+                (true, Vec::new())
+            }
+            MenuRequest::Choose(kind) => {
+                let user_id = menu.user_id.clone();
+                self.menu = None;
+                // The menu's user, as the console shows them now (the detail may have been
+                // read again meanwhile).
+                let user = self.user_in_view().filter(|u| u.user_id == user_id).or_else(|| {
+                    self.list
+                        .visible(0, self.list.len())
+                        .map(|r| &r.user)
+                        .find(|u| u.user_id == user_id)
+                });
+                if let Some(user) = user {
+                    let target = Target::from_user(user);
+                    self.dialog = Some(self.new_dialog(kind, target));
+                }
+                (true, Vec::new())
+            }
+        }
+    }
+
+    fn new_dialog(&self, kind: ActionKind, target: Target) -> ActionDialog {
+        ActionDialog::new(
+            kind,
             target,
             self.connection.url_templates.clone(),
             self.connection.read_only,
-        ));
-        (true, Vec::new())
+        )
     }
 
     /// Ctrl-C anywhere, or `q`: quits — except that while a code request is in flight the
     /// first press only says what quitting would lose, and the second quits.
     fn quit(&mut self) -> (bool, Vec<Effect>) {
-        let sending = self.resend.as_ref().is_some_and(ResendDialog::in_flight);
-        if sending && !self.quit_armed {
+        let sending = self.dialog.as_ref().filter(|d| d.in_flight());
+        if let Some(d) = sending
+            && !self.quit_armed
+        {
+            let code = d.kind.can_return_code();
             self.quit_armed = true;
-            self.error = Some(messages::quit_while_sending());
+            self.error = Some(messages::quit_while_sending(code));
             return (true, Vec::new());
         }
         (false, vec![Effect::Quit])
     }
 
     fn on_dialog_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {
-        let Some(dialog) = self.resend.as_mut() else {
+        let Some(dialog) = self.dialog.as_mut() else {
             return (false, Vec::new());
         };
         match dialog.on_key(ev) {
@@ -589,25 +674,17 @@ impl App {
             Request::Changed => (true, Vec::new()),
             Request::Close => {
                 // Dropping the dialog drops (and zeroises) a returned code.
-                self.resend = None;
+                self.dialog = None;
                 (true, Vec::new())
             }
-            Request::Issue { call, mode } => {
+            Request::Issue(action) => {
                 let id = self.next_request();
-                let Some(dialog) = self.resend.as_mut() else {
+                let Some(dialog) = self.dialog.as_mut() else {
                     return (false, Vec::new());
                 };
-                dialog.sent(id, call);
+                dialog.sent(id, action.clone());
                 let user_id = dialog.target.user_id.clone();
-                (
-                    true,
-                    vec![Effect::IssueCode {
-                        id,
-                        call,
-                        user_id,
-                        mode,
-                    }],
-                )
+                (true, vec![Effect::Apply { id, user_id, action }])
             }
             Request::Copy => match dialog.code().cloned() {
                 Some(code) => {
@@ -680,5 +757,7 @@ impl App {
     }
 }
 
+#[cfg(test)]
+mod actions_tests;
 #[cfg(test)]
 mod tests;

@@ -32,6 +32,8 @@ pub enum BrowseAction {
     Refresh,
     ToggleHelp,
     OpenResend,
+    /// The actions menu: every remedy for the user in view.
+    OpenActions,
     OpenProfiles,
 }
 
@@ -40,7 +42,8 @@ use BrowseAction as A;
 // One binding per line reads as the keymap it is.
 #[rustfmt::skip]
 static MOVES: &[Binding<BrowseAction>] = &[
-    Binding { keys: &[Key::Char('/')], label: "/", action: A::StartSearch, help: "search", hint: Some("search") },
+    // No hint: the search row names `/` already (the status line needs the room at 80 columns).
+    Binding { keys: &[Key::Char('/')], label: "/", action: A::StartSearch, help: "search", hint: None },
     Binding { keys: &[Key::Char('j'), Key::Code(KeyCode::Down)], label: "j/↓", action: A::Down, help: "next user", hint: None },
     Binding { keys: &[Key::Char('k'), Key::Code(KeyCode::Up)], label: "k/↑", action: A::Up, help: "previous user", hint: None },
     Binding { keys: &[Key::Code(KeyCode::PageDown)], label: "PgDn", action: A::PageDown, help: "page down", hint: None },
@@ -61,7 +64,8 @@ static DETAIL_ONLY: &[Binding<BrowseAction>] = &[
 
 #[rustfmt::skip]
 static COMMANDS: &[Binding<BrowseAction>] = &[
-    Binding { keys: &[Key::Char('r')], label: "r", action: A::OpenResend, help: "resend code", hint: Some("resend code") },
+    Binding { keys: &[Key::Char('r')], label: "r", action: A::OpenResend, help: "resend code (an invite if not set up)", hint: Some("resend code") },
+    Binding { keys: &[Key::Char('a')], label: "a", action: A::OpenActions, help: "actions: every remedy for the user", hint: Some("actions") },
     Binding { keys: &[Key::Ctrl('r'), Key::Code(KeyCode::F(5))], label: "^R/F5", action: A::Refresh, help: "refresh", hint: None },
     Binding { keys: &[Key::Char('?')], label: "?", action: A::ToggleHelp, help: "help", hint: Some("help") },
     Binding { keys: &[Key::Char('q')], label: "q", action: A::Quit, help: "quit", hint: Some("quit") },
@@ -81,6 +85,11 @@ pub static DETAIL: Keymap<BrowseAction> = Keymap {
 /// How a message names the refresh key ("Ctrl-R").
 pub fn refresh_key() -> String {
     LIST.key_name(A::Refresh)
+}
+
+/// How a message names the key that opens the actions menu ("a").
+pub fn actions_key() -> String {
+    LIST.key_name(A::OpenActions)
 }
 
 /// How a message names the key that starts a search ("/").
@@ -128,7 +137,7 @@ mod tests {
     fn hints_and_key_names_come_from_the_keymap() {
         assert_eq!(
             LIST.hints(),
-            "/ search · Enter open the user · r resend code · ? help · q quit"
+            "Enter open the user · r resend code · a actions · ? help · q quit"
         );
         assert_eq!(refresh_key(), "Ctrl-R");
     }

@@ -12,7 +12,7 @@ use tokio::task::{AbortHandle, JoinHandle};
 use super::clipboard::{Multiplexer, osc52};
 use super::frame::{FrameTerminal, write_through};
 use super::msg::{Effect, Msg};
-use crate::action::{AuditContext, issue_code};
+use crate::action::{AuditContext, apply};
 use crate::api::Client;
 use crate::history::{self, AuditLines, History};
 
@@ -31,7 +31,7 @@ pub struct Executor {
     audit: Arc<AuditContext>,
     tx: mpsc::UnboundedSender<Msg>,
     mux: Multiplexer,
-    /// The resend or send in flight (at most one: the dialog takes no Enter meanwhile).
+    /// The action in flight (at most one: the dialog takes no Enter meanwhile).
     issuing: Option<JoinHandle<()>>,
     list: Option<AbortHandle>,
     user: Option<AbortHandle>,
@@ -81,16 +81,11 @@ impl Executor {
                 write_through(terminal, sequence.as_bytes())?;
                 return Ok(Next::Continue);
             }
-            Effect::IssueCode {
-                id,
-                call,
-                user_id,
-                mode,
-            } => {
+            Effect::Apply { id, user_id, action } => {
                 // Never aborted: once sent, its answer (and audit line) must not be lost.
                 let audit = Arc::clone(&self.audit);
                 self.issuing = Some(tokio::spawn(async move {
-                    let issued = issue_code(&client, audit, call, &user_id, &mode).await;
+                    let issued = apply(&client, audit, &user_id, &action).await;
                     let _ = tx.send(Msg::Issued {
                         id,
                         result: issued.result,

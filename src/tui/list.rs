@@ -197,6 +197,20 @@ impl UserList {
         self.row(self.selected)
     }
 
+    /// A fresher read of a user in the window (the detail's, after an unlock say) replaces
+    /// their row, so list and detail agree. Returns whether a row changed.
+    pub fn update_user(&mut self, user: &User) -> bool {
+        let fresh = UserRow::new(user.clone());
+        let mut changed = false;
+        for row in self.pages.iter_mut().flat_map(|p| p.rows.iter_mut()) {
+            if row.user.user_id == user.user_id && *row != fresh {
+                *row = fresh.clone();
+                changed = true;
+            }
+        }
+        changed
+    }
+
     /// The rows from `start`, at most `n` of them (what the viewport shows).
     pub fn visible(&self, start: usize, n: usize) -> impl Iterator<Item = &UserRow> {
         self.pages.iter().flat_map(|p| p.rows.iter()).skip(start).take(n)

@@ -2,10 +2,13 @@
 //! console's other sentences. All of the console's wording lives here; keys are named from the
 //! keymaps, never written out.
 
+pub mod dialog;
+
 use super::browse::{refresh_key, search_key};
 use super::list::Counter;
 use crate::action::{NOT_SENT, Outcome, UNKNOWN_OUTCOME};
-use crate::api::{ApiError, Missing, NotSent};
+use crate::api::error::Refusal;
+use crate::api::{ActionKind, ApiError, Missing, NotSent};
 
 /// One status-line sentence for an error (unsanitised: the view sanitises). Short enough for
 /// 80 columns; ZITADEL's own message and id go to the log.
@@ -86,16 +89,72 @@ pub fn mutation_error_line(e: &ApiError) -> String {
     }
 }
 
+/// What the dialog says when an action of `kind` failed: as [`mutation_error_line`], with the
+/// unknown outcome and a missing user worded for the action.
+pub fn action_error_line(kind: ActionKind, e: &ApiError) -> String {
+    if kind == ActionKind::EmailCode {
+        return mutation_error_line(e);
+    }
+    if let Some(r) = e.refusal() {
+        return refusal_line(r);
+    }
+    match Outcome::of_error(e) {
+        Outcome::Unknown => format!("{} ({e})", dialog::unknown_outcome(kind)),
+        Outcome::NotSent => format!("{NOT_SENT}: {}", error_line(e)),
+        Outcome::Ok | Outcome::Refused => error_line(e),
+    }
+}
+
+/// A refusal whose cause ZITADEL named, with what to do instead.
+pub fn refusal_line(r: Refusal) -> String {
+    let fact = r.describe();
+    match r {
+        Refusal::AlreadySetUp => format!("{fact}: send a password reset instead"),
+        Refusal::InviteAfterReturnedCode => {
+            format!("{fact}: read out the invite code returned earlier, or mail one from ZITADEL's console")
+        }
+        Refusal::EmailUnchanged => format!("{fact}: type another address, or resend the code instead"),
+        Refusal::NoPhoneCode => fact.to_string(),
+        Refusal::NotLocked => format!("nothing to unlock: {fact}"),
+        Refusal::NotInactive => format!("nothing to reactivate: {fact}"),
+    }
+}
+
+/// How the new-address field's verdict reads.
+pub fn address_error(e: crate::tui::action_dialog::AddressError) -> String {
+    use crate::tui::action_dialog::AddressError as E;
+    match e {
+        E::Empty => "type the new address".into(),
+        E::TooLong { len } => format!(
+            "too long: {len} characters, ZITADEL takes at most {}",
+            crate::api::action::MAX_EMAIL_LEN
+        ),
+        E::NoAt => "not an address: it needs an @".into(),
+        E::SeveralAts => "not an address: more than one @".into(),
+        E::NothingBefore => "not an address: nothing before the @".into(),
+        E::NothingAfter => "not an address: nothing after the @".into(),
+        E::BadCharacter => "not an address: no spaces or control characters".into(),
+    }
+}
+
 /// The resend dialog when ZITADEL's answer does not look like a code.
 pub const COPY_REFUSED: &str =
     "not copied: ZITADEL's answer does not look like a code (letters and digits only)";
 
-/// The status line after the first quit key while a code request is in flight.
-pub fn quit_while_sending() -> String {
-    format!(
-        "issuing a code: {} again quits, losing a code returned to you",
-        super::keys::quit_key()
-    )
+/// The status line after the first quit key while an action is in flight; `code`: the action
+/// may return a code.
+pub fn quit_while_sending(code: bool) -> String {
+    if code {
+        format!(
+            "issuing a code: {} again quits, losing a code returned to you",
+            super::keys::quit_key()
+        )
+    } else {
+        format!(
+            "a change is on its way to ZITADEL: {} again quits (its answer is still awaited and audited)",
+            super::keys::quit_key()
+        )
+    }
 }
 
 /// The status line when a paste did not fit its field.

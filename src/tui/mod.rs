@@ -2,6 +2,7 @@
 //! become [`app::Msg`]s, `App::update` changes the state and returns effects, the effect
 //! executor carries them out, and the view draws from the state when something changed.
 
+pub mod action_dialog;
 pub mod actions_menu;
 pub mod app;
 pub mod browse;
@@ -15,7 +16,6 @@ pub mod list;
 pub mod messages;
 pub mod msg;
 pub mod picker;
-pub mod resend_dialog;
 pub mod run;
 pub mod search_line;
 pub mod terminal;

@@ -5,11 +5,10 @@ use std::time::Duration;
 
 use crossterm::event::KeyEvent;
 
-use crate::action::CodeCall;
 use crate::api::wire::{
     AuthenticationMethodType, ListUsersRequest, ListUsersResponse, User, VerificationCode,
 };
-use crate::api::{ActionResult, ApiError, CodeMode};
+use crate::api::{Action, ActionResult, ApiError};
 use crate::history::History;
 
 /// Tags a request so that its reply can be matched, and dropped when it is no longer wanted.
@@ -55,7 +54,7 @@ pub enum Msg {
         profile: String,
         reason: String,
     },
-    /// ZITADEL answered a resend or send; `audit_error` says why its audit line is missing.
+    /// ZITADEL answered an action; `audit_error` says why its audit line is missing.
     Issued {
         id: RequestId,
         result: Result<ActionResult, ApiError>,
@@ -89,12 +88,11 @@ pub enum Effect {
         generation: u64,
         delay: Duration,
     },
-    /// Resend or send an email code: exactly one request, audited, never retried.
-    IssueCode {
+    /// Apply an action to a user: exactly one request, audited, never retried.
+    Apply {
         id: RequestId,
-        call: CodeCall,
         user_id: String,
-        mode: CodeMode,
+        action: Action,
     },
     /// Put the code on the agent's clipboard (OSC 52).
     Copy(VerificationCode),

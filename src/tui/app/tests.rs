@@ -5,7 +5,7 @@ use crate::api::query::org_scope;
 use crate::api::template::check_url_template;
 use crate::api::wire::{ListDetails, ListQuery, ListUsersRequest, UserFieldName};
 use crate::api::wire::{User, VerificationCode};
-use crate::api::{ActionResult, CodeMode};
+use crate::api::{Action, ActionResult, CodeMode};
 use crossterm::event::{KeyCode, KeyModifiers};
 
 fn app() -> App {
@@ -450,7 +450,7 @@ fn resize_keeps_the_selection_visible() {
 mod resend_flow {
     use super::*;
     use crate::api::wire::{ActionResponse, Details, HumanEmail, HumanProfile, HumanUser};
-    use crate::tui::resend_dialog::{Delivery, Phase, TemplateCheck};
+    use crate::tui::action_dialog::{Delivery, Phase, TemplateCheck};
 
     const T1: &str = "https://verify.example.com/email?user={{.UserID}}&code={{.Code}}";
     const T2: &str = "https://id.example.com/v?u={{.UserID}}&c={{.Code}}&o={{.OrgID}}";
@@ -499,22 +499,21 @@ mod resend_flow {
         })
     }
 
-    fn dialog(a: &App) -> &ResendDialog {
-        a.resend.as_ref().expect("the dialog is open")
+    fn dialog(a: &App) -> &ActionDialog {
+        a.dialog.as_ref().expect("the dialog is open")
     }
 
-    /// The one IssueCode effect in `effects`.
+    /// The one email code request in `effects`.
     fn issue(effects: &[Effect]) -> (RequestId, CodeCall, String, CodeMode) {
         match effects {
             [
-                Effect::IssueCode {
+                Effect::Apply {
                     id,
-                    call,
                     user_id,
-                    mode,
+                    action: Action::EmailCode { call, mode },
                 },
             ] => (*id, *call, user_id.clone(), mode.clone()),
-            other => panic!("exactly one IssueCode expected, got {other:?}"),
+            other => panic!("exactly one email code request expected, got {other:?}"),
         }
     }
 
@@ -565,7 +564,7 @@ mod resend_flow {
         assert_eq!(d.target.display_name, "User 1");
         assert_eq!(d.delivery, Delivery::Mail);
         assert!(matches!(d.phase, Phase::Editing { error: None }));
-        assert_eq!(a.keymap().name(), crate::tui::resend_dialog::EDITING.name);
+        assert_eq!(a.keymap().name(), crate::tui::action_dialog::EDITING.name);
         assert_eq!(a.mode, Mode::List, "the view underneath stays");
     }
 
@@ -578,7 +577,7 @@ mod resend_flow {
             result: page(vec![], 0),
         });
         assert_eq!(key(&mut a, KeyCode::Char('r')), (false, vec![]));
-        assert!(a.resend.is_none());
+        assert!(a.dialog.is_none());
     }
 
     #[test]
@@ -607,14 +606,14 @@ mod resend_flow {
         });
         key(&mut a, KeyCode::Char('r'));
         assert!(matches!(dialog(&a).phase, Phase::ReadOnly));
-        assert_eq!(a.keymap().name(), crate::tui::resend_dialog::MESSAGE.name);
+        assert_eq!(a.keymap().name(), crate::tui::action_dialog::MESSAGE.name);
         for k in [KeyCode::Tab, KeyCode::Char('s'), KeyCode::Char('x')] {
             assert!(key(&mut a, k).1.is_empty());
         }
         // Enter closes the explanation; it never sends.
         let (changed, effects) = key(&mut a, KeyCode::Enter);
         assert!(changed && effects.is_empty(), "{effects:?}");
-        assert!(a.resend.is_none());
+        assert!(a.dialog.is_none());
     }
 
     #[test]
@@ -661,7 +660,7 @@ mod resend_flow {
                 url_template: check_url_template(T2).ok()
             }
         );
-        assert_eq!(a.keymap().name(), crate::tui::resend_dialog::SENDING.name);
+        assert_eq!(a.keymap().name(), crate::tui::action_dialog::SENDING.name);
         assert!(a.busy(), "the spinner turns while ZITADEL answers");
         assert!(a.update(Msg::Tick).0);
 
@@ -746,7 +745,7 @@ mod resend_flow {
             assert!(matches!(
                 dialog(&a).phase,
                 Phase::Done {
-                    copy: crate::tui::resend_dialog::CopyState::Refused,
+                    copy: crate::tui::action_dialog::CopyState::Refused,
                     ..
                 }
             ));
@@ -770,7 +769,7 @@ mod resend_flow {
             other => panic!("{other:?}"),
         };
         assert!(!revealed(&a));
-        assert_eq!(a.keymap().name(), crate::tui::resend_dialog::SHOWING_CODE.name);
+        assert_eq!(a.keymap().name(), crate::tui::action_dialog::SHOWING_CODE.name);
         assert_eq!(key(&mut a, KeyCode::Char('v')), (true, vec![]));
         assert!(revealed(&a));
         assert_eq!(key(&mut a, KeyCode::Char('v')), (true, vec![]));
@@ -782,14 +781,14 @@ mod resend_flow {
         assert!(matches!(
             dialog(&a).phase,
             Phase::Done {
-                copy: crate::tui::resend_dialog::CopyState::Copied,
+                copy: crate::tui::action_dialog::CopyState::Copied,
                 ..
             }
         ));
 
         let (changed, effects) = key(&mut a, KeyCode::Esc);
         assert!(changed && effects.is_empty());
-        assert!(a.resend.is_none(), "closing drops the code");
+        assert!(a.dialog.is_none(), "closing drops the code");
         assert_eq!(a.keymap().name(), crate::tui::browse::LIST.name);
         // A late duplicate answer does not bring it back.
         assert_eq!(
@@ -800,7 +799,7 @@ mod resend_flow {
             }),
             (false, vec![])
         );
-        assert!(a.resend.is_none());
+        assert!(a.dialog.is_none());
     }
 
     #[test]
@@ -813,9 +812,9 @@ mod resend_flow {
             audit_error: None,
         });
         assert_eq!(key(&mut a, KeyCode::Enter), (false, vec![]));
-        assert!(a.resend.is_some(), "the code is still there to read");
+        assert!(a.dialog.is_some(), "the code is still there to read");
         assert_eq!(key(&mut a, KeyCode::Esc), (true, vec![]));
-        assert!(a.resend.is_none());
+        assert!(a.dialog.is_none());
     }
 
     #[test]
@@ -841,7 +840,7 @@ mod resend_flow {
             audit_error: None,
         });
         assert!(matches!(dialog(&a).phase, Phase::NoPending));
-        assert_eq!(a.keymap().name(), crate::tui::resend_dialog::NOTHING_PENDING.name);
+        assert_eq!(a.keymap().name(), crate::tui::action_dialog::NOTHING_PENDING.name);
         assert_eq!(key(&mut a, KeyCode::Char('s')), (true, vec![]), "s only asks");
         assert!(matches!(dialog(&a).phase, Phase::ConfirmSend));
         let (id2, call2, user_id, mode2) = issue(&key(&mut a, KeyCode::Enter).1);
@@ -880,7 +879,7 @@ mod resend_flow {
             audit_error: None,
         });
         assert!(matches!(dialog(&a).phase, Phase::NotInitialised));
-        assert_eq!(a.keymap().name(), crate::tui::resend_dialog::MESSAGE.name);
+        assert_eq!(a.keymap().name(), crate::tui::action_dialog::MESSAGE.name);
         assert!(key(&mut a, KeyCode::Char('s')).1.is_empty());
     }
 
@@ -907,7 +906,7 @@ mod resend_flow {
         assert!(e.contains("permission denied"), "{e}");
         assert!(e.contains("No matching permissions found"), "{e}");
         assert_eq!(dialog(&a).template.value(), T1);
-        assert_eq!(a.keymap().name(), crate::tui::resend_dialog::EDITING.name);
+        assert_eq!(a.keymap().name(), crate::tui::action_dialog::EDITING.name);
         assert!(!a.busy());
     }
 
@@ -965,7 +964,7 @@ mod resend_flow {
         });
         a.update(Msg::GotMethods {
             id: methods_req,
-            result: Ok(vec![]),
+            result: Ok(vec![crate::api::wire::AuthenticationMethodType::Password]),
         });
         let id = returning_in_flight(&mut a);
         let (changed, effects) = a.update(Msg::Issued {
@@ -1047,7 +1046,7 @@ mod resend_flow {
         key(&mut a, KeyCode::Char('r'));
         key(&mut a, KeyCode::Down);
         assert_eq!(key(&mut a, KeyCode::Esc), (true, vec![]));
-        assert!(a.resend.is_none());
+        assert!(a.dialog.is_none());
         // Back in the list, Esc and keys work as before.
         assert_eq!(a.keymap().name(), crate::tui::browse::LIST.name);
         assert!(key(&mut a, KeyCode::Char('j')).0);
@@ -1057,6 +1056,7 @@ mod resend_flow {
 mod resend_paste {
     use super::*;
     use crate::api::wire::{HumanEmail, HumanUser};
+    use crate::tui::action_dialog::TEMPLATE_FIELD_CAP;
 
     fn listed() -> App {
         let mut a = app();
@@ -1087,7 +1087,7 @@ mod resend_paste {
         let (changed, effects) = a.update(Msg::Paste(format!("{t}\n")));
         assert!(changed);
         assert!(effects.is_empty(), "a paste never sends: {effects:?}");
-        let d = a.resend.as_ref().expect("dialog");
+        let d = a.dialog.as_ref().expect("dialog");
         assert_eq!(d.template.value(), t, "the line break is dropped");
         assert_eq!(a.search.input.value(), "");
         assert_eq!(a.mode, Mode::List);
@@ -1095,7 +1095,7 @@ mod resend_paste {
         assert!(
             matches!(
                 effects.as_slice(),
-                [Effect::IssueCode { mode: CodeMode::Send { url_template: Some(s) }, .. }] if s.as_str() == t
+                [Effect::Apply { action: Action::EmailCode { mode: CodeMode::Send { url_template: Some(s) }, .. }, .. }] if s.as_str() == t
             ),
             "{effects:?}"
         );
@@ -1114,11 +1114,11 @@ mod resend_paste {
         key(&mut a, KeyCode::Char('r'));
         let (changed, effects) = a.update(Msg::Paste(huge()));
         assert!(changed && effects.is_empty());
-        let d = a.resend.as_ref().expect("dialog");
+        let d = a.dialog.as_ref().expect("dialog");
         assert_eq!(d.template.value().len(), TEMPLATE_FIELD_CAP);
         assert!(matches!(
             d.check,
-            crate::tui::resend_dialog::TemplateCheck::Invalid(_)
+            crate::tui::action_dialog::TemplateCheck::Invalid(_)
         ));
         let said = a.error.clone().unwrap_or_default();
         assert!(said.contains(&TEMPLATE_FIELD_CAP.to_string()), "{said}");

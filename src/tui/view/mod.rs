@@ -9,6 +9,7 @@
 //! its own, so that between two frames only what really changed differs — over SSH each
 //! changed cell costs bytes.
 
+mod action_dialog;
 pub mod actions_menu;
 mod detail;
 mod header;
@@ -16,7 +17,6 @@ mod help;
 mod list;
 mod picker;
 mod read_aloud;
-mod resend_dialog;
 mod search;
 mod status;
 mod too_small;
@@ -56,9 +56,12 @@ pub fn draw(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
     }
     status::draw(buf, areas.status, app, &ctx.theme);
     let mut cursor = search::draw(buf, areas.search, app, &ctx.theme);
-    if let Some(dialog) = &app.resend {
+    if let Some(dialog) = &app.dialog {
         // Over list and detail; it has the keyboard, so the cursor is its own (or none).
-        cursor = resend_dialog::draw(buf, screen, app, dialog, ctx);
+        cursor = action_dialog::draw(buf, screen, app, dialog, ctx);
+    }
+    if let Some(menu) = &app.menu {
+        actions_menu::draw(buf, screen, menu, &ctx.theme);
     }
     if let Some(picker) = &app.picker {
         picker::draw(buf, screen, app, picker, &ctx.theme);

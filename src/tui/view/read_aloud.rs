@@ -8,13 +8,6 @@
 //! column); when a column is narrow the warnings shorten ("not O"); what still does not fit is
 //! counted on the last row ("+5 more"), never silently left out.
 
-// Drawn by the resend dialog's read-aloud key, which is wired separately (issue 12): until
-// then only the tests call it. `expect`, so the attribute has to go once it is wired.
-#![cfg_attr(
-    not(test),
-    expect(dead_code, reason = "wired into the resend dialog separately")
-)]
-
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 

@@ -1,6 +1,7 @@
-//! The resend dialog: a popup over list and detail that names the user, lets the agent choose
-//! how the code travels (mailed by ZITADEL, or returned to the agent), edits the link template
-//! with its live verdict, and then says what ZITADEL answered.
+//! The action dialog: a popup over list and detail that names the user and the effect, lets
+//! the agent choose how a code travels (mailed or texted by ZITADEL, or returned to the
+//! agent), edits the new address and the link template with their live verdicts, and then
+//! says what ZITADEL answered.
 //!
 //! The content is first laid out as rows for the popup's width, so the popup is exactly as
 //! tall as what it says; on a short screen the rows past the bottom are dropped while the
@@ -17,15 +18,16 @@ use ratatui::widgets::{Block, Clear, Widget};
 
 use self::content::{BodyRow, Span, rows};
 use super::help::centred;
+use super::read_aloud;
 use super::search::skip_columns;
 use super::{Pen, ViewCtx, width};
 use crate::text::sanitize;
+use crate::tui::action_dialog::{ActionDialog, Field};
 use crate::tui::app::App;
 use crate::tui::keys::KeyHelp;
-use crate::tui::resend_dialog::{Delivery, Phase, ResendDialog};
+use crate::tui::messages::dialog::title;
 use crate::tui::theme::Theme;
 
-const TITLE: &str = " Resend verification code ";
 /// At 80 columns: all but the cleared margin columns; wider screens give links more room.
 const MIN_W: u16 = 78;
 const MAX_W: u16 = 100;
@@ -36,7 +38,7 @@ pub(super) fn draw(
     buf: &mut Buffer,
     screen: Rect,
     app: &App,
-    d: &ResendDialog,
+    d: &ActionDialog,
     ctx: &ViewCtx,
 ) -> Option<Position> {
     let theme = &ctx.theme;
@@ -46,7 +48,8 @@ pub(super) fn draw(
     // Borders and one column of air on each side.
     let body_w = usize::from(want_w.saturating_sub(4));
     let rows = rows(d, app, ctx, body_w);
-    let area = centred(room, usize::from(want_w), rows.len() + 2);
+    let tall: usize = rows.iter().map(BodyRow::height).sum();
+    let area = centred(room, usize::from(want_w), tall + 2);
     if area.width < 5 || area.height < 3 {
         return None;
     }
@@ -60,7 +63,7 @@ pub(super) fn draw(
     Clear.render(margin.intersection(screen).intersection(buf.area), buf);
     let block = Block::bordered()
         .border_style(theme.border)
-        .title(Line::styled(TITLE, theme.title));
+        .title(Line::styled(title(d.kind), theme.title));
     let inner = block.inner(area);
     block.render(area, buf);
     footer(buf, area, &d.keymap().hints(), theme);
@@ -88,10 +91,15 @@ pub(super) fn draw(
                 }
             }
             BodyRow::Split(left, right) => split(buf, line, left, right),
-            BodyRow::Field => cursor = field(buf, line, d, theme),
+            BodyRow::Field(which) => cursor = field(buf, line, d, *which, theme),
+            BodyRow::ReadAloud(spelled, rows) => {
+                let rows = (*rows).min(body.bottom().saturating_sub(line.y));
+                read_aloud::draw(buf, Rect::new(body.x, line.y, body.width, rows), spelled, theme);
+                y = line.y.saturating_add(rows);
+            }
         }
     }
-    if matches!(d.phase, Phase::InFlight { .. }) {
+    if d.in_flight() {
         // Everything but the spinner row (the last) dims: it is what is being sent, not
         // something to change now.
         let drawn = y.saturating_sub(body.y);
@@ -138,21 +146,25 @@ fn split(buf: &mut Buffer, line: Rect, left: &Span<'_>, right: &Span<'_>) {
     pen.to(x).text(&right.0, right.1);
 }
 
-/// The template input: "> " then the text, scrolled so the cursor stays in view. Returns the
-/// cursor's place while the agent can type (editing, mail mode).
-fn field(buf: &mut Buffer, line: Rect, d: &ResendDialog, theme: &Theme) -> Option<Position> {
+/// A text input: "> " then the text, scrolled so the cursor stays in view. Returns the
+/// cursor's place while the agent can type into it.
+fn field(buf: &mut Buffer, line: Rect, d: &ActionDialog, which: Field, theme: &Theme) -> Option<Position> {
+    let input = match which {
+        Field::Template => &d.template,
+        Field::Address => &d.address,
+    };
     let mut pen = Pen::new(buf, line)?;
     pen.text("> ", theme.key);
     let (x, y, room) = (pen.x, pen.y, pen.remaining());
     // Underline the whole field, so that an empty one shows as a field too.
     let field = Rect::new(x, y, u16::try_from(room).unwrap_or(u16::MAX), 1);
     pen.buf.set_style(field.intersection(pen.buf.area), theme.input);
-    let shown = sanitize(d.template.value());
-    let scroll = d.template.visual_scroll(room.saturating_sub(1));
+    let shown = sanitize(input.value());
+    let scroll = input.visual_scroll(room.saturating_sub(1));
     pen.fit(skip_columns(&shown, scroll), room, theme.input);
-    let typing = matches!(d.phase, Phase::Editing { .. }) && d.delivery == Delivery::Mail;
+    let typing = d.typing() == Some(which);
     (typing && room > 0).then(|| {
-        let column = d.template.visual_cursor().saturating_sub(scroll);
+        let column = input.visual_cursor().saturating_sub(scroll);
         let column = u16::try_from(column).unwrap_or(u16::MAX);
         Position::new(x.saturating_add(column).min(pen.right.saturating_sub(1)), y)
     })

@@ -17,18 +17,20 @@ fn target() -> Target {
         login_name: "peter@initech.example".into(),
         email: "peter.gibbons@initech.example".into(),
         email_status: EmailStatus::NotVerified,
+        phone: "+41 79 555 01 02".into(),
+        state: UserState::Active,
     }
 }
 
-fn dialog() -> ResendDialog {
-    ResendDialog::new(target(), vec![T1.into(), T2.into()], false)
+fn dialog() -> ActionDialog {
+    ActionDialog::new(ActionKind::EmailCode, target(), vec![T1.into(), T2.into()], false)
 }
 
-fn key(d: &mut ResendDialog, code: KeyCode) -> Request {
+fn key(d: &mut ActionDialog, code: KeyCode) -> Request {
     d.on_text_key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-fn typed(d: &mut ResendDialog, text: &str) {
+fn typed(d: &mut ActionDialog, text: &str) {
     for c in text.chars() {
         key(d, KeyCode::Char(c));
     }
@@ -52,17 +54,20 @@ fn ok(code: Option<&str>) -> Result<ActionResult, ApiError> {
 }
 
 /// The dialog after Enter: the request it asked for, marked as sent with `id`.
-fn confirm_and_send(d: &mut ResendDialog, id: u64) -> (CodeCall, CodeMode) {
+fn confirm_and_send(d: &mut ActionDialog, id: u64) -> (CodeCall, CodeMode) {
     match d.on_action(DialogAction::Confirm) {
-        Request::Issue { call, mode } => {
-            d.sent(id, call);
-            (call, mode)
+        Request::Issue(action) => {
+            d.sent(id, action.clone());
+            match action {
+                Action::EmailCode { call, mode } => (call, mode),
+                other => panic!("an email code, got {other:?}"),
+            }
         }
         other => panic!("Enter should issue a request, got {other:?}"),
     }
 }
 
-fn error_text(d: &ResendDialog) -> Option<&str> {
+fn error_text(d: &ActionDialog) -> Option<&str> {
     match &d.phase {
         Phase::Editing { .. } | Phase::RetrySend { .. } => d.error(),
         other => panic!("expected Editing or RetrySend, got {other:?}"),
@@ -86,10 +91,10 @@ fn enter_with_the_default_link_asks_for_one_resend_without_a_template() {
     let mut d = dialog();
     assert_eq!(
         d.on_action(DialogAction::Confirm),
-        Request::Issue {
+        Request::Issue(Action::EmailCode {
             call: CodeCall::Resend,
             mode: CodeMode::Send { url_template: None }
-        }
+        })
     );
 }
 
@@ -100,10 +105,10 @@ fn tab_switches_between_mail_and_return_and_back() {
     assert_eq!(d.delivery, Delivery::Return);
     assert_eq!(
         d.on_action(DialogAction::Confirm),
-        Request::Issue {
+        Request::Issue(Action::EmailCode {
             call: CodeCall::Resend,
             mode: CodeMode::Return
-        }
+        })
     );
     assert_eq!(d.on_action(DialogAction::SwitchDelivery), Request::Changed);
     assert_eq!(d.delivery, Delivery::Mail);
@@ -124,12 +129,12 @@ fn typing_a_valid_template_previews_the_link_for_this_user() {
     );
     assert_eq!(
         d.on_action(DialogAction::Confirm),
-        Request::Issue {
+        Request::Issue(Action::EmailCode {
             call: CodeCall::Resend,
             mode: CodeMode::Send {
                 url_template: check_url_template(T2).ok()
             }
-        }
+        })
     );
 }
 
@@ -185,12 +190,12 @@ fn validation_is_live_and_a_bad_template_sends_nothing() {
     typed(&mut sent, "myapp://v?c={{.Code}}");
     assert_eq!(
         sent.on_action(DialogAction::Confirm),
-        Request::Issue {
+        Request::Issue(Action::EmailCode {
             call: CodeCall::Resend,
             mode: CodeMode::Send {
                 url_template: check_url_template("myapp://v?c={{.Code}}").ok()
             }
-        }
+        })
     );
 
     // Deleting everything is ZITADEL's default link again.
@@ -230,10 +235,10 @@ fn return_mode_ignores_the_template_field() {
     d.on_action(DialogAction::SwitchDelivery);
     assert_eq!(
         d.on_action(DialogAction::Confirm),
-        Request::Issue {
+        Request::Issue(Action::EmailCode {
             call: CodeCall::Resend,
             mode: CodeMode::Return
-        }
+        })
     );
 }
 
@@ -257,12 +262,12 @@ fn up_and_down_cycle_the_saved_templates() {
     assert_eq!(d.template.value(), T2, "wraps backwards");
     assert_eq!(
         d.on_action(DialogAction::Confirm),
-        Request::Issue {
+        Request::Issue(Action::EmailCode {
             call: CodeCall::Resend,
             mode: CodeMode::Send {
                 url_template: check_url_template(T2).ok()
             }
-        }
+        })
     );
 
     // Up first starts from the last one.
@@ -279,7 +284,7 @@ fn up_and_down_cycle_the_saved_templates() {
 
 #[test]
 fn without_saved_templates_up_and_down_do_nothing() {
-    let mut d = ResendDialog::new(target(), Vec::new(), false);
+    let mut d = ActionDialog::new(ActionKind::EmailCode, target(), Vec::new(), false);
     assert_eq!(d.on_action(DialogAction::NextTemplate), Request::Nothing);
     assert_eq!(d.on_action(DialogAction::PrevTemplate), Request::Nothing);
     assert_eq!(d.check, TemplateCheck::Default);
@@ -294,7 +299,10 @@ fn in_flight_nothing_but_the_answer_changes_anything() {
         d.phase,
         Phase::InFlight {
             id: 7,
-            call: CodeCall::Resend
+            action: Action::EmailCode {
+                call: CodeCall::Resend,
+                ..
+            }
         }
     ));
     assert_eq!(d.keymap().name, SENDING.name);
@@ -348,7 +356,7 @@ fn a_returned_code_is_masked_until_revealed_and_copyable() {
     confirm_and_send(&mut d, 1);
     assert!(d.answered(1, ok(Some(CODE)), None));
     assert_eq!(d.keymap().name, SHOWING_CODE.name);
-    let revealed = |d: &ResendDialog| match &d.phase {
+    let revealed = |d: &ActionDialog| match &d.phase {
         Phase::Done { revealed, .. } => *revealed,
         other => panic!("{other:?}"),
     };
@@ -365,7 +373,10 @@ fn a_returned_code_is_masked_until_revealed_and_copyable() {
         d.phase,
         Phase::Done {
             copy: CopyState::Copied,
-            call: CodeCall::Resend,
+            action: Action::EmailCode {
+                call: CodeCall::Resend,
+                ..
+            },
             ..
         }
     ));
@@ -432,7 +443,10 @@ fn no_pending_code_offers_a_fresh_one_with_the_same_mode_after_confirming() {
     assert!(matches!(
         d.phase,
         Phase::Done {
-            call: CodeCall::Send,
+            action: Action::EmailCode {
+                call: CodeCall::Send,
+                ..
+            },
             ..
         }
     ));
@@ -465,10 +479,10 @@ fn no_pending_code_from_the_send_call_does_not_loop_back_to_the_offer() {
     assert!(matches!(d.phase, Phase::RetrySend { .. }), "{:?}", d.phase);
     assert!(matches!(
         d.on_action(DialogAction::Confirm),
-        Request::Issue {
+        Request::Issue(Action::EmailCode {
             call: CodeCall::Send,
             ..
-        }
+        })
     ));
 }
 
@@ -538,7 +552,7 @@ fn the_audit_warning_does_not_lose_the_result() {
 
 #[test]
 fn read_only_refuses_and_sends_nothing() {
-    let mut d = ResendDialog::new(target(), vec![T1.into()], true);
+    let mut d = ActionDialog::new(ActionKind::EmailCode, target(), vec![T1.into()], true);
     assert!(matches!(d.phase, Phase::ReadOnly));
     assert_eq!(d.keymap().name, MESSAGE.name);
     for a in [
@@ -601,7 +615,10 @@ fn the_target_comes_sanitised_from_the_user() {
 #[test]
 fn a_paste_goes_into_the_template_only_while_editing_in_mail_mode() {
     let mut d = dialog();
-    assert_eq!(d.on_paste(T1), (Request::Changed, Pasted::Whole));
+    assert_eq!(
+        d.on_paste(T1),
+        (Request::Changed, Pasted::Whole, TEMPLATE_FIELD_CAP)
+    );
     assert_eq!(d.template.value(), T1);
     assert!(matches!(d.check, TemplateCheck::Valid { .. }), "{:?}", d.check);
 
@@ -623,7 +640,7 @@ fn a_paste_goes_into_the_template_only_while_editing_in_mail_mode() {
     assert_eq!(d.on_paste(T1).0, Request::Nothing, "in flight");
     assert_eq!(d.template.value(), "");
 
-    let mut d = ResendDialog::new(target(), Vec::new(), true);
+    let mut d = ActionDialog::new(ActionKind::EmailCode, target(), Vec::new(), true);
     assert_eq!(d.on_paste(T1).0, Request::Nothing, "read-only");
 }
 

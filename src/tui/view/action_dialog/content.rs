@@ -1,5 +1,6 @@
-//! What the resend dialog says, laid out as rows for the popup's width (the drawing is in
-//! the parent). Kept apart so the popup can be exactly as tall as its content.
+//! What the action dialog says, laid out as rows for the popup's width (the drawing is in
+//! the parent). Kept apart so the popup can be exactly as tall as its content. The words are
+//! `messages::dialog`'s; this file only arranges them.
 //!
 //! The returned code enters a row only when the agent has revealed it; masked, the row holds a
 //! fixed number of bullets, so not even the code's length shows.
@@ -11,23 +12,22 @@ use ratatui::style::Style;
 use super::super::detail::local_time;
 use super::super::status::spinner;
 use super::super::{ViewCtx, wrap};
-use crate::action::CodeCall;
-use crate::api::ActionResult;
 use crate::api::template::{UrlTemplate, UrlTemplateError};
+use crate::api::{Action, ActionKind, ActionResult};
+use crate::read_aloud::{Spelled, spell};
 use crate::text::sanitize;
-use crate::tui::app::App;
-use crate::tui::messages::{COPY_REFUSED, no_pending_code};
-use crate::tui::resend_dialog::{
-    CONFIRMING, CopyState, Delivery, DialogAction, EDITING, NOTHING_PENDING, Phase, ResendDialog,
-    SHOWING_CODE, TemplateCheck,
+use crate::tui::action_dialog::{
+    ActionDialog, CopyState, Delivery, DialogAction, EDITING, Field, NOTHING_PENDING, Phase, SHOWING_CODE,
+    TemplateCheck, deliveries,
 };
+use crate::tui::app::App;
+use crate::tui::browse::actions_key;
+use crate::tui::messages::{COPY_REFUSED, address_error, dialog, no_pending_code};
 use crate::tui::theme::Theme;
-use crate::userinfo::EmailStatus;
+use crate::userinfo::{self, EmailStatus};
 
-const WARNING: &str = "Any code sent earlier stops working once a new one is issued.";
 /// When the link cannot be rendered here (see `go_template`): it is still sent.
 const PREVIEW_UNAVAILABLE: &str = "link: no preview here — ZITADEL fills it in when it mails";
-const RETURN_TEXT: &str = "ZITADEL returns the code and mails nothing; read it to the caller.";
 /// A fixed mask: the code's length is none of the screen's business before `v` either.
 const MASK: &str = "••••••";
 /// Label column of the "Sequence:" / "Changed:" / "Org:" fields.
@@ -40,12 +40,28 @@ pub(super) enum BodyRow<'a> {
     Spans(Vec<Span<'a>>),
     /// Text on the left and something kept whole at the right edge (the length counter).
     Split(Span<'a>, Span<'a>),
-    /// The template input.
-    Field,
+    /// A text input.
+    Field(Field),
+    /// The returned code spelled for reading aloud, over this many rows.
+    ReadAloud(Spelled, u16),
 }
 
+impl BodyRow<'_> {
+    /// Rows of the popup it takes.
+    pub(super) fn height(&self) -> usize {
+        match self {
+            BodyRow::ReadAloud(_, rows) => usize::from(*rows),
+            _ => 1,
+        }
+    }
+}
+
+/// The most rows the spelled code takes: past it the table goes into columns (see
+/// `view::read_aloud`), so that the dialog still fits 80×24 with its answer.
+const READ_ALOUD_ROWS: usize = 10;
+
 /// The body for `w` columns.
-pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) -> Vec<BodyRow<'a>> {
+pub(super) fn rows<'a>(d: &'a ActionDialog, app: &App, ctx: &ViewCtx, w: usize) -> Vec<BodyRow<'a>> {
     let t = &ctx.theme;
     let mut r = Body { rows: Vec::new(), w };
     let who = &d.target;
@@ -57,9 +73,21 @@ pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) 
         ("  ".into(), t.base),
         (who.login_name.as_str().into(), t.muted),
     ]);
-    r.spans(email_line(d, t));
+    r.spans(fact_line(d, t));
+    if let Some(note) = d.note {
+        r.gap();
+        r.para(&dialog::note(note, &who.display_name, &actions_key()), t.warning);
+    }
     r.gap();
+    let keys = d.keymap();
     match &d.phase {
+        Phase::Address { error } => {
+            address(&mut r, d, t);
+            if let Some(e) = error {
+                r.gap();
+                r.para(&format!("✗ {e}"), t.error);
+            }
+        }
         Phase::Editing { error } => {
             choosing(&mut r, d, t);
             if let Some(e) = error {
@@ -68,12 +96,23 @@ pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) 
                 r.para(
                     &format!(
                         "Nothing is retried: fix it and press {} again, or {} to cancel.",
-                        EDITING.key_name(DialogAction::Confirm),
-                        EDITING.key_name(DialogAction::Cancel)
+                        keys.key_name(DialogAction::Confirm),
+                        keys.key_name(DialogAction::Cancel)
                     ),
                     t.muted,
                 );
             }
+        }
+        Phase::ConfirmVerified => {
+            let new = d.new_address().unwrap_or_default();
+            r.para(
+                &dialog::confirm_verified(
+                    new,
+                    &keys.key_name(DialogAction::Confirm),
+                    &keys.key_name(DialogAction::Cancel),
+                ),
+                t.warning,
+            );
         }
         Phase::InFlight { .. } => {
             choosing(&mut r, d, t);
@@ -86,11 +125,12 @@ pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) 
             return r.rows;
         }
         Phase::Done {
-            call,
+            action,
             result,
             revealed,
             copy,
-        } => done(&mut r, d, *call, result, *revealed, *copy, ctx),
+            read_aloud,
+        } => done(&mut r, d, action, result, (*revealed, *read_aloud), *copy, ctx),
         Phase::NoPending => {
             let (what, then) = no_pending_code(
                 d.target.email_status,
@@ -101,26 +141,22 @@ pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) 
             r.para(&then, t.base);
         }
         Phase::ConfirmSend => {
-            let to = address(d);
+            let to = address_of(d);
             r.para(
                 &format!("Send a fresh code to {to}? Any earlier code stops working."),
                 t.title,
             );
             r.gap();
             match (d.delivery, &d.check) {
-                (Delivery::Return, _) => r.para(RETURN_TEXT, t.base),
                 (Delivery::Mail, TemplateCheck::Valid { preview, template }) => r.spans(vec![
                     ("ZITADEL mails it, link: ".into(), t.base),
                     (preview_or_template(preview, template).into(), t.base),
                 ]),
                 (Delivery::Mail, _) => r.para("ZITADEL mails it with its default link.", t.base),
+                (other, _) => r.para(&dialog::explain(d.kind, other, to, &d.target.phone), t.base),
             }
         }
-        Phase::NotInitialised => r.para(
-            "This user has not finished setting up their account — they need an invite, not \
-             a verification mail.",
-            t.warning,
-        ),
+        Phase::NotInitialised => r.para(dialog::not_initialised(d.kind), t.warning),
         Phase::NoAddress => r.para(
             "This user has no email address to verify (a machine user, or no address set): \
              nothing can be sent.",
@@ -132,18 +168,14 @@ pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) 
             r.para(
                 &format!(
                     "{} tries the fresh code again · {} cancels.",
-                    CONFIRMING.key_name(DialogAction::Confirm),
-                    CONFIRMING.key_name(DialogAction::Cancel)
+                    keys.key_name(DialogAction::Confirm),
+                    keys.key_name(DialogAction::Cancel)
                 ),
                 t.base,
             );
         }
-        Phase::Unsupported { error } => r.para(error, t.error),
-        Phase::ReadOnly => r.para(
-            "Resending is disabled: zitadesk runs read-only (--read-only / \
-             ZITADESK_READ_ONLY). Nothing can be sent.",
-            t.warning,
-        ),
+        Phase::Unsupported { error } | Phase::Refused { error } => r.para(error, t.error),
+        Phase::ReadOnly => r.para(&dialog::read_only(d.kind), t.warning),
     }
     if let Some(audit) = &d.audit_error {
         r.gap();
@@ -152,8 +184,41 @@ pub(super) fn rows<'a>(d: &'a ResendDialog, app: &App, ctx: &ViewCtx, w: usize) 
     r.rows
 }
 
-/// "Email: jane@example.com  not verified" (the status in words, not only in colour).
-fn email_line<'a>(d: &'a ResendDialog, t: &Theme) -> Vec<Span<'a>> {
+/// The second line: what the action is about — the address (old → new for a new one), the
+/// phone, or the account's state — in words, not only in colour.
+fn fact_line<'a>(d: &'a ActionDialog, t: &Theme) -> Vec<Span<'a>> {
+    let who = &d.target;
+    match d.kind {
+        ActionKind::PhoneCode => {
+            let phone = if who.phone.is_empty() {
+                "none"
+            } else {
+                who.phone.as_str()
+            };
+            vec![("Phone: ".into(), t.muted), (phone.into(), t.base)]
+        }
+        ActionKind::Unlock | ActionKind::Reactivate => {
+            let done = matches!(d.phase, Phase::Done { .. });
+            let state = dialog::state_line(userinfo::state_word(who.state), done);
+            vec![
+                ("State: ".into(), t.muted),
+                (state.into(), if done { t.verified } else { t.warning }),
+            ]
+        }
+        ActionKind::SetEmail => {
+            let mut spans = email_line(d, t);
+            if let Some(new) = d.new_address() {
+                spans.push(("  →  ".into(), t.key));
+                spans.push((sanitize(new).into_owned().into(), t.title));
+            }
+            spans
+        }
+        _ => email_line(d, t),
+    }
+}
+
+/// "Email: jane@example.com  not verified".
+fn email_line<'a>(d: &'a ActionDialog, t: &Theme) -> Vec<Span<'a>> {
     let who = &d.target;
     let status = who.email_status;
     let label = ("Email: ".into(), t.muted);
@@ -169,41 +234,80 @@ fn email_line<'a>(d: &'a ResendDialog, t: &Theme) -> Vec<Span<'a>> {
     }
 }
 
-fn address(d: &ResendDialog) -> &str {
-    if d.target.email.is_empty() {
-        "the user's address"
-    } else {
-        &d.target.email
+/// Where a mail goes: the new address for a new one, else the user's.
+fn address_of(d: &ActionDialog) -> &str {
+    match (d.kind, d.new_address()) {
+        (ActionKind::SetEmail, Some(new)) => new,
+        _ if d.target.email.is_empty() => "the user's address",
+        _ => &d.target.email,
     }
 }
 
-/// Editing (and, dimmed, in flight): the warning, the two modes, the template.
-fn choosing<'a>(r: &mut Body<'a>, d: &'a ResendDialog, t: &Theme) {
-    r.para(WARNING, t.warning);
+/// Set email, first step: the new address and its verdict.
+fn address<'a>(r: &mut Body<'a>, d: &'a ActionDialog, t: &Theme) {
+    r.para(dialog::warning(d.kind), t.warning);
     r.gap();
-    let mail = d.delivery == Delivery::Mail;
-    // The marker says which is chosen; the style only adds emphasis.
-    let choice = |on: bool, text: &'static str| -> Span<'a> {
-        let mark = if on { "(•) " } else { "( ) " };
-        (format!("{mark}{text}").into(), if on { t.key } else { t.muted })
-    };
-    r.spans(vec![
-        choice(mail, "Mail the code"),
-        ("   ".into(), t.base),
-        choice(!mail, "Return the code to me"),
-    ]);
-    r.gap();
-    if !mail {
-        r.para(RETURN_TEXT, t.base);
+    let too_long = matches!(
+        d.address_check,
+        Err(crate::tui::action_dialog::AddressError::TooLong { .. })
+    );
+    r.rows.push(BodyRow::Split(
+        ("New address:".into(), t.muted),
+        (
+            d.address_length().into(),
+            if too_long { t.error } else { t.muted },
+        ),
+    ));
+    r.rows.push(BodyRow::Field(Field::Address));
+    match d.address_check {
+        Ok(_) => r.line(
+            "then: mail a code there, return it to you, or mark it verified",
+            t.muted,
+        ),
+        Err(crate::tui::action_dialog::AddressError::Empty) => r.line_owned(
+            address_error(crate::tui::action_dialog::AddressError::Empty),
+            t.muted,
+        ),
+        Err(e) => r.para(&format!("✗ {}", address_error(e)), t.error),
+    }
+}
+
+/// Editing (and, dimmed, in flight): the warning, the deliveries, the template.
+fn choosing<'a>(r: &mut Body<'a>, d: &'a ActionDialog, t: &Theme) {
+    r.para(dialog::warning(d.kind), t.warning);
+    let offered = deliveries(d.kind);
+    if offered.len() > 1 {
+        r.gap();
+        // The marker says which is chosen; the style only adds emphasis.
+        let mut spans: Vec<Span<'a>> = Vec::new();
+        for (i, delivery) in offered.iter().enumerate() {
+            if i > 0 {
+                spans.push(("   ".into(), t.base));
+            }
+            let on = *delivery == d.delivery;
+            let mark = if on { "(•) " } else { "( ) " };
+            spans.push((
+                format!("{mark}{}", dialog::choice(d.kind, *delivery)).into(),
+                if on { t.key } else { t.muted },
+            ));
+        }
+        r.spans(spans);
+    }
+    let explained = dialog::explain(d.kind, d.delivery, address_of(d), &d.target.phone);
+    if explained.is_empty() {
         return;
     }
-    r.para(&format!("ZITADEL mails the code to {}.", address(d)), t.base);
+    r.gap();
+    r.para(&explained, t.base);
+    if d.delivery != Delivery::Mail {
+        return;
+    }
     let too_long = matches!(d.check, TemplateCheck::Invalid(UrlTemplateError::TooLong { .. }));
     r.rows.push(BodyRow::Split(
         ("Link in the mail (optional):".into(), t.muted),
         (d.length().into(), if too_long { t.error } else { t.muted }),
     ));
-    r.rows.push(BodyRow::Field);
+    r.rows.push(BodyRow::Field(Field::Template));
     match &d.check {
         TemplateCheck::Default => r.line("empty: ZITADEL's default link", t.muted),
         TemplateCheck::Valid { preview, template } => {
@@ -218,6 +322,7 @@ fn choosing<'a>(r: &mut Body<'a>, d: &'a ResendDialog, t: &Theme) {
         TemplateCheck::Invalid(e) => r.para(&format!("✗ {e}"), t.error),
     }
     if !d.templates.is_empty() {
+        // Named from the editing keys: in flight they are not bound, but it is the same row.
         r.line_owned(
             format!(
                 "{}/{} saved templates ({})",
@@ -233,28 +338,35 @@ fn choosing<'a>(r: &mut Body<'a>, d: &'a ResendDialog, t: &Theme) {
 /// What ZITADEL answered, and the code (masked until revealed).
 fn done<'a>(
     r: &mut Body<'a>,
-    d: &'a ResendDialog,
-    call: CodeCall,
+    d: &'a ActionDialog,
+    action: &Action,
     result: &'a ActionResult,
-    revealed: bool,
+    (revealed, read_aloud): (bool, bool),
     copy: CopyState,
     ctx: &ViewCtx,
 ) {
     let t = &ctx.theme;
-    let fresh = if call == CodeCall::Send { "fresh " } else { "" };
-    let headline = match (d.delivery, revealed) {
-        (Delivery::Mail, _) => format!("✓ {fresh}code mailed to {}", address(d)),
-        (Delivery::Return, false) => format!(
-            "✓ {fresh}code issued — reveal with {}",
-            SHOWING_CODE.key_name(DialogAction::Reveal)
-        ),
-        (Delivery::Return, true) => format!("✓ {fresh}code issued — read it to the caller"),
-    };
+    let headline = dialog::done(
+        action,
+        &d.target.display_name,
+        address_of(d),
+        &d.target.phone,
+        &SHOWING_CODE.key_name(DialogAction::Reveal),
+        revealed,
+    );
     r.para(&headline, t.verified);
     r.gap();
-    if d.delivery == Delivery::Return {
+    if action.returns_code() || result.code.is_some() {
         let label: Span<'a> = (format!("{:<LABEL_W$}", "Code:").into(), t.muted);
         match (&result.code, revealed) {
+            (Some(code), _) if read_aloud => {
+                let spelled = spell(code.expose());
+                // The code on top, a blank row, then a row per character and per gap.
+                let chars: usize = spelled.groups.iter().map(Vec::len).sum();
+                let needed = 2 + chars + spelled.groups.len().saturating_sub(1);
+                let rows = u16::try_from(needed.min(READ_ALOUD_ROWS)).unwrap_or(1);
+                r.rows.push(BodyRow::ReadAloud(spelled, rows));
+            }
             (Some(code), true) => r.spans(vec![
                 label,
                 (" ".into(), t.code),
