@@ -4,6 +4,7 @@ pub mod action;
 pub mod auth;
 pub mod changes;
 pub mod client;
+pub mod email_address;
 pub mod error;
 pub mod http;
 pub mod instance_url;

@@ -7,6 +7,7 @@ use clap::{ArgGroup, Args};
 
 use super::args::user_id;
 use crate::api::action::{MAX_APP_NAME_LEN, MAX_EMAIL_LEN};
+use crate::api::email_address::{AddressError, check_address};
 use crate::api::template::{UrlTemplate, check_url_template};
 use crate::api::{Action, CodeMode, EmailVerification, PhoneMode, ResetMode};
 
@@ -180,14 +181,8 @@ fn code_mode(return_code: bool, url_template: &Option<UrlTemplate>) -> CodeMode 
 /// Why a value is refused before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValueError {
-    #[error("the address is empty")]
-    EmptyEmail,
-    #[error("the address is too long ({0} characters) — ZITADEL accepts at most {MAX_EMAIL_LEN}")]
-    LongEmail(usize),
-    #[error("the address has a control character or a space in it")]
-    EmailCharacters,
-    #[error("the address needs exactly one @ with a name before it and a domain after it")]
-    EmailShape,
+    #[error("{}", email_problem(*.0))]
+    Email(AddressError),
     #[error("the application name is empty — leave out --app-name for ZITADEL's default")]
     EmptyAppName,
     #[error("the application name is too long ({0} characters) — ZITADEL accepts at most {MAX_APP_NAME_LEN}")]
@@ -196,25 +191,25 @@ pub enum ValueError {
     AppNameCharacters,
 }
 
-/// A new address: surrounding spaces (a paste) are dropped, and what remains is what is sent
-/// and audited. Only the shape is checked; ZITADEL checks the rest.
+/// A new address as sent and audited (surrounding spaces of a paste dropped); the check the
+/// console's field makes too.
 pub fn new_email(s: &str) -> Result<String, ValueError> {
-    let email = s.trim_matches(' ');
-    let len = email.chars().count();
-    if len == 0 {
-        return Err(ValueError::EmptyEmail);
-    }
-    if len > MAX_EMAIL_LEN {
-        return Err(ValueError::LongEmail(len));
-    }
-    if email.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(ValueError::EmailCharacters);
-    }
-    match email.split_once('@') {
-        Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !domain.contains('@') => {
-            Ok(email.to_string())
+    check_address(s).map_err(ValueError::Email)
+}
+
+fn email_problem(e: AddressError) -> String {
+    match e {
+        AddressError::Empty => "the address is empty".into(),
+        AddressError::TooLong { len } => {
+            format!("the address is too long ({len} characters) — ZITADEL accepts at most {MAX_EMAIL_LEN}")
         }
-        _ => Err(ValueError::EmailShape),
+        AddressError::BadCharacter => "the address has a control character or a space in it".into(),
+        AddressError::NoAt
+        | AddressError::SeveralAts
+        | AddressError::NothingBefore
+        | AddressError::NothingAfter => {
+            "the address needs exactly one @ with a name before it and a domain after it".into()
+        }
     }
 }
 
@@ -258,22 +253,32 @@ mod tests {
     #[test]
     fn addresses_are_checked_for_shape_and_length() {
         assert_eq!(new_email(" ann@example.com ").unwrap(), "ann@example.com");
-        assert_eq!(new_email(""), Err(ValueError::EmptyEmail));
-        assert_eq!(new_email("   "), Err(ValueError::EmptyEmail));
+        assert_eq!(new_email(""), Err(ValueError::Email(AddressError::Empty)));
+        assert_eq!(new_email("   "), Err(ValueError::Email(AddressError::Empty)));
         for bad in ["ann", "@example.com", "ann@", "a@b@c", "@"] {
-            assert_eq!(new_email(bad), Err(ValueError::EmailShape), "{bad}");
+            let shape = new_email(bad).unwrap_err().to_string();
+            assert!(shape.contains("exactly one @"), "{bad}: {shape}");
         }
         for bad in [
             "ann@exa\u{1b}[2Jmple.com",
             "ann@ex\nample.com",
             "ann smith@example.com",
         ] {
-            assert_eq!(new_email(bad), Err(ValueError::EmailCharacters), "{bad:?}");
+            assert_eq!(
+                new_email(bad),
+                Err(ValueError::Email(AddressError::BadCharacter)),
+                "{bad:?}"
+            );
         }
         let at_limit = format!("{}@x.test", "a".repeat(MAX_EMAIL_LEN - 7));
         assert_eq!(new_email(&at_limit).unwrap().chars().count(), MAX_EMAIL_LEN);
         let over = format!("a{at_limit}");
-        assert_eq!(new_email(&over), Err(ValueError::LongEmail(MAX_EMAIL_LEN + 1)));
+        assert_eq!(
+            new_email(&over),
+            Err(ValueError::Email(AddressError::TooLong {
+                len: MAX_EMAIL_LEN + 1
+            }))
+        );
         // Characters, not bytes, as ZITADEL's max_len counts.
         let wide = format!("{}@x.test", "ä".repeat(MAX_EMAIL_LEN - 7));
         assert!(new_email(&wide).is_ok());

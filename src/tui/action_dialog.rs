@@ -7,14 +7,17 @@
 //! One confirmed action sends exactly one request: while one is in flight the dialog takes no
 //! Enter, and nothing is ever retried on its own.
 
-mod address;
 mod keymaps;
 
 use crossterm::event::{Event, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-pub use self::address::{ADDRESS_FIELD_CAP, AddressError, check_address};
+pub use crate::api::email_address::{AddressError, check_address};
+
+/// The most the new-address field holds: past `MAX_EMAIL_LEN` the check already says "too
+/// long"; this only keeps a huge paste from growing the field without bound.
+pub const ADDRESS_FIELD_CAP: usize = 320;
 pub use self::keymaps::*;
 use super::clipboard::copyable;
 use super::keys::Keymap;

@@ -1,12 +1,8 @@
-//! The new-address field's verdict (set email): checked as the agent types, so that Enter can
-//! only take an address ZITADEL could accept. ZITADEL checks the format again; this catches
-//! what is plainly not an address before one request is spent on it.
+//! A new address (set email), checked before a request is spent on it: the console as the agent
+//! types, the CLI before sending. Only the shape; ZITADEL checks the format again (its
+//! validator, then `domain.EmailAddress.Validate`).
 
-use crate::api::action::MAX_EMAIL_LEN;
-
-/// The most the field holds: past [`MAX_EMAIL_LEN`] the check already says "too long"; this
-/// only keeps a huge paste from growing the field without bound.
-pub const ADDRESS_FIELD_CAP: usize = 320;
+use super::action::MAX_EMAIL_LEN;
 
 /// Why the typed text is not an address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,9 +20,8 @@ pub enum AddressError {
     BadCharacter,
 }
 
-/// The address as it would be sent (surrounding spaces of a paste dropped), or why not. The
-/// same rules as the CLI's `set-email` (its `new_email`): only the shape, ZITADEL checks the
-/// rest.
+/// The address as it would be sent and audited (surrounding spaces of a paste dropped), or why
+/// not.
 pub fn check_address(text: &str) -> Result<String, AddressError> {
     let t = text.trim_matches(' ');
     if t.is_empty() {
