@@ -8,6 +8,7 @@ pub mod email_address;
 pub mod error;
 pub mod http;
 pub mod instance_url;
+pub mod local_filter;
 pub mod oidc;
 pub mod query;
 pub mod template;
