@@ -11,6 +11,7 @@ pub mod instance_url;
 pub mod local_filter;
 pub mod oidc;
 pub mod query;
+pub mod scan;
 pub mod template;
 pub mod user_id;
 pub mod wire;
