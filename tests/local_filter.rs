@@ -136,3 +136,89 @@ async fn memory_holds_only_want_matches_and_a_server_term_narrows_the_scan() {
         serde_json::json!([{"stateQuery": {"state": "USER_STATE_LOCKED"}}])
     );
 }
+
+fn cli() -> std::process::Command {
+    zitadesk_in(&std::env::temp_dir().join("zitadesk-local-filter-tests"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_list_scans_says_how_far_on_stderr_and_json_holds_only_matches() {
+    let demo = demo_with(DemoConfig {
+        generated_users: USERS,
+        ..DemoConfig::default()
+    })
+    .await;
+    let c = client(&demo, ADMIN_TOKEN);
+    let all = everyone(&c, "").await;
+    let total = all.len();
+    let grouped = |n: usize| zitadesk::text::thousands(n as u64);
+    let binary = || {
+        let mut cmd = cli();
+        cmd.env("ZITADEL_URL", demo.url())
+            .env("ZITADEL_TOKEN", ADMIN_TOKEN);
+        cmd
+    };
+
+    let (code, out, err) = run(binary().args([
+        "users",
+        "list",
+        "-q",
+        "verified:false",
+        "--limit",
+        "100000",
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let first = all[..5_000].iter().filter(|u| unverified_email(u)).count();
+    assert_eq!(
+        err.trim(),
+        format!(
+            "zitadesk: filtering locally — scanned 5,000 of {}: {} matches (stopped at the scan limit; \
+             --scan-limit 10000 to go further)",
+            grouped(total),
+            grouped(first)
+        )
+    );
+    let v: Value = serde_json::from_str(&out).expect("JSON on stdout");
+    let ids: Vec<&str> = v["result"]
+        .as_array()
+        .expect("result")
+        .iter()
+        .filter_map(|u| u["userId"].as_str())
+        .collect();
+    let expected: Vec<&str> = all[..5_000]
+        .iter()
+        .filter(|u| unverified_email(u))
+        .map(|u| u.user_id.as_str())
+        .collect();
+    assert_eq!(ids, expected, "only the matches, in the server's order");
+
+    let (code, out, err) = run(binary().args([
+        "users",
+        "list",
+        "-q",
+        "verified:false",
+        "--limit",
+        "100000",
+        "--scan-limit",
+        "10000",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let every = all.iter().filter(|u| unverified_email(u)).count();
+    assert_eq!(
+        err.trim(),
+        format!(
+            "zitadesk: filtering locally — scanned all {}: {} matches",
+            grouped(total),
+            grouped(every)
+        )
+    );
+    assert!(
+        out.trim_end().ends_with(&format!("{every} matching shown")),
+        "{out}"
+    );
+
+    let (code, _, err) = run(binary().args(["users", "list", "-q", "verified:perhaps"]));
+    assert_eq!(code, 2, "a bad value is a refused search: {err}");
+    assert!(err.contains("\"perhaps\" is not a verified state"), "{err}");
+}
