@@ -178,7 +178,7 @@ mod tests {
             human: Some(HumanUser {
                 email: Some(HumanEmail {
                     email: format!("u{i}@x"),
-                    is_verified: i % 3 != 0,
+                    is_verified: !i.is_multiple_of(3),
                 }),
                 ..HumanUser::default()
             }),
