@@ -280,6 +280,37 @@ pub fn pad(s: &str, width: usize) -> String {
     out
 }
 
+/// A count with thousands separators (`51,230`): large numbers are read at a glance.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod thousands_tests {
+    #[test]
+    fn groups_of_three() {
+        let t = super::thousands;
+        assert_eq!(
+            (t(0), t(999), t(1_000), t(51_230), t(1_000_049)),
+            (
+                "0".into(),
+                "999".into(),
+                "1,000".into(),
+                "51,230".into(),
+                "1,000,049".into()
+            )
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
 

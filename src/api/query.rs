@@ -6,6 +6,7 @@
 //! searches the usual name and email fields at once (an `orQuery`); `-` excludes a term
 //! (`notQuery`). Nesting never goes deeper than not → or → text, far below ZITADEL's 20.
 
+use super::local_filter::{LocalFilter, LocalTerm, local_field, yes_no};
 use super::user_id::check_user_id;
 use super::wire::{
     DisplayNameQuery, EmailQuery, FirstNameQuery, InUserIdsQuery, LastNameQuery, LoginNameQuery, NotQuery,
@@ -22,7 +23,8 @@ const MAX_PHONE_CHARS: usize = 20;
 /// phone number than an ID, so they only search text.
 const MIN_ID_DIGITS: usize = 10;
 
-const FIELD_LIST: &str = "email:, user:, name:, first:, last:, login:, phone:, id:, state:, type: or org:";
+const FIELD_LIST: &str = "email:, user:, name:, first:, last:, login:, phone:, id:, state:, type:, org:, \
+                          verified: or phone-verified:";
 
 /// How text values are matched (setting `search_match`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -77,8 +79,32 @@ pub const MAX_SEARCH_CHARS: usize = 512;
 /// The most terms in one search: each becomes a query ZITADEL evaluates for every user.
 pub const MAX_SEARCH_TERMS: usize = 16;
 
-/// Parses the search box into ListUsers queries. Empty input means "all users".
+/// Parses the search box into ListUsers queries. Empty input means "all users". A local term
+/// (`verified:`, `phone-verified:`) is refused here: a caller that cannot filter locally must
+/// not drop it silently — [`parse_search_local`] is for callers that can.
 pub fn parse_search(input: &str, mode: MatchMode) -> Result<Vec<SearchQuery>, QueryError> {
+    let search = parse_search_local(input, mode)?;
+    match search.local_typed.first() {
+        Some(term) => Err(QueryError::new(
+            term,
+            "verified: and phone-verified: are filtered by zitadesk, which this command cannot do here",
+        )),
+        None => Ok(search.queries),
+    }
+}
+
+/// A parsed search: what is sent to ZITADEL, and what zitadesk filters itself.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Search {
+    pub queries: Vec<SearchQuery>,
+    /// Never sent: ZITADEL cannot filter on these (see `api::local_filter`).
+    pub local: LocalFilter,
+    /// The local terms as typed.
+    local_typed: Vec<String>,
+}
+
+/// Parses the search box into ListUsers queries and the local filter beside them.
+pub fn parse_search_local(input: &str, mode: MatchMode) -> Result<Search, QueryError> {
     let len = input.chars().count();
     if len > MAX_SEARCH_CHARS {
         let start: String = input.chars().take(24).collect();
@@ -94,7 +120,17 @@ pub fn parse_search(input: &str, mode: MatchMode) -> Result<Vec<SearchQuery>, Qu
             format!("more than {MAX_SEARCH_TERMS} terms — search with fewer, more telling words"),
         ));
     }
-    terms.iter().map(|term| parse_term(term, mode.method())).collect()
+    let mut search = Search::default();
+    for term in &terms {
+        match parse_term(term, mode.method())? {
+            Parsed::Server(q) => search.queries.push(q),
+            Parsed::Local(t) => {
+                search.local.terms.push(t);
+                search.local_typed.push(term.typed.to_owned());
+            }
+        }
+    }
+    Ok(search)
 }
 
 /// Restricts a search to one organization (`--org`).
@@ -335,7 +371,47 @@ impl Field {
     }
 }
 
-fn parse_term(term: &Term<'_>, method: TextQueryMethod) -> Result<SearchQuery, QueryError> {
+/// A term sent to ZITADEL, or one zitadesk filters itself.
+enum Parsed {
+    Server(SearchQuery),
+    Local(LocalTerm),
+}
+
+/// `verified:` and `phone-verified:` (unquoted name; the dash keeps `split_prefix` from
+/// seeing the second one).
+fn local_term(typed: &str, chars: &[Char], negated: bool) -> Option<Result<LocalTerm, QueryError>> {
+    let colon = chars.iter().position(|ch| ch.c == ':')?;
+    let (name, value) = chars.split_at(colon);
+    if name.iter().any(|ch| ch.quoted) {
+        return None;
+    }
+    let field = local_field(&collect(name))?;
+    let value = collect(&value[1..]);
+    Some(match yes_no(&value) {
+        Some(verified) => Ok(LocalTerm {
+            field,
+            verified,
+            negated,
+        }),
+        None if value.trim().is_empty() => Err(QueryError::new(
+            typed,
+            format!(
+                "nothing after \"{}:\" — use true or false, e.g. verified:false",
+                collect(name).to_ascii_lowercase()
+            ),
+        )),
+        None => Err(QueryError::new(
+            typed,
+            format!(
+                "\"{}\" is not a verified state — use true or false (yes or no), e.g. {}:false",
+                value.trim(),
+                collect(name).to_ascii_lowercase()
+            ),
+        )),
+    })
+}
+
+fn parse_term(term: &Term<'_>, method: TextQueryMethod) -> Result<Parsed, QueryError> {
     let (negated, rest) = match term.chars.split_first() {
         Some((
             Char {
@@ -352,15 +428,18 @@ fn parse_term(term: &Term<'_>, method: TextQueryMethod) -> Result<SearchQuery, Q
             "a lone \"-\" excludes nothing — put it directly before a term, e.g. -state:locked or -jane",
         ));
     }
+    if let Some(local) = local_term(term.typed, rest, negated) {
+        return local.map(Parsed::Local);
+    }
     let query = match split_prefix(rest) {
         Some((name, value)) => prefixed_query(term.typed, &name, &value, method)?,
         None => plain_word_query(term.typed, &collect(rest), method)?,
     };
-    Ok(if negated {
+    Ok(Parsed::Server(if negated {
         SearchQuery::NotQuery(Box::new(NotQuery { query }))
     } else {
         query
-    })
+    }))
 }
 
 fn collect(chars: &[Char]) -> String {
@@ -592,6 +671,69 @@ mod tests {
         assert!(req.queries.is_empty());
         assert_eq!(req.sorting_column, UserFieldName::Unspecified);
         assert_eq!(req.query.map(|q| q.asc), Some(false));
+    }
+
+    fn local(input: &str) -> Search {
+        match parse_search_local(input, MatchMode::Contains) {
+            Ok(s) => s,
+            Err(e) => panic!("{input:?} failed: {e}"),
+        }
+    }
+
+    #[test]
+    fn verified_terms_are_local_and_never_sent() {
+        use crate::api::local_filter::LocalField::{EmailVerified, PhoneVerified};
+        let s = local("verified:false jane -phone-verified:YES state:active");
+        assert_eq!(
+            serde_json::to_value(&s.queries).unwrap(),
+            json!([word("jane", CONTAINS), {"stateQuery": {"state": "USER_STATE_ACTIVE"}}])
+        );
+        assert_eq!(
+            s.local.terms,
+            vec![
+                LocalTerm {
+                    field: EmailVerified,
+                    verified: false,
+                    negated: false
+                },
+                LocalTerm {
+                    field: PhoneVerified,
+                    verified: true,
+                    negated: true
+                },
+            ]
+        );
+        for (input, verified) in [
+            ("verified:true", true),
+            ("Verified:yes", true),
+            ("verified:no", false),
+        ] {
+            assert_eq!(local(input).local.terms[0].verified, verified, "{input}");
+            assert!(local(input).queries.is_empty());
+        }
+        // Quoted, the name is text again.
+        assert!(local("\"verified:false\"").local.is_empty());
+        assert_eq!(local("\"verified:false\"").queries.len(), 1);
+    }
+
+    #[test]
+    fn bad_verified_values_are_errors() {
+        let e = error("verified:maybe");
+        assert_eq!(
+            e.to_string(),
+            "in \"verified:maybe\": \"maybe\" is not a verified state — use true or false (yes or no), e.g. verified:false"
+        );
+        let e = error("-phone-verified:");
+        assert_eq!(e.term, "-phone-verified:");
+        assert!(e.reason.contains("nothing after \"phone-verified:\""), "{e}");
+    }
+
+    #[test]
+    fn a_caller_that_cannot_filter_refuses_local_terms() {
+        let e = error("jane verified:false");
+        assert_eq!(e.term, "verified:false");
+        assert!(e.reason.contains("filtered by zitadesk"), "{e}");
+        assert!(error("colour:x").reason.contains("verified: or phone-verified:"));
     }
 
     #[test]

@@ -219,9 +219,15 @@ impl UsersCommand {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Search: words, or prefixes email: user: name: first: last: login: phone: id: state: type: org:, -term negates
+    /// Search: words, or prefixes email: user: name: first: last: login: phone: id: state: type: org:, -term negates;
+    /// verified:true|false (email) and phone-verified:true|false (has a phone, verified or not) are
+    /// filtered by zitadesk from the pages it reads
     #[arg(long, short = 'q', value_name = "Q")]
     pub query: Option<String>,
+    /// With verified: or phone-verified:, how many users to look at before stopping
+    #[arg(long, value_name = "N", default_value_t = crate::api::scan::DEFAULT_SCAN_LIMIT,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub scan_limit: u64,
     /// How many users (more than 1000 are fetched in pages)
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub limit: u32,

@@ -254,6 +254,33 @@ pub fn api_fix(e: &ApiError, settings: &Settings) -> String {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Local filtering (`verified:`, `phone-verified:`): what `users list` says about its scan
+// ---------------------------------------------------------------------------------------------
+
+/// The stderr line after a scan: how far it went and why it stopped. `limit` is the scan limit
+/// in force, for the flag that goes further.
+pub fn scan_summary(p: &crate::api::scan::ScanProgress, limit: u64) -> String {
+    use crate::text::thousands;
+    let scanned = thousands(p.scanned);
+    let total = thousands(p.total.unwrap_or(p.scanned));
+    let found = match p.matches {
+        1 => "1 match".to_string(),
+        n => format!("{} matches", thousands(n as u64)),
+    };
+    if p.complete {
+        return format!("filtering locally — scanned all {total}: {found}");
+    }
+    if p.stopped_at_limit {
+        return format!(
+            "filtering locally — scanned {scanned} of {total}: {found} (stopped at the scan limit; \
+             --scan-limit {} to go further)",
+            limit.saturating_mul(2)
+        );
+    }
+    format!("filtering locally — scanned {scanned} of {total}: the first {found} (--limit to show more)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,5 +475,47 @@ mod tests {
             let text = device_error(&e);
             assert!(text.contains("zitadesk login"), "{text}");
         }
+    }
+
+    #[test]
+    fn the_scan_summary_says_how_far_and_why_it_stopped() {
+        use crate::api::scan::ScanProgress;
+        let p = ScanProgress {
+            matches: 1_204,
+            scanned: 4_000,
+            total: Some(51_230),
+            complete: false,
+            stopped_at_limit: true,
+            full: false,
+        };
+        assert_eq!(
+            scan_summary(&p, 4_000),
+            "filtering locally — scanned 4,000 of 51,230: 1,204 matches (stopped at the scan limit; \
+             --scan-limit 8000 to go further)"
+        );
+        let done = ScanProgress {
+            matches: 1,
+            scanned: 6_012,
+            total: Some(6_012),
+            complete: true,
+            stopped_at_limit: false,
+            full: false,
+        };
+        assert_eq!(
+            scan_summary(&done, 5_000),
+            "filtering locally — scanned all 6,012: 1 match"
+        );
+        let full = ScanProgress {
+            matches: 100,
+            scanned: 1_000,
+            complete: false,
+            stopped_at_limit: false,
+            full: true,
+            ..p
+        };
+        assert_eq!(
+            scan_summary(&full, 5_000),
+            "filtering locally — scanned 1,000 of 51,230: the first 100 matches (--limit to show more)"
+        );
     }
 }

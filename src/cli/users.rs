@@ -8,8 +8,10 @@ use super::args::{ListArgs, ResendArgs, ShowArgs, UsersCommand};
 use super::exit::CliError;
 use super::{output_width, remedies, table};
 use crate::action::{CodeCall, issue_code};
-use crate::api::query::{ListSort, Page, list_users_request, parse_search};
-use crate::api::wire::{AuthenticationMethodType, ListUsersRequest, User};
+use crate::api::local_filter::LocalFilter;
+use crate::api::query::{ListSort, Page, list_users_request, parse_search_local};
+use crate::api::scan::ScanState;
+use crate::api::wire::{AuthenticationMethodType, ListDetails, ListUsersRequest, ListUsersResponse, User};
 use crate::api::{ActionResult, ApiError, Client, CodeMode};
 use crate::settings::Settings;
 use crate::text::sanitize;
@@ -32,8 +34,10 @@ pub async fn run(settings: &Settings, command: UsersCommand) -> Result<(), CliEr
 
 /// The ListUsers request for a search text, scoped to the configured org. Without `--sort`
 /// the order is ZITADEL's own (by user ID), as `--help` says.
-pub fn list_request(settings: &Settings, a: &ListArgs) -> Result<ListUsersRequest, CliError> {
-    let queries = parse_search(a.query.as_deref().unwrap_or(""), settings.search_match)?;
+/// Beside it, the local filter (`verified:`, …) zitadesk applies to what comes back.
+fn list_request(settings: &Settings, a: &ListArgs) -> Result<(ListUsersRequest, LocalFilter), CliError> {
+    let search = parse_search_local(a.query.as_deref().unwrap_or(""), settings.search_match)?;
+    let queries = search.queries;
     let page = Page {
         offset: a.offset,
         limit: a.limit.min(crate::api::client::MAX_PAGE),
@@ -42,7 +46,8 @@ pub fn list_request(settings: &Settings, a: &ListArgs) -> Result<ListUsersReques
         column: a.sort.map(|s| s.field()).unwrap_or_default(),
         ascending: !a.desc,
     };
-    Ok(list_users_request(queries, settings.org.as_deref(), page, sort))
+    let request = list_users_request(queries, settings.org.as_deref(), page, sort);
+    Ok((request, search.local))
 }
 
 /// Pages a listing may take beyond what the limit needs, when ZITADEL leaves out rows the
@@ -51,8 +56,11 @@ pub fn list_request(settings: &Settings, a: &ListArgs) -> Result<ListUsersReques
 const EXTRA_PAGES: usize = 10;
 
 async fn list(settings: &Settings, client: &Client, a: ListArgs) -> Result<(), CliError> {
-    let request = list_request(settings, &a)?;
+    let (request, local) = list_request(settings, &a)?;
     let want = usize::try_from(a.limit).unwrap_or(usize::MAX);
+    if !local.is_empty() {
+        return list_filtered(client, &a, request, local, want).await;
+    }
     let pages = want.div_ceil(crate::api::client::MAX_PAGE as usize) + EXTRA_PAGES;
     let collected = client.list_users_upto(&request, want, pages).await?;
     if collected.repeated > 0 {
@@ -76,6 +84,47 @@ async fn list(settings: &Settings, client: &Client, a: ListArgs) -> Result<(), C
     out.push_str(&match shown {
         0 if total == 0 => "no users match\n".to_string(),
         _ => format!("{shown} shown of {total} matching (from offset {})\n", a.offset),
+    });
+    write_stdout(&out)
+}
+
+/// `users list` with local terms: a scan of the server-side query's pages (from `--offset`),
+/// keeping at most `--limit` matches; how far it went is said on stderr.
+async fn list_filtered(
+    client: &Client,
+    a: &ListArgs,
+    request: ListUsersRequest,
+    local: LocalFilter,
+    want: usize,
+) -> Result<(), CliError> {
+    let mut scan = ScanState::new(request, local, want, a.scan_limit);
+    let progress = client.scan_users(&mut scan).await?;
+    eprintln!(
+        "zitadesk: {}",
+        super::messages::scan_summary(&progress, a.scan_limit)
+    );
+    if scan.repeated() > 0 {
+        eprintln!(
+            "zitadesk: {}",
+            super::messages::order_shifted(scan.repeated(), a.sort.is_some())
+        );
+    }
+    let users = scan.into_matches();
+    if a.json {
+        let resp = ListUsersResponse {
+            details: ListDetails {
+                total_result: users.len() as u64,
+                ..ListDetails::default()
+            },
+            result: users,
+            ..ListUsersResponse::default()
+        };
+        return print_json(&resp);
+    }
+    let mut out = table::users_table(&users, output_width());
+    out.push_str(&match users.len() {
+        0 => "no users match among those scanned\n".to_string(),
+        n => format!("{n} matching shown\n"),
     });
     write_stdout(&out)
 }

@@ -22,6 +22,8 @@ use super::search_line::{self, Edit, SearchAction, SearchLine};
 use super::text_field::Pasted;
 use crate::action::Outcome;
 use crate::api::query::{ListSort, MAX_SEARCH_CHARS, MatchMode, Page, list_users_request};
+use crate::api::scan::{DEFAULT_SCAN_LIMIT, ScanProgress, ScanState};
+use crate::api::wire::ListUsersRequest;
 use crate::api::wire::ListUsersResponse;
 use crate::api::wire::{User, UserState};
 use crate::api::{ActionKind, ApiError};
@@ -57,6 +59,8 @@ struct Pending {
     /// After a refresh, the user to select again wherever they landed.
     reselect: Option<String>,
     list: Option<(RequestId, PageSlot)>,
+    /// The page a local filter's scan waits for (see [`App::start_scan`]).
+    scan: Option<(RequestId, ListUsersRequest)>,
 }
 
 pub struct App {
@@ -86,6 +90,10 @@ pub struct App {
     /// The terminal's size.
     pub screen: Rect,
     pending: Pending,
+    /// The scan filling the list when the search has a local term (`verified:`, …).
+    scan: Option<ScanState>,
+    /// Users a scan looks at before it stops, and how many more each `+` adds.
+    pub scan_limit: u64,
     next_id: RequestId,
 }
 
@@ -108,6 +116,8 @@ impl App {
             spinner_frame: 0,
             screen: Rect::new(0, 0, width, height),
             pending: Pending::default(),
+            scan: None,
+            scan_limit: DEFAULT_SCAN_LIMIT,
             next_id: 0,
         }
     }
@@ -123,6 +133,7 @@ impl App {
     /// A request is in flight (the spinner turns).
     pub fn busy(&self) -> bool {
         self.pending.list.is_some()
+            || self.pending.scan.is_some()
             || self.detail.as_ref().is_some_and(Detail::waiting)
             || self.dialog.as_ref().is_some_and(ActionDialog::in_flight)
     }
@@ -294,6 +305,9 @@ impl App {
         id: RequestId,
         result: Result<ListUsersResponse, ApiError>,
     ) -> (bool, Vec<Effect>) {
+        if self.pending.scan.as_ref().is_some_and(|(p, _)| *p == id) {
+            return self.on_scanned(result);
+        }
         let Some((pending_id, slot)) = self.pending.list else {
             return (false, Vec::new());
         };
@@ -466,10 +480,18 @@ impl App {
                 self.close_detail();
                 self.error = None;
             }
+            BrowseAction::ScanMore => {
+                let Some(scan) = self.scan.as_mut().filter(|s| s.progress().stopped_at_limit) else {
+                    return (false, Vec::new());
+                };
+                scan.extend(self.scan_limit);
+                effects.extend(self.next_scan_page());
+            }
             BrowseAction::Refresh => {
                 self.error = None;
                 match (&self.mode, &self.detail) {
                     (Mode::Detail, Some(d)) => effects = self.open_detail(d.user_id.clone()),
+                    _ if self.scan.is_some() => effects = self.start_scan(),
                     _ => {
                         let (index, at) = self.list.selected_page();
                         let reselect = self.list.selected_row().map(|r| r.user.user_id.clone());
@@ -702,10 +724,84 @@ impl App {
             return Vec::new();
         }
         self.list.clear();
+        self.scan = None;
+        self.pending.scan = None;
+        if !self.search.local().is_empty() {
+            return self.start_scan();
+        }
         vec![self.fetch_page(PageSlot::Reset {
             index: 0,
             select: Select::First,
         })]
+    }
+
+    /// A search with a local term: a scan of the server-side terms' pages (1,000 a request, in
+    /// ZITADEL's own order,
+    /// one request at a time in the background) keeps the matches, at most the list's cap, and
+    /// stops at the scan limit until the agent asks for more. A new search or a refresh starts
+    /// a new scan; the request id drops the old one's pages.
+    fn start_scan(&mut self) -> Vec<Effect> {
+        self.pending.list = None;
+        // ZITADEL's own order (by user ID) has no ties, so no user is skipped or repeated
+        // between pages of a long walk; the list sorts the matches by name itself.
+        let by_id = ListSort {
+            column: crate::api::wire::UserFieldName::Unspecified,
+            ascending: true,
+        };
+        let request = list_users_request(
+            self.search.queries().to_vec(),
+            self.connection.org.as_deref(),
+            Page { offset: 0, limit: 0 },
+            by_id,
+        );
+        let local = self.search.local().clone();
+        self.scan = Some(ScanState::new(
+            request,
+            local,
+            super::list::MAX_ROWS,
+            self.scan_limit,
+        ));
+        self.next_scan_page()
+    }
+
+    fn next_scan_page(&mut self) -> Vec<Effect> {
+        let Some(request) = self.scan.as_ref().and_then(ScanState::next_request) else {
+            self.pending.scan = None;
+            return Vec::new();
+        };
+        let id = self.next_request();
+        self.pending.scan = Some((id, request.clone()));
+        vec![Effect::ListUsers { id, request }]
+    }
+
+    fn on_scanned(&mut self, result: Result<ListUsersResponse, ApiError>) -> (bool, Vec<Effect>) {
+        let Some((_, request)) = self.pending.scan.take() else {
+            return (false, Vec::new());
+        };
+        let viewport = self.viewport();
+        let Some(scan) = self.scan.as_mut() else {
+            return (false, Vec::new());
+        };
+        match result {
+            Ok(page) => {
+                scan.take(&request, page);
+                self.list.show_matches(scan.matches(), viewport);
+                if self.error != self.list_note {
+                    self.error = None;
+                }
+                (true, self.next_scan_page())
+            }
+            Err(e) => {
+                tracing::warn!(error = %e.log_line(), "scan failed");
+                self.error = Some(read_error_line(&e, self.connection.org.as_deref()));
+                (true, Vec::new())
+            }
+        }
+    }
+
+    /// How far the scan of a locally filtered search went, when the list shows one.
+    pub fn scan_progress(&self) -> Option<ScanProgress> {
+        self.scan.as_ref().map(ScanState::progress)
     }
 
     fn close_detail(&mut self) {

@@ -35,6 +35,8 @@ pub enum BrowseAction {
     /// The actions menu: every remedy for the user in view.
     OpenActions,
     OpenProfiles,
+    /// A search filtered locally stopped at its scan limit: scan further.
+    ScanMore,
 }
 
 use BrowseAction as A;
@@ -70,6 +72,7 @@ static COMMANDS: &[Binding<BrowseAction>] = &[
     Binding { keys: &[Key::Char('?')], label: "?", action: A::ToggleHelp, help: "help", hint: Some("help") },
     Binding { keys: &[Key::Char('q')], label: "q", action: A::Quit, help: "quit", hint: Some("quit") },
     Binding { keys: &[Key::Char('P')], label: "P", action: A::OpenProfiles, help: "switch profile", hint: None },
+    Binding { keys: &[Key::Char('+')], label: "+", action: A::ScanMore, help: "scan more users (verified: searches)", hint: None },
 ];
 
 pub static LIST: Keymap<BrowseAction> = Keymap {

@@ -13,6 +13,13 @@
 //! values may come back in another order (and users added or removed shift every row): a user
 //! can come twice. A user already held — or on a page dropped a little earlier — is left out
 //! of a new page, and [`UserList::take_repeats`] tells the console to say the order shifted.
+//!
+//! A search with a local term (`verified:`, `phone-verified:`) cannot be paged by offset: the
+//! matches' positions are unknown until every page before them was scanned. Then the list holds
+//! the matches found so far instead ([`UserList::show_matches`]) — at most [`MAX_ROWS`], the
+//! same cap, since the console's scan keeps no more — sorted by name, and fetches nothing
+//! itself: the console's scan (`api::scan::ScanState`, one background request per page, by
+//! user ID so that no user is skipped between pages) fills it.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -117,6 +124,9 @@ pub struct UserList {
     dropped: Dropped,
     /// Users left out as repeats since the console last asked.
     repeats: usize,
+    /// The rows are a local filter's matches ([`UserList::show_matches`]), not server pages:
+    /// all of them are held, and nothing is paged.
+    matches_only: bool,
 }
 
 /// A bounded memory of the users on dropped pages.
@@ -241,9 +251,34 @@ impl UserList {
         self.total.div_ceil(u64::from(PAGE_SIZE))
     }
 
+    /// Shows the matches of a local filter (`verified:`, …) found so far — at most the scan's
+    /// `want`, which the console sets to [`MAX_ROWS`] — by display name, keeping the selected
+    /// user selected.
+    pub fn show_matches(&mut self, users: &[User], viewport: usize) {
+        let selected = self.selected_row().map(|r| r.user.user_id.clone());
+        let mut rows: Vec<UserRow> = users.iter().cloned().map(UserRow::new).collect();
+        // The scan walks by user ID; the list reads by name, as the server-paged one does.
+        rows.sort_by_cached_key(|r| r.display_name.to_lowercase());
+        self.total = rows.len() as u64;
+        self.pages = VecDeque::from([Page { index: 0, rows }]);
+        self.loaded = true;
+        self.matches_only = true;
+        self.short_seen = false;
+        self.before = Some(0);
+        if let Some(id) = selected {
+            self.select_user(&id, viewport);
+        }
+        self.clamp(viewport);
+    }
+
+    /// Whether the rows are a local filter's matches.
+    pub fn matches_only(&self) -> bool {
+        self.matches_only
+    }
+
     /// The page to fetch to keep the selection away from the window's ends, if any.
     pub fn wanted(&self) -> Option<PageSlot> {
-        if !self.loaded {
+        if !self.loaded || self.matches_only {
             return None;
         }
         let len = self.len();
@@ -507,12 +542,12 @@ impl UserList {
 
     /// Whether the last page of the result is loaded (so `G` needs no fetch).
     pub fn has_last_page(&self) -> bool {
-        self.last_index().is_some_and(|l| l + 1 >= self.pages_total())
+        self.matches_only || self.last_index().is_some_and(|l| l + 1 >= self.pages_total())
     }
 
     /// Whether the first page is loaded (so `g` needs no fetch).
     pub fn has_first_page(&self) -> bool {
-        self.first_index() == Some(0)
+        self.matches_only || self.first_index() == Some(0)
     }
 
     /// Forgets everything (a new search).

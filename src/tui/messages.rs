@@ -239,6 +239,37 @@ pub fn sparse_note() -> String {
     )
 }
 
+// ---------------------------------------------------------------------------------------------
+// Local filtering (`verified:`, `phone-verified:`): the counter while the console scans
+// ---------------------------------------------------------------------------------------------
+
+/// The right of the status row for a search filtered locally: the selection among the matches
+/// found, and how far the scan went — "3 of 212 · filtering locally — scanned 4,000 of 51,230"
+/// — with what stopped it and the key that goes further.
+pub fn scan_counter(position: Option<u64>, p: &crate::api::scan::ScanProgress, running: bool) -> String {
+    use crate::text::thousands;
+    let at = match position {
+        Some(n) => format!("{} of {}", thousands(n), thousands(p.matches as u64)),
+        None => "0 of 0".to_string(),
+    };
+    let total = p.total.map_or_else(|| "?".to_string(), thousands);
+    let scanned = thousands(p.scanned);
+    let how = if p.complete {
+        format!("filtering locally — scanned all {total}")
+    } else if p.stopped_at_limit && !running {
+        let key = super::browse::LIST.key_name(super::browse::BrowseAction::ScanMore);
+        format!("filtering locally — scanned {scanned} of {total}, stopped; {key} scans more")
+    } else if p.full && !running {
+        format!(
+            "filtering locally — scanned {scanned} of {total}; the first {} shown, narrow the search",
+            p.matches
+        )
+    } else {
+        format!("filtering locally — scanned {scanned} of {total}…")
+    };
+    format!("{at} · {how}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -481,5 +512,40 @@ mod actions_menu_words {
                 "Send invite does not apply: already set up (password, passkey or IdP)"
             );
         }
+    }
+
+    #[test]
+    fn the_scan_counter_says_how_far_and_names_the_key_that_goes_on() {
+        use crate::api::scan::ScanProgress;
+        use crate::tui::messages::scan_counter;
+        let running = ScanProgress {
+            matches: 212,
+            scanned: 4_000,
+            total: Some(51_230),
+            complete: false,
+            stopped_at_limit: false,
+            full: false,
+        };
+        assert_eq!(
+            scan_counter(Some(3), &running, true),
+            "3 of 212 · filtering locally — scanned 4,000 of 51,230…"
+        );
+        let stopped = ScanProgress {
+            stopped_at_limit: true,
+            ..running
+        };
+        assert_eq!(
+            scan_counter(Some(3), &stopped, false),
+            "3 of 212 · filtering locally — scanned 4,000 of 51,230, stopped; + scans more"
+        );
+        let full = ScanProgress {
+            matches: 500,
+            full: true,
+            ..running
+        };
+        assert_eq!(
+            scan_counter(None, &full, false),
+            "0 of 0 · filtering locally — scanned 4,000 of 51,230; the first 500 shown, narrow the search"
+        );
     }
 }

@@ -8,7 +8,8 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::keys::{Binding, Key, Keymap};
 use super::text_field::{self, Pasted};
-use crate::api::query::{MAX_SEARCH_CHARS, MatchMode, QueryError, parse_search};
+use crate::api::local_filter::LocalFilter;
+use crate::api::query::{MAX_SEARCH_CHARS, MatchMode, QueryError, parse_search_local};
 use crate::api::wire::SearchQuery;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,8 +55,11 @@ pub struct SearchLine {
     pub applied: String,
     /// The queries of `applied`, as sent.
     applied_queries: Vec<SearchQuery>,
+    /// The local terms of `applied` (`verified:`, …), filtered by the console.
+    applied_local: LocalFilter,
     /// The parse of the text as it stands, kept until it is applied.
     parsed: Vec<SearchQuery>,
+    parsed_local: LocalFilter,
     /// Bumped on every change, so an older debounce is recognised.
     generation: u64,
     /// A change is waiting for its debounce.
@@ -93,6 +97,7 @@ impl SearchLine {
         self.input.reset();
         self.error = None;
         self.parsed.clear();
+        self.parsed_local = LocalFilter::default();
         self.generation += 1;
         self.due = had_text;
         had_text
@@ -117,7 +122,13 @@ impl SearchLine {
         self.due = false;
         self.applied = self.input.value().to_string();
         self.applied_queries = std::mem::take(&mut self.parsed);
+        self.applied_local = std::mem::take(&mut self.parsed_local);
         true
+    }
+
+    /// The local terms of the search the list shows (empty: nothing to filter).
+    pub fn local(&self) -> &LocalFilter {
+        &self.applied_local
     }
 
     /// The queries of the search the list shows.
@@ -128,16 +139,18 @@ impl SearchLine {
     /// The text changed: parse it once, and wait for the debounce if it is sound.
     fn changed(&mut self, mode: MatchMode) -> Edit {
         self.generation += 1;
-        match parse_search(self.input.value(), mode) {
+        match parse_search_local(self.input.value(), mode) {
             Err(e) => {
                 self.error = Some(e);
                 self.parsed.clear();
+                self.parsed_local = LocalFilter::default();
                 self.due = false;
                 Edit::Refused
             }
-            Ok(queries) => {
+            Ok(search) => {
                 self.error = None;
-                self.parsed = queries;
+                self.parsed = search.queries;
+                self.parsed_local = search.local;
                 self.due = true;
                 Edit::Due {
                     generation: self.generation,

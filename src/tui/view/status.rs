@@ -52,6 +52,10 @@ pub(super) fn spinner(frame: usize) -> &'static str {
 /// short pages, among the users the agent can reach: see `UserList::counter`).
 fn counter(app: &App) -> Option<String> {
     let list = &app.list;
+    if let Some(scan) = app.scan_progress() {
+        let position = (!list.is_empty()).then(|| list.selected as u64 + 1);
+        return Some(crate::tui::messages::scan_counter(position, &scan, app.busy()));
+    }
     if !list.loaded {
         return None;
     }
