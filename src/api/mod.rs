@@ -9,6 +9,7 @@ pub mod error;
 pub mod http;
 pub mod instance_url;
 pub mod oidc;
+pub mod orgs;
 pub mod query;
 pub mod template;
 pub mod user_id;

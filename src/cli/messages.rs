@@ -254,6 +254,11 @@ pub fn api_fix(e: &ApiError, settings: &Settings) -> String {
     }
 }
 
+// ---- Organisations by name (issue 13) ----
+
+/// Said before the error when `org:NAME` needed the organisation names and they could not be read.
+pub const ORG_NAMES_UNREADABLE: &str = "search not sent: organisation names could not be read, so an org: name cannot be resolved (org:ID still works)";
+
 #[cfg(test)]
 mod tests {
     use super::*;

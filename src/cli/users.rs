@@ -8,7 +8,7 @@ use super::args::{ListArgs, ResendArgs, ShowArgs, UsersCommand};
 use super::exit::CliError;
 use super::{output_width, remedies, table};
 use crate::action::{CodeCall, issue_code};
-use crate::api::query::{ListSort, Page, list_users_request, parse_search};
+use crate::api::query::{ListSort, Page, list_users_request, names_orgs, parse_search, resolve_orgs};
 use crate::api::wire::{AuthenticationMethodType, ListUsersRequest, User};
 use crate::api::{ActionResult, ApiError, Client, CodeMode};
 use crate::settings::Settings;
@@ -32,8 +32,20 @@ pub async fn run(settings: &Settings, command: UsersCommand) -> Result<(), CliEr
 
 /// The ListUsers request for a search text, scoped to the configured org. Without `--sort`
 /// the order is ZITADEL's own (by user ID), as `--help` says.
-pub fn list_request(settings: &Settings, a: &ListArgs) -> Result<ListUsersRequest, CliError> {
-    let queries = parse_search(a.query.as_deref().unwrap_or(""), settings.search_match)?;
+pub async fn list_request(
+    settings: &Settings,
+    client: &Client,
+    a: &ListArgs,
+) -> Result<ListUsersRequest, CliError> {
+    let mut queries = parse_search(a.query.as_deref().unwrap_or(""), settings.search_match)?;
+    if names_orgs(&queries) {
+        // Read only when a name or domain needs it: an `org:ID` search costs no extra call.
+        let orgs = client
+            .org_directory()
+            .await
+            .map_err(|e| CliError::from(e).prefixed(super::messages::ORG_NAMES_UNREADABLE))?;
+        queries = resolve_orgs(queries, &orgs)?;
+    }
     let page = Page {
         offset: a.offset,
         limit: a.limit.min(crate::api::client::MAX_PAGE),
@@ -51,7 +63,7 @@ pub fn list_request(settings: &Settings, a: &ListArgs) -> Result<ListUsersReques
 const EXTRA_PAGES: usize = 10;
 
 async fn list(settings: &Settings, client: &Client, a: ListArgs) -> Result<(), CliError> {
-    let request = list_request(settings, &a)?;
+    let request = list_request(settings, client, &a).await?;
     let want = usize::try_from(a.limit).unwrap_or(usize::MAX);
     let pages = want.div_ceil(crate::api::client::MAX_PAGE as usize) + EXTRA_PAGES;
     let collected = client.list_users_upto(&request, want, pages).await?;

@@ -49,6 +49,7 @@ mod oauth;
 mod oauth_wire;
 mod ops;
 mod org;
+mod org_service;
 mod paging;
 mod remedies;
 mod remedy_request;

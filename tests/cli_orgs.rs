@@ -1,0 +1,126 @@
+//! The real binary with organisations by name: `--query org:NAME|DOMAIN|ID` resolved through
+//! ListOrganizations, refusals that name the candidates, and `users show EMAIL|LOGIN`.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+use serde_json::{Value, json};
+use zitadesk::demo::{ADMIN_TOKEN, DemoServer, NO_MEMBER_TOKEN};
+
+const GLOBEX: &str = "281465201463607299";
+const INITECH: &str = "281465201463672835";
+
+fn against(demo: &DemoServer, token: &str) -> Command {
+    let mut cmd = zitadesk_in(&std::env::temp_dir().join("zitadesk-cli-orgs-tests"));
+    cmd.env("ZITADEL_URL", demo.url()).env("ZITADEL_TOKEN", token);
+    cmd
+}
+
+fn owners(out: &str) -> Vec<String> {
+    let v: Value = serde_json::from_str(out).unwrap_or(Value::Null);
+    v["result"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|u| u["details"]["resourceOwner"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn last_list_queries(demo: &DemoServer) -> Value {
+    let sent = requests_to(demo, "/v2/users");
+    let body: Value = serde_json::from_str(&sent.last().expect("a list request").body).unwrap();
+    body["queries"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn org_by_name_is_sent_as_the_organisations_id() {
+    let demo = demo().await;
+    let (code, out, err) =
+        run(against(&demo, ADMIN_TOKEN).args(["users", "list", "--query", "org:initech", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    let owners = owners(&out);
+    assert!(!owners.is_empty(), "Initech has users: {out}");
+    assert!(owners.iter().all(|o| o == INITECH), "{owners:?}");
+    assert_eq!(
+        last_list_queries(&demo),
+        json!([{"organizationIdQuery": {"organizationId": INITECH}}])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn org_by_domain_and_negated_are_resolved_too() {
+    let demo = demo().await;
+    let (code, _, err) = run(against(&demo, ADMIN_TOKEN).args([
+        "users",
+        "list",
+        "--query",
+        "org:GLOBEX.demo.zitadel.cloud",
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        last_list_queries(&demo),
+        json!([{"organizationIdQuery": {"organizationId": GLOBEX}}])
+    );
+    let (code, out, err) =
+        run(against(&demo, ADMIN_TOKEN).args(["users", "list", "--query=-org:globex", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(owners(&out).iter().all(|o| o != GLOBEX));
+    assert_eq!(
+        last_list_queries(&demo),
+        json!([{"notQuery": {"query": {"organizationIdQuery": {"organizationId": GLOBEX}}}}])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_org_id_is_sent_as_before_without_reading_the_organisations() {
+    let demo = demo().await;
+    let (code, _, err) = run(against(&demo, ADMIN_TOKEN).args([
+        "users",
+        "list",
+        "--query",
+        &format!("org:{INITECH}"),
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(requests_to(&demo, "/v2/organizations/_search").is_empty());
+    assert_eq!(
+        last_list_queries(&demo),
+        json!([{"organizationIdQuery": {"organizationId": INITECH}}])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_name_is_refused_with_exit_2_naming_the_organisations() {
+    let demo = demo().await;
+    for value in ["org:globex.example", "org:tech"] {
+        let (code, out, err) = run(against(&demo, ADMIN_TOKEN).args(["users", "list", "--query", value]));
+        assert_eq!(code, 2, "{value}: {err}");
+        assert!(out.is_empty());
+        assert!(err.contains(value), "names the term: {err}");
+        assert!(
+            err.contains("Acme (acme.demo.zitadel.cloud, 281465201463541763)")
+                && err.contains("Globex")
+                && err.contains("Initech"),
+            "names the candidates: {err}"
+        );
+    }
+    assert!(requests_to(&demo, "/v2/users").is_empty(), "no search was sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_org_read_a_name_is_refused_and_the_id_is_suggested() {
+    let demo = demo().await;
+    let (code, _, err) =
+        run(against(&demo, NO_MEMBER_TOKEN).args(["users", "list", "--query", "org:initech"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("no organisation you may read") && err.contains("ID"),
+        "{err}"
+    );
+    assert!(requests_to(&demo, "/v2/users").is_empty());
+}
