@@ -124,3 +124,27 @@ async fn without_org_read_a_name_is_refused_and_the_id_is_suggested() {
     );
     assert!(requests_to(&demo, "/v2/users").is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_show_takes_an_email_or_a_login_name_exactly() {
+    let demo = demo().await;
+    for typed in ["JANE.DOE@acme.example", "jane@acme.demo.zitadel.cloud"] {
+        let (code, out, err) = run(against(&demo, ADMIN_TOKEN).args(["users", "show", typed, "--json"]));
+        assert_eq!(code, 0, "{typed}: {err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["user"]["userId"], json!("300000000000000101"), "{typed}");
+    }
+    let sent: Value = serde_json::from_str(&requests_to(&demo, "/v2/users")[0].body).unwrap();
+    assert_eq!(
+        sent["queries"][0]["orQuery"]["queries"][0],
+        json!({"emailQuery": {"emailAddress": "JANE.DOE@acme.example", "method": "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE"}})
+    );
+    // A part of an address is no address: nobody, exit 3.
+    let (code, out, err) = run(against(&demo, ADMIN_TOKEN).args(["users", "show", "jane"]));
+    assert_eq!(code, 3, "{err}");
+    assert!(out.is_empty());
+    assert!(
+        err.contains("no user has the email address or login name \"jane\""),
+        "{err}"
+    );
+}

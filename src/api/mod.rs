@@ -13,6 +13,7 @@ pub mod orgs;
 pub mod query;
 pub mod template;
 pub mod user_id;
+pub mod user_lookup;
 pub mod wire;
 mod wire_enum;
 

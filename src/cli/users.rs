@@ -9,6 +9,7 @@ use super::exit::CliError;
 use super::{output_width, remedies, table};
 use crate::action::{CodeCall, issue_code};
 use crate::api::query::{ListSort, Page, list_users_request, names_orgs, parse_search, resolve_orgs};
+use crate::api::user_lookup::{Lookup, UserRef, exact_user_request, pick};
 use crate::api::wire::{AuthenticationMethodType, ListUsersRequest, User};
 use crate::api::{ActionResult, ApiError, Client, CodeMode};
 use crate::settings::Settings;
@@ -18,7 +19,7 @@ pub async fn run(settings: &Settings, command: UsersCommand) -> Result<(), CliEr
     let client = Client::new(settings.client_config())?;
     match command {
         UsersCommand::List(a) => list(settings, &client, a).await,
-        UsersCommand::Show(a) => show(&client, a).await,
+        UsersCommand::Show(a) => show(settings, &client, a).await,
         UsersCommand::ResendEmail(a) => resend(settings, &client, a).await,
         UsersCommand::History(a) => super::history::run(settings, &client, a).await,
         UsersCommand::Invite(a) => remedies::invite(settings, &client, a).await,
@@ -92,10 +93,34 @@ async fn list(settings: &Settings, client: &Client, a: ListArgs) -> Result<(), C
     write_stdout(&out)
 }
 
-async fn show(client: &Client, a: ShowArgs) -> Result<(), CliError> {
-    let user = client.get_user(&a.user_id).await?;
+/// The user `users show` names: by ID as typed, or the one user whose email or login name it
+/// is exactly. None → exit 3; several → exit 2 listing them, so the agent picks by ID.
+async fn find_shown(settings: &Settings, client: &Client, typed: &str) -> Result<User, CliError> {
+    let text = match UserRef::parse(typed) {
+        UserRef::Id(id) => return Ok(client.get_user(&id).await?),
+        UserRef::Text(text) => text,
+    };
+    let found = client
+        .list_users(&exact_user_request(&text, settings.org.as_deref()))
+        .await?;
+    match pick(&found.result) {
+        Lookup::One(user) => Ok(user.clone()),
+        Lookup::None => Err(CliError {
+            code: 3,
+            message: super::messages::no_user_by_text(&text),
+        }),
+        Lookup::Several(users) => Err(CliError::usage(super::messages::several_users_by_text(
+            &text,
+            users,
+            found.details.total_result,
+        ))),
+    }
+}
+
+async fn show(settings: &Settings, client: &Client, a: ShowArgs) -> Result<(), CliError> {
+    let user = find_shown(settings, client, &a.user_id).await?;
     // Sign-in methods are helpful but secondary: the user is still shown when they fail.
-    let methods = match client.list_auth_methods(&a.user_id).await {
+    let methods = match client.list_auth_methods(&user.user_id).await {
         Ok(m) => Some(m),
         Err(e) => {
             eprintln!(
