@@ -7,7 +7,7 @@ use std::process::Command;
 
 use common::*;
 use serde_json::{Value, json};
-use zitadesk::demo::{ADMIN_TOKEN, DemoServer, NO_MEMBER_TOKEN};
+use zitadesk::demo::{ADMIN_TOKEN, DemoServer, Faults, NO_MEMBER_TOKEN};
 
 const GLOBEX: &str = "281465201463607299";
 const INITECH: &str = "281465201463672835";
@@ -147,4 +147,42 @@ async fn users_show_takes_an_email_or_a_login_name_exactly() {
         err.contains("no user has the email address or login name \"jane\""),
         "{err}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_show_and_doctor_name_the_organisation_and_fall_back_to_the_id() {
+    let demo = demo().await;
+    let jane = "300000000000000101";
+    let acme = "281465201463541763";
+    let (code, out, err) = run(against(&demo, ADMIN_TOKEN).args(["users", "show", jane]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("org") && l.ends_with(&format!("Acme ({acme})"))),
+        "{out}"
+    );
+    // The third API call (ListOrganizations, after GetUser and the sign-in methods) answers
+    // 404: the ID is shown, nothing else breaks.
+    demo.set_faults(Faults {
+        fail_every: Some(3),
+        fail_status: 404,
+        ..Faults::default()
+    });
+    let (code, out, err) = run(against(&demo, ADMIN_TOKEN).args(["users", "show", jane]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("org") && l.ends_with(acme) && !l.contains("Acme")),
+        "{out}"
+    );
+
+    assert_eq!(
+        requests_to(&demo, "/v2/organizations/_search").len(),
+        2,
+        "the failed read was made and not retried"
+    );
+    demo.set_faults(Faults::default());
+    let (code, out, err) = run(against(&demo, ADMIN_TOKEN).args(["--org", acme, "doctor"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(&format!("in org Acme ({acme})")), "{out}");
 }

@@ -143,7 +143,9 @@ async fn show(settings: &Settings, client: &Client, a: ShowArgs) -> Result<(), C
             auth_method_types: methods.as_deref(),
         });
     }
-    write_stdout(&table::user_detail(&user, methods.as_deref()))
+    // Names are a help, not a need: without org.read (or on failure) the ID is shown.
+    let orgs = client.org_directory().await.unwrap_or_default();
+    write_stdout(&table::user_detail(&user, methods.as_deref(), &orgs))
 }
 
 async fn resend(settings: &Settings, client: &Client, a: ResendArgs) -> Result<(), CliError> {
