@@ -27,7 +27,7 @@
 //   data:       generated seed directory filter paging
 //   run time:   tokens device faults request_log service_key state
 //   calls:      auth request remedy_request users codes remedies history ops
-//   HTTP:       respond oauth_wire user_service management account intake jwt_bearer device_oauth oauth
+//   HTTP:       respond oauth_wire user_service org_service management account intake jwt_bearer device_oauth oauth
 //   top:        routes server
 mod account;
 mod auth;
