@@ -43,6 +43,7 @@ import {
 // message that carries ZITADEL's error details.
 const roots = [
   ["@zitadel/proto/zitadel/user/v2/user_service_pb.js", "file_zitadel_user_v2_user_service"],
+  ["@zitadel/proto/zitadel/org/v2/org_service_pb.js", "file_zitadel_org_v2_org_service"],
   [
     "@zitadel/proto/zitadel/resources/user/v3alpha/user_service_pb.js",
     "file_zitadel_resources_user_v3alpha_user_service",
@@ -103,8 +104,9 @@ console.log(`${ordered.length} files: ${ordered.map((f) => f.name).join(" ")}`);
 JS
 
 node extract.mjs "$work/npm.binpb"
-mkdir "$work/src"
-git --git-dir="$git_dir" archive "$tag" proto/zitadel | tar -x -C "$work/src"
+mkdir -p "$work/src/proto/zitadel"
+# The subtree alone: a partial clone (large files absent) cannot archive the whole tag.
+git --git-dir="$git_dir" archive "$tag:proto/zitadel" | tar -x -C "$work/src/proto/zitadel"
 cargo run --quiet --release --manifest-path "$root/scripts/zitadel-schema-compiler/Cargo.toml" -- \
   "$work/src/proto" "$work/npm.binpb" "$out"
 echo "wrote $out ($(wc -c <"$out") bytes)"

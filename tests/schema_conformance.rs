@@ -17,7 +17,9 @@ use zitadesk::api::query::{ListSort, MatchMode, Page, list_users_request, parse_
 use zitadesk::api::template::check_url_template;
 use zitadesk::api::wire::UserFieldName;
 use zitadesk::api::{Action, ApiFlavour, Client, CodeMode, EmailVerification, PhoneMode, ResetMode};
-use zitadesk::demo::{ADMIN_TOKEN, DemoConfig, DemoServer, NO_MEMBER_TOKEN, READER_TOKEN, ZitadelVersion};
+use zitadesk::demo::{
+    ADMIN_TOKEN, DemoConfig, DemoServer, NO_MEMBER_TOKEN, ORG_TOKEN, READER_TOKEN, ZitadelVersion,
+};
 
 /// One emulated ZITADEL line: the demo's set-up for it and the schemas it must conform to.
 /// Another version is one more line here.
@@ -228,6 +230,7 @@ async fn drive_the_client(demo: &DemoServer) {
     }
     let _ = c.my_permissions(None).await;
     let _ = c.my_permissions(Some(ACME_ORG)).await;
+    let _ = c.org_directory().await;
 }
 
 /// Every remedy action (issue 12) in every mode the client can build.
@@ -524,6 +527,35 @@ const ANSWER_CASES: &[(&str, &str, &str, Option<&str>, &str)] = &[
         "/zitadel.user.v2.UserService/DeleteUser",
         Some(ADMIN_TOKEN),
         "{}",
+    ),
+    (
+        "orgs ok",
+        "POST",
+        "/v2/organizations/_search",
+        Some(ADMIN_TOKEN),
+        r#"{"query":{"limit":1000,"asc":true}}"#,
+    ),
+    (
+        "orgs one org ok",
+        "POST",
+        "/v2/organizations/_search",
+        Some(ORG_TOKEN),
+        r#"{"query":{"offset":"1","limit":2}}"#,
+    ),
+    (
+        "orgs no member ok",
+        "POST",
+        "/v2/organizations/_search",
+        Some(NO_MEMBER_TOKEN),
+        "{}",
+    ),
+    ("orgs no token", "POST", "/v2/organizations/_search", None, "{}"),
+    (
+        "orgs bad json",
+        "POST",
+        "/v2/organizations/_search",
+        Some(ADMIN_TOKEN),
+        "{",
     ),
     (
         "permissions ok",

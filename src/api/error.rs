@@ -54,6 +54,8 @@ pub enum Call {
     UserHistory,
     /// The caller's own permissions (doctor).
     Permissions,
+    /// The organisations the caller may read (`ListOrganizations`), for their names.
+    ListOrgs,
     /// Any answer at the instance URL (doctor's first check).
     Probe,
     /// The service-user key exchanged for an access token.
@@ -83,6 +85,7 @@ impl Call {
             Call::ReactivateUser => "reactivating the user",
             Call::UserHistory => "reading the user's history",
             Call::Permissions => "reading your permissions",
+            Call::ListOrgs => "reading the organisations",
             Call::Probe => "reaching the instance",
             Call::Token => "getting an access token",
             Call::Discovery => "reading the discovery document",

@@ -10,10 +10,12 @@ pub mod http;
 pub mod instance_url;
 pub mod local_filter;
 pub mod oidc;
+pub mod orgs;
 pub mod query;
 pub mod scan;
 pub mod template;
 pub mod user_id;
+pub mod user_lookup;
 pub mod wire;
 mod wire_enum;
 

@@ -7,6 +7,7 @@
 //! (`notQuery`). Nesting never goes deeper than not → or → text, far below ZITADEL's 20.
 
 use super::local_filter::{LocalFilter, LocalTerm, local_field, yes_no};
+use super::orgs::{OrgDirectory, OrgLookupError};
 use super::user_id::check_user_id;
 use super::wire::{
     DisplayNameQuery, EmailQuery, FirstNameQuery, InUserIdsQuery, LastNameQuery, LoginNameQuery, NotQuery,
@@ -138,6 +139,77 @@ pub fn org_scope(org_id: &str) -> SearchQuery {
     SearchQuery::OrganizationIdQuery(OrganizationIdQuery {
         organization_id: org_id.to_owned(),
     })
+}
+
+/// Whether a parsed search names an organisation by anything but digits (`org:initech`):
+/// only then does it need the organisation directory before it can be sent.
+pub fn names_orgs(queries: &[SearchQuery]) -> bool {
+    queries.iter().any(|q| match q {
+        SearchQuery::OrganizationIdQuery(o) => !o.organization_id.chars().all(|c| c.is_ascii_digit()),
+        SearchQuery::OrQuery(o) => names_orgs(&o.queries),
+        SearchQuery::AndQuery(a) => names_orgs(&a.queries),
+        SearchQuery::NotQuery(n) => names_orgs(std::slice::from_ref(&n.query)),
+        _ => false,
+    })
+}
+
+/// The resolution step after [`parse_search`]: every `org:` value (an ID, a primary domain
+/// or a name, see [`OrgDirectory::resolve`]) becomes the organisation IDs it stands for —
+/// one `organizationIdQuery`, or an `orQuery` of them. An unknown or ambiguous value is
+/// refused naming the candidates, so a mistyped name never reads as "no users match".
+pub fn resolve_orgs(queries: Vec<SearchQuery>, orgs: &OrgDirectory) -> Result<Vec<SearchQuery>, QueryError> {
+    queries.into_iter().map(|q| resolve_org_query(q, orgs)).collect()
+}
+
+fn resolve_org_query(query: SearchQuery, orgs: &OrgDirectory) -> Result<SearchQuery, QueryError> {
+    Ok(match query {
+        SearchQuery::OrganizationIdQuery(o) => {
+            let typed = format!("org:{}", o.organization_id);
+            let ids = orgs
+                .resolve(&o.organization_id)
+                .map_err(|e| QueryError::new(&typed, org_lookup_reason(&o.organization_id, orgs, e)))?;
+            match ids.as_slice() {
+                [one] => org_scope(one),
+                _ => SearchQuery::OrQuery(OrQuery {
+                    queries: ids.iter().map(|id| org_scope(id)).collect(),
+                }),
+            }
+        }
+        SearchQuery::OrQuery(o) => SearchQuery::OrQuery(OrQuery {
+            queries: resolve_orgs(o.queries, orgs)?,
+        }),
+        SearchQuery::AndQuery(mut a) => {
+            a.queries = resolve_orgs(a.queries, orgs)?;
+            SearchQuery::AndQuery(a)
+        }
+        SearchQuery::NotQuery(n) => SearchQuery::NotQuery(Box::new(NotQuery {
+            query: resolve_org_query(n.query, orgs)?,
+        })),
+        other => other,
+    })
+}
+
+fn org_lookup_reason(value: &str, orgs: &OrgDirectory, e: OrgLookupError) -> String {
+    let partial = if orgs.capped {
+        " (only the first organisations were read)"
+    } else {
+        ""
+    };
+    match e {
+        OrgLookupError::Ambiguous { candidates } => format!(
+            "\"{value}\" names several organisations: {} — type more of the name, its domain or its ID",
+            candidates.join("; ")
+        ),
+        OrgLookupError::Unknown { candidates } if candidates.is_empty() => format!(
+            "no organisation you may read is called \"{value}\" or has it as its domain{partial} — \
+             use the organisation's ID"
+        ),
+        OrgLookupError::Unknown { candidates } => format!(
+            "no organisation you may read is called \"{value}\" or has it as its domain{partial}; \
+             there are: {}",
+            candidates.join("; ")
+        ),
+    }
 }
 
 /// Which rows of the result: the first one and how many.
@@ -366,7 +438,7 @@ impl Field {
             Field::Ids => "id:123456789012345678",
             Field::State => "state:locked",
             Field::Type => "type:human",
-            Field::Org => "org:123456789012345678",
+            Field::Org => "org:initech (a name, domain or ID)",
         }
     }
 }

@@ -274,7 +274,7 @@ impl SortColumn {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The user's ID
+    /// The user's ID, or their exact email address or login name
     #[arg(value_parser = user_id)]
     pub user_id: String,
     /// Print ZITADEL-shaped JSON

@@ -219,8 +219,13 @@ async fn connection_checks(settings: &Settings) -> Vec<Check> {
         Err(e) => failed("ListUsers", api_error(&e), Some(api_fix(&e, settings))),
     });
 
+    // The org named, when the account may read its name (`Acme (281…)`), else by ID.
+    let org_label = match settings.org.as_deref() {
+        Some(id) => Some(client.org_directory().await.unwrap_or_default().label(id)),
+        None => None,
+    };
     checks.push(match client.my_permissions(settings.org.as_deref()).await {
-        Ok(perms) => permissions_check(&perms, settings.org.as_deref(), settings.read_only),
+        Ok(perms) => permissions_check(&perms, org_label.as_deref(), settings.read_only),
         Err(e) => failed("permissions", api_error(&e), Some(api_fix(&e, settings))),
     });
     checks

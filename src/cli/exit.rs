@@ -64,6 +64,14 @@ impl CliError {
     }
 }
 
+impl CliError {
+    /// The same failure, said to have happened while doing `what`.
+    pub fn prefixed(mut self, what: &str) -> Self {
+        self.message = format!("{what}: {}", self.message);
+        self
+    }
+}
+
 impl From<SettingsError> for CliError {
     fn from(e: SettingsError) -> Self {
         CliError::usage(e.to_string())

@@ -281,6 +281,39 @@ pub fn scan_summary(p: &crate::api::scan::ScanProgress, limit: u64) -> String {
     format!("filtering locally — scanned {scanned} of {total}: the first {found} (--limit to show more)")
 }
 
+// ---- Organisations by name (issue 13) ----
+
+/// Said before the error when `org:NAME` needed the organisation names and they could not be read.
+pub const ORG_NAMES_UNREADABLE: &str = "search not sent: organisation names could not be read, so an org: name cannot be resolved (org:ID still works)";
+
+/// `users show TEXT` found nobody by that email or login name.
+pub fn no_user_by_text(text: &str) -> String {
+    format!(
+        "no user has the email address or login name \"{}\" (exactly, ignoring case) — \
+         search with `users list --query` or show by ID",
+        crate::text::sanitize(text)
+    )
+}
+
+/// `users show TEXT` found several users: each as ID, login name, email, to pick by ID.
+pub fn several_users_by_text(text: &str, users: &[crate::api::wire::User], total: u64) -> String {
+    use crate::text::sanitize;
+    let mut out = format!(
+        "{} users have the email address or login name \"{}\" — show one by its ID:",
+        total.max(users.len() as u64),
+        sanitize(text)
+    );
+    for u in users {
+        out.push_str(&format!(
+            "\n  {}  {}  {}",
+            sanitize(&u.user_id),
+            sanitize(&u.preferred_login_name),
+            sanitize(crate::userinfo::email(u).unwrap_or("-"))
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -516,6 +549,23 @@ mod tests {
         assert_eq!(
             scan_summary(&full, 5_000),
             "filtering locally — scanned 1,000 of 51,230: the first 100 matches (--limit to show more)"
+        );
+    }
+
+    #[test]
+    fn several_users_are_listed_by_id_login_and_email() {
+        let user = |id: &str, login: &str| crate::api::wire::User {
+            user_id: id.into(),
+            preferred_login_name: login.into(),
+            ..Default::default()
+        };
+        let text = several_users_by_text("a@b", &[user("1", "a@b"), user("2", "x\u{1b}[2J")], 2);
+        assert_eq!(
+            text,
+            format!(
+                "2 users have the email address or login name \"a@b\" — show one by its ID:\n  1  a@b  -\n  2  {}  -",
+                crate::text::sanitize("x\u{1b}[2J")
+            )
         );
     }
 }

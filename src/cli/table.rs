@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use jiff::Timestamp;
 
+use crate::api::orgs::OrgDirectory;
 use crate::api::wire::{AuthenticationMethodType, User};
 use crate::text::{display_width, pad, sanitize, truncate};
 use crate::userinfo::{auth_methods_summary, display_name, email, email_status, kind_word, state_word};
@@ -133,7 +134,12 @@ fn timestamp(t: Option<Timestamp>) -> Cow<'static, str> {
 /// The `users show` block: one "key: value" line per fact, values aligned and sanitised.
 /// Human-only facts (names, email, phone, password) are shown for humans, the description for
 /// machines; `auth_methods` adds the sign-in methods line when the caller fetched them.
-pub fn user_detail(user: &User, auth_methods: Option<&[AuthenticationMethodType]>) -> String {
+/// The organisation is named from `orgs` when it can be (`Initech (281…)`), else its ID.
+pub fn user_detail(
+    user: &User,
+    auth_methods: Option<&[AuthenticationMethodType]>,
+    orgs: &OrgDirectory,
+) -> String {
     let mut facts: Vec<(&str, Cow<'_, str>)> = vec![
         ("user ID", Cow::Borrowed(&user.user_id)),
         ("state", Cow::Borrowed(state_word(user.state))),
@@ -176,7 +182,9 @@ pub fn user_detail(user: &User, auth_methods: Option<&[AuthenticationMethodType]
     facts.extend([
         (
             "org",
-            details.map_or(Cow::Borrowed("(unknown)"), |d| Cow::Borrowed(&d.resource_owner)),
+            details.map_or(Cow::Borrowed("(unknown)"), |d| {
+                Cow::Owned(orgs.label(&d.resource_owner))
+            }),
         ),
         ("created", timestamp(details.and_then(|d| d.creation_date))),
         ("changed", timestamp(details.and_then(|d| d.change_date))),
@@ -408,7 +416,7 @@ mod tests {
     #[test]
     fn human_detail_lists_every_fact() {
         use AuthenticationMethodType::*;
-        let text = user_detail(&full_human(), Some(&[Password, Totp]));
+        let text = user_detail(&full_human(), Some(&[Password, Totp]), &OrgDirectory::default());
         assert_eq!(
             text,
             "\
@@ -445,7 +453,7 @@ sign-in methods:           password, TOTP
             }),
             ..Default::default()
         };
-        let text = user_detail(&u, Some(&[]));
+        let text = user_detail(&u, Some(&[]), &OrgDirectory::default());
         assert!(text.contains("type:                  machine\n"), "{text}");
         assert!(text.contains("display name:          CIbot\n"), "{text}");
         assert!(text.contains("description:           Deploys␊things\n"), "{text}");
@@ -454,6 +462,6 @@ sign-in methods:           password, TOTP
         assert!(text.contains("state:                 unknown\n"), "{text}");
         assert!(text.contains("none — the user cannot log in yet"), "{text}");
         assert!(!text.contains("email"), "{text}");
-        assert!(!user_detail(&u, None).contains("sign-in methods"));
+        assert!(!user_detail(&u, None, &OrgDirectory::default()).contains("sign-in methods"));
     }
 }

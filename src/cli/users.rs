@@ -9,8 +9,9 @@ use super::exit::CliError;
 use super::{output_width, remedies, table};
 use crate::action::{CodeCall, issue_code};
 use crate::api::local_filter::LocalFilter;
-use crate::api::query::{ListSort, Page, list_users_request, parse_search_local};
+use crate::api::query::{ListSort, Page, list_users_request, names_orgs, parse_search_local, resolve_orgs};
 use crate::api::scan::ScanState;
+use crate::api::user_lookup::{Lookup, UserRef, exact_user_request, pick};
 use crate::api::wire::{AuthenticationMethodType, ListDetails, ListUsersRequest, ListUsersResponse, User};
 use crate::api::{ActionResult, ApiError, Client, CodeMode};
 use crate::settings::Settings;
@@ -20,7 +21,7 @@ pub async fn run(settings: &Settings, command: UsersCommand) -> Result<(), CliEr
     let client = Client::new(settings.client_config())?;
     match command {
         UsersCommand::List(a) => list(settings, &client, a).await,
-        UsersCommand::Show(a) => show(&client, a).await,
+        UsersCommand::Show(a) => show(settings, &client, a).await,
         UsersCommand::ResendEmail(a) => resend(settings, &client, a).await,
         UsersCommand::History(a) => super::history::run(settings, &client, a).await,
         UsersCommand::Invite(a) => remedies::invite(settings, &client, a).await,
@@ -35,9 +36,21 @@ pub async fn run(settings: &Settings, command: UsersCommand) -> Result<(), CliEr
 /// The ListUsers request for a search text, scoped to the configured org. Without `--sort`
 /// the order is ZITADEL's own (by user ID), as `--help` says.
 /// Beside it, the local filter (`verified:`, …) zitadesk applies to what comes back.
-fn list_request(settings: &Settings, a: &ListArgs) -> Result<(ListUsersRequest, LocalFilter), CliError> {
+pub async fn list_request(
+    settings: &Settings,
+    client: &Client,
+    a: &ListArgs,
+) -> Result<(ListUsersRequest, LocalFilter), CliError> {
     let search = parse_search_local(a.query.as_deref().unwrap_or(""), settings.search_match)?;
-    let queries = search.queries;
+    let mut queries = search.queries;
+    if names_orgs(&queries) {
+        // Read only when a name or domain needs it: an `org:ID` search costs no extra call.
+        let orgs = client
+            .org_directory()
+            .await
+            .map_err(|e| CliError::from(e).prefixed(super::messages::ORG_NAMES_UNREADABLE))?;
+        queries = resolve_orgs(queries, &orgs)?;
+    }
     let page = Page {
         offset: a.offset,
         limit: a.limit.min(crate::api::client::MAX_PAGE),
@@ -56,7 +69,7 @@ fn list_request(settings: &Settings, a: &ListArgs) -> Result<(ListUsersRequest, 
 const EXTRA_PAGES: usize = 10;
 
 async fn list(settings: &Settings, client: &Client, a: ListArgs) -> Result<(), CliError> {
-    let (request, local) = list_request(settings, &a)?;
+    let (request, local) = list_request(settings, client, &a).await?;
     let want = usize::try_from(a.limit).unwrap_or(usize::MAX);
     if !local.is_empty() {
         return list_filtered(client, &a, request, local, want).await;
@@ -129,10 +142,34 @@ async fn list_filtered(
     write_stdout(&out)
 }
 
-async fn show(client: &Client, a: ShowArgs) -> Result<(), CliError> {
-    let user = client.get_user(&a.user_id).await?;
+/// The user `users show` names: by ID as typed, or the one user whose email or login name it
+/// is exactly. None → exit 3; several → exit 2 listing them, so the agent picks by ID.
+async fn find_shown(settings: &Settings, client: &Client, typed: &str) -> Result<User, CliError> {
+    let text = match UserRef::parse(typed) {
+        UserRef::Id(id) => return Ok(client.get_user(&id).await?),
+        UserRef::Text(text) => text,
+    };
+    let found = client
+        .list_users(&exact_user_request(&text, settings.org.as_deref()))
+        .await?;
+    match pick(&found.result) {
+        Lookup::One(user) => Ok(user.clone()),
+        Lookup::None => Err(CliError {
+            code: 3,
+            message: super::messages::no_user_by_text(&text),
+        }),
+        Lookup::Several(users) => Err(CliError::usage(super::messages::several_users_by_text(
+            &text,
+            users,
+            found.details.total_result,
+        ))),
+    }
+}
+
+async fn show(settings: &Settings, client: &Client, a: ShowArgs) -> Result<(), CliError> {
+    let user = find_shown(settings, client, &a.user_id).await?;
     // Sign-in methods are helpful but secondary: the user is still shown when they fail.
-    let methods = match client.list_auth_methods(&a.user_id).await {
+    let methods = match client.list_auth_methods(&user.user_id).await {
         Ok(m) => Some(m),
         Err(e) => {
             eprintln!(
@@ -155,7 +192,9 @@ async fn show(client: &Client, a: ShowArgs) -> Result<(), CliError> {
             auth_method_types: methods.as_deref(),
         });
     }
-    write_stdout(&table::user_detail(&user, methods.as_deref()))
+    // Names are a help, not a need: without org.read (or on failure) the ID is shown.
+    let orgs = client.org_directory().await.unwrap_or_default();
+    write_stdout(&table::user_detail(&user, methods.as_deref(), &orgs))
 }
 
 async fn resend(settings: &Settings, client: &Client, a: ResendArgs) -> Result<(), CliError> {

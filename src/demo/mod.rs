@@ -27,7 +27,7 @@
 //   data:       generated seed directory filter paging
 //   run time:   tokens device faults request_log service_key state
 //   calls:      auth request remedy_request users codes remedies history ops
-//   HTTP:       respond oauth_wire user_service management account intake jwt_bearer device_oauth oauth
+//   HTTP:       respond oauth_wire user_service org_service management account intake jwt_bearer device_oauth oauth
 //   top:        routes server
 mod account;
 mod auth;
@@ -49,6 +49,7 @@ mod oauth;
 mod oauth_wire;
 mod ops;
 mod org;
+mod org_service;
 mod paging;
 mod remedies;
 mod remedy_request;

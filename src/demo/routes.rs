@@ -20,7 +20,7 @@ use super::user_service::{
     auth_methods_rest, connect, get_rest, invite_rest, list_rest, password_reset_rest, phone_resend_rest,
     reactivate_rest, resend_rest, resend_v3, send_rest, set_email_rest, unlock_rest,
 };
-use super::{account, device_oauth, intake, management, oauth};
+use super::{account, device_oauth, intake, management, oauth, org_service};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let version = shared.config.version;
@@ -33,7 +33,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/v2/users/{user_id}/phone/resend", post(phone_resend_rest))
         .route("/v2/users/{user_id}/password_reset", post(password_reset_rest))
         .route("/v2/users/{user_id}/unlock", post(unlock_rest))
-        .route("/v2/users/{user_id}/reactivate", post(reactivate_rest));
+        .route("/v2/users/{user_id}/reactivate", post(reactivate_rest))
+        .route("/v2/organizations/_search", post(org_service::list_orgs_rest));
     if version.has_send_email_code() {
         router = router.route("/v2/users/{user_id}/email/send", post(send_rest));
     }

@@ -270,6 +270,13 @@ pub fn scan_counter(position: Option<u64>, p: &crate::api::scan::ScanProgress, r
     format!("{at} · {how}")
 }
 
+// ---- Organisations by name (issue 13) ----
+
+/// An `org:` name or domain in the console's search line: the console does not read
+/// organisation names yet, and sending the name as an ID would read as "no users match".
+pub const ORG_NAME_NOT_IN_CONSOLE: &str = "the console takes an organisation's ID after org: \
+     (names and domains work in `zitadesk users list --query`)";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use tui_input::backend::crossterm::EventHandler;
 use super::keys::{Binding, Key, Keymap};
 use super::text_field::{self, Pasted};
 use crate::api::local_filter::LocalFilter;
-use crate::api::query::{MAX_SEARCH_CHARS, MatchMode, QueryError, parse_search_local};
+use crate::api::query::{MAX_SEARCH_CHARS, MatchMode, QueryError, names_orgs, parse_search_local};
 use crate::api::wire::SearchQuery;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,6 +147,16 @@ impl SearchLine {
                 self.due = false;
                 Edit::Refused
             }
+            Ok(search) if names_orgs(&search.queries) => {
+                self.error = Some(QueryError {
+                    term: org_term(self.input.value()),
+                    reason: super::messages::ORG_NAME_NOT_IN_CONSOLE.to_owned(),
+                });
+                self.parsed.clear();
+                self.parsed_local = LocalFilter::default();
+                self.due = false;
+                Edit::Refused
+            }
             Ok(search) => {
                 self.error = None;
                 self.parsed = search.queries;
@@ -158,6 +168,15 @@ impl SearchLine {
             }
         }
     }
+}
+
+/// The first `org:` term as typed, for the refusal.
+fn org_term(input: &str) -> String {
+    input
+        .split_whitespace()
+        .find(|t| t.trim_start_matches('-').to_ascii_lowercase().starts_with("org:"))
+        .unwrap_or("org:")
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -204,6 +223,22 @@ mod tests {
         assert_eq!(line.error.as_ref().map(|e| e.term.as_str()), Some("colour:blue"));
         assert!(!line.apply());
         assert!(line.queries().is_empty());
+    }
+
+    #[test]
+    fn an_org_name_is_refused_not_sent_as_an_id_but_an_org_id_is_taken() {
+        let mut line = SearchLine::default();
+        assert_eq!(typed(&mut line, "jane -org:initech"), Edit::Refused);
+        let err = line.error.clone();
+        assert_eq!(err.as_ref().map(|e| e.term.as_str()), Some("-org:initech"));
+        assert!(err.is_some_and(|e| e.reason.contains("organisation's ID")));
+        assert!(!line.apply());
+        let mut line = SearchLine::default();
+        assert!(matches!(
+            typed(&mut line, "org:281465201463672835"),
+            Edit::Due { .. }
+        ));
+        assert!(line.apply());
     }
 
     #[test]

@@ -11,6 +11,7 @@ use protox::file::{ChainFileResolver, DescriptorSetFileResolver, GoogleFileResol
 
 const ROOTS: &[&str] = &[
     "zitadel/user/v2/user_service.proto",
+    "zitadel/org/v2/org_service.proto",
     "zitadel/resources/user/v3alpha/user_service.proto",
     "zitadel/auth.proto",
     "zitadel/management.proto",
