@@ -451,6 +451,13 @@ impl App {
                 self.mode = Mode::Detail;
                 effects = self.open_detail(user_id);
             }
+            BrowseAction::ClearSearch => {
+                // Nothing applied, typed or refused: Esc changes nothing (and sends nothing).
+                if !self.search.clear() {
+                    return (false, Vec::new());
+                }
+                effects = self.apply_search();
+            }
             BrowseAction::OpenResend => return self.open_resend(),
             BrowseAction::OpenActions => return self.open_actions(),
             BrowseAction::OpenProfiles => {

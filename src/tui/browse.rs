@@ -28,6 +28,8 @@ pub enum BrowseAction {
     Top,
     Bottom,
     OpenDetail,
+    /// Empty an applied search and list all users again.
+    ClearSearch,
     Back,
     Refresh,
     ToggleHelp,
@@ -55,6 +57,7 @@ static MOVES: &[Binding<BrowseAction>] = &[
 #[rustfmt::skip]
 static LIST_ONLY: &[Binding<BrowseAction>] = &[
     Binding { keys: &[Key::Code(KeyCode::Enter)], label: "Enter", action: A::OpenDetail, help: "open the user", hint: Some("open the user") },
+    Binding { keys: &[Key::Code(KeyCode::Esc)], label: "Esc", action: A::ClearSearch, help: "clear the search", hint: None },
 ];
 
 #[rustfmt::skip]
@@ -128,7 +131,7 @@ mod tests {
     #[test]
     fn enter_opens_in_the_list_and_esc_goes_back_in_the_detail() {
         assert_eq!(LIST.action(&key(KeyCode::Enter)), Some(A::OpenDetail));
-        assert_eq!(LIST.action(&key(KeyCode::Esc)), None);
+        assert_eq!(LIST.action(&key(KeyCode::Esc)), Some(A::ClearSearch));
         assert_eq!(DETAIL.action(&key(KeyCode::Esc)), Some(A::Back));
         assert_eq!(DETAIL.action(&key(KeyCode::Enter)), None);
     }

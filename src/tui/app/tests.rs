@@ -176,16 +176,32 @@ fn enter_sends_a_pending_search_at_once_and_esc_clears_it() {
     let (_, req) = list_effect(&effects);
     assert_eq!(req.queries.len(), 1);
     assert_eq!(a.mode, Mode::List);
-    assert_eq!(
-        key(&mut a, KeyCode::Esc),
-        (false, vec![]),
-        "Esc in the list keeps the search"
-    );
     key(&mut a, KeyCode::Char('/'));
     let (_, effects) = key(&mut a, KeyCode::Esc);
     let (_, req) = list_effect(&effects);
     assert!(req.queries.is_empty(), "cleared: all users again");
     assert_eq!(a.search.input.value(), "");
+}
+
+#[test]
+fn esc_in_the_list_clears_an_applied_search_and_then_does_nothing() {
+    let mut a = started(10);
+    key(&mut a, KeyCode::Char('/'));
+    typed(&mut a, "x");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.mode, Mode::List);
+    let (changed, effects) = key(&mut a, KeyCode::Esc);
+    assert!(changed);
+    let (_, req) = list_effect(&effects);
+    assert!(req.queries.is_empty(), "all users again");
+    assert_eq!(a.search.applied, "");
+    assert_eq!(a.search.input.value(), "");
+    assert_eq!(a.mode, Mode::List);
+    assert_eq!(
+        key(&mut a, KeyCode::Esc),
+        (false, vec![]),
+        "no search: Esc sends nothing"
+    );
 }
 
 #[test]
