@@ -280,8 +280,32 @@ pub fn pad(s: &str, width: usize) -> String {
     out
 }
 
+/// A count as people read it: `1000049` → "1,000,049". One form everywhere the console and
+/// the CLI show counts (ZITADEL instances reach millions of users).
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn thousands_are_separated_by_commas() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(51_230), "51,230");
+        assert_eq!(thousands(1_000_049), "1,000,049");
+        assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
+    }
 
     #[test]
     fn json_for_terminals_escapes_what_sanitize_would_change_and_decodes_identically() {

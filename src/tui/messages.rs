@@ -184,15 +184,19 @@ pub fn order_shifted(repeats: usize) -> String {
 /// agent can reach — "12 of 37+" while more pages remain, "? of 7+" after a jump past pages
 /// never loaded.
 pub fn counter(c: Counter) -> String {
+    use crate::text::thousands;
     match c {
-        Counter::Exact { position, total } => format!("{position} of {total}"),
+        Counter::Exact { position, total } => {
+            format!("{} of {}", thousands(position), thousands(total))
+        }
         Counter::Reachable {
             position,
             reachable,
             more,
         } => format!(
-            "{} of {reachable}{}",
-            position.map_or_else(|| "?".to_string(), |p| p.to_string()),
+            "{} of {}{}",
+            position.map_or_else(|| "?".to_string(), thousands),
+            thousands(reachable),
             if more { "+" } else { "" }
         ),
     }
@@ -243,6 +247,21 @@ pub fn sparse_note() -> String {
 mod tests {
     use super::*;
     use crate::api::{Call, Status};
+
+    #[test]
+    fn the_counter_separates_thousands() {
+        let exact = Counter::Exact {
+            position: 1,
+            total: 1_000_049,
+        };
+        assert_eq!(counter(exact), "1 of 1,000,049");
+        let reachable = Counter::Reachable {
+            position: Some(1_200),
+            reachable: 4_000,
+            more: true,
+        };
+        assert_eq!(counter(reachable), "1,200 of 4,000+");
+    }
 
     #[test]
     fn a_401_tells_the_agent_what_to_do() {
