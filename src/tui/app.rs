@@ -376,15 +376,47 @@ impl App {
     }
 
     fn on_search_action(&mut self, action: SearchAction) -> (bool, Vec<Effect>) {
+        let step = match action {
+            SearchAction::Down => Some(1),
+            SearchAction::Up => Some(-1),
+            SearchAction::Apply | SearchAction::Clear => None,
+        };
+        if let Some(step) = step {
+            // The line keeps the keyboard; the list below follows the arrows.
+            let viewport = self.viewport();
+            let before = self.list.selected;
+            self.list.move_by(step, viewport);
+            let mut effects = Vec::new();
+            if let Some(slot) = self.list.wanted()
+                && self.pending.list.is_none()
+            {
+                effects.push(self.fetch_page(slot));
+            }
+            return (before != self.list.selected || !effects.is_empty(), effects);
+        }
         self.mode = Mode::List;
         let effects = match action {
-            SearchAction::Apply => self.apply_search(),
+            SearchAction::Apply if self.shows_one_current_result() => {
+                return self.on_action(BrowseAction::OpenDetail);
+            }
+            SearchAction::Apply | SearchAction::Down | SearchAction::Up => self.apply_search(),
             SearchAction::Clear => {
                 self.search.clear();
                 self.apply_search()
             }
         };
         (true, effects)
+    }
+
+    /// The list holds exactly one user, and it is the result of the text as typed (nothing
+    /// waits to be sent, nothing is in flight, the text is sound).
+    fn shows_one_current_result(&self) -> bool {
+        self.list.loaded
+            && self.list.len() == 1
+            && self.pending.list.is_none()
+            && !self.search.is_due()
+            && self.search.error.is_none()
+            && self.search.input.value() == self.search.applied
     }
 
     /// The search text changed (or only its cursor moved): send it after the debounce if it

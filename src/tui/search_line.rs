@@ -17,11 +17,16 @@ pub enum SearchAction {
     Apply,
     /// Empty the line and show all users again.
     Clear,
+    /// Move the list's selection without leaving the line.
+    Down,
+    Up,
 }
 
 #[rustfmt::skip]
 static BINDINGS: &[Binding<SearchAction>] = &[
-    Binding { keys: &[Key::Code(KeyCode::Enter)], label: "Enter", action: SearchAction::Apply, help: "back to the list, keep the search", hint: Some("back to the list, keep the search") },
+    Binding { keys: &[Key::Code(KeyCode::Enter)], label: "Enter", action: SearchAction::Apply, help: "back to the list, keep the search (one result: open it)", hint: Some("back to the list, keep the search") },
+    Binding { keys: &[Key::Code(KeyCode::Down)], label: "↓", action: SearchAction::Down, help: "next user, still typing", hint: None },
+    Binding { keys: &[Key::Code(KeyCode::Up)], label: "↑", action: SearchAction::Up, help: "previous user, still typing", hint: None },
     Binding { keys: &[Key::Code(KeyCode::Esc)], label: "Esc", action: SearchAction::Clear, help: "clear the search", hint: Some("clear the search") },
 ];
 

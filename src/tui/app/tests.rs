@@ -1179,3 +1179,67 @@ fn a_new_app_after_a_profile_switch_never_reuses_request_ids() {
     assert!(!changed);
     assert!(!new.list.loaded);
 }
+
+#[test]
+fn arrows_move_the_selection_while_typing_and_the_line_keeps_the_keyboard() {
+    let mut a = started(10);
+    key(&mut a, KeyCode::Char('/'));
+    typed(&mut a, "ja");
+    let (changed, effects) = key(&mut a, KeyCode::Down);
+    assert!(changed);
+    assert!(effects.is_empty());
+    assert_eq!(a.list.selected, 1);
+    assert_eq!(a.mode, Mode::Search);
+    key(&mut a, KeyCode::Up);
+    assert_eq!(a.list.selected, 0);
+    assert_eq!(
+        key(&mut a, KeyCode::Up),
+        (false, vec![]),
+        "on the first row: nothing"
+    );
+    typed(&mut a, "n");
+    assert_eq!(a.search.input.value(), "jan", "still typing");
+}
+
+/// A search for `text` applied with Enter, answered with `rows` users.
+fn searched(text: &str, rows: usize) -> App {
+    let mut a = started(10);
+    key(&mut a, KeyCode::Char('/'));
+    typed(&mut a, text);
+    let (_, effects) = key(&mut a, KeyCode::Enter);
+    let (id, _) = list_effect(&effects);
+    a.update(Msg::Listed {
+        id,
+        result: page(users(0, rows), rows as u64),
+    });
+    a
+}
+
+#[test]
+fn enter_in_the_line_opens_a_single_current_result() {
+    let mut a = searched("jane", 1);
+    key(&mut a, KeyCode::Char('/'));
+    let (_, effects) = key(&mut a, KeyCode::Enter);
+    assert_eq!(a.mode, Mode::Detail);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::GetUser { user_id, .. } if user_id == "0")),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn enter_in_the_line_does_not_open_with_several_results_or_a_changed_text() {
+    let mut a = searched("jane", 2);
+    key(&mut a, KeyCode::Char('/'));
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.mode, Mode::List, "two results: back to the list");
+
+    let mut a = searched("jane", 1);
+    key(&mut a, KeyCode::Char('/'));
+    typed(&mut a, "x");
+    let (_, effects) = key(&mut a, KeyCode::Enter);
+    assert_eq!(a.mode, Mode::List, "the one row is of the old text");
+    list_effect(&effects);
+}
