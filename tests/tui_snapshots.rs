@@ -297,7 +297,7 @@ fn search_with_results() {
 }
 
 #[test]
-fn search_with_a_syntax_error_is_named_inline_and_not_sent() {
+fn search_with_a_syntax_error_is_said_whole_and_not_sent() {
     for (w, h) in SIZES {
         let mut app = listed(w, h);
         search(&mut app, "foo:bar");

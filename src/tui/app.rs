@@ -153,13 +153,36 @@ impl App {
 
     /// The list's place on screen, as the view lays it out.
     pub fn areas(&self) -> layout::Areas {
-        layout::areas(self.screen, self.mode == Mode::Detail)
+        layout::areas(self.screen, self.mode == Mode::Detail, self.notice_rows())
+    }
+
+    /// What the notice under the search line says: for a search that cannot be sent, the
+    /// whole reason and that the rows below are of the previous search.
+    pub fn notice(&self) -> Vec<String> {
+        match &self.search.error {
+            Some(e) => vec![
+                messages::search_refused(e),
+                messages::stale_rows(&self.search.applied),
+            ],
+            None => Vec::new(),
+        }
+    }
+
+    /// Rows the notice takes at the screen's width (wrapped, as the view draws it).
+    fn notice_rows(&self) -> u16 {
+        let width = usize::from(self.screen.width).max(1);
+        let rows: usize = self
+            .notice()
+            .iter()
+            .map(|l| crate::text::wrap(&crate::text::sanitize(l), width).len())
+            .sum();
+        u16::try_from(rows).unwrap_or(u16::MAX)
     }
 
     /// Rows the list shows at once.
     pub fn viewport(&self) -> usize {
         // With the detail over the whole screen, page as if the list were there.
-        layout::list_rows(layout::areas(self.screen, false).list)
+        layout::list_rows(layout::areas(self.screen, false, self.notice_rows()).list)
     }
 
     /// Handles one message. Returns whether anything visible changed, and the work to do.
@@ -393,6 +416,11 @@ impl App {
                 effects.push(self.fetch_page(slot));
             }
             return (before != self.list.selected || !effects.is_empty(), effects);
+        }
+        if action == SearchAction::Apply && self.search.error.is_some() {
+            // The rows below are of the previous search: the line keeps the keyboard until
+            // the text can be sent (or Esc clears it).
+            return (false, Vec::new());
         }
         self.mode = Mode::List;
         let effects = match action {

@@ -502,3 +502,21 @@ mod actions_menu_words {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 13 (console): search errors, the command line, copy, sort. New wording goes here.
+// ---------------------------------------------------------------------------------------------
+
+/// A search that cannot be sent, said whole (the notice under the search line wraps it).
+pub fn search_refused(e: &crate::api::query::QueryError) -> String {
+    format!("✗ “{}”: {}", e.term, e.reason)
+}
+
+/// Under a refused search: the list still shows what the previous search found.
+pub fn stale_rows(applied: &str) -> String {
+    if applied.is_empty() {
+        "nothing sent — the rows below are still all users".into()
+    } else {
+        format!("nothing sent — the rows below are still of the previous search “{applied}”")
+    }
+}

@@ -1243,3 +1243,24 @@ fn enter_in_the_line_does_not_open_with_several_results_or_a_changed_text() {
     assert_eq!(a.mode, Mode::List, "the one row is of the old text");
     list_effect(&effects);
 }
+
+#[test]
+fn enter_on_a_refused_search_keeps_the_line_and_the_notice_says_the_rows_are_stale() {
+    let mut a = searched("jane", 2);
+    key(&mut a, KeyCode::Char('/'));
+    typed(&mut a, " colour:blue");
+    assert_eq!(
+        key(&mut a, KeyCode::Enter),
+        (false, vec![]),
+        "nothing sent, nothing entered"
+    );
+    assert_eq!(a.mode, Mode::Search, "the stale list is not entered");
+    let notice = a.notice();
+    assert!(notice[0].contains("colour:blue"), "{notice:?}");
+    assert!(notice[1].contains("previous search “jane”"), "{notice:?}");
+    let rows = a.areas().notice.height;
+    assert!(rows >= 2, "the notice has its rows: {rows}");
+    key(&mut a, KeyCode::Esc);
+    assert!(a.notice().is_empty());
+    assert_eq!(a.areas().notice.height, 0);
+}

@@ -15,6 +15,7 @@ mod detail;
 mod header;
 mod help;
 mod list;
+mod notice;
 mod picker;
 mod read_aloud;
 mod search;
@@ -51,6 +52,7 @@ pub fn draw(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
     let buf = frame.buffer_mut();
     header::draw(buf, areas.header, app, ctx);
     list::draw(buf, areas.list, app, &ctx.theme);
+    notice::draw(buf, areas.notice, app, &ctx.theme);
     if let Some(area) = areas.detail {
         detail::draw(buf, area, app, ctx);
     }
@@ -79,6 +81,7 @@ fn clip(a: Areas, screen: Rect) -> Areas {
     Areas {
         header: a.header.intersection(screen),
         search: a.search.intersection(screen),
+        notice: a.notice.intersection(screen),
         list: a.list.intersection(screen),
         detail: a.detail.map(|d| d.intersection(screen)),
         status: a.status.intersection(screen),
@@ -147,76 +150,7 @@ fn width(s: &str) -> usize {
     s.width()
 }
 
-/// Splits sanitised text into lines of at most `max` columns, breaking at spaces. A word
-/// wider than a line (a long login name or email) is broken across lines, so it can always
-/// be read whole.
-fn wrap(s: &str, max: usize) -> Vec<&str> {
-    let mut lines = Vec::new();
-    for line in wrap_at_spaces(s, max) {
-        if width(line) <= max {
-            lines.push(line);
-        } else {
-            lines.extend(split_columns(line, max.max(1)));
-        }
-    }
-    lines
-}
-
-/// `s` in pieces of at most `max` (≥ 1) columns; a character wider than `max` is a piece.
-fn split_columns(s: &str, max: usize) -> Vec<&str> {
-    let mut pieces = Vec::new();
-    let (mut from, mut used) = (0, 0);
-    for (i, c) in s.char_indices() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > max && i > from {
-            pieces.push(&s[from..i]);
-            from = i;
-            used = 0;
-        }
-        used += w;
-    }
-    if from < s.len() {
-        pieces.push(&s[from..]);
-    }
-    pieces
-}
-
-/// [`wrap`] at spaces only: a word wider than a line gets a line of its own.
-fn wrap_at_spaces(s: &str, max: usize) -> Vec<&str> {
-    let mut lines = Vec::new();
-    // Byte range of the line being filled, and its width.
-    let mut line: Option<(usize, usize)> = None;
-    let mut used = 0;
-    let mut pos = 0;
-    for word in s.split(' ') {
-        let start = pos;
-        pos += word.len() + 1;
-        if word.is_empty() {
-            continue;
-        }
-        let w = width(word);
-        let end = start + word.len();
-        line = match line {
-            Some((from, _)) if used + 1 + w <= max => {
-                used += 1 + w;
-                Some((from, end))
-            }
-            Some((from, to)) => {
-                lines.push(&s[from..to]);
-                used = w;
-                Some((start, end))
-            }
-            None => {
-                used = w;
-                Some((start, end))
-            }
-        };
-    }
-    if let Some((from, to)) = line {
-        lines.push(&s[from..to]);
-    }
-    lines
-}
+pub(crate) use crate::text::wrap;
 
 #[cfg(test)]
 mod tests;

@@ -266,3 +266,24 @@ fn a_long_email_and_login_name_are_read_whole_in_the_detail() {
         assert!(squeezed.contains(&login), "{w}×{h}: login whole\n{text}");
     }
 }
+
+#[test]
+fn a_refused_search_is_said_whole_at_80_and_120_columns() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = listed(w, h);
+        app.update(key(KeyCode::Char('/')));
+        for c in "jane state:sleeping".chars() {
+            app.update(key(KeyCode::Char(c)));
+        }
+        let reason = app.search.error.as_ref().map(|e| e.reason.clone()).unwrap();
+        let buf = render(&app, w, h);
+        let text: String = (0..h)
+            .map(|y| row_text(&buf, y).trim_end().to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let whole = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(squeezed.contains(&whole), "{w}×{h}: “{whole}” whole in\n{text}");
+        assert!(squeezed.contains("the rows below are still all users"), "{text}");
+    }
+}
