@@ -393,6 +393,18 @@ fn help_overlay() {
 }
 
 #[test]
+fn search_syntax_from_the_search_line() {
+    for (w, h) in SIZES {
+        let mut app = listed(w, h);
+        app.update(key(KeyCode::Char('/')));
+        app.update(key(KeyCode::Char('?')));
+        assert!(app.syntax_open, "? on an empty line");
+        assert_eq!(app.search.input.value(), "");
+        snapshot("search_syntax", &app, w, h);
+    }
+}
+
+#[test]
 fn too_small() {
     for (w, h) in [(30, 8), (80, 9)] {
         snapshot("too_small", &listed(w, h), w, h);

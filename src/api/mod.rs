@@ -10,6 +10,7 @@ pub mod http;
 pub mod instance_url;
 pub mod oidc;
 pub mod query;
+pub mod search_syntax;
 pub mod template;
 pub mod user_id;
 pub mod wire;

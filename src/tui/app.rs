@@ -63,6 +63,8 @@ pub struct App {
     pub connection: Connection,
     pub mode: Mode,
     pub help_open: bool,
+    /// The search syntax overlay (from the search line), when open; any key closes it.
+    pub syntax_open: bool,
     pub search: SearchLine,
     pub list: UserList,
     pub detail: Option<Detail>,
@@ -95,6 +97,7 @@ impl App {
             connection,
             mode: Mode::List,
             help_open: false,
+            syntax_open: false,
             search: SearchLine::default(),
             list: UserList::default(),
             detail: None,
@@ -374,10 +377,22 @@ impl App {
             return self.on_picker_key(&ev);
         }
         self.pending.auto_fetches = 0;
-        if self.help_open {
+        if self.help_open || self.syntax_open {
             // "Any key closes" — `q` included (agents press it to close popups).
             self.help_open = false;
+            self.syntax_open = false;
             return (true, Vec::new());
+        }
+        // `?` on an empty search line asks for the syntax; with text it is text.
+        if self.mode == Mode::Search
+            && self.search.input.value().is_empty()
+            && ev.code == crossterm::event::KeyCode::Char('?')
+            && ev
+                .modifiers
+                .difference(crossterm::event::KeyModifiers::SHIFT)
+                .is_empty()
+        {
+            return self.on_search_action(SearchAction::SyntaxHelp);
         }
         match self.mode {
             Mode::Search => match search_line::KEYMAP.action(&ev) {
@@ -400,6 +415,10 @@ impl App {
 
     fn on_search_action(&mut self, action: SearchAction) -> (bool, Vec<Effect>) {
         let step = match action {
+            SearchAction::SyntaxHelp => {
+                self.syntax_open = true;
+                return (true, Vec::new());
+            }
             SearchAction::Down => Some(1),
             SearchAction::Up => Some(-1),
             SearchAction::Apply | SearchAction::Clear => None,
@@ -427,7 +446,9 @@ impl App {
             SearchAction::Apply if self.shows_one_current_result() => {
                 return self.on_action(BrowseAction::OpenDetail);
             }
-            SearchAction::Apply | SearchAction::Down | SearchAction::Up => self.apply_search(),
+            SearchAction::Apply | SearchAction::Down | SearchAction::Up | SearchAction::SyntaxHelp => {
+                self.apply_search()
+            }
             SearchAction::Clear => {
                 self.search.clear();
                 self.apply_search()
@@ -588,7 +609,7 @@ impl App {
         let (changed, effects, pasted, cap) = if let Some(dialog) = self.dialog.as_mut() {
             let (request, pasted, cap) = dialog.on_paste(&clean);
             (request == Request::Changed, Vec::new(), pasted, cap)
-        } else if self.help_open || self.menu.is_some() || self.picker.is_some() {
+        } else if self.help_open || self.syntax_open || self.menu.is_some() || self.picker.is_some() {
             return (false, Vec::new());
         } else {
             if self.mode != Mode::Search {

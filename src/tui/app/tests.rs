@@ -1264,3 +1264,22 @@ fn enter_on_a_refused_search_keeps_the_line_and_the_notice_says_the_rows_are_sta
     assert!(a.notice().is_empty());
     assert_eq!(a.areas().notice.height, 0);
 }
+
+#[test]
+fn the_syntax_help_opens_from_the_search_line_with_f1_or_a_question_mark_on_an_empty_line() {
+    let mut a = started(10);
+    key(&mut a, KeyCode::Char('/'));
+    assert_eq!(key(&mut a, KeyCode::Char('?')), (true, vec![]));
+    assert!(a.syntax_open);
+    assert_eq!(a.search.input.value(), "", "? was not typed");
+    key(&mut a, KeyCode::Char('x'));
+    assert!(!a.syntax_open, "any key closes");
+    assert_eq!(a.search.input.value(), "", "the closing key is not typed");
+    assert_eq!(a.mode, Mode::Search);
+    typed(&mut a, "a?");
+    assert!(!a.syntax_open);
+    assert_eq!(a.search.input.value(), "a?", "with text, ? is text");
+    key(&mut a, KeyCode::F(1));
+    assert!(a.syntax_open);
+    assert_eq!(a.mode, Mode::Search);
+}

@@ -20,6 +20,7 @@ mod picker;
 mod read_aloud;
 mod search;
 mod status;
+mod syntax_help;
 mod too_small;
 
 use ratatui::Frame;
@@ -70,6 +71,8 @@ pub fn draw(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
     }
     if app.help_open {
         help::draw(buf, screen, app.keymap(), &ctx.theme);
+    } else if app.syntax_open {
+        syntax_help::draw(buf, screen, &ctx.theme);
     } else if let Some(position) = cursor {
         // Only while typing: ratatui hides the cursor on frames that do not place it.
         frame.set_cursor_position(position);
