@@ -66,6 +66,8 @@ pub struct App {
     /// The search syntax overlay (from the search line), when open; any key closes it.
     pub syntax_open: bool,
     pub search: SearchLine,
+    /// The order the list is read in (`s` changes the column).
+    pub sort: ListSort,
     pub list: UserList,
     pub detail: Option<Detail>,
     /// The action dialog (a resend, an invite, an unlock, …), when open (it has the
@@ -99,6 +101,7 @@ impl App {
             help_open: false,
             syntax_open: false,
             search: SearchLine::default(),
+            sort: ListSort::default(),
             list: UserList::default(),
             detail: None,
             dialog: None,
@@ -539,6 +542,15 @@ impl App {
                 }
                 effects = self.apply_search();
             }
+            BrowseAction::CycleSort => {
+                self.sort.column = super::sort::next(self.sort.column);
+                // A new order: the list is read again from its first page.
+                self.list.clear();
+                effects.push(self.fetch_page(PageSlot::Reset {
+                    index: 0,
+                    select: Select::First,
+                }));
+            }
             BrowseAction::OpenResend => return self.open_resend(),
             BrowseAction::OpenActions => return self.open_actions(),
             BrowseAction::OpenProfiles => {
@@ -823,7 +835,7 @@ impl App {
                 self.search.queries().to_vec(),
                 self.connection.org.as_deref(),
                 page,
-                ListSort::default(),
+                self.sort,
             ),
         }
     }

@@ -37,6 +37,8 @@ pub enum BrowseAction {
     /// The actions menu: every remedy for the user in view.
     OpenActions,
     OpenProfiles,
+    /// Sort the list by the next column.
+    CycleSort,
 }
 
 use BrowseAction as A;
@@ -73,6 +75,7 @@ static COMMANDS: &[Binding<BrowseAction>] = &[
     Binding { keys: &[Key::Char('?')], label: "?", action: A::ToggleHelp, help: "help", hint: Some("help") },
     Binding { keys: &[Key::Char('q')], label: "q", action: A::Quit, help: "quit", hint: Some("quit") },
     Binding { keys: &[Key::Char('P')], label: "P", action: A::OpenProfiles, help: "switch profile", hint: None },
+    Binding { keys: &[Key::Char('s')], label: "s", action: A::CycleSort, help: "sort by the next column", hint: None },
 ];
 
 pub static LIST: Keymap<BrowseAction> = Keymap {

@@ -520,3 +520,8 @@ pub fn stale_rows(applied: &str) -> String {
         format!("nothing sent — the rows below are still of the previous search “{applied}”")
     }
 }
+
+/// The search row's right end: the column the list is sorted by.
+pub fn sorted_by(column: crate::api::wire::UserFieldName) -> String {
+    format!("sorted by {}", super::sort::name(column))
+}
