@@ -280,7 +280,79 @@ pub fn pad(s: &str, width: usize) -> String {
     out
 }
 
-/// A count with thousands separators (`51,230`): large numbers are read at a glance.
+/// Splits sanitised text into lines of at most `max` columns, breaking at spaces. A word
+/// wider than a line (a long login name or email) is broken across lines, so it can always
+/// be read whole.
+pub fn wrap(s: &str, max: usize) -> Vec<&str> {
+    let mut lines = Vec::new();
+    for line in wrap_at_spaces(s, max) {
+        if display_width(line) <= max {
+            lines.push(line);
+        } else {
+            lines.extend(split_columns(line, max.max(1)));
+        }
+    }
+    lines
+}
+
+/// `s` in pieces of at most `max` (≥ 1) columns; a character wider than `max` is a piece.
+fn split_columns(s: &str, max: usize) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let (mut from, mut used) = (0, 0);
+    for (i, c) in s.char_indices() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max && i > from {
+            pieces.push(&s[from..i]);
+            from = i;
+            used = 0;
+        }
+        used += w;
+    }
+    if from < s.len() {
+        pieces.push(&s[from..]);
+    }
+    pieces
+}
+
+/// [`wrap`] at spaces only: a word wider than a line gets a line of its own.
+fn wrap_at_spaces(s: &str, max: usize) -> Vec<&str> {
+    let mut lines = Vec::new();
+    // Byte range of the line being filled, and its width.
+    let mut line: Option<(usize, usize)> = None;
+    let mut used = 0;
+    let mut pos = 0;
+    for word in s.split(' ') {
+        let start = pos;
+        pos += word.len() + 1;
+        if word.is_empty() {
+            continue;
+        }
+        let w = display_width(word);
+        let end = start + word.len();
+        line = match line {
+            Some((from, _)) if used + 1 + w <= max => {
+                used += 1 + w;
+                Some((from, end))
+            }
+            Some((from, to)) => {
+                lines.push(&s[from..to]);
+                used = w;
+                Some((start, end))
+            }
+            None => {
+                used = w;
+                Some((start, end))
+            }
+        };
+    }
+    if let Some((from, to)) = line {
+        lines.push(&s[from..to]);
+    }
+    lines
+}
+
+/// A count as people read it: `1000049` → "1,000,049". One form everywhere the console and
+/// the CLI show counts (ZITADEL instances reach millions of users).
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
@@ -294,25 +366,17 @@ pub fn thousands(n: u64) -> String {
 }
 
 #[cfg(test)]
-mod thousands_tests {
-    #[test]
-    fn groups_of_three() {
-        let t = super::thousands;
-        assert_eq!(
-            (t(0), t(999), t(1_000), t(51_230), t(1_000_049)),
-            (
-                "0".into(),
-                "999".into(),
-                "1,000".into(),
-                "51,230".into(),
-                "1,000,049".into()
-            )
-        );
-    }
-}
-
-#[cfg(test)]
 mod tests {
+
+    #[test]
+    fn thousands_are_separated_by_commas() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(51_230), "51,230");
+        assert_eq!(thousands(1_000_049), "1,000,049");
+        assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
+    }
 
     #[test]
     fn json_for_terminals_escapes_what_sanitize_would_change_and_decodes_identically() {

@@ -475,7 +475,7 @@ fn the_cli_lists_each_user_once_and_says_the_order_shifted() {
     let (code, out, err) = run(against(&h, &server.url()).args(["users", "list", "--limit", "1500"]));
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.ends_with("1498 shown of 1500 matching (from offset 0)\n"),
+        out.ends_with("1,498 shown of 1,500 matching (from offset 0)\n"),
         "{}",
         &out[out.len().saturating_sub(200)..]
     );

@@ -158,7 +158,9 @@ fn counter(rows: &[String]) -> Option<(u64, u64)> {
     let status = rows.last()?.trim_end();
     let (left, total) = status.rsplit_once(" of ")?;
     let position = left.rsplit(' ').next()?;
-    Some((position.parse().ok()?, total.trim_end_matches('+').parse().ok()?))
+    // Counts are written with thousands separators ("1,000,049").
+    let number = |s: &str| s.replace(',', "").parse().ok();
+    Some((number(position)?, number(total.trim_end_matches('+'))?))
 }
 
 /// The users table shows at least one user: column titles on row 2, a row under them, and

@@ -297,7 +297,7 @@ fn search_with_results() {
 }
 
 #[test]
-fn search_with_a_syntax_error_is_named_inline_and_not_sent() {
+fn search_with_a_syntax_error_is_said_whole_and_not_sent() {
     for (w, h) in SIZES {
         let mut app = listed(w, h);
         search(&mut app, "foo:bar");
@@ -389,6 +389,35 @@ fn help_overlay() {
         app.update(key(KeyCode::Char('?')));
         assert!(app.help_open);
         snapshot("help", &app, w, h);
+    }
+}
+
+#[test]
+fn search_syntax_from_the_search_line() {
+    for (w, h) in SIZES {
+        let mut app = listed(w, h);
+        app.update(key(KeyCode::Char('/')));
+        app.update(key(KeyCode::Char('?')));
+        assert!(app.syntax_open, "? on an empty line");
+        assert_eq!(app.search.input.value(), "");
+        snapshot("search_syntax", &app, w, h);
+    }
+}
+
+#[test]
+fn sorted_by_email_is_named_in_the_search_row() {
+    for (w, h) in SIZES {
+        let mut app = listed(w, h);
+        for _ in 0..2 {
+            let (_, effects) = app.update(key(KeyCode::Char('s')));
+            let id = list_request(&effects);
+            let users = seed().into_iter().map(|s| s.user).collect();
+            app.update(Msg::Listed {
+                id,
+                result: Ok(reply(users)),
+            });
+        }
+        snapshot("sorted_by_email", &app, w, h);
     }
 }
 

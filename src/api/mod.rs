@@ -13,6 +13,7 @@ pub mod oidc;
 pub mod orgs;
 pub mod query;
 pub mod scan;
+pub mod search_syntax;
 pub mod template;
 pub mod user_id;
 pub mod user_lookup;

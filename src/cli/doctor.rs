@@ -233,7 +233,10 @@ async fn connection_checks(settings: &Settings) -> Vec<Check> {
 
 /// The ListUsers check's words for `totalResult`.
 fn list_detail(total: u64) -> String {
-    format!("answered; {total} matching; your account may read fewer")
+    format!(
+        "answered; {} matching; your account may read fewer",
+        crate::text::thousands(total)
+    )
 }
 
 /// The rights a seat needs, in the org they were read for (`--org`, else the account's own):
@@ -304,7 +307,7 @@ mod tests {
     fn the_list_check_claims_no_more_than_the_count() {
         assert_eq!(
             list_detail(1234),
-            "answered; 1234 matching; your account may read fewer"
+            "answered; 1,234 matching; your account may read fewer"
         );
     }
 

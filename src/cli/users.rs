@@ -15,7 +15,7 @@ use crate::api::user_lookup::{Lookup, UserRef, exact_user_request, pick};
 use crate::api::wire::{AuthenticationMethodType, ListDetails, ListUsersRequest, ListUsersResponse, User};
 use crate::api::{ActionResult, ApiError, Client, CodeMode};
 use crate::settings::Settings;
-use crate::text::sanitize;
+use crate::text::{sanitize, thousands};
 
 pub async fn run(settings: &Settings, command: UsersCommand) -> Result<(), CliError> {
     let client = Client::new(settings.client_config())?;
@@ -96,7 +96,13 @@ async fn list(settings: &Settings, client: &Client, a: ListArgs) -> Result<(), C
     let total = resp.details.total_result;
     out.push_str(&match shown {
         0 if total == 0 => "no users match\n".to_string(),
-        _ => format!("{shown} shown of {total} matching (from offset {})\n", a.offset),
+        _ => format!(
+            "{} shown of {} matching (from offset {})\n",
+            thousands(shown as u64),
+            thousands(total),
+            // An offset is typed back as `--offset N`: plain digits.
+            a.offset
+        ),
     });
     write_stdout(&out)
 }

@@ -67,7 +67,11 @@ pub struct App {
     pub connection: Connection,
     pub mode: Mode,
     pub help_open: bool,
+    /// The search syntax overlay (from the search line), when open; any key closes it.
+    pub syntax_open: bool,
     pub search: SearchLine,
+    /// The order the list is read in (`s` changes the column).
+    pub sort: ListSort,
     pub list: UserList,
     pub detail: Option<Detail>,
     /// The action dialog (a resend, an invite, an unlock, …), when open (it has the
@@ -103,7 +107,9 @@ impl App {
             connection,
             mode: Mode::List,
             help_open: false,
+            syntax_open: false,
             search: SearchLine::default(),
+            sort: ListSort::default(),
             list: UserList::default(),
             detail: None,
             dialog: None,
@@ -164,13 +170,36 @@ impl App {
 
     /// The list's place on screen, as the view lays it out.
     pub fn areas(&self) -> layout::Areas {
-        layout::areas(self.screen, self.mode == Mode::Detail)
+        layout::areas(self.screen, self.mode == Mode::Detail, self.notice_rows())
+    }
+
+    /// What the notice under the search line says: for a search that cannot be sent, the
+    /// whole reason and that the rows below are of the previous search.
+    pub fn notice(&self) -> Vec<String> {
+        match &self.search.error {
+            Some(e) => vec![
+                messages::search_refused(e),
+                messages::stale_rows(&self.search.applied),
+            ],
+            None => Vec::new(),
+        }
+    }
+
+    /// Rows the notice takes at the screen's width (wrapped, as the view draws it).
+    fn notice_rows(&self) -> u16 {
+        let width = usize::from(self.screen.width).max(1);
+        let rows: usize = self
+            .notice()
+            .iter()
+            .map(|l| crate::text::wrap(&crate::text::sanitize(l), width).len())
+            .sum();
+        u16::try_from(rows).unwrap_or(u16::MAX)
     }
 
     /// Rows the list shows at once.
     pub fn viewport(&self) -> usize {
         // With the detail over the whole screen, page as if the list were there.
-        layout::list_rows(layout::areas(self.screen, false).list)
+        layout::list_rows(layout::areas(self.screen, false, self.notice_rows()).list)
     }
 
     /// Handles one message. Returns whether anything visible changed, and the work to do.
@@ -365,10 +394,22 @@ impl App {
             return self.on_picker_key(&ev);
         }
         self.pending.auto_fetches = 0;
-        if self.help_open {
+        if self.help_open || self.syntax_open {
             // "Any key closes" — `q` included (agents press it to close popups).
             self.help_open = false;
+            self.syntax_open = false;
             return (true, Vec::new());
+        }
+        // `?` on an empty search line asks for the syntax; with text it is text.
+        if self.mode == Mode::Search
+            && self.search.input.value().is_empty()
+            && ev.code == crossterm::event::KeyCode::Char('?')
+            && ev
+                .modifiers
+                .difference(crossterm::event::KeyModifiers::SHIFT)
+                .is_empty()
+        {
+            return self.on_search_action(SearchAction::SyntaxHelp);
         }
         match self.mode {
             Mode::Search => match search_line::KEYMAP.action(&ev) {
@@ -390,15 +431,58 @@ impl App {
     }
 
     fn on_search_action(&mut self, action: SearchAction) -> (bool, Vec<Effect>) {
+        let step = match action {
+            SearchAction::SyntaxHelp => {
+                self.syntax_open = true;
+                return (true, Vec::new());
+            }
+            SearchAction::Down => Some(1),
+            SearchAction::Up => Some(-1),
+            SearchAction::Apply | SearchAction::Clear => None,
+        };
+        if let Some(step) = step {
+            // The line keeps the keyboard; the list below follows the arrows.
+            let viewport = self.viewport();
+            let before = self.list.selected;
+            self.list.move_by(step, viewport);
+            let mut effects = Vec::new();
+            if let Some(slot) = self.list.wanted()
+                && self.pending.list.is_none()
+            {
+                effects.push(self.fetch_page(slot));
+            }
+            return (before != self.list.selected || !effects.is_empty(), effects);
+        }
+        if action == SearchAction::Apply && self.search.error.is_some() {
+            // The rows below are of the previous search: the line keeps the keyboard until
+            // the text can be sent (or Esc clears it).
+            return (false, Vec::new());
+        }
         self.mode = Mode::List;
         let effects = match action {
-            SearchAction::Apply => self.apply_search(),
+            SearchAction::Apply if self.shows_one_current_result() => {
+                return self.on_action(BrowseAction::OpenDetail);
+            }
+            SearchAction::Apply | SearchAction::Down | SearchAction::Up | SearchAction::SyntaxHelp => {
+                self.apply_search()
+            }
             SearchAction::Clear => {
                 self.search.clear();
                 self.apply_search()
             }
         };
         (true, effects)
+    }
+
+    /// The list holds exactly one user, and it is the result of the text as typed (nothing
+    /// waits to be sent, nothing is in flight, the text is sound).
+    fn shows_one_current_result(&self) -> bool {
+        self.list.loaded
+            && self.list.len() == 1
+            && self.pending.list.is_none()
+            && !self.search.is_due()
+            && self.search.error.is_none()
+            && self.search.input.value() == self.search.applied
     }
 
     /// The search text changed (or only its cursor moved): send it after the debounce if it
@@ -464,6 +548,22 @@ impl App {
                 let user_id = row.user.user_id.clone();
                 self.mode = Mode::Detail;
                 effects = self.open_detail(user_id);
+            }
+            BrowseAction::ClearSearch => {
+                // Nothing applied, typed or refused: Esc changes nothing (and sends nothing).
+                if !self.search.clear() {
+                    return (false, Vec::new());
+                }
+                effects = self.apply_search();
+            }
+            BrowseAction::CycleSort => {
+                self.sort.column = super::sort::next(self.sort.column);
+                // A new order: the list is read again from its first page.
+                self.list.clear();
+                effects.push(self.fetch_page(PageSlot::Reset {
+                    index: 0,
+                    select: Select::First,
+                }));
             }
             BrowseAction::OpenResend => return self.open_resend(),
             BrowseAction::OpenActions => return self.open_actions(),
@@ -543,7 +643,7 @@ impl App {
         let (changed, effects, pasted, cap) = if let Some(dialog) = self.dialog.as_mut() {
             let (request, pasted, cap) = dialog.on_paste(&clean);
             (request == Request::Changed, Vec::new(), pasted, cap)
-        } else if self.help_open || self.menu.is_some() || self.picker.is_some() {
+        } else if self.help_open || self.syntax_open || self.menu.is_some() || self.picker.is_some() {
             return (false, Vec::new());
         } else {
             if self.mode != Mode::Search {
@@ -831,7 +931,7 @@ impl App {
                 self.search.queries().to_vec(),
                 self.connection.org.as_deref(),
                 page,
-                ListSort::default(),
+                self.sort,
             ),
         }
     }

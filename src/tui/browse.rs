@@ -28,6 +28,8 @@ pub enum BrowseAction {
     Top,
     Bottom,
     OpenDetail,
+    /// Empty an applied search and list all users again.
+    ClearSearch,
     Back,
     Refresh,
     ToggleHelp,
@@ -37,6 +39,8 @@ pub enum BrowseAction {
     OpenProfiles,
     /// A search filtered locally stopped at its scan limit: scan further.
     ScanMore,
+    /// Sort the list by the next column.
+    CycleSort,
 }
 
 use BrowseAction as A;
@@ -57,6 +61,7 @@ static MOVES: &[Binding<BrowseAction>] = &[
 #[rustfmt::skip]
 static LIST_ONLY: &[Binding<BrowseAction>] = &[
     Binding { keys: &[Key::Code(KeyCode::Enter)], label: "Enter", action: A::OpenDetail, help: "open the user", hint: Some("open the user") },
+    Binding { keys: &[Key::Code(KeyCode::Esc)], label: "Esc", action: A::ClearSearch, help: "clear the search", hint: None },
 ];
 
 #[rustfmt::skip]
@@ -73,6 +78,7 @@ static COMMANDS: &[Binding<BrowseAction>] = &[
     Binding { keys: &[Key::Char('q')], label: "q", action: A::Quit, help: "quit", hint: Some("quit") },
     Binding { keys: &[Key::Char('P')], label: "P", action: A::OpenProfiles, help: "switch profile", hint: None },
     Binding { keys: &[Key::Char('+')], label: "+", action: A::ScanMore, help: "scan more users (verified: searches)", hint: None },
+    Binding { keys: &[Key::Char('s')], label: "s", action: A::CycleSort, help: "sort by the next column", hint: None },
 ];
 
 pub static LIST: Keymap<BrowseAction> = Keymap {
@@ -131,7 +137,7 @@ mod tests {
     #[test]
     fn enter_opens_in_the_list_and_esc_goes_back_in_the_detail() {
         assert_eq!(LIST.action(&key(KeyCode::Enter)), Some(A::OpenDetail));
-        assert_eq!(LIST.action(&key(KeyCode::Esc)), None);
+        assert_eq!(LIST.action(&key(KeyCode::Esc)), Some(A::ClearSearch));
         assert_eq!(DETAIL.action(&key(KeyCode::Esc)), Some(A::Back));
         assert_eq!(DETAIL.action(&key(KeyCode::Enter)), None);
     }

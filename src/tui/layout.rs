@@ -14,8 +14,11 @@ pub const SIDE_BY_SIDE_WIDTH: u16 = 100;
 pub struct Areas {
     /// One row: instance, org scope, READ-ONLY, freshness.
     pub header: Rect,
-    /// One row: the search line and its inline error.
+    /// One row: the search line.
     pub search: Rect,
+    /// Rows under the search line for a search that cannot be sent: the whole reason,
+    /// wrapped, and that the list below is of the previous search. Zero-sized otherwise.
+    pub notice: Rect,
     /// The users table, column titles included (first row). Zero-sized when the detail takes
     /// the screen.
     pub list: Rect,
@@ -34,14 +37,15 @@ pub fn side_by_side(area: Rect) -> bool {
 }
 
 /// Splits the screen. With the detail open: beside the list from
-/// [`SIDE_BY_SIDE_WIDTH`] columns on (list 55 %), else over the whole middle.
-pub fn areas(area: Rect, detail_open: bool) -> Areas {
+/// [`SIDE_BY_SIDE_WIDTH`] columns on (list 55 %), else over the whole middle. `notice_rows`
+/// rows (at most half the middle) go to the notice under the search line.
+pub fn areas(area: Rect, detail_open: bool, notice_rows: u16) -> Areas {
     let row = |y: u16| Rect::new(area.x, y, area.width, 1.min(area.height));
     let header = row(area.y);
     let search = row(area.y + 1.min(area.height));
     let status = row(area.y + area.height.saturating_sub(1));
     let middle_top = area.y + 2.min(area.height);
-    let middle = Rect::new(
+    let full = Rect::new(
         area.x,
         middle_top,
         area.width,
@@ -49,10 +53,14 @@ pub fn areas(area: Rect, detail_open: bool) -> Areas {
             .saturating_sub(3)
             .min(area.height.saturating_sub(middle_top - area.y)),
     );
+    let notice_h = notice_rows.min(full.height / 2);
+    let notice = Rect::new(full.x, full.y, full.width, notice_h);
+    let middle = Rect::new(full.x, full.y + notice_h, full.width, full.height - notice_h);
     if !detail_open {
         return Areas {
             header,
             search,
+            notice,
             list: middle,
             detail: None,
             status,
@@ -70,6 +78,7 @@ pub fn areas(area: Rect, detail_open: bool) -> Areas {
         Areas {
             header,
             search,
+            notice,
             list,
             detail: Some(detail),
             status,
@@ -79,6 +88,7 @@ pub fn areas(area: Rect, detail_open: bool) -> Areas {
         Areas {
             header,
             search,
+            notice,
             list,
             detail: Some(middle),
             status,
@@ -97,7 +107,7 @@ mod tests {
 
     #[test]
     fn eighty_by_twenty_four_shows_twenty_rows() {
-        let a = areas(Rect::new(0, 0, 80, 24), false);
+        let a = areas(Rect::new(0, 0, 80, 24), false, 0);
         assert_eq!((a.header.y, a.search.y, a.list.y, a.status.y), (0, 1, 2, 23));
         assert_eq!(a.list.height, 21);
         assert_eq!(list_rows(a.list), 20);
@@ -105,20 +115,30 @@ mod tests {
 
     #[test]
     fn detail_replaces_the_list_when_narrow_and_sits_beside_it_when_wide() {
-        let narrow = areas(Rect::new(0, 0, 80, 24), true);
+        let narrow = areas(Rect::new(0, 0, 80, 24), true, 0);
         assert_eq!(narrow.list.height, 0);
         assert_eq!(narrow.detail.map(|d| (d.y, d.height, d.width)), Some((2, 21, 80)));
-        let wide = areas(Rect::new(0, 0, 120, 40), true);
+        let wide = areas(Rect::new(0, 0, 120, 40), true, 0);
         let d = wide.detail.unwrap();
         assert_eq!(wide.list.width + d.width, 120);
         assert_eq!(d.x, wide.list.width);
     }
 
     #[test]
+    fn a_notice_takes_rows_from_the_list_but_at_most_half() {
+        let a = areas(Rect::new(0, 0, 80, 24), false, 3);
+        assert_eq!((a.notice.y, a.notice.height), (2, 3));
+        assert_eq!((a.list.y, a.list.height), (5, 18));
+        let huge = areas(Rect::new(0, 0, 80, 24), false, 50);
+        assert_eq!(huge.notice.height, 10);
+        assert_eq!(huge.list.height, 11);
+    }
+
+    #[test]
     fn tiny_areas_never_underflow() {
         for w in 0..5 {
             for h in 0..5 {
-                let a = areas(Rect::new(0, 0, w, h), true);
+                let a = areas(Rect::new(0, 0, w, h), true, h);
                 assert!(a.status.y <= h.max(1));
             }
         }

@@ -184,15 +184,19 @@ pub fn order_shifted(repeats: usize) -> String {
 /// agent can reach — "12 of 37+" while more pages remain, "? of 7+" after a jump past pages
 /// never loaded.
 pub fn counter(c: Counter) -> String {
+    use crate::text::thousands;
     match c {
-        Counter::Exact { position, total } => format!("{position} of {total}"),
+        Counter::Exact { position, total } => {
+            format!("{} of {}", thousands(position), thousands(total))
+        }
         Counter::Reachable {
             position,
             reachable,
             more,
         } => format!(
-            "{} of {reachable}{}",
-            position.map_or_else(|| "?".to_string(), |p| p.to_string()),
+            "{} of {}{}",
+            position.map_or_else(|| "?".to_string(), thousands),
+            thousands(reachable),
             if more { "+" } else { "" }
         ),
     }
@@ -281,6 +285,21 @@ pub const ORG_NAME_NOT_IN_CONSOLE: &str = "the console takes an organisation's I
 mod tests {
     use super::*;
     use crate::api::{Call, Status};
+
+    #[test]
+    fn the_counter_separates_thousands() {
+        let exact = Counter::Exact {
+            position: 1,
+            total: 1_000_049,
+        };
+        assert_eq!(counter(exact), "1 of 1,000,049");
+        let reachable = Counter::Reachable {
+            position: Some(1_200),
+            reachable: 4_000,
+            more: true,
+        };
+        assert_eq!(counter(reachable), "1,200 of 4,000+");
+    }
 
     #[test]
     fn a_401_tells_the_agent_what_to_do() {
@@ -555,4 +574,27 @@ mod actions_menu_words {
             "0 of 0 · filtering locally — scanned 4,000 of 51,230; the first 500 shown, narrow the search"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 13 (console): search errors, the command line, copy, sort. New wording goes here.
+// ---------------------------------------------------------------------------------------------
+
+/// A search that cannot be sent, said whole (the notice under the search line wraps it).
+pub fn search_refused(e: &crate::api::query::QueryError) -> String {
+    format!("✗ “{}”: {}", e.term, e.reason)
+}
+
+/// Under a refused search: the list still shows what the previous search found.
+pub fn stale_rows(applied: &str) -> String {
+    if applied.is_empty() {
+        "nothing sent — the rows below are still all users".into()
+    } else {
+        format!("nothing sent — the rows below are still of the previous search “{applied}”")
+    }
+}
+
+/// The search row's right end: the column the list is sorted by.
+pub fn sorted_by(column: crate::api::wire::UserFieldName) -> String {
+    format!("sorted by {}", super::sort::name(column))
 }

@@ -18,6 +18,7 @@ pub mod msg;
 pub mod picker;
 pub mod run;
 pub mod search_line;
+pub mod sort;
 pub mod terminal;
 pub mod text_field;
 pub mod theme;

@@ -18,12 +18,20 @@ pub enum SearchAction {
     Apply,
     /// Empty the line and show all users again.
     Clear,
+    /// Show the search syntax with examples.
+    SyntaxHelp,
+    /// Move the list's selection without leaving the line.
+    Down,
+    Up,
 }
 
 #[rustfmt::skip]
 static BINDINGS: &[Binding<SearchAction>] = &[
-    Binding { keys: &[Key::Code(KeyCode::Enter)], label: "Enter", action: SearchAction::Apply, help: "back to the list, keep the search", hint: Some("back to the list, keep the search") },
+    Binding { keys: &[Key::Code(KeyCode::Enter)], label: "Enter", action: SearchAction::Apply, help: "back to the list, keep the search (one result: open it)", hint: Some("keep the search") },
+    Binding { keys: &[Key::Code(KeyCode::Down)], label: "↓", action: SearchAction::Down, help: "next user, still typing", hint: None },
+    Binding { keys: &[Key::Code(KeyCode::Up)], label: "↑", action: SearchAction::Up, help: "previous user, still typing", hint: None },
     Binding { keys: &[Key::Code(KeyCode::Esc)], label: "Esc", action: SearchAction::Clear, help: "clear the search", hint: Some("clear the search") },
+    Binding { keys: &[Key::Code(KeyCode::F(1))], label: "F1", action: SearchAction::SyntaxHelp, help: "search syntax with examples (also ? on an empty line)", hint: Some("syntax") },
 ];
 
 /// Every other key is text for the line.

@@ -176,16 +176,32 @@ fn enter_sends_a_pending_search_at_once_and_esc_clears_it() {
     let (_, req) = list_effect(&effects);
     assert_eq!(req.queries.len(), 1);
     assert_eq!(a.mode, Mode::List);
-    assert_eq!(
-        key(&mut a, KeyCode::Esc),
-        (false, vec![]),
-        "Esc in the list keeps the search"
-    );
     key(&mut a, KeyCode::Char('/'));
     let (_, effects) = key(&mut a, KeyCode::Esc);
     let (_, req) = list_effect(&effects);
     assert!(req.queries.is_empty(), "cleared: all users again");
     assert_eq!(a.search.input.value(), "");
+}
+
+#[test]
+fn esc_in_the_list_clears_an_applied_search_and_then_does_nothing() {
+    let mut a = started(10);
+    key(&mut a, KeyCode::Char('/'));
+    typed(&mut a, "x");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.mode, Mode::List);
+    let (changed, effects) = key(&mut a, KeyCode::Esc);
+    assert!(changed);
+    let (_, req) = list_effect(&effects);
+    assert!(req.queries.is_empty(), "all users again");
+    assert_eq!(a.search.applied, "");
+    assert_eq!(a.search.input.value(), "");
+    assert_eq!(a.mode, Mode::List);
+    assert_eq!(
+        key(&mut a, KeyCode::Esc),
+        (false, vec![]),
+        "no search: Esc sends nothing"
+    );
 }
 
 #[test]
@@ -1162,4 +1178,133 @@ fn a_new_app_after_a_profile_switch_never_reuses_request_ids() {
     });
     assert!(!changed);
     assert!(!new.list.loaded);
+}
+
+#[test]
+fn arrows_move_the_selection_while_typing_and_the_line_keeps_the_keyboard() {
+    let mut a = started(10);
+    key(&mut a, KeyCode::Char('/'));
+    typed(&mut a, "ja");
+    let (changed, effects) = key(&mut a, KeyCode::Down);
+    assert!(changed);
+    assert!(effects.is_empty());
+    assert_eq!(a.list.selected, 1);
+    assert_eq!(a.mode, Mode::Search);
+    key(&mut a, KeyCode::Up);
+    assert_eq!(a.list.selected, 0);
+    assert_eq!(
+        key(&mut a, KeyCode::Up),
+        (false, vec![]),
+        "on the first row: nothing"
+    );
+    typed(&mut a, "n");
+    assert_eq!(a.search.input.value(), "jan", "still typing");
+}
+
+/// A search for `text` applied with Enter, answered with `rows` users.
+fn searched(text: &str, rows: usize) -> App {
+    let mut a = started(10);
+    key(&mut a, KeyCode::Char('/'));
+    typed(&mut a, text);
+    let (_, effects) = key(&mut a, KeyCode::Enter);
+    let (id, _) = list_effect(&effects);
+    a.update(Msg::Listed {
+        id,
+        result: page(users(0, rows), rows as u64),
+    });
+    a
+}
+
+#[test]
+fn enter_in_the_line_opens_a_single_current_result() {
+    let mut a = searched("jane", 1);
+    key(&mut a, KeyCode::Char('/'));
+    let (_, effects) = key(&mut a, KeyCode::Enter);
+    assert_eq!(a.mode, Mode::Detail);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::GetUser { user_id, .. } if user_id == "0")),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn enter_in_the_line_does_not_open_with_several_results_or_a_changed_text() {
+    let mut a = searched("jane", 2);
+    key(&mut a, KeyCode::Char('/'));
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.mode, Mode::List, "two results: back to the list");
+
+    let mut a = searched("jane", 1);
+    key(&mut a, KeyCode::Char('/'));
+    typed(&mut a, "x");
+    let (_, effects) = key(&mut a, KeyCode::Enter);
+    assert_eq!(a.mode, Mode::List, "the one row is of the old text");
+    list_effect(&effects);
+}
+
+#[test]
+fn enter_on_a_refused_search_keeps_the_line_and_the_notice_says_the_rows_are_stale() {
+    let mut a = searched("jane", 2);
+    key(&mut a, KeyCode::Char('/'));
+    typed(&mut a, " colour:blue");
+    assert_eq!(
+        key(&mut a, KeyCode::Enter),
+        (false, vec![]),
+        "nothing sent, nothing entered"
+    );
+    assert_eq!(a.mode, Mode::Search, "the stale list is not entered");
+    let notice = a.notice();
+    assert!(notice[0].contains("colour:blue"), "{notice:?}");
+    assert!(notice[1].contains("previous search “jane”"), "{notice:?}");
+    let rows = a.areas().notice.height;
+    assert!(rows >= 2, "the notice has its rows: {rows}");
+    key(&mut a, KeyCode::Esc);
+    assert!(a.notice().is_empty());
+    assert_eq!(a.areas().notice.height, 0);
+}
+
+#[test]
+fn the_syntax_help_opens_from_the_search_line_with_f1_or_a_question_mark_on_an_empty_line() {
+    let mut a = started(10);
+    key(&mut a, KeyCode::Char('/'));
+    assert_eq!(key(&mut a, KeyCode::Char('?')), (true, vec![]));
+    assert!(a.syntax_open);
+    assert_eq!(a.search.input.value(), "", "? was not typed");
+    key(&mut a, KeyCode::Char('x'));
+    assert!(!a.syntax_open, "any key closes");
+    assert_eq!(a.search.input.value(), "", "the closing key is not typed");
+    assert_eq!(a.mode, Mode::Search);
+    typed(&mut a, "a?");
+    assert!(!a.syntax_open);
+    assert_eq!(a.search.input.value(), "a?", "with text, ? is text");
+    key(&mut a, KeyCode::F(1));
+    assert!(a.syntax_open);
+    assert_eq!(a.mode, Mode::Search);
+}
+
+#[test]
+fn s_sorts_by_the_next_column_reading_the_list_again_from_the_first_page() {
+    let mut a = started(10);
+    let (changed, effects) = key(&mut a, KeyCode::Char('s'));
+    assert!(changed);
+    let (_, req) = list_effect(&effects);
+    assert_eq!(req.sorting_column, UserFieldName::UserName);
+    assert_eq!(req.query.map(|q| (q.offset, q.asc)), Some((0, true)));
+    let mut columns = vec![req.sorting_column];
+    for _ in 0..4 {
+        let (_, req) = list_effect(&key(&mut a, KeyCode::Char('s')).1);
+        columns.push(req.sorting_column);
+    }
+    assert_eq!(
+        columns,
+        [
+            UserFieldName::UserName,
+            UserFieldName::Email,
+            UserFieldName::State,
+            UserFieldName::CreationDate,
+            UserFieldName::DisplayName
+        ]
+    );
 }

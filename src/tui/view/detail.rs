@@ -76,7 +76,7 @@ fn title(app: &App, detail: &Detail) -> String {
 
 fn fields(lines: &mut Lines<'_, '_>, user: &User, detail: &Detail, ctx: &ViewCtx) {
     let theme = &ctx.theme;
-    lines.field("User ID:", &user.user_id, theme.base);
+    lines.wrapped("User ID:", &user.user_id, theme.base);
     lines.field(
         "State:",
         userinfo::state_word(user.state),
@@ -88,8 +88,8 @@ fn fields(lines: &mut Lines<'_, '_>, user: &User, detail: &Detail, ctx: &ViewCtx
         human_contact(lines, human, theme);
     }
     history(lines, detail.history.as_ref(), &detail.user_id, ctx);
-    lines.field("Username:", &user.username, theme.base);
-    lines.field("Preferred login:", &user.preferred_login_name, theme.base);
+    lines.wrapped("Username:", &user.username, theme.base);
+    lines.wrapped("Preferred login:", &user.preferred_login_name, theme.base);
     login_names(lines, &user.login_names, theme);
     match (&user.human, &user.machine) {
         (Some(human), _) => human_names(lines, human, theme),
@@ -213,7 +213,7 @@ fn human_contact(lines: &mut Lines<'_, '_>, human: &HumanUser, theme: &Theme) {
 fn login_names(lines: &mut Lines<'_, '_>, names: &[String], theme: &Theme) {
     let mut label = "Login names:";
     for name in names.iter().take(MAX_LOGIN_NAMES) {
-        lines.field(label, name, theme.base);
+        lines.wrapped(label, name, theme.base);
         label = "";
     }
     if names.len() > MAX_LOGIN_NAMES {
@@ -360,6 +360,27 @@ impl<'b, 't> Lines<'b, 't> {
     /// "Label:  value  suffix": the suffix (a status word) is kept whole. When both do not fit
     /// on one line the suffix goes on the next, rather than cutting the value short.
     fn field_with(&mut self, label: &str, value: &str, style: Style, suffix: &str, suffix_style: Style) {
+        let room = usize::from(self.area.width).saturating_sub(self.label_w);
+        let suffix_w = if suffix.is_empty() { 0 } else { width(suffix) + 2 };
+        let own_line = suffix_w > 0 && crate::text::display_width(value) + suffix_w > room;
+        if own_line || crate::text::display_width(value) > room {
+            // Too long for one line: the value wraps (a long email is read whole), and the
+            // suffix follows on a line of its own.
+            self.wrapped(label, value, style);
+            if !suffix.is_empty() {
+                self.one_line("", suffix, suffix_style);
+            }
+            return;
+        }
+        self.one_line_with(label, value, style, suffix, suffix_style);
+    }
+
+    /// "Label:  value", cut with `…` if it must be.
+    fn one_line(&mut self, label: &str, value: &str, style: Style) {
+        self.one_line_with(label, value, style, "", style);
+    }
+
+    fn one_line_with(&mut self, label: &str, value: &str, style: Style, suffix: &str, suffix_style: Style) {
         let (label_w, muted) = (self.label_w, self.theme.muted);
         let room = usize::from(self.area.width).saturating_sub(label_w);
         let suffix_w = if suffix.is_empty() { 0 } else { width(suffix) + 2 };
@@ -380,7 +401,7 @@ impl<'b, 't> Lines<'b, 't> {
             return;
         }
         if own_line {
-            self.field("", suffix, suffix_style);
+            self.one_line("", suffix, suffix_style);
         } else {
             pen.skip(2).text(suffix, suffix_style);
         }
@@ -392,7 +413,7 @@ impl<'b, 't> Lines<'b, 't> {
         let clean = crate::text::sanitize(value);
         let mut label = label;
         for part in wrap(&clean, room) {
-            self.field(label, part, style);
+            self.one_line(label, part, style);
             label = "";
         }
     }

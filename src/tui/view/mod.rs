@@ -15,10 +15,12 @@ mod detail;
 mod header;
 mod help;
 mod list;
+mod notice;
 mod picker;
 mod read_aloud;
 mod search;
 mod status;
+mod syntax_help;
 mod too_small;
 
 use ratatui::Frame;
@@ -51,6 +53,7 @@ pub fn draw(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
     let buf = frame.buffer_mut();
     header::draw(buf, areas.header, app, ctx);
     list::draw(buf, areas.list, app, &ctx.theme);
+    notice::draw(buf, areas.notice, app, &ctx.theme);
     if let Some(area) = areas.detail {
         detail::draw(buf, area, app, ctx);
     }
@@ -68,6 +71,8 @@ pub fn draw(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
     }
     if app.help_open {
         help::draw(buf, screen, app.keymap(), &ctx.theme);
+    } else if app.syntax_open {
+        syntax_help::draw(buf, screen, &ctx.theme);
     } else if let Some(position) = cursor {
         // Only while typing: ratatui hides the cursor on frames that do not place it.
         frame.set_cursor_position(position);
@@ -79,6 +84,7 @@ fn clip(a: Areas, screen: Rect) -> Areas {
     Areas {
         header: a.header.intersection(screen),
         search: a.search.intersection(screen),
+        notice: a.notice.intersection(screen),
         list: a.list.intersection(screen),
         detail: a.detail.map(|d| d.intersection(screen)),
         status: a.status.intersection(screen),
@@ -147,43 +153,7 @@ fn width(s: &str) -> usize {
     s.width()
 }
 
-/// Splits sanitised text into lines of at most `max` columns, breaking at spaces. A word
-/// wider than a line gets a line of its own (the writer cuts it with `…`).
-fn wrap(s: &str, max: usize) -> Vec<&str> {
-    let mut lines = Vec::new();
-    // Byte range of the line being filled, and its width.
-    let mut line: Option<(usize, usize)> = None;
-    let mut used = 0;
-    let mut pos = 0;
-    for word in s.split(' ') {
-        let start = pos;
-        pos += word.len() + 1;
-        if word.is_empty() {
-            continue;
-        }
-        let w = width(word);
-        let end = start + word.len();
-        line = match line {
-            Some((from, _)) if used + 1 + w <= max => {
-                used += 1 + w;
-                Some((from, end))
-            }
-            Some((from, to)) => {
-                lines.push(&s[from..to]);
-                used = w;
-                Some((start, end))
-            }
-            None => {
-                used = w;
-                Some((start, end))
-            }
-        };
-    }
-    if let Some((from, to)) = line {
-        lines.push(&s[from..to]);
-    }
-    lines
-}
+pub(crate) use crate::text::wrap;
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,6 @@
 //! The search row: the input while typing (with the terminal cursor in it), otherwise the
-//! search whose results the list shows. A search that cannot be understood is named inline,
-//! in the error style, after the text — it was not sent.
+//! search whose results the list shows. A search that cannot be understood ends in a ✗ (it
+//! was not sent); the notice below says why, whole.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
@@ -14,6 +14,20 @@ use crate::tui::theme::Theme;
 
 /// Draws the row; returns where the terminal cursor goes while typing.
 pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Option<Position> {
+    // Another order than the default is named at the row's right end (never over the text:
+    // the row's rest is narrowed by it).
+    let mut area = area;
+    if app.sort != crate::api::query::ListSort::default() {
+        let label = crate::tui::messages::sorted_by(app.sort.column);
+        let w = u16::try_from(width(&label) + 1).unwrap_or(u16::MAX);
+        if w < area.width / 2 {
+            let at = Rect::new(area.right() - w + 1, area.y, w - 1, 1);
+            if let Some(mut pen) = Pen::new(buf, at) {
+                pen.text(&label, theme.muted);
+            }
+            area.width -= w;
+        }
+    }
     let mut pen = Pen::new(buf, area)?;
     let search = &app.search;
     let typing = app.mode == Mode::Search;
@@ -33,10 +47,9 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Op
     // While typing (or after Enter on a search that cannot be sent) the typed text is shown.
     let shown = sanitize(typed);
     let room = pen.remaining();
-    // With an error the field shrinks to its text (at most half the row), leaving the rest
-    // of the row to say what is wrong.
+    // With an error the row ends in a ✗; the reason is said whole in the notice below.
     let field = match search.error {
-        Some(_) => (width(&shown) + 1).min(room / 2).max(1),
+        Some(_) => (width(&shown) + 1).min(room.saturating_sub(2)).max(1),
         None => room,
     };
     // Keep the cursor inside the field: scroll so that it sits at most on its last column.
@@ -51,11 +64,10 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Op
             pen.y,
         )
     });
-    if let Some(e) = &search.error {
+    if search.error.is_some() {
         let at = u16::try_from(field).unwrap_or(u16::MAX);
         pen.to(field_x.saturating_add(at)).skip(1);
-        let message = format!("✗ “{}”: {}", sanitize(&e.term), sanitize(&e.reason));
-        pen.text(&message, theme.error);
+        pen.text("✗", theme.error);
     }
     cursor
 }

@@ -142,13 +142,21 @@ fn the_selected_row_is_marked_without_colour_too() {
 }
 
 #[test]
-fn wrap_breaks_at_spaces_and_keeps_long_words_whole() {
+fn wrap_breaks_at_spaces_and_breaks_long_words_across_lines() {
     assert_eq!(
         wrap("password, passkey, TOTP", 10),
         ["password,", "passkey,", "TOTP"]
     );
     assert_eq!(wrap("a b c", 80), ["a b c"]);
-    assert_eq!(wrap("averyveryverylongword x", 5), ["averyveryverylongword", "x"]);
+    assert_eq!(
+        wrap("averyveryverylongword x", 5),
+        ["avery", "veryv", "erylo", "ngwor", "d", "x"]
+    );
+    assert_eq!(
+        wrap("山田太郎", 3),
+        ["山", "田", "太", "郎"],
+        "wide characters whole"
+    );
     assert!(wrap("", 5).is_empty());
     assert!(wrap("   ", 5).is_empty());
 }
@@ -224,4 +232,58 @@ fn the_status_row_says_the_order_shifted_and_counts_only_reachable_users() {
     );
     assert!(status.trim_end().ends_with("1 of 30+"), "{status:?}");
     assert!(!status.contains("1000"), "{status:?}");
+}
+
+#[test]
+fn a_long_email_and_login_name_are_read_whole_in_the_detail() {
+    let email = "jane.wadda-very-long-surname-of-the-family@subsidiary.initech-holdings.example";
+    let login = format!("{email}-login");
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = listed(w, h);
+        let (mut user, _) = seed().into_iter().next().unwrap();
+        user.preferred_login_name = login.clone();
+        if let Some(human) = user.human.as_mut() {
+            human.email.get_or_insert_with(Default::default).email = email.into();
+        }
+        let (_, effects) = app.update(key(KeyCode::Enter));
+        for effect in effects {
+            if let Effect::GetUser { id, .. } = effect {
+                app.update(Msg::GotUser {
+                    id,
+                    result: Ok(user.clone()),
+                });
+            }
+        }
+        let buf = render(&app, w, h);
+        // Every row's text, joined without the label column or padding.
+        let text: String = (0..h).map(|y| row_text(&buf, y)).collect::<Vec<_>>().join("\n");
+        let squeezed: String = text
+            .lines()
+            .filter_map(|l| l.split("  ").filter(|p| !p.trim().is_empty()).last())
+            .map(|p| p.trim().trim_end_matches('│').trim())
+            .collect();
+        assert!(squeezed.contains(email), "{w}×{h}: email whole\n{text}");
+        assert!(squeezed.contains(&login), "{w}×{h}: login whole\n{text}");
+    }
+}
+
+#[test]
+fn a_refused_search_is_said_whole_at_80_and_120_columns() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = listed(w, h);
+        app.update(key(KeyCode::Char('/')));
+        for c in "jane state:sleeping".chars() {
+            app.update(key(KeyCode::Char(c)));
+        }
+        let reason = app.search.error.as_ref().map(|e| e.reason.clone()).unwrap();
+        let buf = render(&app, w, h);
+        let text: String = (0..h)
+            .map(|y| row_text(&buf, y).trim_end().to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let whole = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(squeezed.contains(&whole), "{w}×{h}: “{whole}” whole in\n{text}");
+        assert!(squeezed.contains("the rows below are still all users"), "{text}");
+    }
 }
