@@ -21,6 +21,7 @@ use super::picker::{self, PickerRequest, ProfilePicker};
 use super::search_line::{self, Edit, SearchAction, SearchLine};
 use super::text_field::Pasted;
 use crate::action::Outcome;
+use crate::api::orgs::OrgDirectory;
 use crate::api::query::{ListSort, MAX_SEARCH_CHARS, MatchMode, Page, list_users_request};
 use crate::api::scan::{DEFAULT_SCAN_LIMIT, ScanProgress, ScanState};
 use crate::api::wire::ListUsersRequest;
@@ -81,6 +82,9 @@ pub struct App {
     pub menu: Option<ActionsMenu>,
     /// The profile picker, when open (it has the keyboard).
     pub picker: Option<ProfilePicker>,
+    /// Organisation names, read in the background; empty until read (or when the
+    /// credentials may not read them), and then IDs are shown as they are.
+    pub orgs: OrgDirectory,
     /// Who the console acts as, when known.
     pub signed_in: Option<String>,
     /// The last error, for the status line; cleared by the next success.
@@ -115,6 +119,7 @@ impl App {
             dialog: None,
             menu: None,
             picker: None,
+            orgs: OrgDirectory::default(),
             signed_in: None,
             error: None,
             list_note: None,
@@ -126,6 +131,16 @@ impl App {
             scan_limit: DEFAULT_SCAN_LIMIT,
             next_id: 0,
         }
+    }
+
+    /// Reads the list again in another order, from its first page.
+    pub fn set_sort(&mut self, sort: ListSort) -> Vec<Effect> {
+        self.sort = sort;
+        self.list.clear();
+        vec![self.fetch_page(PageSlot::Reset {
+            index: 0,
+            select: Select::First,
+        })]
     }
 
     /// The first request: page one of all users.
@@ -557,13 +572,11 @@ impl App {
                 effects = self.apply_search();
             }
             BrowseAction::CycleSort => {
-                self.sort.column = super::sort::next(self.sort.column);
-                // A new order: the list is read again from its first page.
-                self.list.clear();
-                effects.push(self.fetch_page(PageSlot::Reset {
-                    index: 0,
-                    select: Select::First,
-                }));
+                let sort = ListSort {
+                    column: super::sort::next(self.sort.column),
+                    ..self.sort
+                };
+                effects = self.set_sort(sort);
             }
             BrowseAction::OpenResend => return self.open_resend(),
             BrowseAction::OpenActions => return self.open_actions(),

@@ -20,6 +20,29 @@ pub fn next(column: UserFieldName) -> UserFieldName {
     COLUMNS.get(next).map_or(UserFieldName::DisplayName, |(c, _)| *c)
 }
 
+/// The column a word names: its name, or the start of it (`created`, `email`, `user`);
+/// `None` when it names none or more than one.
+pub fn parse(word: &str) -> Option<UserFieldName> {
+    let word = word.trim().to_lowercase();
+    if word.is_empty() {
+        return None;
+    }
+    // "created" reads naturally for the creation date.
+    let word = if word == "created" {
+        "creation".to_owned()
+    } else {
+        word
+    };
+    if let Some((c, _)) = COLUMNS.iter().find(|(_, n)| *n == word) {
+        return Some(*c);
+    }
+    let mut starting = COLUMNS.iter().filter(|(_, n)| n.starts_with(&word));
+    match (starting.next(), starting.next()) {
+        (Some((c, _)), None) => Some(*c),
+        _ => None,
+    }
+}
+
 /// How the console names a column ("creation date").
 pub fn name(column: UserFieldName) -> &'static str {
     COLUMNS
@@ -44,5 +67,16 @@ mod tests {
         assert_eq!(seen.len(), COLUMNS.len() + 1);
         assert_eq!(next(UserFieldName::Unspecified), UserFieldName::DisplayName);
         assert_eq!(name(UserFieldName::CreationDate), "creation date");
+    }
+
+    #[test]
+    fn a_column_is_named_by_its_name_or_the_start_of_it() {
+        assert_eq!(parse("email"), Some(UserFieldName::Email));
+        assert_eq!(parse("Created"), Some(UserFieldName::CreationDate));
+        assert_eq!(parse("user"), Some(UserFieldName::UserName));
+        assert_eq!(parse("st"), Some(UserFieldName::State));
+        assert_eq!(parse("display name"), Some(UserFieldName::DisplayName));
+        assert_eq!(parse("nonsense"), None);
+        assert_eq!(parse(""), None);
     }
 }
