@@ -120,8 +120,16 @@ mod tests {
 
     #[test]
     fn plain_values_are_copied_only_as_shown_and_bounded() {
-        for ok in ["312909075211944344", "jane@example.com", "zoë@acme.example", "山田@例え.jp"] {
-            assert_eq!(ClipText::new(ok).map(|t| t.as_str().to_owned()), Ok(ok.to_owned()));
+        for ok in [
+            "312909075211944344",
+            "jane@example.com",
+            "zoë@acme.example",
+            "山田@例え.jp",
+        ] {
+            assert_eq!(
+                ClipText::new(ok).map(|t| t.as_str().to_owned()),
+                Ok(ok.to_owned())
+            );
         }
         assert_eq!(ClipText::new(""), Err(NotCopyable::Empty));
         for hidden in [

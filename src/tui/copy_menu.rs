@@ -210,16 +210,28 @@ mod tests {
     fn each_digit_copies_its_value_and_enter_the_highlighted_one() {
         let mut m = CopyMenu::open(&user("jane@acme.example", "jane@acme.zitadel.cloud"));
         assert_eq!(m.selected, 0);
-        assert_eq!(press(&mut m, KeyCode::Char('1')), copy(CopyField::UserId, "312909075211944344"));
-        assert_eq!(press(&mut m, KeyCode::Char('2')), copy(CopyField::Email, "jane@acme.example"));
+        assert_eq!(
+            press(&mut m, KeyCode::Char('1')),
+            copy(CopyField::UserId, "312909075211944344")
+        );
+        assert_eq!(
+            press(&mut m, KeyCode::Char('2')),
+            copy(CopyField::Email, "jane@acme.example")
+        );
         assert_eq!(
             press(&mut m, KeyCode::Char('3')),
             copy(CopyField::LoginName, "jane@acme.zitadel.cloud")
         );
+        assert_eq!(m.selected, 2, "a digit highlights its line");
         assert_eq!(press(&mut m, KeyCode::Down), CopyRequest::Changed);
+        assert_eq!(m.selected, 0, "moving wraps");
         assert_eq!(press(&mut m, KeyCode::Char('j')), CopyRequest::Changed);
-        assert_eq!(press(&mut m, KeyCode::Enter), copy(CopyField::UserId, "312909075211944344"));
+        assert_eq!(
+            press(&mut m, KeyCode::Enter),
+            copy(CopyField::Email, "jane@acme.example")
+        );
         assert_eq!(press(&mut m, KeyCode::Up), CopyRequest::Changed);
+        assert_eq!(press(&mut m, KeyCode::Char('k')), CopyRequest::Changed);
         assert_eq!(m.selected, 2, "moving wraps");
         assert_eq!(press(&mut m, KeyCode::Char('4')), CopyRequest::Nothing);
         assert_eq!(press(&mut m, KeyCode::Char('x')), CopyRequest::Nothing);
@@ -242,8 +254,10 @@ mod tests {
 
     #[test]
     fn a_user_without_any_copyable_value_opens_on_the_first_line() {
-        let mut nobody = User::default();
-        nobody.preferred_login_name = "x\u{1b}[2J".into();
+        let nobody = User {
+            preferred_login_name: "x\u{1b}[2J".into(),
+            ..User::default()
+        };
         let m = CopyMenu::open(&nobody);
         assert_eq!(m.selected, 0);
         assert!(m.items.iter().all(|i| !i.choosable()));

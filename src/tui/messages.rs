@@ -317,10 +317,7 @@ pub fn copy_title(target: &str) -> String {
 }
 
 /// In place of a value that cannot be copied.
-pub fn copy_unavailable(
-    field: super::copy_menu::CopyField,
-    why: super::clipboard::NotCopyable,
-) -> String {
+pub fn copy_unavailable(field: super::copy_menu::CopyField, why: super::clipboard::NotCopyable) -> String {
     use super::clipboard::NotCopyable as N;
     match why {
         N::Empty => format!("no {}", copy_label(field)),

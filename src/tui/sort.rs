@@ -89,9 +89,7 @@ pub fn compare(a: &User, b: &User, sort: ListSort) -> Ordering {
         }
         UserFieldName::State => a.state.number().cmp(&b.state.number()),
         UserFieldName::CreationDate => created(a).cmp(&created(b)),
-        UserFieldName::DisplayName => {
-            text(&userinfo::display_name(a)).cmp(&text(&userinfo::display_name(b)))
-        }
+        UserFieldName::DisplayName => text(&userinfo::display_name(a)).cmp(&text(&userinfo::display_name(b))),
         _ => Ordering::Equal,
     };
     let ordering = by_column.then_with(|| a.user_id.cmp(&b.user_id));
@@ -197,13 +195,25 @@ mod tests {
             user("d", "bob@x", UserState::Initial, Some(20)),
         ];
         let by = |column, ascending| ListSort { column, ascending };
-        assert_eq!(order(&users, by(UserFieldName::Email, true)), ["b", "c", "d", "a"]);
-        assert_eq!(order(&users, by(UserFieldName::Email, false)), ["a", "d", "c", "b"]);
-        assert_eq!(order(&users, by(UserFieldName::State, true)), ["a", "b", "c", "d"]);
+        assert_eq!(
+            order(&users, by(UserFieldName::Email, true)),
+            ["b", "c", "d", "a"]
+        );
+        assert_eq!(
+            order(&users, by(UserFieldName::Email, false)),
+            ["a", "d", "c", "b"]
+        );
+        assert_eq!(
+            order(&users, by(UserFieldName::State, true)),
+            ["a", "b", "c", "d"]
+        );
         assert_eq!(
             order(&users, by(UserFieldName::CreationDate, true)),
             ["b", "d", "c", "a"]
         );
-        assert_eq!(order(&users, by(UserFieldName::UserName, false)), ["d", "c", "b", "a"]);
+        assert_eq!(
+            order(&users, by(UserFieldName::UserName, false)),
+            ["d", "c", "b", "a"]
+        );
     }
 }

@@ -137,8 +137,14 @@ mod tests {
     fn a_digit_sorts_ascending_by_its_column_in_one_key() {
         let mut p = SortPicker::open(ListSort::default());
         assert_eq!(p.selected, 0, "on the column in effect");
-        assert_eq!(press(&mut p, KeyCode::Char('3')), sort(UserFieldName::Email, true));
-        assert_eq!(press(&mut p, KeyCode::Char('5')), sort(UserFieldName::CreationDate, true));
+        assert_eq!(
+            press(&mut p, KeyCode::Char('3')),
+            sort(UserFieldName::Email, true)
+        );
+        assert_eq!(
+            press(&mut p, KeyCode::Char('5')),
+            sort(UserFieldName::CreationDate, true)
+        );
         assert_eq!(press(&mut p, KeyCode::Char('6')), SortRequest::Nothing);
     }
 
@@ -157,10 +163,14 @@ mod tests {
         assert_eq!(press(&mut p, KeyCode::Char('j')), SortRequest::Changed);
         assert_eq!(press(&mut p, KeyCode::Enter), sort(UserFieldName::State, false));
         assert_eq!(press(&mut p, KeyCode::Char('S')), SortRequest::Changed);
-        assert_eq!(press(&mut p, KeyCode::Char('3')), sort(UserFieldName::Email, true));
-        press(&mut p, KeyCode::Up);
-        press(&mut p, KeyCode::Up);
-        press(&mut p, KeyCode::Up);
+        assert_eq!(
+            press(&mut p, KeyCode::Char('3')),
+            sort(UserFieldName::Email, true)
+        );
+        assert_eq!(p.selected, 3, "a pick leaves the highlight");
+        for _ in 0..4 {
+            press(&mut p, KeyCode::Char('k'));
+        }
         assert_eq!(p.selected, 4, "moving wraps");
         assert_eq!(press(&mut p, KeyCode::Esc), SortRequest::Close);
     }
