@@ -283,8 +283,8 @@ pub const ORG_NAME_NOT_IN_CONSOLE: &str = "the console takes an organisation's I
 
 // --- copy menu and sort picker ---
 
-/// Said once something went on the clipboard: `what` names it with its value ("email
-/// jane@acme.example"); `None` in the dialog, which shows the code beside. The one place the
+/// Said once something went on the clipboard: `what` names it ("email"); `None` in the
+/// dialog, which shows the code beside. The one place the
 /// clipboard's wording lives.
 pub fn copied(what: Option<&str>) -> String {
     let done = "copied to the clipboard (if your terminal allows OSC 52)";
@@ -304,11 +304,10 @@ pub fn copy_label(field: super::copy_menu::CopyField) -> &'static str {
     }
 }
 
-/// The status line after a copy from the menu: the value named, cut if long (the menu showed
-/// it whole enough to choose it).
-pub fn copied_value(field: super::copy_menu::CopyField, value: &str) -> String {
-    let value = crate::text::truncate(value, 32);
-    copied(Some(&format!("{} {value}", copy_label(field))))
+/// The status line after a copy from the menu: what was copied (the menu showed the value;
+/// with it the line would not fit 80 columns, and the part cut would be the caveat).
+pub fn copied_field(field: super::copy_menu::CopyField) -> String {
+    copied(Some(copy_label(field)))
 }
 
 /// The copy menu's title.

@@ -53,7 +53,7 @@ impl App {
                 }
                 CopyRequest::Copy(field, text) => {
                     self.copy_menu = None;
-                    self.status_note = Some(messages::copied_value(field, text.as_str()));
+                    self.status_note = Some(messages::copied_field(field));
                     (true, vec![Effect::CopyText(text)])
                 }
             };
