@@ -46,7 +46,10 @@ fn copy_menu_for_jane_shows_every_value() {
         assert!(text.contains("Copy — Jane Doe"), "{text}");
         assert!(text.contains("▶ 1 user ID     300000000000000101"), "{text}");
         assert!(text.contains("2 email       jane.doe@acme.example"), "{text}");
-        assert!(text.contains("3 login name  jane@acme.demo.zitadel.cloud"), "{text}");
+        assert!(
+            text.contains("3 login name  jane@acme.demo.zitadel.cloud"),
+            "{text}"
+        );
         assert!(text.contains("Enter copy · 1-3 pick · Esc close"), "{text}");
         insta::assert_snapshot!(format!("copy_menu_jane_{w}x{h}"), text);
     }
@@ -99,13 +102,18 @@ fn sort_picker_marks_the_order_in_effect() {
         let mut app = console::started_app(w, h);
         let text = screen(&app, w, h);
         assert!(
-            text.lines().nth(1).is_some_and(|l| l.contains("sort: display name ↑")),
+            text.lines()
+                .nth(1)
+                .is_some_and(|l| l.contains("sort: display name ↑")),
             "the order in effect is always named: {text}"
         );
         app.update(console::key(KeyCode::Char('s')));
         let text = screen(&app, w, h);
         assert!(text.contains("▶ 1 display name   (now ↑)"), "{text}");
-        assert!(text.contains("picks sort ↑ ascending — d: ↓ descending"), "{text}");
+        assert!(
+            text.contains("picks sort ↑ ascending — d: ↓ descending"),
+            "{text}"
+        );
         insta::assert_snapshot!(format!("sort_picker_{w}x{h}"), text);
     }
 }
@@ -119,7 +127,10 @@ fn sort_picker_turned_descending_then_email_picked() {
         app.update(console::key(KeyCode::Char('j')));
         let text = screen(&app, w, h);
         assert!(text.contains("▶ 2 user name"), "{text}");
-        assert!(text.contains("picks sort ↓ descending — d: ↑ ascending"), "{text}");
+        assert!(
+            text.contains("picks sort ↓ descending — d: ↑ ascending"),
+            "{text}"
+        );
         insta::assert_snapshot!(format!("sort_picker_descending_{w}x{h}"), text);
 
         let (_, effects) = app.update(console::key(KeyCode::Char('3')));
@@ -127,7 +138,9 @@ fn sort_picker_turned_descending_then_email_picked() {
         let text = screen(&app, w, h);
         assert!(app.sort_picker.is_none());
         assert!(
-            text.lines().nth(1).is_some_and(|l| l.ends_with("sort: email ↓\"")),
+            text.lines()
+                .nth(1)
+                .is_some_and(|l| l.ends_with("sort: email ↓\"")),
             "{text}"
         );
         // `S` turns it round in one key.
@@ -136,7 +149,9 @@ fn sort_picker_turned_descending_then_email_picked() {
         assert!(console::serve(&mut app, effects).is_empty());
         let text = screen(&app, w, h);
         assert!(
-            text.lines().nth(1).is_some_and(|l| l.ends_with("sort: email ↑\"")),
+            text.lines()
+                .nth(1)
+                .is_some_and(|l| l.ends_with("sort: email ↑\"")),
             "{text}"
         );
     }
