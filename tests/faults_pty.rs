@@ -191,10 +191,15 @@ impl Console {
             self.send(ch.encode_utf8(&mut buf).as_bytes());
         }
         let want = format!("/ {text}");
-        self.wait_for(&format!("the typed search {text:?}"), |s| {
-            rows(s)[1].trim_end() == want
-        });
+        self.wait_for(&format!("the typed search {text:?}"), |s| search_row(s) == want);
     }
+}
+
+/// The search row's text, without the order named at its right end ("sort: display name ↑").
+fn search_row(screen: &vt100::Screen) -> String {
+    let row = &rows(screen)[1];
+    let text = row.rsplit_once("sort: ").map_or(row.as_str(), |(text, _)| text);
+    text.trim_end().to_string()
 }
 
 /// "N of TOTAL" at the end of the status row.
@@ -278,7 +283,7 @@ fn fault_then_recover(instance: &Instance, c: &mut Console, words: &[&str]) {
         instance.list_requests().len() > before
             && idle(c.screen())
             && says(c.screen(), words)
-            && rows(c.screen())[1].trim_end() == format!("/ {SEARCH}")
+            && search_row(c.screen()) == format!("/ {SEARCH}")
     });
     assert!(c.running());
 
@@ -293,7 +298,7 @@ fn recover(instance: &Instance, c: &mut Console, words: &[&str]) {
         search_result_shown(s) && !says(s, words) && rows(s)[23].contains("Enter open the user")
     });
     assert_eq!(
-        rows(c.screen())[1].trim_end(),
+        search_row(c.screen()),
         format!("/ {SEARCH}"),
         "the search is kept"
     );
@@ -463,7 +468,7 @@ fn a_request_that_never_answers_times_out_and_the_console_stays_usable() {
         pressed.elapsed()
     );
     assert!(c.running(), "the console keeps running after the timeout");
-    assert_eq!(rows(c.screen())[1].trim_end(), format!("/ {SEARCH}"));
+    assert_eq!(search_row(c.screen()), format!("/ {SEARCH}"));
 
     // Usable: keys still work.
     c.send(b"?");
@@ -583,7 +588,7 @@ fn connection_refused_at_start_says_cannot_reach_and_recovers_when_the_server_co
     c.type_search(SEARCH);
     c.send(b"\r");
     c.wait_for("the list keys, the message again", |s| {
-        rows(s)[1].trim_end() == format!("/ {SEARCH}") && says(s, &["cannot reach"])
+        search_row(s) == format!("/ {SEARCH}") && says(s, &["cannot reach"])
     });
     assert!(c.running());
 
@@ -621,7 +626,7 @@ fn the_server_gone_mid_session_says_cannot_reach_and_recovers_when_it_is_back() 
     c.type_search(SEARCH);
     c.send(b"\r");
     c.wait_for("the message again", |s| {
-        rows(s)[1].trim_end() == format!("/ {SEARCH}") && says(s, &["cannot reach"])
+        search_row(s) == format!("/ {SEARCH}") && says(s, &["cannot reach"])
     });
     assert!(c.running());
 

@@ -13,12 +13,14 @@ use super::msg::{Effect, Msg, RequestId};
 use super::action_dialog::{ActionDialog, Note, Request, Target};
 use super::actions_menu::{self, ActionsMenu, MenuRequest};
 use super::browse::{self, BrowseAction, Mode};
+use super::copy_menu::CopyMenu;
 use super::keys::{self, Global, KeyHelp};
 use super::layout;
 use super::list::{PAGE_SIZE, PageSlot, Select, UserList};
 use super::messages::{self, read_error_line};
 use super::picker::{self, PickerRequest, ProfilePicker};
 use super::search_line::{self, Edit, SearchAction, SearchLine};
+use super::sort_picker::SortPicker;
 use super::text_field::Pasted;
 use crate::action::Outcome;
 use crate::api::orgs::OrgDirectory;
@@ -82,6 +84,12 @@ pub struct App {
     pub menu: Option<ActionsMenu>,
     /// The profile picker, when open (it has the keyboard).
     pub picker: Option<ProfilePicker>,
+    /// The copy menu (`y`), when open (it has the keyboard).
+    pub copy_menu: Option<CopyMenu>,
+    /// The sort picker (`s`), when open (it has the keyboard).
+    pub sort_picker: Option<SortPicker>,
+    /// What the last key did, when it says so (a copy): on the status line until the next key.
+    pub status_note: Option<String>,
     /// Organisation names, read in the background; empty until read (or when the
     /// credentials may not read them), and then IDs are shown as they are.
     pub orgs: OrgDirectory,
@@ -119,6 +127,9 @@ impl App {
             dialog: None,
             menu: None,
             picker: None,
+            copy_menu: None,
+            sort_picker: None,
+            status_note: None,
             orgs: OrgDirectory::default(),
             signed_in: None,
             error: None,
@@ -133,9 +144,19 @@ impl App {
         }
     }
 
-    /// Reads the list again in another order, from its first page.
+    /// Reads the list again in another order, from its first page — or, for a local filter's
+    /// matches, orders them anew where they are: the scan reads by user ID whatever the order,
+    /// so it runs on (or stays finished) and nothing is asked again.
     pub fn set_sort(&mut self, sort: ListSort) -> Vec<Effect> {
         self.sort = sort;
+        if let Some(scan) = &self.scan {
+            // Before the first page the list shows none: `on_scanned` orders it on arrival.
+            if self.list.matches_only() {
+                let viewport = self.viewport();
+                self.list.show_matches(scan.matches(), sort, viewport);
+            }
+            return Vec::new();
+        }
         self.list.clear();
         vec![self.fetch_page(PageSlot::Reset {
             index: 0,
@@ -166,6 +187,9 @@ impl App {
 
     /// The keymap in force: the dialog's or the picker's while open.
     pub fn keymap(&self) -> &'static dyn KeyHelp {
+        if let Some(keymap) = self.copy_sort_keymap() {
+            return keymap;
+        }
         match (&self.dialog, &self.menu, &self.picker) {
             (Some(d), _, _) => d.keymap(),
             (None, Some(_), _) => &actions_menu::KEYMAP,
@@ -180,7 +204,7 @@ impl App {
 
     /// A popup has the keyboard and shows its own keys.
     pub fn popup_open(&self) -> bool {
-        self.dialog.is_some() || self.menu.is_some() || self.picker.is_some()
+        self.dialog.is_some() || self.menu.is_some() || self.picker.is_some() || self.copy_sort_open()
     }
 
     /// The list's place on screen, as the view lays it out.
@@ -220,7 +244,12 @@ impl App {
     /// Handles one message. Returns whether anything visible changed, and the work to do.
     pub fn update(&mut self, msg: Msg) -> (bool, Vec<Effect>) {
         match msg {
-            Msg::Key(ev) => self.on_key(ev),
+            Msg::Key(ev) => {
+                // A note answers the key before; the next one clears it.
+                let noted = self.status_note.take().is_some();
+                let (changed, effects) = self.on_key(ev);
+                (changed || noted, effects)
+            }
             Msg::SignedIn(who) => {
                 // From the server (a token subject): sanitised once, here.
                 let who = who.map(|w| crate::text::sanitize(&w).into_owned());
@@ -408,6 +437,9 @@ impl App {
         if self.picker.is_some() {
             return self.on_picker_key(&ev);
         }
+        if self.copy_sort_open() {
+            return self.on_copy_sort_key(&ev);
+        }
         self.pending.auto_fetches = 0;
         if self.help_open || self.syntax_open {
             // "Any key closes" — `q` included (agents press it to close popups).
@@ -571,13 +603,15 @@ impl App {
                 }
                 effects = self.apply_search();
             }
-            BrowseAction::CycleSort => {
+            BrowseAction::OpenSort => return self.open_sort_picker(),
+            BrowseAction::ReverseSort => {
                 let sort = ListSort {
-                    column: super::sort::next(self.sort.column),
+                    ascending: !self.sort.ascending,
                     ..self.sort
                 };
                 effects = self.set_sort(sort);
             }
+            BrowseAction::OpenCopy => return self.open_copy_menu(),
             BrowseAction::OpenResend => return self.open_resend(),
             BrowseAction::OpenActions => return self.open_actions(),
             BrowseAction::OpenProfiles => {
@@ -656,7 +690,12 @@ impl App {
         let (changed, effects, pasted, cap) = if let Some(dialog) = self.dialog.as_mut() {
             let (request, pasted, cap) = dialog.on_paste(&clean);
             (request == Request::Changed, Vec::new(), pasted, cap)
-        } else if self.help_open || self.syntax_open || self.menu.is_some() || self.picker.is_some() {
+        } else if self.help_open
+            || self.syntax_open
+            || self.menu.is_some()
+            || self.picker.is_some()
+            || self.copy_sort_open()
+        {
             return (false, Vec::new());
         } else {
             if self.mode != Mode::Search {
@@ -898,7 +937,7 @@ impl App {
         match result {
             Ok(page) => {
                 scan.take(&request, page);
-                self.list.show_matches(scan.matches(), viewport);
+                self.list.show_matches(scan.matches(), self.sort, viewport);
                 if self.error != self.list_note {
                     self.error = None;
                 }
@@ -966,7 +1005,11 @@ impl App {
     }
 }
 
+mod copy_sort;
+
 #[cfg(test)]
 mod actions_tests;
+#[cfg(test)]
+mod copy_sort_tests;
 #[cfg(test)]
 mod tests;

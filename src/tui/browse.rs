@@ -39,8 +39,12 @@ pub enum BrowseAction {
     OpenProfiles,
     /// A search filtered locally stopped at its scan limit: scan further.
     ScanMore,
-    /// Sort the list by the next column.
-    CycleSort,
+    /// The sort picker: the columns the list can be sorted by.
+    OpenSort,
+    /// The same column the other way round (↑ ↔ ↓).
+    ReverseSort,
+    /// The copy menu: the user's ID, email or login name to the clipboard.
+    OpenCopy,
 }
 
 use BrowseAction as A;
@@ -78,7 +82,9 @@ static COMMANDS: &[Binding<BrowseAction>] = &[
     Binding { keys: &[Key::Char('q')], label: "q", action: A::Quit, help: "quit", hint: Some("quit") },
     Binding { keys: &[Key::Char('P')], label: "P", action: A::OpenProfiles, help: "switch profile", hint: None },
     Binding { keys: &[Key::Char('+')], label: "+", action: A::ScanMore, help: "scan more users (verified: searches)", hint: None },
-    Binding { keys: &[Key::Char('s')], label: "s", action: A::CycleSort, help: "sort by the next column", hint: None },
+    Binding { keys: &[Key::Char('s')], label: "s", action: A::OpenSort, help: "sort by… (a column, ↑ or ↓)", hint: None },
+    Binding { keys: &[Key::Char('S')], label: "S", action: A::ReverseSort, help: "reverse the order (↑ ↔ ↓)", hint: None },
+    Binding { keys: &[Key::Char('y')], label: "y", action: A::OpenCopy, help: "copy the user's ID, email or login name", hint: None },
 ];
 
 pub static LIST: Keymap<BrowseAction> = Keymap {

@@ -35,6 +35,55 @@ pub fn copyable(code: &str) -> bool {
     (1..=MAX_CODE_LEN).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
+/// Longest text the console puts on the clipboard as a plain value (a user ID, an email, a
+/// login name). ZITADEL caps user names and emails at 200 characters; a login name adds the
+/// domain. Anything longer is not a value an agent pastes anywhere.
+pub const MAX_TEXT_LEN: usize = 512;
+
+/// Why a value may not go on the clipboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotCopyable {
+    Empty,
+    /// Longer than [`MAX_TEXT_LEN`] bytes.
+    TooLong,
+    /// It holds a character the console would not show as it is: a control character, a
+    /// bidirectional control or an invisible one (see [`crate::text::sanitize`]).
+    Hidden,
+}
+
+/// A plain value that may go on the agent's clipboard, checked once when it is made.
+///
+/// The OSC 52 payload is base64, so the terminal itself never interprets the value; the
+/// danger is where the agent pastes it next — a shell, a ticket, a chat. A value from a server
+/// holding a newline runs a command when pasted into a shell; ESC sequences, bidi controls and
+/// invisible characters make the pasted text differ from what the agent saw. So only a value
+/// that [`crate::text::sanitize`] would leave exactly as it is can be copied — the clipboard
+/// then holds what the screen showed, character for character. Such a value is refused rather
+/// than stripped: a cleaned-up email or login name would be another identifier, pasted as if
+/// it were this user's. The length cap keeps a hostile server from filling the clipboard (and
+/// the terminal's OSC buffer) with megabytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClipText(String);
+
+impl ClipText {
+    pub fn new(value: &str) -> Result<ClipText, NotCopyable> {
+        if value.is_empty() {
+            return Err(NotCopyable::Empty);
+        }
+        if value.len() > MAX_TEXT_LEN {
+            return Err(NotCopyable::TooLong);
+        }
+        if crate::text::sanitize(value) != value {
+            return Err(NotCopyable::Hidden);
+        }
+        Ok(ClipText(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// The bytes that copy `text` to the clipboard; they carry the text (base64), so they are
 /// wiped when dropped.
 pub fn osc52(text: &str, mux: Multiplexer) -> Zeroizing<String> {
@@ -67,6 +116,38 @@ mod tests {
         ] {
             assert!(!copyable(refused), "{refused:?}");
         }
+    }
+
+    #[test]
+    fn plain_values_are_copied_only_as_shown_and_bounded() {
+        for ok in [
+            "312909075211944344",
+            "jane@example.com",
+            "zoë@acme.example",
+            "山田@例え.jp",
+        ] {
+            assert_eq!(
+                ClipText::new(ok).map(|t| t.as_str().to_owned()),
+                Ok(ok.to_owned())
+            );
+        }
+        assert_eq!(ClipText::new(""), Err(NotCopyable::Empty));
+        for hidden in [
+            "jane\n; rm -rf ~",
+            "jane\r\nroot",
+            "a\x1b]52;c;AAAA\x07",
+            "ab\u{9b}2J",
+            "admin\u{202e}moc.evil",
+            "ad\u{200b}min",
+            "nul\0x",
+        ] {
+            assert_eq!(ClipText::new(hidden), Err(NotCopyable::Hidden), "{hidden:?}");
+        }
+        assert!(ClipText::new(&"a".repeat(MAX_TEXT_LEN)).is_ok());
+        assert_eq!(
+            ClipText::new(&"a".repeat(MAX_TEXT_LEN + 1)),
+            Err(NotCopyable::TooLong)
+        );
     }
 
     #[test]

@@ -81,6 +81,10 @@ impl Executor {
                 write_through(terminal, sequence.as_bytes())?;
                 return Ok(Next::Continue);
             }
+            Effect::CopyText(text) => {
+                write_through(terminal, osc52(text.as_str(), self.mux).as_bytes())?;
+                return Ok(Next::Continue);
+            }
             Effect::Apply { id, user_id, action } => {
                 // Never aborted: once sent, its answer (and audit line) must not be lost.
                 let audit = Arc::clone(&self.audit);

@@ -17,12 +17,13 @@
 //! A search with a local term (`verified:`, `phone-verified:`) cannot be paged by offset: the
 //! matches' positions are unknown until every page before them was scanned. Then the list holds
 //! the matches found so far instead ([`UserList::show_matches`]) — at most [`MAX_ROWS`], the
-//! same cap, since the console's scan keeps no more — sorted by name, and fetches nothing
+//! same cap, since the console's scan keeps no more — in the console's order (`sort::compare`), and fetches nothing
 //! itself: the console's scan (`api::scan::ScanState`, one background request per page, by
 //! user ID so that no user is skipped between pages) fills it.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
+use crate::api::query::ListSort;
 use crate::api::wire::{ListDetails, User};
 use crate::text::sanitize;
 use crate::userinfo;
@@ -252,13 +253,14 @@ impl UserList {
     }
 
     /// Shows the matches of a local filter (`verified:`, …) found so far — at most the scan's
-    /// `want`, which the console sets to [`MAX_ROWS`] — by display name, keeping the selected
+    /// `want`, which the console sets to [`MAX_ROWS`] — in `order`, keeping the selected
     /// user selected.
-    pub fn show_matches(&mut self, users: &[User], viewport: usize) {
+    pub fn show_matches(&mut self, users: &[User], order: ListSort, viewport: usize) {
         let selected = self.selected_row().map(|r| r.user.user_id.clone());
         let mut rows: Vec<UserRow> = users.iter().cloned().map(UserRow::new).collect();
-        // The scan walks by user ID; the list reads by name, as the server-paged one does.
-        rows.sort_by_cached_key(|r| r.display_name.to_lowercase());
+        // The scan walks by user ID; the list reads in the order chosen, as the server-paged
+        // one does.
+        rows.sort_by(|a, b| crate::tui::sort::compare(&a.user, &b.user, order));
         self.total = rows.len() as u64;
         self.pages = VecDeque::from([Page { index: 0, rows }]);
         self.loaded = true;

@@ -281,6 +281,117 @@ pub fn scan_counter(position: Option<u64>, p: &crate::api::scan::ScanProgress, r
 pub const ORG_NAME_NOT_IN_CONSOLE: &str = "the console takes an organisation's ID after org: \
      (names and domains work in `zitadesk users list --query`)";
 
+// --- copy menu and sort picker ---
+
+/// Said once something went on the clipboard: `what` names it ("email"); `None` in the
+/// dialog, which shows the code beside. The one place the
+/// clipboard's wording lives.
+pub fn copied(what: Option<&str>) -> String {
+    let done = "copied to the clipboard (if your terminal allows OSC 52)";
+    match what {
+        Some(what) => format!("{what} {done}"),
+        None => done.to_owned(),
+    }
+}
+
+/// How the copy menu and its status message name a value.
+pub fn copy_label(field: super::copy_menu::CopyField) -> &'static str {
+    use super::copy_menu::CopyField as F;
+    match field {
+        F::UserId => "user ID",
+        F::Email => "email",
+        F::LoginName => "login name",
+    }
+}
+
+/// The status line after a copy from the menu: what was copied (the menu showed the value;
+/// with it the line would not fit 80 columns, and the part cut would be the caveat).
+pub fn copied_field(field: super::copy_menu::CopyField) -> String {
+    copied(Some(copy_label(field)))
+}
+
+/// The copy menu's title.
+pub fn copy_title(target: &str) -> String {
+    format!(" Copy — {target} ")
+}
+
+/// In place of a value that cannot be copied.
+pub fn copy_unavailable(field: super::copy_menu::CopyField, why: super::clipboard::NotCopyable) -> String {
+    use super::clipboard::NotCopyable as N;
+    match why {
+        N::Empty => format!("no {}", copy_label(field)),
+        N::TooLong => format!(
+            "too long to copy (over {} characters)",
+            super::clipboard::MAX_TEXT_LEN
+        ),
+        N::Hidden => "not copied: holds control or invisible characters".to_owned(),
+    }
+}
+
+/// Under the copy menu's lines: what it does, or why the line asked for copies nothing.
+pub fn copy_note(refused: Option<&super::copy_menu::CopyItem>) -> String {
+    match refused {
+        Some(item) => match &item.value {
+            Ok(_) => COPY_LEGEND.to_owned(),
+            Err(why) => format!("nothing to copy: {}", copy_unavailable(item.field, *why)),
+        },
+        None => COPY_LEGEND.to_owned(),
+    }
+}
+
+/// The copy menu's note when nothing was refused.
+pub const COPY_LEGEND: &str = "goes to your own terminal's clipboard (OSC 52)";
+
+/// The sort picker's title.
+pub const SORT_TITLE: &str = " Sort by ";
+
+/// Beside the column in effect in the sort picker.
+pub fn sort_current(ascending: bool) -> String {
+    format!("(now {})", super::sort::arrow(ascending))
+}
+
+/// Under the sort picker's columns: the direction a pick sorts in, and the key that turns it.
+pub fn sort_direction(ascending: bool) -> String {
+    let key = super::sort_picker::KEYMAP.key_name(super::sort_picker::SortAction::Direction);
+    if ascending {
+        format!("picks sort ↑ ascending — {key}: ↓ descending")
+    } else {
+        format!("picks sort ↓ descending — {key}: ↑ ascending")
+    }
+}
+
+/// The search row's right end: the order the list is in, always ("sort: email ↓").
+pub fn sort_in_effect(sort: crate::api::query::ListSort) -> String {
+    format!(
+        "sort: {} {}",
+        super::sort::name(sort.column),
+        super::sort::arrow(sort.ascending)
+    )
+}
+
+/// The columns there are, for a sort that names none.
+fn sort_columns() -> String {
+    super::sort::COLUMNS
+        .iter()
+        .map(|(_, n)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A typed sort without a column.
+pub fn sort_needs_column() -> String {
+    format!("sort by which column? {} (then asc or desc)", sort_columns())
+}
+
+/// A typed sort naming no column (or more than one, by a prefix both share).
+pub fn sort_unknown(word: &str) -> String {
+    format!(
+        "no column “{}” to sort by — there are {}",
+        crate::text::sanitize(word),
+        sort_columns()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -592,9 +703,4 @@ pub fn stale_rows(applied: &str) -> String {
     } else {
         format!("nothing sent — the rows below are still of the previous search “{applied}”")
     }
-}
-
-/// The search row's right end: the column the list is sorted by.
-pub fn sorted_by(column: crate::api::wire::UserFieldName) -> String {
-    format!("sorted by {}", super::sort::name(column))
 }

@@ -10,6 +10,7 @@ use crate::api::wire::{
 };
 use crate::api::{Action, ActionResult, ApiError};
 use crate::history::History;
+use crate::tui::clipboard::ClipText;
 
 /// Tags a request so that its reply can be matched, and dropped when it is no longer wanted.
 pub type RequestId = u64;
@@ -96,6 +97,9 @@ pub enum Effect {
     },
     /// Put the code on the agent's clipboard (OSC 52).
     Copy(VerificationCode),
+    /// Put a plain value (a user ID, an email, a login name) on the clipboard (OSC 52); the
+    /// type holds only values fit to be pasted elsewhere (see [`ClipText`]).
+    CopyText(ClipText),
     /// Reconnect with another profile and start over.
     SwitchProfile(String),
     Quit,

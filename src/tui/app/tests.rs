@@ -1283,28 +1283,3 @@ fn the_syntax_help_opens_from_the_search_line_with_f1_or_a_question_mark_on_an_e
     assert!(a.syntax_open);
     assert_eq!(a.mode, Mode::Search);
 }
-
-#[test]
-fn s_sorts_by_the_next_column_reading_the_list_again_from_the_first_page() {
-    let mut a = started(10);
-    let (changed, effects) = key(&mut a, KeyCode::Char('s'));
-    assert!(changed);
-    let (_, req) = list_effect(&effects);
-    assert_eq!(req.sorting_column, UserFieldName::UserName);
-    assert_eq!(req.query.map(|q| (q.offset, q.asc)), Some((0, true)));
-    let mut columns = vec![req.sorting_column];
-    for _ in 0..4 {
-        let (_, req) = list_effect(&key(&mut a, KeyCode::Char('s')).1);
-        columns.push(req.sorting_column);
-    }
-    assert_eq!(
-        columns,
-        [
-            UserFieldName::UserName,
-            UserFieldName::Email,
-            UserFieldName::State,
-            UserFieldName::CreationDate,
-            UserFieldName::DisplayName
-        ]
-    );
-}

@@ -11,6 +11,7 @@
 
 mod action_dialog;
 pub mod actions_menu;
+mod copy_menu;
 mod detail;
 mod header;
 mod help;
@@ -19,6 +20,7 @@ mod notice;
 mod picker;
 mod read_aloud;
 mod search;
+mod sort_picker;
 mod status;
 mod syntax_help;
 mod too_small;
@@ -68,6 +70,12 @@ pub fn draw(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
     }
     if let Some(picker) = &app.picker {
         picker::draw(buf, screen, app, picker, &ctx.theme);
+    }
+    if let Some(menu) = &app.copy_menu {
+        copy_menu::draw(buf, screen, menu, &ctx.theme);
+    }
+    if let Some(picker) = &app.sort_picker {
+        sort_picker::draw(buf, screen, picker, &ctx.theme);
     }
     if app.help_open {
         help::draw(buf, screen, app.keymap(), &ctx.theme);

@@ -14,19 +14,17 @@ use crate::tui::theme::Theme;
 
 /// Draws the row; returns where the terminal cursor goes while typing.
 pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Option<Position> {
-    // Another order than the default is named at the row's right end (never over the text:
-    // the row's rest is narrowed by it).
+    // The order in effect is named at the row's right end, always (never over the text: the
+    // row's rest is narrowed by it; on a very narrow screen it gives way).
     let mut area = area;
-    if app.sort != crate::api::query::ListSort::default() {
-        let label = crate::tui::messages::sorted_by(app.sort.column);
-        let w = u16::try_from(width(&label) + 1).unwrap_or(u16::MAX);
-        if w < area.width / 2 {
-            let at = Rect::new(area.right() - w + 1, area.y, w - 1, 1);
-            if let Some(mut pen) = Pen::new(buf, at) {
-                pen.text(&label, theme.muted);
-            }
-            area.width -= w;
+    let label = crate::tui::messages::sort_in_effect(app.sort);
+    let w = u16::try_from(width(&label) + 1).unwrap_or(u16::MAX);
+    if w < area.width / 2 {
+        let at = Rect::new(area.right() - w + 1, area.y, w - 1, 1);
+        if let Some(mut pen) = Pen::new(buf, at) {
+            pen.text(&label, theme.muted);
         }
+        area.width -= w;
     }
     let mut pen = Pen::new(buf, area)?;
     let search = &app.search;

@@ -27,12 +27,16 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     }
     pen.skip(1);
     let room = pen.remaining().saturating_sub(counter_w);
-    match &app.error {
-        Some(error) => {
+    // A note answering the last key (a copy) comes first: it goes with the next key.
+    match (&app.status_note, &app.error) {
+        (Some(note), _) => {
+            pen.fit(note, room, theme.verified);
+        }
+        (None, Some(error)) => {
             pen.fit(error, room, theme.error);
         }
-        None if app.popup_open() => {}
-        None => {
+        (None, None) if app.popup_open() => {}
+        (None, None) => {
             pen.fit(&app.keymap().hints(), room, theme.muted);
         }
     }

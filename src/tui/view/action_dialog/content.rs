@@ -379,10 +379,7 @@ fn done<'a>(
         }
         match copy {
             CopyState::NotYet => {}
-            CopyState::Copied => r.line(
-                "copied to the clipboard (if your terminal allows OSC 52)",
-                t.verified,
-            ),
+            CopyState::Copied => r.line_owned(crate::tui::messages::copied(None), t.verified),
             CopyState::Refused => r.para(COPY_REFUSED, t.error),
         }
         r.gap();
