@@ -220,7 +220,19 @@ impl App {
     /// Handles one message. Returns whether anything visible changed, and the work to do.
     pub fn update(&mut self, msg: Msg) -> (bool, Vec<Effect>) {
         match msg {
-            Msg::Key(ev) => self.on_key(ev),
+            Msg::Key(ev) => match keys::split_alt(&ev) {
+                Some([esc, key]) => {
+                    let (a, mut effects) = self.on_key(esc);
+                    let (b, more) = self.on_key(key);
+                    effects.extend(more);
+                    (a || b, effects)
+                }
+                None => self.on_key(ev),
+            },
+            Msg::SuspendRefused => {
+                self.error = Some(messages::NO_JOB_CONTROL.into());
+                (true, Vec::new())
+            }
             Msg::SignedIn(who) => {
                 // From the server (a token subject): sanitised once, here.
                 let who = who.map(|w| crate::text::sanitize(&w).into_owned());
@@ -396,8 +408,10 @@ impl App {
     }
 
     fn on_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {
-        if keys::global(&ev) == Some(Global::Quit) {
-            return self.quit();
+        match keys::global(&ev) {
+            Some(Global::Quit) => return self.quit(),
+            Some(Global::Suspend) => return self.suspend(),
+            None => {}
         }
         if self.dialog.is_some() {
             return self.on_dialog_key(ev);
@@ -797,6 +811,16 @@ impl App {
             return (true, Vec::new());
         }
         (false, vec![Effect::Quit])
+    }
+
+    /// Ctrl-Z. Not while an action is on its way: stopped, the console could not record its
+    /// answer, and the request would time out into "outcome unknown" on resume.
+    fn suspend(&mut self) -> (bool, Vec<Effect>) {
+        if self.dialog.as_ref().is_some_and(ActionDialog::in_flight) {
+            self.error = Some(messages::NO_SUSPEND_WHILE_SENDING.into());
+            return (true, Vec::new());
+        }
+        (false, vec![Effect::Suspend])
     }
 
     fn on_dialog_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {

@@ -19,6 +19,7 @@ pub mod picker;
 pub mod run;
 pub mod search_line;
 pub mod sort;
+pub mod suspend;
 pub mod terminal;
 pub mod text_field;
 pub mod theme;

@@ -49,6 +49,8 @@ pub enum Msg {
     },
     /// Who the credentials act as (token subject or service user), once known.
     SignedIn(Option<String>),
+    /// Ctrl-Z was pressed where no shell can resume the console (no job control).
+    SuspendRefused,
     /// Another profile could not be connected; the current one stays.
     SwitchFailed {
         profile: String,
@@ -98,5 +100,7 @@ pub enum Effect {
     Copy(VerificationCode),
     /// Reconnect with another profile and start over.
     SwitchProfile(String),
+    /// Give the terminal back to the shell and stop until `fg`.
+    Suspend,
     Quit,
 }

@@ -7,10 +7,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::Show;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
-use crossterm::execute;
 use crossterm::terminal::{
-    EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode,
+    enable_raw_mode,
 };
+use crossterm::{execute, queue};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
@@ -36,6 +37,25 @@ pub fn enter() -> io::Result<Tty> {
         return Err(e);
     }
     Terminal::new(CrosstermBackend::new(FrameWriter::new(out, FRAME_BUFFER))).inspect_err(|_| restore())
+}
+
+/// Takes the terminal again after the console was stopped (or the shell changed its modes
+/// meanwhile): raw mode, the alternate screen, and a cleared screen so the next frame is
+/// drawn whole.
+pub fn resume(tty: &mut Tty) -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    queue!(
+        tty.backend_mut(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        Clear(ClearType::All)
+    )?;
+    // Forget the last frame, so the next one is drawn whole. Not `Terminal::clear`: it asks
+    // the terminal where the cursor is and waits for the answer (a round trip over SSH, and
+    // two seconds lost with a terminal that does not answer).
+    tty.swap_buffers();
+    super::frame::commit(tty)
 }
 
 /// Leaves the alternate screen, shows the cursor, and restores cooked mode. Safe to call
