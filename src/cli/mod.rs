@@ -117,6 +117,9 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
                     "the console needs a terminal; for scripts use `zitadesk users list|show|resend-email` (see --help)",
                 ));
             }
+            if crate::tui::term_caps::from_env() == crate::tui::term_caps::Display::Unusable {
+                return Err(CliError::usage(messages::DUMB_TERMINAL));
+            }
             let raw = raw_settings(&global)?;
             let profiles: Vec<String> = if global.demo {
                 Vec::new()

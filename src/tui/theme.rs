@@ -105,9 +105,11 @@ impl Theme {
         }
     }
 
-    /// Monochrome when the `NO_COLOR` environment variable is set and not empty.
+    /// Monochrome when the `NO_COLOR` environment variable is set and not empty, or the
+    /// terminal shows no colour (`TERM=vt100`, see `term_caps`).
     pub fn from_env() -> Theme {
-        Theme::new(no_color_requested(std::env::var_os("NO_COLOR").as_deref()))
+        let no_color = no_color_requested(std::env::var_os("NO_COLOR").as_deref());
+        Theme::new(no_color || super::term_caps::from_env() != super::term_caps::Display::Colour)
     }
 
     /// The style of an email status word.

@@ -1,0 +1,97 @@
+//! Terminals that are not xterm-256color, end to end in a pseudo-terminal: a dumb terminal
+//! (or none named) gets a one-line refusal pointing at the CLI; a DEC VT gets no colour; a
+//! 16-colour terminal gets colours only in their 16-colour form.
+
+#![cfg(unix)]
+
+use std::path::PathBuf;
+
+#[path = "common/pty.rs"]
+mod pty;
+
+use pty::{COLS, ENTER_ALT_SCREEN, Pty, ROWS, rows};
+
+fn console(test: &str, term: Option<&str>) -> Pty {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("terminal-kinds-{test}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("state dir");
+    let mut cmd = pty::zitadesk_command(
+        &["--demo"],
+        &dir,
+        &["ZITADESK_DEMO_USERS", "ZITADESK_LOG", "NO_COLOR"],
+    );
+    cmd.env("XDG_STATE_HOME", &dir);
+    cmd.env("XDG_CONFIG_HOME", dir.join("config"));
+    match term {
+        Some(t) => cmd.env("TERM", t),
+        None => cmd.env_remove("TERM"),
+    }
+    Pty::spawn(cmd, ROWS, COLS)
+}
+
+/// The numbers of every SGR sequence (`ESC [ … m`) the console wrote.
+fn sgr_params(raw: &[u8]) -> Vec<Vec<u16>> {
+    let text = String::from_utf8_lossy(raw);
+    text.split("\x1b[")
+        .skip(1)
+        .filter_map(|s| {
+            let end = s.find(|c: char| !(c.is_ascii_digit() || c == ';'))?;
+            (s[end..].starts_with('m')).then(|| s[..end].split(';').filter_map(|n| n.parse().ok()).collect())
+        })
+        .collect()
+}
+
+fn is_colour(p: &u16) -> bool {
+    matches!(p, 30..=37 | 38 | 40..=47 | 48 | 90..=97 | 100..=107)
+}
+
+fn list_shown(s: &vt100::Screen) -> bool {
+    rows(s).get(2).is_some_and(|r| r.contains("DISPLAY NAME")) && s.contents().contains("not verified")
+}
+
+#[test]
+fn a_dumb_or_unnamed_terminal_is_refused_with_a_pointer_to_the_cli() {
+    for (test, term) in [("dumb", Some("dumb")), ("unset", None)] {
+        let mut c = console(test, term);
+        let status = c.wait_exit();
+        assert_eq!(status.exit_code(), 2, "{test}: {status:?}");
+        let text = String::from_utf8_lossy(&c.raw).to_string();
+        assert!(text.contains("TERM is dumb or unset"), "{test}: {text}");
+        assert!(text.contains("zitadesk users list"), "{test}: {text}");
+        assert!(
+            pty::find(&c.raw, ENTER_ALT_SCREEN).is_none(),
+            "{test}: the screen was not touched"
+        );
+        assert_eq!(text.trim().lines().count(), 1, "{test}: one line: {text}");
+    }
+}
+
+#[test]
+fn a_vt100_gets_no_colour_and_the_words_still_say_it() {
+    let mut c = console("vt100", Some("vt100"));
+    c.wait_for("the users list", list_shown);
+    let colours: Vec<_> = sgr_params(&c.raw)
+        .into_iter()
+        .filter(|p| p.iter().any(is_colour))
+        .collect();
+    assert!(colours.is_empty(), "no colour codes for a vt100: {colours:?}");
+    c.send(b"q");
+    assert!(c.wait_exit().success());
+}
+
+#[test]
+fn a_16_colour_terminal_gets_colours_in_the_16_colour_form_only() {
+    let mut c = console("16color", Some("xterm-16color"));
+    c.wait_for("the users list", list_shown);
+    let params = sgr_params(&c.raw);
+    assert!(
+        params.iter().any(|p| p.contains(&31) || p.contains(&32)),
+        "red or green for the verification words: {params:?}"
+    );
+    assert!(
+        !params.iter().any(|p| p.contains(&38) || p.contains(&48)),
+        "no 256-colour form: {params:?}"
+    );
+    c.send(b"q");
+    assert!(c.wait_exit().success());
+}
