@@ -12,6 +12,10 @@ mod pty;
 use pty::{COLS, ENTER_ALT_SCREEN, Pty, ROWS, rows};
 
 fn console(test: &str, term: Option<&str>) -> Pty {
+    console_in(test, term, &[])
+}
+
+fn console_in(test: &str, term: Option<&str>, env: &[(&str, &str)]) -> Pty {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("terminal-kinds-{test}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("state dir");
@@ -25,6 +29,12 @@ fn console(test: &str, term: Option<&str>) -> Pty {
     match term {
         Some(t) => cmd.env("TERM", t),
         None => cmd.env_remove("TERM"),
+    }
+    cmd.env_remove("LC_ALL");
+    cmd.env_remove("LC_CTYPE");
+    cmd.env("LANG", "C.UTF-8");
+    for (k, v) in env {
+        cmd.env(k, v);
     }
     Pty::spawn(cmd, ROWS, COLS)
 }
@@ -92,6 +102,35 @@ fn a_16_colour_terminal_gets_colours_in_the_16_colour_form_only() {
         !params.iter().any(|p| p.contains(&38) || p.contains(&48)),
         "no 256-colour form: {params:?}"
     );
+    c.send(b"q");
+    assert!(c.wait_exit().success());
+}
+
+#[test]
+fn a_c_locale_gets_ascii_only_with_the_columns_in_place() {
+    let mut c = console_in("c-locale", Some("xterm-256color"), &[("LANG", "C")]);
+    c.wait_for("the users list", list_shown);
+    let screen = rows(c.screen());
+    assert!(
+        screen.iter().any(|r| r.starts_with("> ")),
+        "the selection marker: {screen:#?}"
+    );
+    c.send(b"/Bj\xc3\xb8rn");
+    c.wait_for("a name with a diacritic, transliterated", |s| {
+        s.contents().contains("Bjorn Odegaard")
+    });
+    assert!(
+        c.raw.is_ascii(),
+        "not one byte outside ASCII reached the terminal"
+    );
+    c.send(b"\r");
+    // Enter opened the one user; `?` opens the help overlay: its border is drawn from + - |.
+    c.send(b"?");
+    c.wait_for("the help overlay in ASCII", |s| {
+        rows(s).iter().any(|r| r.contains("+ Keys: user detail -"))
+    });
+    assert!(c.raw.is_ascii());
+    c.send(b"\x1b");
     c.send(b"q");
     assert!(c.wait_exit().success());
 }

@@ -5,6 +5,7 @@
 pub mod action_dialog;
 pub mod actions_menu;
 pub mod app;
+pub mod ascii;
 pub mod browse;
 pub mod clipboard;
 pub mod detail;
