@@ -134,3 +134,43 @@ fn a_c_locale_gets_ascii_only_with_the_columns_in_place() {
     c.send(b"q");
     assert!(c.wait_exit().success());
 }
+
+/// xterm's mouse modes crossterm switches on (button events, SGR coordinates).
+const MOUSE_ON: &[u8] = b"\x1b[?1000h";
+const MOUSE_OFF: &[u8] = b"\x1b[?1000l";
+
+#[test]
+fn the_mouse_is_off_unless_asked_for() {
+    let mut c = console("no-mouse", Some("xterm-256color"));
+    c.wait_for("the users list", list_shown);
+    assert!(
+        pty::find(&c.raw, MOUSE_ON).is_none(),
+        "the terminal keeps its own selection"
+    );
+    c.send(b"q");
+    assert!(c.wait_exit().success());
+}
+
+#[test]
+fn with_mouse_on_a_double_click_opens_the_row_and_leaving_switches_it_off() {
+    let mut c = console_in("mouse", Some("xterm-256color"), &[("ZITADESK_MOUSE", "1")]);
+    c.wait_for("the users list", list_shown);
+    assert!(pty::find(&c.raw, MOUSE_ON).is_some(), "mouse events asked for");
+    // The third user's row (screen row 5, 0-based; SGR coordinates are 1-based).
+    let third = rows(c.screen())[5].clone();
+    let name: String = third.trim_start().chars().take(12).collect();
+    let click = b"\x1b[<0;10;6M\x1b[<0;10;6m";
+    c.send(click);
+    c.wait_for("the third row selected", |s| rows(s)[5].starts_with('▶'));
+    c.send(click);
+    c.wait_for("the detail of that user", |s| {
+        s.contents().contains("User ID:") && s.contents().contains(name.trim())
+    });
+    c.send(b"\x1b");
+    c.wait_for("the list again", list_shown);
+    c.send(b"q");
+    assert!(c.wait_exit().success());
+    let on = pty::last(&c.raw, MOUSE_ON).expect("on");
+    let off = pty::last(&c.raw, MOUSE_OFF).expect("switched off on the way out");
+    assert!(off > on);
+}

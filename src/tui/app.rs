@@ -94,6 +94,8 @@ pub struct App {
     list_note: Option<String>,
     /// A quit key was pressed while a code request was in flight: the next one quits.
     quit_armed: bool,
+    /// The last mouse click, for a double click.
+    last_click: Option<mouse::Click>,
     pub spinner_frame: usize,
     /// The terminal's size.
     pub screen: Rect,
@@ -124,6 +126,7 @@ impl App {
             error: None,
             list_note: None,
             quit_armed: false,
+            last_click: None,
             spinner_frame: 0,
             screen: Rect::new(0, 0, width, height),
             pending: Pending::default(),
@@ -229,6 +232,7 @@ impl App {
                 }
                 None => self.on_key(ev),
             },
+            Msg::Mouse { event, at } => self.on_mouse(event, at),
             Msg::SuspendRefused => {
                 self.error = Some(messages::NO_JOB_CONTROL.into());
                 (true, Vec::new())
@@ -474,12 +478,7 @@ impl App {
             let viewport = self.viewport();
             let before = self.list.selected;
             self.list.move_by(step, viewport);
-            let mut effects = Vec::new();
-            if let Some(slot) = self.list.wanted()
-                && self.pending.list.is_none()
-            {
-                effects.push(self.fetch_page(slot));
-            }
+            let effects: Vec<Effect> = self.fetch_wanted().into_iter().collect();
             return (before != self.list.selected || !effects.is_empty(), effects);
         }
         if action == SearchAction::Apply && self.search.error.is_some() {
@@ -631,11 +630,7 @@ impl App {
                 }
             }
         }
-        if let Some(slot) = self.list.wanted()
-            && self.pending.list.is_none()
-        {
-            effects.push(self.fetch_page(slot));
-        }
+        effects.extend(self.fetch_wanted());
         // `k` on the first row changes nothing: no frame (over SSH even an empty frame costs).
         let moves = matches!(
             action,
@@ -646,16 +641,31 @@ impl App {
                 | BrowseAction::Top
                 | BrowseAction::Bottom
         );
+        if !moves {
+            return (true, effects);
+        }
+        self.finish_move(before, effects)
+    }
+
+    /// The page the list now needs (the selection moved past what is loaded), unless one is
+    /// on its way.
+    fn fetch_wanted(&mut self) -> Option<Effect> {
+        let slot = self.list.wanted().filter(|_| self.pending.list.is_none())?;
+        Some(self.fetch_page(slot))
+    }
+
+    /// After the selection may have moved from `before` (selected, scroll): the pages it
+    /// needs, and in the detail the newly selected user.
+    fn finish_move(&mut self, before: (usize, usize), mut effects: Vec<Effect>) -> (bool, Vec<Effect>) {
         let moved = before.0 != self.list.selected;
         // In the detail, moving shows the next user's detail (fetched fresh, newest wins).
-        if moves
-            && moved
+        if moved
             && self.mode == Mode::Detail
             && let Some(id) = self.list.selected_row().map(|r| r.user.user_id.clone())
         {
             effects.extend(self.open_detail(id));
         }
-        let changed = !moves || before != (self.list.selected, self.list.scroll) || !effects.is_empty();
+        let changed = before != (self.list.selected, self.list.scroll) || !effects.is_empty();
         (changed, effects)
     }
 
@@ -989,6 +999,8 @@ impl App {
         self.next_id
     }
 }
+
+mod mouse;
 
 #[cfg(test)]
 mod actions_tests;

@@ -20,6 +20,12 @@ pub type RequestId = u64;
 #[allow(clippy::large_enum_variant)]
 pub enum Msg {
     Key(KeyEvent),
+    /// A mouse event (only when the agent turned the mouse on), and when it happened (for a
+    /// double click).
+    Mouse {
+        event: crossterm::event::MouseEvent,
+        at: std::time::Instant,
+    },
     /// Bracketed paste: text, never keys (a pasted "q" must not quit).
     Paste(String),
     Resize {

@@ -57,7 +57,7 @@ pub type ProfileSwitch<'a> = &'a dyn Fn(&str) -> Result<Settings, SettingsError>
 /// Runs the console until the agent quits or a signal arrives. The terminal is restored
 /// before this returns, whatever happened.
 pub async fn run(settings: &Settings, profiles: Vec<String>, switch: ProfileSwitch<'_>) -> io::Result<Exit> {
-    let mut tty = terminal::enter()?;
+    let mut tty = terminal::enter(settings.mouse)?;
     hangup_watchdog(settings.request_timeout);
     let (tx, rx) = mpsc::unbounded_channel::<Msg>();
     let mux = Multiplexer::from_env();
@@ -179,6 +179,10 @@ async fn run_in(
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
                 Some(Ok(Event::Paste(text))) => Msg::Paste(text),
+                Some(Ok(Event::Mouse(event))) if session.settings.mouse => Msg::Mouse {
+                    event,
+                    at: std::time::Instant::now(),
+                },
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => {
                     tracing::info!(error = %e, "terminal input failed; leaving");
