@@ -24,6 +24,9 @@ pub struct FileConfig {
     pub default_profile: Option<String>,
     /// Link templates every profile offers (a profile's own come first).
     pub url_templates: Vec<String>,
+    /// The console takes mouse events (wheel, click, double click); off by default so the
+    /// terminal's own text selection keeps working.
+    pub mouse: Option<bool>,
     pub profiles: BTreeMap<String, Profile>,
 }
 
@@ -179,6 +182,10 @@ default_profile = "acme"
 # Link templates the resend dialog offers (↑/↓) in every profile; {{.UserID}}, {{.Code}} and
 # {{.OrgID}} are filled in by ZITADEL.
 # url_templates = ["https://id.acme.example/verify-email?user={{.UserID}}&code={{.Code}}"]
+
+# The console's mouse: the wheel scrolls, a click selects, a double click opens. Off by default,
+# so the terminal's own text selection keeps working (or --mouse for one run).
+# mouse = false
 
 [profiles.acme]
 url = "https://acme.zitadel.cloud"

@@ -31,6 +31,8 @@ pub struct RawSettings {
     pub org: Option<String>,
     pub api: Option<String>,
     pub read_only: bool,
+    /// `--mouse` / `ZITADESK_MOUSE`.
+    pub mouse: bool,
     pub allow_insecure_http: bool,
     pub connect_timeout_secs: Option<u64>,
     pub timeout_secs: Option<u64>,
@@ -89,6 +91,8 @@ pub struct Settings {
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     pub search_match: MatchMode,
+    /// The console takes mouse events.
+    pub mouse: bool,
     /// Saved URL templates the resend dialog offers.
     pub url_templates: Vec<String>,
     /// The profile in use, if any.
@@ -341,6 +345,13 @@ impl RawSettings {
             sm_source,
         );
 
+        let (mouse, mouse_source) = match (self.mouse, self.config.mouse) {
+            (true, _) => (true, given("mouse", Source::Flag("--mouse"))),
+            (false, Some(m)) => (m, Source::ConfigFile),
+            (false, None) => (false, Source::Default),
+        };
+        note("mouse", mouse.to_string(), mouse_source);
+
         let (timeout, timeout_source) = match (self.timeout_secs, profile.timeout_secs) {
             (Some(t), _) => (Some(t), given("timeout", Source::Flag("--timeout"))),
             (None, Some(t)) => (Some(t), from_profile()),
@@ -388,6 +399,7 @@ impl RawSettings {
             connect_timeout,
             request_timeout,
             search_match,
+            mouse,
             url_templates,
             profile: profile_name,
             shown,

@@ -16,7 +16,7 @@ use crate::demo::ZitadelVersion;
 use crate::settings::Source;
 
 /// The settings whose source `config show` reports: clap id, flag, environment variable.
-const SOURCED: [(&str, &str, &str); 11] = [
+const SOURCED: [(&str, &str, &str); 12] = [
     ("url", "--url", "ZITADEL_URL"),
     ("token_file", "--token-file", "ZITADEL_TOKEN_FILE"),
     ("key_file", "--key-file", "ZITADEL_KEY_FILE"),
@@ -24,6 +24,7 @@ const SOURCED: [(&str, &str, &str); 11] = [
     ("api", "--api", "ZITADESK_API"),
     ("read_only", "--read-only", "ZITADESK_READ_ONLY"),
     ("search_match", "--search-match", "ZITADESK_SEARCH_MATCH"),
+    ("mouse", "--mouse", "ZITADESK_MOUSE"),
     ("timeout", "--timeout", ""),
     ("connect_timeout", "--connect-timeout", ""),
     ("profile", "--profile", "ZITADESK_PROFILE"),
@@ -86,6 +87,10 @@ pub struct GlobalArgs {
     /// Refuse every change (resends and the other remedies are disabled; nothing is sent)
     #[arg(long, env = "ZITADESK_READ_ONLY", global = true, value_parser = clap::builder::BoolishValueParser::new())]
     pub read_only: bool,
+    /// The console takes the mouse: wheel scrolls, click selects, double click opens (the
+    /// terminal's own text selection then needs Shift)
+    #[arg(long, env = "ZITADESK_MOUSE", global = true, value_parser = clap::builder::BoolishValueParser::new())]
+    pub mouse: bool,
     /// Allow plain http:// to a non-loopback host (tokens travel unencrypted)
     #[arg(long, global = true)]
     pub allow_insecure_http: bool,

@@ -314,6 +314,12 @@ pub fn several_users_by_text(text: &str, users: &[crate::api::wire::User], total
     out
 }
 
+// --- terminals ---
+
+/// `TERM=dumb` or no `TERM`: the console cannot address the screen; the CLI works anywhere.
+pub const DUMB_TERMINAL: &str = "the console needs a terminal that can address the screen (TERM is dumb or unset); \
+set TERM (e.g. TERM=xterm) or use the CLI: `zitadesk users list|show|resend-email` (see --help)";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -117,6 +117,9 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
                     "the console needs a terminal; for scripts use `zitadesk users list|show|resend-email` (see --help)",
                 ));
             }
+            if crate::tui::term_caps::from_env() == crate::tui::term_caps::Display::Unusable {
+                return Err(CliError::usage(messages::DUMB_TERMINAL));
+            }
             let raw = raw_settings(&global)?;
             let profiles: Vec<String> = if global.demo {
                 Vec::new()
@@ -161,6 +164,7 @@ fn raw_settings(g: &args::GlobalArgs) -> Result<RawSettings, CliError> {
         org: g.org.clone(),
         api: g.api.clone(),
         read_only: g.read_only,
+        mouse: g.mouse,
         allow_insecure_http: g.allow_insecure_http,
         connect_timeout_secs: g.connect_timeout,
         timeout_secs: g.timeout,

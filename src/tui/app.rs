@@ -102,6 +102,8 @@ pub struct App {
     list_note: Option<String>,
     /// A quit key was pressed while a code request was in flight: the next one quits.
     quit_armed: bool,
+    /// The last mouse click, for a double click.
+    last_click: Option<mouse::Click>,
     pub spinner_frame: usize,
     /// The terminal's size.
     pub screen: Rect,
@@ -135,6 +137,7 @@ impl App {
             error: None,
             list_note: None,
             quit_armed: false,
+            last_click: None,
             spinner_frame: 0,
             screen: Rect::new(0, 0, width, height),
             pending: Pending::default(),
@@ -247,8 +250,21 @@ impl App {
             Msg::Key(ev) => {
                 // A note answers the key before; the next one clears it.
                 let noted = self.status_note.take().is_some();
-                let (changed, effects) = self.on_key(ev);
+                let (changed, effects) = match keys::split_alt(&ev) {
+                    Some([esc, key]) => {
+                        let (a, mut effects) = self.on_key(esc);
+                        let (b, more) = self.on_key(key);
+                        effects.extend(more);
+                        (a || b, effects)
+                    }
+                    None => self.on_key(ev),
+                };
                 (changed || noted, effects)
+            }
+            Msg::Mouse { event, at } => self.on_mouse(event, at),
+            Msg::SuspendRefused => {
+                self.error = Some(messages::NO_JOB_CONTROL.into());
+                (true, Vec::new())
             }
             Msg::SignedIn(who) => {
                 // From the server (a token subject): sanitised once, here.
@@ -425,8 +441,10 @@ impl App {
     }
 
     fn on_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {
-        if keys::global(&ev) == Some(Global::Quit) {
-            return self.quit();
+        match keys::global(&ev) {
+            Some(Global::Quit) => return self.quit(),
+            Some(Global::Suspend) => return self.suspend(),
+            None => {}
         }
         if self.dialog.is_some() {
             return self.on_dialog_key(ev);
@@ -492,12 +510,7 @@ impl App {
             let viewport = self.viewport();
             let before = self.list.selected;
             self.list.move_by(step, viewport);
-            let mut effects = Vec::new();
-            if let Some(slot) = self.list.wanted()
-                && self.pending.list.is_none()
-            {
-                effects.push(self.fetch_page(slot));
-            }
+            let effects: Vec<Effect> = self.fetch_wanted().into_iter().collect();
             return (before != self.list.selected || !effects.is_empty(), effects);
         }
         if action == SearchAction::Apply && self.search.error.is_some() {
@@ -651,11 +664,7 @@ impl App {
                 }
             }
         }
-        if let Some(slot) = self.list.wanted()
-            && self.pending.list.is_none()
-        {
-            effects.push(self.fetch_page(slot));
-        }
+        effects.extend(self.fetch_wanted());
         // `k` on the first row changes nothing: no frame (over SSH even an empty frame costs).
         let moves = matches!(
             action,
@@ -666,16 +675,31 @@ impl App {
                 | BrowseAction::Top
                 | BrowseAction::Bottom
         );
+        if !moves {
+            return (true, effects);
+        }
+        self.finish_move(before, effects)
+    }
+
+    /// The page the list now needs (the selection moved past what is loaded), unless one is
+    /// on its way.
+    fn fetch_wanted(&mut self) -> Option<Effect> {
+        let slot = self.list.wanted().filter(|_| self.pending.list.is_none())?;
+        Some(self.fetch_page(slot))
+    }
+
+    /// After the selection may have moved from `before` (selected, scroll): the pages it
+    /// needs, and in the detail the newly selected user.
+    fn finish_move(&mut self, before: (usize, usize), mut effects: Vec<Effect>) -> (bool, Vec<Effect>) {
         let moved = before.0 != self.list.selected;
         // In the detail, moving shows the next user's detail (fetched fresh, newest wins).
-        if moves
-            && moved
+        if moved
             && self.mode == Mode::Detail
             && let Some(id) = self.list.selected_row().map(|r| r.user.user_id.clone())
         {
             effects.extend(self.open_detail(id));
         }
-        let changed = !moves || before != (self.list.selected, self.list.scroll) || !effects.is_empty();
+        let changed = before != (self.list.selected, self.list.scroll) || !effects.is_empty();
         (changed, effects)
     }
 
@@ -836,6 +860,16 @@ impl App {
             return (true, Vec::new());
         }
         (false, vec![Effect::Quit])
+    }
+
+    /// Ctrl-Z. Not while an action is on its way: stopped, the console could not record its
+    /// answer, and the request would time out into "outcome unknown" on resume.
+    fn suspend(&mut self) -> (bool, Vec<Effect>) {
+        if self.dialog.as_ref().is_some_and(ActionDialog::in_flight) {
+            self.error = Some(messages::NO_SUSPEND_WHILE_SENDING.into());
+            return (true, Vec::new());
+        }
+        (false, vec![Effect::Suspend])
     }
 
     fn on_dialog_key(&mut self, ev: KeyEvent) -> (bool, Vec<Effect>) {
@@ -1006,6 +1040,7 @@ impl App {
 }
 
 mod copy_sort;
+mod mouse;
 
 #[cfg(test)]
 mod actions_tests;

@@ -23,6 +23,8 @@ pub enum Next {
     Quit,
     /// Reconnect with another profile (only the run loop knows how).
     SwitchProfile(String),
+    /// Stop until resumed (only the run loop owns the terminal).
+    Suspend,
 }
 
 /// Carries out effects for one connection.
@@ -74,6 +76,7 @@ impl Executor {
         let client = self.client.clone();
         let (slot, handle) = match effect {
             Effect::Quit => return Ok(Next::Quit),
+            Effect::Suspend => return Ok(Next::Suspend),
             Effect::SwitchProfile(name) => return Ok(Next::SwitchProfile(name)),
             Effect::Copy(code) => {
                 // The sequence is zeroised once written.

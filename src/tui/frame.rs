@@ -3,7 +3,7 @@
 //! over SSH, two packets) until the frame is committed. The run loop and the tests draw through
 //! [`draw_frame`], so what the tests measure is what the agent's terminal receives.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 
 use crossterm::queue;
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
@@ -11,42 +11,47 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use super::app::App;
+use super::sgr::sixteen_colours;
 use super::view::{self, ViewCtx};
 
 /// A terminal whose output goes through a [`FrameWriter`] into `W`.
 pub type FrameTerminal<W> = Terminal<CrosstermBackend<FrameWriter<W>>>;
 
-/// `W` behind a buffer whose `flush` waits for [`commit`].
+/// `W` behind a buffer that holds the whole frame until [`commit`] (ratatui's own `flush`
+/// calls wait for it), so the frame leaves in one write with its colours in the 16-colour
+/// form (see `sgr.rs`).
 pub struct FrameWriter<W: Write> {
-    buf: BufWriter<W>,
-    /// Open only while [`commit`] flushes.
-    open: bool,
+    inner: W,
+    frame: Vec<u8>,
 }
 
 impl<W: Write> FrameWriter<W> {
-    /// `capacity` should hold a whole frame, so that a frame leaves in one write.
+    /// `capacity`: what a usual frame takes (a larger one grows the buffer).
     pub fn new(inner: W, capacity: usize) -> Self {
         FrameWriter {
-            buf: BufWriter::with_capacity(capacity, inner),
-            open: false,
+            inner,
+            frame: Vec::with_capacity(capacity),
         }
     }
 
     fn flush_now(&mut self) -> io::Result<()> {
-        self.open = true;
-        let result = self.buf.flush();
-        self.open = false;
-        result
+        if !self.frame.is_empty() {
+            let out = sixteen_colours(&self.frame);
+            self.frame.clear();
+            self.inner.write_all(&out)?;
+        }
+        self.inner.flush()
     }
 }
 
 impl<W: Write> Write for FrameWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.buf.write(buf)
+        self.frame.extend_from_slice(buf);
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if self.open { self.buf.flush() } else { Ok(()) }
+        Ok(())
     }
 }
 
@@ -59,7 +64,7 @@ pub fn commit<W: Write>(terminal: &mut FrameTerminal<W>) -> io::Result<()> {
 /// would keep a copy of them after flushing): for a clipboard sequence that carries a code.
 pub fn write_through<W: Write>(terminal: &mut FrameTerminal<W>, bytes: &[u8]) -> io::Result<()> {
     commit(terminal)?;
-    let inner = terminal.backend_mut().writer_mut().buf.get_mut();
+    let inner = &mut terminal.backend_mut().writer_mut().inner;
     inner.write_all(bytes)?;
     inner.flush()
 }

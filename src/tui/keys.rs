@@ -66,16 +66,32 @@ pub struct Keymap<A: 'static> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Global {
     Quit,
+    /// Ctrl-Z: hand the terminal back to the shell and stop, as any terminal program does.
+    Suspend,
 }
 
 #[rustfmt::skip]
 static GLOBAL_BINDINGS: &[Binding<Global>] = &[
     Binding { keys: &[Key::Ctrl('c')], label: "^C", action: Global::Quit, help: "quit (anywhere)", hint: None },
+    Binding { keys: &[Key::Ctrl('z')], label: "^Z", action: Global::Suspend, help: "suspend (fg resumes)", hint: None },
 ];
 
-/// Ctrl-C quits anywhere, whatever has the keyboard.
+/// Ctrl-C quits and Ctrl-Z suspends anywhere, whatever has the keyboard.
 pub fn global(ev: &KeyEvent) -> Option<Global> {
     find(GLOBAL_BINDINGS.iter(), ev)
+}
+
+/// Over SSH and from tmux, `Esc` and the key typed right after it often arrive in one read,
+/// and crossterm reports the pair as Alt+key. zitadesk binds no Alt key, so an Alt+key is
+/// taken apart again: `Esc`, then the key without Alt.
+pub fn split_alt(ev: &KeyEvent) -> Option<[KeyEvent; 2]> {
+    if !ev.modifiers.contains(KeyModifiers::ALT) || ev.modifiers.contains(KeyModifiers::CONTROL) {
+        return None;
+    }
+    let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+    let mut key = *ev;
+    key.modifiers.remove(KeyModifiers::ALT);
+    Some([esc, key])
 }
 
 /// How a message names the key that quits anywhere ("Ctrl-C").
@@ -235,12 +251,42 @@ mod tests {
         let lines = help_lines(&MAP);
         assert_eq!(
             lines.iter().map(|l| l.label).collect::<Vec<_>>(),
-            ["a/↑", "^R/F5", "^C"],
+            ["a/↑", "^R/F5", "^C", "^Z"],
             "own bindings in table order, then the global ones"
         );
         assert_eq!(MAP.key_name(Act::Two), "Ctrl-R");
         assert_eq!(MAP.key_name(Act::One), "a");
         assert_eq!(MAP.label(Act::One), "a/↑");
+    }
+
+    #[test]
+    fn alt_key_is_esc_then_the_key() {
+        let alt_slash = KeyEvent::new(KeyCode::Char('/'), KeyModifiers::ALT);
+        let [esc, slash] = split_alt(&alt_slash).expect("split");
+        assert_eq!(esc.code, KeyCode::Esc);
+        assert_eq!(
+            (slash.code, slash.modifiers),
+            (KeyCode::Char('/'), KeyModifiers::NONE)
+        );
+        let alt_shift_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let [_, g] = split_alt(&alt_shift_g).expect("split");
+        assert_eq!(g.modifiers, KeyModifiers::SHIFT, "Shift stays");
+        assert_eq!(
+            split_alt(&KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)),
+            None
+        );
+        let ctrl_alt = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT | KeyModifiers::CONTROL);
+        assert_eq!(split_alt(&ctrl_alt), None, "Ctrl+Alt is not an Esc prefix");
+    }
+
+    #[test]
+    fn ctrl_z_suspends_anywhere() {
+        let ctrl_z = KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL);
+        assert_eq!(global(&ctrl_z), Some(Global::Suspend));
+        assert_eq!(
+            global(&KeyEvent::new(KeyCode::Char('z'), KeyModifiers::NONE)),
+            None
+        );
     }
 
     #[test]

@@ -391,6 +391,15 @@ pub fn sort_unknown(word: &str) -> String {
         sort_columns()
     )
 }
+// --- suspend ---
+
+/// Ctrl-Z where nothing could resume the console: started without a job-control shell (as
+/// the command of `ssh host zitadesk`), a stopped console would hang the session.
+pub const NO_JOB_CONTROL: &str =
+    "cannot suspend: no shell with job control started the console (quit with q instead)";
+
+/// Ctrl-Z while an action is on its way to ZITADEL.
+pub const NO_SUSPEND_WHILE_SENDING: &str = "an action is on its way to ZITADEL: suspend once it is answered";
 
 #[cfg(test)]
 mod tests {

@@ -21,6 +21,12 @@ pub type RequestId = u64;
 #[allow(clippy::large_enum_variant)]
 pub enum Msg {
     Key(KeyEvent),
+    /// A mouse event (only when the agent turned the mouse on), and when it happened (for a
+    /// double click).
+    Mouse {
+        event: crossterm::event::MouseEvent,
+        at: std::time::Instant,
+    },
     /// Bracketed paste: text, never keys (a pasted "q" must not quit).
     Paste(String),
     Resize {
@@ -50,6 +56,8 @@ pub enum Msg {
     },
     /// Who the credentials act as (token subject or service user), once known.
     SignedIn(Option<String>),
+    /// Ctrl-Z was pressed where no shell can resume the console (no job control).
+    SuspendRefused,
     /// Another profile could not be connected; the current one stays.
     SwitchFailed {
         profile: String,
@@ -102,5 +110,7 @@ pub enum Effect {
     CopyText(ClipText),
     /// Reconnect with another profile and start over.
     SwitchProfile(String),
+    /// Give the terminal back to the shell and stop until `fg`.
+    Suspend,
     Quit,
 }

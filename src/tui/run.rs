@@ -6,6 +6,7 @@ use std::io;
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
+use rustix::process::Signal;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
@@ -14,6 +15,7 @@ use super::clipboard::Multiplexer;
 use super::effects::{Executor, Next};
 use super::frame::draw_frame;
 use super::msg::Msg;
+use super::suspend;
 use super::terminal::{self, Tty};
 use super::theme::Theme;
 use super::view::ViewCtx;
@@ -55,7 +57,7 @@ pub type ProfileSwitch<'a> = &'a dyn Fn(&str) -> Result<Settings, SettingsError>
 /// Runs the console until the agent quits or a signal arrives. The terminal is restored
 /// before this returns, whatever happened.
 pub async fn run(settings: &Settings, profiles: Vec<String>, switch: ProfileSwitch<'_>) -> io::Result<Exit> {
-    let mut tty = terminal::enter()?;
+    let mut tty = terminal::enter(settings.mouse)?;
     hangup_watchdog(settings.request_timeout);
     let (tx, rx) = mpsc::unbounded_channel::<Msg>();
     let mux = Multiplexer::from_env();
@@ -152,6 +154,13 @@ async fn run_in(
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    // SIGTSTP from outside (in raw mode Ctrl-Z is a key): restore the terminal, then stop.
+    let mut sigtstp = signal(SignalKind::from_raw(Signal::TSTP.as_raw()))?;
+    // SIGCONT after a stop the console did not make itself (SIGSTOP from outside): the shell
+    // may have changed the terminal's modes meanwhile, so it is taken again and redrawn.
+    let mut sigcont = signal(SignalKind::from_raw(Signal::CONT.as_raw()))?;
+    // After the console's own stop, the SIGCONT that resumed it is already handled.
+    let mut resumed_by_us = false;
     let mut spinner = tokio::time::interval(SPINNER_INTERVAL);
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
@@ -170,6 +179,10 @@ async fn run_in(
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
                 Some(Ok(Event::Paste(text))) => Msg::Paste(text),
+                Some(Ok(Event::Mouse(event))) if session.settings.mouse => Msg::Mouse {
+                    event,
+                    at: std::time::Instant::now(),
+                },
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => {
                     tracing::info!(error = %e, "terminal input failed; leaving");
@@ -182,12 +195,28 @@ async fn run_in(
             _ = sigterm.recv() => return Ok(Exit::Terminated),
             _ = sigint.recv() => return Ok(Exit::Interrupted),
             _ = sighup.recv() => return Ok(Exit::HangUp),
+            _ = sigtstp.recv() => {
+                resumed_by_us = suspend_or_refuse(tty, &mut app)?;
+                draw(tty, &app, theme, &tz)?;
+                continue;
+            }
+            _ = sigcont.recv() => {
+                if !std::mem::take(&mut resumed_by_us) {
+                    terminal::resume(tty)?;
+                    draw(tty, &app, theme, &tz)?;
+                }
+                continue;
+            }
         };
         let (mut changed, effects) = app.update(msg);
         for effect in effects {
             match session.executor.carry_out(effect, tty)? {
                 Next::Continue => {}
                 Next::Quit => return Ok(Exit::Quit),
+                Next::Suspend => {
+                    resumed_by_us = suspend_or_refuse(tty, &mut app)?;
+                    changed = true;
+                }
                 Next::SwitchProfile(name) => {
                     changed = true;
                     // The reason reaches the agent as a sentence in the status line.
@@ -218,6 +247,17 @@ async fn run_in(
             draw(tty, &app, theme, &tz)?;
         }
     }
+}
+
+/// Stops the console when a shell can resume it, else says why not. True when it stopped
+/// (and is resumed now, its screen cleared for a whole frame).
+fn suspend_or_refuse(tty: &mut Tty, app: &mut App) -> io::Result<bool> {
+    if !suspend::job_control() {
+        app.update(Msg::SuspendRefused);
+        return Ok(false);
+    }
+    suspend::suspend(tty)?;
+    Ok(true)
 }
 
 fn connection(settings: &Settings, profiles: &[String]) -> Connection {

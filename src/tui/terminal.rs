@@ -6,11 +6,14 @@ use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::Show;
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
-use crossterm::execute;
-use crossterm::terminal::{
-    EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
+use crossterm::terminal::{
+    Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode,
+    enable_raw_mode,
+};
+use crossterm::{execute, queue};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
@@ -24,18 +27,50 @@ const FRAME_BUFFER: usize = 64 * 1024;
 
 /// Whether the terminal is ours right now (so the panic hook knows whether to restore).
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Whether the console asked for mouse events (to be switched off on the way out).
+static MOUSE: AtomicBool = AtomicBool::new(false);
 
-/// Raw mode, alternate screen, and the panic hook.
-pub fn enter() -> io::Result<Tty> {
+/// Raw mode, alternate screen, mouse events when `mouse`, and the panic hook.
+pub fn enter(mouse: bool) -> io::Result<Tty> {
     install_panic_hook();
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
+    MOUSE.store(mouse, Ordering::SeqCst);
     let mut out = io::stdout();
-    if let Err(e) = execute!(out, EnterAlternateScreen, EnableBracketedPaste) {
+    let entered = execute!(out, EnterAlternateScreen, EnableBracketedPaste).and_then(|()| {
+        if mouse {
+            execute!(out, EnableMouseCapture)
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = entered {
         restore();
         return Err(e);
     }
     Terminal::new(CrosstermBackend::new(FrameWriter::new(out, FRAME_BUFFER))).inspect_err(|_| restore())
+}
+
+/// Takes the terminal again after the console was stopped (or the shell changed its modes
+/// meanwhile): raw mode, the alternate screen, and a cleared screen so the next frame is
+/// drawn whole.
+pub fn resume(tty: &mut Tty) -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    queue!(
+        tty.backend_mut(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        Clear(ClearType::All)
+    )?;
+    if MOUSE.load(Ordering::SeqCst) {
+        queue!(tty.backend_mut(), EnableMouseCapture)?;
+    }
+    // Forget the last frame, so the next one is drawn whole. Not `Terminal::clear`: it asks
+    // the terminal where the cursor is and waits for the answer (a round trip over SSH, and
+    // two seconds lost with a terminal that does not answer).
+    tty.swap_buffers();
+    super::frame::commit(tty)
 }
 
 /// Leaves the alternate screen, shows the cursor, and restores cooked mode. Safe to call
@@ -46,6 +81,9 @@ pub fn restore() {
         return;
     }
     let mut out = io::stdout();
+    if MOUSE.load(Ordering::SeqCst) {
+        let _ = execute!(out, DisableMouseCapture);
+    }
     // End a frame the panic may have cut short, so the shell's screen is not left in
     // synchronized-output mode.
     let _ = execute!(

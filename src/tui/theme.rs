@@ -20,6 +20,8 @@ use crate::userinfo::EmailStatus;
 pub struct Theme {
     /// True for the monochrome palette (kept so the view can tell, e.g. in tests).
     pub no_color: bool,
+    /// The locale is not UTF-8: every frame is drawn in ASCII (see `ascii.rs`).
+    pub ascii: bool,
     /// Text with no particular role.
     pub base: Style,
     /// The instance host in the header.
@@ -63,6 +65,7 @@ impl Theme {
         if no_color {
             return Theme {
                 no_color,
+                ascii: false,
                 base: plain,
                 host: bold,
                 read_only: bold.add_modifier(Modifier::REVERSED),
@@ -83,6 +86,7 @@ impl Theme {
         }
         Theme {
             no_color,
+            ascii: false,
             base: plain,
             host: bold.fg(Color::Cyan),
             // Reversed magenta: a coloured badge whose letters take the terminal's own
@@ -105,9 +109,15 @@ impl Theme {
         }
     }
 
-    /// Monochrome when the `NO_COLOR` environment variable is set and not empty.
+    /// Monochrome when the `NO_COLOR` environment variable is set and not empty, or the
+    /// terminal shows no colour (`TERM=vt100`, see `term_caps`).
     pub fn from_env() -> Theme {
-        Theme::new(no_color_requested(std::env::var_os("NO_COLOR").as_deref()))
+        let no_color = no_color_requested(std::env::var_os("NO_COLOR").as_deref());
+        let theme = Theme::new(no_color || super::term_caps::from_env() != super::term_caps::Display::Colour);
+        Theme {
+            ascii: super::ascii::from_env(),
+            ..theme
+        }
     }
 
     /// The style of an email status word.

@@ -119,6 +119,7 @@ impl Driver {
                 Next::Continue => {}
                 Next::Quit => self.quit = true,
                 Next::SwitchProfile(name) => panic!("no profiles in these tests: {name}"),
+                Next::Suspend => panic!("these tests do not suspend (tests/suspend_pty.rs does)"),
             }
         }
     }

@@ -729,6 +729,41 @@ mod resend_flow {
     }
 
     #[test]
+    fn ctrl_z_suspends_except_while_an_action_is_on_its_way() {
+        let mut a = listed(Connection::default());
+        assert_eq!(a.update(ctrl('z')).1, vec![Effect::Suspend]);
+        let id = returning_in_flight(&mut a);
+        assert_eq!(a.update(ctrl('z')), (true, vec![]), "refused while sending");
+        assert!(
+            a.error
+                .clone()
+                .unwrap_or_default()
+                .contains("once it is answered")
+        );
+        a.update(Msg::Issued {
+            id,
+            result: answered(Some(CODE)),
+            audit_error: None,
+        });
+        assert_eq!(
+            a.update(ctrl('z')).1,
+            vec![Effect::Suspend],
+            "answered: allowed again"
+        );
+    }
+
+    #[test]
+    fn alt_key_is_esc_then_the_key_in_the_dialog_too() {
+        let mut a = listed(Connection::default());
+        key(&mut a, KeyCode::Char('r'));
+        assert!(a.dialog.is_some());
+        // Esc closes the dialog, then `/` opens the search line.
+        a.update(Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::ALT)));
+        assert!(a.dialog.is_none(), "Esc closed the dialog");
+        assert_eq!(a.mode, Mode::Search, "then / opened the search");
+    }
+
+    #[test]
     fn the_quit_warning_ends_with_the_answer_and_quitting_is_plain_again() {
         let mut a = listed(Connection::default());
         let id = returning_in_flight(&mut a);

@@ -44,8 +44,16 @@ pub struct ViewCtx {
     pub theme: super::theme::Theme,
 }
 
-/// Draws one frame.
+/// Draws one frame (in ASCII when the locale is not UTF-8).
 pub fn draw(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
+    draw_regions(frame, app, ctx);
+    if ctx.theme.ascii {
+        let screen = frame.area();
+        super::ascii::asciify(frame.buffer_mut(), screen);
+    }
+}
+
+fn draw_regions(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
     let screen = frame.area();
     if layout::too_small(screen) {
         too_small::draw(frame.buffer_mut(), screen, &ctx.theme);
