@@ -439,12 +439,19 @@ fn the_cli_table_stays_aligned_and_prints_no_escapes() {
         }
         // The row's cells start where the header's titles do.
         let header = lines[0];
-        let starts: Vec<usize> = ["DISPLAY NAME", "LOGIN NAME", "EMAIL ", "EMAIL STATUS", "STATE"]
-            .iter()
-            .map(|t| header.find(t).unwrap_or_else(|| panic!("{t} in {header:?}")))
-            .collect();
+        let starts: Vec<usize> = [
+            "DISPLAY NAME",
+            "LOGIN NAME",
+            "EMAIL ",
+            "EMAIL STATUS",
+            "STATE",
+            "ORG",
+        ]
+        .iter()
+        .map(|t| header.find(t).unwrap_or_else(|| panic!("{t} in {header:?}")))
+        .collect();
         let row = cells(lines[1], &starts);
-        assert_eq!(row.len(), 6, "{}: six cells in {:?}", h.word, lines[1]);
+        assert_eq!(row.len(), 7, "{}: seven cells in {:?}", h.word, lines[1]);
         assert_eq!(row[0], h.id);
         assert!(
             row[2].starts_with(h.word),
@@ -454,6 +461,11 @@ fn the_cli_table_stays_aligned_and_prints_no_escapes() {
         );
         assert_eq!(row[4], "not verified", "{}: {:?}", h.word, lines[1]);
         assert_eq!(row[5], "active", "{}: {:?}", h.word, lines[1]);
+        assert_eq!(
+            row[6], "Acme",
+            "{}: the organisation by name: {:?}",
+            h.word, lines[1]
+        );
         // Plain text cannot reposition the cursor: a cell a terminal draws wider than the
         // table measured shifts the rest of the line there.
         for line in &lines {

@@ -265,9 +265,18 @@ impl TokenSource {
     }
 
     /// Drops the cached token so the next call exchanges the key again (or, for a device
-    /// login, refreshes).
-    pub(crate) async fn invalidate(&self) {
-        *self.cache.lock().await = None;
+    /// login, refreshes). A key's token is dropped only while it is still the `rejected` one:
+    /// concurrent calls refused with the same token then share one new token instead of
+    /// exchanging the key once each.
+    pub(crate) async fn invalidate(&self, rejected: &SecretString) {
+        let mut cache = self.cache.lock().await;
+        if cache
+            .as_ref()
+            .is_none_or(|c| c.token.expose_secret() == rejected.expose_secret())
+        {
+            *cache = None;
+        }
+        drop(cache);
         self.device.lock().await.rejected = true;
     }
 

@@ -339,7 +339,7 @@ impl Client {
                 Err(ApiError::Unauthenticated(_)) if !token_refetched && self.tokens.can_refresh() => {
                     // A 401 means nothing was done, so a second try cannot double an action.
                     token_refetched = true;
-                    self.tokens.invalidate().await;
+                    self.tokens.invalidate(&token).await;
                 }
                 Err(e) if retries_left > 0 && e.is_retryable_read() => {
                     retries_left -= 1;

@@ -28,7 +28,7 @@ pub static TERMS: &[Term] = &[
     Term { syntax: "id:ID[,ID…]", finds: "these user IDs", example: "id:300000000000000101" },
     Term { syntax: "state:STATE", finds: "active|inactive|locked|initial", example: "state:locked" },
     Term { syntax: "type:TYPE", finds: "human or machine", example: "type:machine" },
-    Term { syntax: "org:ORG", finds: "org by ID, name or domain (CLI)", example: "org:initech" },
+    Term { syntax: "org:ORG", finds: "org by ID, name or domain", example: "org:initech" },
     Term { syntax: "verified:BOOL", finds: "email verified or not (local)", example: "verified:false" },
     Term { syntax: "phone-verified:BOOL", finds: "phone verified or not (local)", example: "phone-verified:false" },
     Term { syntax: "-TERM", finds: "excludes what the term finds", example: "-state:locked" },

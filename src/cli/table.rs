@@ -18,17 +18,23 @@ const NATURAL_MAX: usize = 60;
 /// The narrowest a shared text column gets before whole lines are cut instead.
 const FLEX_MIN: usize = 6;
 
+/// How many columns the table has.
+const NCOLS: usize = 7;
+
 /// The table's columns; `flexible` ones share whatever width the fixed ones leave.
-const COLUMNS: [(&str, bool); 6] = [
+const COLUMNS: [(&str, bool); NCOLS] = [
     ("ID", false),
     ("DISPLAY NAME", true),
     ("LOGIN NAME", true),
     ("EMAIL", true),
     ("EMAIL STATUS", false),
     ("STATE", false),
+    ("ORG", true),
 ];
 
-fn row(u: &User) -> [Cow<'_, str>; 6] {
+/// One user's cells; the organisation by name from `orgs` when it can be, else its ID.
+fn row<'a>(u: &'a User, orgs: &'a OrgDirectory) -> [Cow<'a, str>; NCOLS] {
+    let owner = u.details.as_ref().map_or("", |d| d.resource_owner.as_str());
     [
         Cow::Borrowed(&u.user_id),
         display_name(u),
@@ -36,17 +42,19 @@ fn row(u: &User) -> [Cow<'_, str>; 6] {
         Cow::Borrowed(email(u).unwrap_or("")),
         Cow::Borrowed(email_status(u).as_str()),
         Cow::Borrowed(state_word(u.state)),
+        Cow::Borrowed(orgs.name(owner).unwrap_or(owner)),
     ]
 }
 
 /// The `users list` table: a header and one line per user, columns separated by two spaces,
 /// each line ending in `\n` and without trailing spaces. With `width`, no line is wider than
-/// that many columns: ID, EMAIL STATUS and STATE keep their width, the text columns share the
-/// rest in proportion to their natural widths (at least [`FLEX_MIN`] each), and if even that
-/// does not fit, lines are cut with `…`.
-pub fn users_table(users: &[User], width: Option<usize>) -> String {
-    let rows: Vec<[Cow<'_, str>; 6]> = users.iter().map(row).collect();
-    let natural: [usize; 6] = std::array::from_fn(|i| {
+/// that many columns: ID, EMAIL STATUS and STATE keep their width, the text columns (ORG
+/// included: names from `orgs`, IDs where it has none) share the rest in proportion to their
+/// natural widths (at least [`FLEX_MIN`] each), and if even that does not fit, lines are cut
+/// with `…`.
+pub fn users_table(users: &[User], orgs: &OrgDirectory, width: Option<usize>) -> String {
+    let rows: Vec<[Cow<'_, str>; NCOLS]> = users.iter().map(|u| row(u, orgs)).collect();
+    let natural: [usize; NCOLS] = std::array::from_fn(|i| {
         rows.iter()
             .map(|r| display_width(&r[i]))
             .fold(display_width(COLUMNS[i].0), usize::max)
@@ -73,7 +81,7 @@ pub fn users_table(users: &[User], width: Option<usize>) -> String {
 }
 
 /// Column widths for a line of at most `total` columns, starting from the natural ones.
-fn fit(natural: [usize; 6], total: usize) -> [usize; 6] {
+fn fit(natural: [usize; NCOLS], total: usize) -> [usize; NCOLS] {
     let fixed: usize = COLUMNS
         .iter()
         .zip(natural)
@@ -282,7 +290,7 @@ mod tests {
     #[test]
     fn hostile_names_render_without_escapes_and_aligned() {
         for width in [None, Some(120), Some(90), Some(70)] {
-            let table = users_table(&sample(), width);
+            let table = users_table(&sample(), &OrgDirectory::default(), width);
             assert!(!table.contains('\u{1b}'), "{table}");
             assert!(table.contains('␛'));
             assert_sane(&table, width);
@@ -305,7 +313,7 @@ mod tests {
 
     #[test]
     fn ids_and_fixed_columns_never_shrink() {
-        let table = users_table(&sample(), Some(70));
+        let table = users_table(&sample(), &OrgDirectory::default(), Some(70));
         assert!(table.contains("312345678901234567  "));
         assert!(table.contains("EMAIL STATUS  STATE"));
         assert!(table.contains("inactive"));
@@ -324,18 +332,21 @@ mod tests {
 
     #[test]
     fn too_narrow_terminals_cut_whole_lines() {
-        let table = users_table(&sample(), Some(30));
+        let table = users_table(&sample(), &OrgDirectory::default(), Some(30));
         assert_sane(&table, Some(30));
         assert!(table.lines().all(|l| l.ends_with('…')));
-        assert_eq!(users_table(&sample(), Some(0)), "\n\n\n\n");
+        assert_eq!(
+            users_table(&sample(), &OrgDirectory::default(), Some(0)),
+            "\n\n\n\n"
+        );
     }
 
     #[test]
     fn natural_widths_are_capped() {
         let long = "x".repeat(5000);
         let users = [user("1", &long, &long, "a@b", UserState::Active)];
-        let table = users_table(&users, None);
-        assert_sane(&table, Some(2 + NATURAL_MAX * 3 + 12 + 6 + 10));
+        let table = users_table(&users, &OrgDirectory::default(), None);
+        assert_sane(&table, Some(2 + NATURAL_MAX * 3 + 12 + 6 + 10 + 2 + 3));
         assert!(table.contains(&format!("{}…", "x".repeat(NATURAL_MAX - 1))));
     }
 
@@ -347,7 +358,7 @@ mod tests {
             user("3", "👩\u{200d}💻 Dev", "c", "c@x", UserState::Active),
         ];
         for width in [None, Some(50)] {
-            let table = users_table(&users, width);
+            let table = users_table(&users, &OrgDirectory::default(), width);
             assert_sane(&table, width);
             let widths: Vec<usize> = table.lines().map(display_width).collect();
             // Same state word, so the data lines end at the same column.
@@ -358,8 +369,43 @@ mod tests {
     #[test]
     fn an_empty_list_prints_only_the_header() {
         assert_eq!(
-            users_table(&[], None),
-            "ID  DISPLAY NAME  LOGIN NAME  EMAIL  EMAIL STATUS  STATE\n"
+            users_table(&[], &OrgDirectory::default(), None),
+            "ID  DISPLAY NAME  LOGIN NAME  EMAIL  EMAIL STATUS  STATE  ORG\n"
+        );
+    }
+
+    #[test]
+    fn the_org_column_names_the_organisation_or_shows_its_id() {
+        use crate::api::orgs::Organization;
+        let orgs = OrgDirectory::from_orgs(
+            [Organization {
+                id: "100".into(),
+                name: "Initech\u{1b}[2J".into(),
+                ..Default::default()
+            }],
+            false,
+        );
+        let mut users = sample();
+        for (u, owner) in users.iter_mut().zip(["100", "200", "100"]) {
+            u.details = Some(Details {
+                resource_owner: owner.into(),
+                ..Default::default()
+            });
+        }
+        for width in [None, Some(120), Some(80)] {
+            let table = users_table(&users, &orgs, width);
+            assert_sane(&table, width);
+            assert!(!table.contains('\u{1b}'), "{table}");
+            let lines: Vec<&str> = table.lines().collect();
+            let org = column_of(lines[0], "ORG");
+            assert_eq!(column_of(lines[1], "Init"), org, "{table}");
+            assert_eq!(column_of(lines[2], "200"), org, "no name: the ID, {table}");
+        }
+        assert!(
+            users_table(&users, &orgs, None)
+                .lines()
+                .nth(1)
+                .is_some_and(|l| l.ends_with("Initech␛[2J"))
         );
     }
 
@@ -373,7 +419,7 @@ mod tests {
                 .iter()
                 .map(|n| user(n, n, n, n, UserState::Active))
                 .collect();
-            let table = users_table(&users, Some(w));
+            let table = users_table(&users, &OrgDirectory::default(), Some(w));
             prop_assert_eq!(table.lines().count(), users.len() + 1);
             for line in table.lines() {
                 prop_assert!(display_width(line) <= w);

@@ -9,6 +9,7 @@ use super::exit::CliError;
 use super::{output_width, remedies, table};
 use crate::action::{CodeCall, issue_code};
 use crate::api::local_filter::LocalFilter;
+use crate::api::orgs::OrgDirectory;
 use crate::api::query::{ListSort, Page, list_users_request, names_orgs, parse_search_local, resolve_orgs};
 use crate::api::scan::ScanState;
 use crate::api::user_lookup::{Lookup, UserRef, exact_user_request, pick};
@@ -35,14 +36,16 @@ pub async fn run(settings: &Settings, command: UsersCommand) -> Result<(), CliEr
 
 /// The ListUsers request for a search text, scoped to the configured org. Without `--sort`
 /// the order is ZITADEL's own (by user ID), as `--help` says.
-/// Beside it, the local filter (`verified:`, …) zitadesk applies to what comes back.
+/// Beside it, the local filter (`verified:`, …) zitadesk applies to what comes back, and the
+/// organisation names when they were read to resolve the search (the table reuses them).
 pub async fn list_request(
     settings: &Settings,
     client: &Client,
     a: &ListArgs,
-) -> Result<(ListUsersRequest, LocalFilter), CliError> {
+) -> Result<(ListUsersRequest, LocalFilter, Option<OrgDirectory>), CliError> {
     let search = parse_search_local(a.query.as_deref().unwrap_or(""), settings.search_match)?;
     let mut queries = search.queries;
+    let mut read = None;
     if names_orgs(&queries) {
         // Read only when a name or domain needs it: an `org:ID` search costs no extra call.
         let orgs = client
@@ -50,6 +53,7 @@ pub async fn list_request(
             .await
             .map_err(|e| CliError::from(e).prefixed(super::messages::ORG_NAMES_UNREADABLE))?;
         queries = resolve_orgs(queries, &orgs)?;
+        read = Some(orgs);
     }
     let page = Page {
         offset: a.offset,
@@ -60,7 +64,7 @@ pub async fn list_request(
         ascending: !a.desc,
     };
     let request = list_users_request(queries, settings.org.as_deref(), page, sort);
-    Ok((request, search.local))
+    Ok((request, search.local, read))
 }
 
 /// Pages a listing may take beyond what the limit needs, when ZITADEL leaves out rows the
@@ -69,10 +73,10 @@ pub async fn list_request(
 const EXTRA_PAGES: usize = 10;
 
 async fn list(settings: &Settings, client: &Client, a: ListArgs) -> Result<(), CliError> {
-    let (request, local) = list_request(settings, client, &a).await?;
+    let (request, local, orgs) = list_request(settings, client, &a).await?;
     let want = usize::try_from(a.limit).unwrap_or(usize::MAX);
     if !local.is_empty() {
-        return list_filtered(client, &a, request, local, want).await;
+        return list_filtered(client, &a, (request, local, orgs), want).await;
     }
     let pages = want.div_ceil(crate::api::client::MAX_PAGE as usize) + EXTRA_PAGES;
     let collected = client.list_users_upto(&request, want, pages).await?;
@@ -91,7 +95,8 @@ async fn list(settings: &Settings, client: &Client, a: ListArgs) -> Result<(), C
     if a.json {
         return print_json(&resp);
     }
-    let mut out = table::users_table(&resp.result, output_width());
+    let orgs = org_names(client, &resp.result, orgs).await;
+    let mut out = table::users_table(&resp.result, &orgs, output_width());
     let shown = resp.result.len();
     let total = resp.details.total_result;
     out.push_str(&match shown {
@@ -112,8 +117,7 @@ async fn list(settings: &Settings, client: &Client, a: ListArgs) -> Result<(), C
 async fn list_filtered(
     client: &Client,
     a: &ListArgs,
-    request: ListUsersRequest,
-    local: LocalFilter,
+    (request, local, orgs): (ListUsersRequest, LocalFilter, Option<OrgDirectory>),
     want: usize,
 ) -> Result<(), CliError> {
     let mut scan = ScanState::new(request, local, want, a.scan_limit);
@@ -140,12 +144,25 @@ async fn list_filtered(
         };
         return print_json(&resp);
     }
-    let mut out = table::users_table(&users, output_width());
+    let orgs = org_names(client, &users, orgs).await;
+    let mut out = table::users_table(&users, &orgs, output_width());
     out.push_str(&match users.len() {
         0 => "no users match among those scanned\n".to_string(),
         n => format!("{n} matching shown\n"),
     });
     write_stdout(&out)
+}
+
+/// Organisation names for the table's ORG column: the ones the search was resolved with, else
+/// read now (only when there are rows to name) — once a run either way. A help, not a need:
+/// without `org.read` or on failure the IDs are shown. `--json` never reads them and keeps
+/// ZITADEL's own shape.
+async fn org_names(client: &Client, users: &[User], known: Option<OrgDirectory>) -> OrgDirectory {
+    match known {
+        Some(orgs) => orgs,
+        None if users.is_empty() => OrgDirectory::default(),
+        None => client.org_directory().await.unwrap_or_default(),
+    }
 }
 
 /// The user `users show` names: by ID as typed, or the one user whose email or login name it

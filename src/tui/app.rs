@@ -93,6 +93,8 @@ pub struct App {
     /// Organisation names, read in the background; empty until read (or when the
     /// credentials may not read them), and then IDs are shown as they are.
     pub orgs: OrgDirectory,
+    /// Where reading `orgs` stands (see `app/orgs.rs`).
+    org_read: orgs::OrgRead,
     /// Who the console acts as, when known.
     pub signed_in: Option<String>,
     /// The last error, for the status line; cleared by the next success.
@@ -133,6 +135,7 @@ impl App {
             sort_picker: None,
             status_note: None,
             orgs: OrgDirectory::default(),
+            org_read: orgs::OrgRead::default(),
             signed_in: None,
             error: None,
             list_note: None,
@@ -185,7 +188,7 @@ impl App {
 
     /// A reply or a debounced search is still to come.
     pub fn waiting(&self) -> bool {
-        self.busy() || self.search.is_due()
+        self.busy() || self.search.is_due() || self.reading_orgs()
     }
 
     /// The keymap in force: the dialog's or the picker's while open.
@@ -223,7 +226,7 @@ impl App {
                 messages::search_refused(e),
                 messages::stale_rows(&self.search.applied),
             ],
-            None => Vec::new(),
+            None => self.org_notice().map(|n| vec![n.to_owned()]).unwrap_or_default(),
         }
     }
 
@@ -273,6 +276,7 @@ impl App {
                 self.signed_in = who;
                 (changed, Vec::new())
             }
+            Msg::GotOrgs { id, result } => self.on_orgs(id, result),
             Msg::Paste(text) => self.on_paste(&text),
             Msg::Resize { width, height } => {
                 self.screen = Rect::new(0, 0, width, height);
@@ -283,6 +287,9 @@ impl App {
             Msg::SearchDue(generation) => {
                 if !self.search.due_for(generation) {
                     return (false, Vec::new());
+                }
+                if let Some(read) = self.read_orgs_for_search() {
+                    return (true, vec![read]);
                 }
                 (true, self.apply_search())
             }
@@ -548,17 +555,18 @@ impl App {
     /// The search text changed (or only its cursor moved): send it after the debounce if it
     /// is sound.
     fn on_search_edit(&mut self, edit: Edit) -> (bool, Vec<Effect>) {
+        let (edit, mut effects) = self.resolve_org_names(edit);
         match edit {
-            Edit::Nothing => (false, Vec::new()),
+            Edit::Nothing => (false, effects),
             // Nothing is sent for a search that cannot be understood.
-            Edit::Cursor | Edit::Refused => (true, Vec::new()),
-            Edit::Due { generation } => (
-                true,
-                vec![Effect::ScheduleSearch {
+            Edit::Cursor | Edit::Refused => (true, effects),
+            Edit::Due { generation } => {
+                effects.push(Effect::ScheduleSearch {
                     generation,
                     delay: SEARCH_DEBOUNCE,
-                }],
-            ),
+                });
+                (true, effects)
+            }
         }
     }
 
@@ -662,6 +670,8 @@ impl App {
                         self.pending.reselect = reselect;
                     }
                 }
+                // The names are refreshed with the list (kept if the new read fails).
+                effects.push(self.read_orgs());
             }
         }
         effects.extend(self.fetch_wanted());
@@ -1041,10 +1051,13 @@ impl App {
 
 mod copy_sort;
 mod mouse;
+mod orgs;
 
 #[cfg(test)]
 mod actions_tests;
 #[cfg(test)]
 mod copy_sort_tests;
+#[cfg(test)]
+mod orgs_tests;
 #[cfg(test)]
 mod tests;

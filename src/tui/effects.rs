@@ -42,6 +42,8 @@ pub struct Executor {
     search_timer: Option<AbortHandle>,
     /// Asking who the credentials act as (for the header).
     identity: Option<AbortHandle>,
+    /// Reading the organisation directory.
+    orgs: Option<AbortHandle>,
 }
 
 impl Executor {
@@ -63,6 +65,7 @@ impl Executor {
             history: None,
             search_timer: None,
             identity: None,
+            orgs: None,
         }
     }
 
@@ -132,6 +135,13 @@ impl Executor {
                     }),
                 )
             }
+            Effect::ReadOrgs { id } => (
+                &mut self.orgs,
+                tokio::spawn(async move {
+                    let result = client.org_directory().await;
+                    let _ = tx.send(Msg::GotOrgs { id, result });
+                }),
+            ),
             Effect::ScheduleSearch { generation, delay } => (
                 &mut self.search_timer,
                 tokio::spawn(async move {
@@ -169,6 +179,7 @@ impl Executor {
             &mut self.history,
             &mut self.search_timer,
             &mut self.identity,
+            &mut self.orgs,
         ] {
             if let Some(h) = slot.take() {
                 h.abort();

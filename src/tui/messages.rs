@@ -274,12 +274,18 @@ pub fn scan_counter(position: Option<u64>, p: &crate::api::scan::ScanProgress, r
     format!("{at} · {how}")
 }
 
-// ---- Organisations by name (issue 13) ----
+// --- organisation names ---
 
-/// An `org:` name or domain in the console's search line: the console does not read
-/// organisation names yet, and sending the name as an ID would read as "no users match".
-pub const ORG_NAME_NOT_IN_CONSOLE: &str = "the console takes an organisation's ID after org: \
-     (names and domains work in `zitadesk users list --query`)";
+/// Under the search line while a search naming an organisation waits for the names.
+pub const ORG_NAMES_READING: &str = "reading organisation names — the search is sent when they arrive";
+
+/// Why an `org:` name cannot be resolved: the organisation directory could not be read.
+/// An ID needs no names; the next edit of the search tries the read again.
+pub fn org_names_unreadable(e: &ApiError) -> String {
+    format!(
+        "organisation names could not be read ({e}) — use the organisation's ID, or change the search to try again"
+    )
+}
 
 // --- copy menu and sort picker ---
 

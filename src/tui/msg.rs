@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crossterm::event::KeyEvent;
 
+use crate::api::orgs::OrgDirectory;
 use crate::api::wire::{
     AuthenticationMethodType, ListUsersRequest, ListUsersResponse, User, VerificationCode,
 };
@@ -58,6 +59,11 @@ pub enum Msg {
     SignedIn(Option<String>),
     /// Ctrl-Z was pressed where no shell can resume the console (no job control).
     SuspendRefused,
+    /// The organisations the credentials may read, by name (see `Effect::ReadOrgs`).
+    GotOrgs {
+        id: RequestId,
+        result: Result<OrgDirectory, ApiError>,
+    },
     /// Another profile could not be connected; the current one stays.
     SwitchFailed {
         profile: String,
@@ -91,6 +97,10 @@ pub enum Effect {
         id: RequestId,
         user_id: String,
         org: String,
+    },
+    /// Read the organisation directory in the background (names for IDs, `org:NAME`).
+    ReadOrgs {
+        id: RequestId,
     },
     /// Send `Msg::SearchDue(generation)` after `delay`.
     ScheduleSearch {

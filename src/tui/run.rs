@@ -134,6 +134,9 @@ impl ConsoleSession {
         for effect in app.start() {
             self.executor.carry_out(effect, tty)?;
         }
+        // Organisation names, in the background: the list does not wait for them.
+        let orgs = app.read_orgs();
+        self.executor.carry_out(orgs, tty)?;
         self.executor.look_up_identity();
         Ok(app)
     }

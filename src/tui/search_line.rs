@@ -9,7 +9,10 @@ use tui_input::backend::crossterm::EventHandler;
 use super::keys::{Binding, Key, Keymap};
 use super::text_field::{self, Pasted};
 use crate::api::local_filter::LocalFilter;
-use crate::api::query::{MAX_SEARCH_CHARS, MatchMode, QueryError, names_orgs, parse_search_local};
+use crate::api::orgs::OrgDirectory;
+use crate::api::query::{
+    MAX_SEARCH_CHARS, MatchMode, QueryError, names_orgs, parse_search_local, resolve_orgs,
+};
 use crate::api::wire::SearchQuery;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +71,9 @@ pub struct SearchLine {
     /// The parse of the text as it stands, kept until it is applied.
     parsed: Vec<SearchQuery>,
     parsed_local: LocalFilter,
+    /// The parse names an organisation (`org:initech`) not yet turned into IDs: it cannot
+    /// be sent until the organisation directory resolves it.
+    awaits_orgs: bool,
     /// Bumped on every change, so an older debounce is recognised.
     generation: u64,
     /// A change is waiting for its debounce.
@@ -106,6 +112,7 @@ impl SearchLine {
         self.error = None;
         self.parsed.clear();
         self.parsed_local = LocalFilter::default();
+        self.awaits_orgs = false;
         self.generation += 1;
         self.due = had_text;
         had_text
@@ -124,7 +131,7 @@ impl SearchLine {
     /// Takes the text as the applied search (the caller lists its results from the first
     /// page). `false` when nothing is due or the text cannot be sent.
     pub fn apply(&mut self) -> bool {
-        if !self.is_due() {
+        if !self.is_due() || self.awaits_orgs {
             return false;
         }
         self.due = false;
@@ -144,29 +151,74 @@ impl SearchLine {
         &self.applied_queries
     }
 
-    /// The text changed: parse it once, and wait for the debounce if it is sound.
+    /// The parse names an organisation still to be resolved (see [`SearchLine::resolve_orgs`]).
+    pub fn awaits_orgs(&self) -> bool {
+        self.awaits_orgs
+    }
+
+    /// The line's text has an `org:` term (so a new organisation directory may change what
+    /// it means).
+    pub fn names_an_org(&self) -> bool {
+        self.input
+            .value()
+            .split_whitespace()
+            .any(|t| t.trim_start_matches('-').to_ascii_lowercase().starts_with("org:"))
+    }
+
+    /// Turns the organisation names of the parse into IDs. `false` when the text is refused
+    /// (an unknown or ambiguous name: the error names the candidates).
+    pub fn resolve_orgs(&mut self, orgs: &OrgDirectory) -> bool {
+        if !self.awaits_orgs {
+            return self.error.is_none();
+        }
+        self.awaits_orgs = false;
+        match resolve_orgs(std::mem::take(&mut self.parsed), orgs) {
+            Ok(queries) => {
+                self.parsed = queries;
+                true
+            }
+            Err(e) => {
+                self.refuse(e);
+                false
+            }
+        }
+    }
+
+    /// The organisation names cannot be resolved (`reason`: the directory could not be read).
+    pub fn refuse_org_names(&mut self, reason: String) {
+        if !std::mem::take(&mut self.awaits_orgs) {
+            return;
+        }
+        let term = org_term(self.input.value());
+        self.refuse(QueryError { term, reason });
+    }
+
+    /// Parses the text again, as if it had just changed (the organisation directory did).
+    pub fn reparse(&mut self, mode: MatchMode) -> Edit {
+        self.changed(mode)
+    }
+
+    /// Nothing will be sent for the text, for the reason `e`.
+    fn refuse(&mut self, e: QueryError) {
+        self.error = Some(e);
+        self.parsed.clear();
+        self.parsed_local = LocalFilter::default();
+        self.awaits_orgs = false;
+        self.due = false;
+    }
+
+    /// The text changed: parse it once, and wait for the debounce if it is sound. A name
+    /// after `org:` is kept for the App to resolve with the organisation directory.
     fn changed(&mut self, mode: MatchMode) -> Edit {
         self.generation += 1;
         match parse_search_local(self.input.value(), mode) {
             Err(e) => {
-                self.error = Some(e);
-                self.parsed.clear();
-                self.parsed_local = LocalFilter::default();
-                self.due = false;
-                Edit::Refused
-            }
-            Ok(search) if names_orgs(&search.queries) => {
-                self.error = Some(QueryError {
-                    term: org_term(self.input.value()),
-                    reason: super::messages::ORG_NAME_NOT_IN_CONSOLE.to_owned(),
-                });
-                self.parsed.clear();
-                self.parsed_local = LocalFilter::default();
-                self.due = false;
+                self.refuse(e);
                 Edit::Refused
             }
             Ok(search) => {
                 self.error = None;
+                self.awaits_orgs = names_orgs(&search.queries);
                 self.parsed = search.queries;
                 self.parsed_local = search.local;
                 self.due = true;
@@ -233,19 +285,71 @@ mod tests {
         assert!(line.queries().is_empty());
     }
 
+    fn orgs() -> OrgDirectory {
+        use crate::api::orgs::Organization;
+        let org = |id: &str, name: &str| Organization {
+            id: id.into(),
+            name: name.into(),
+            ..Default::default()
+        };
+        OrgDirectory::from_orgs(
+            [
+                org("1", "Initech"),
+                org("2", "Globex"),
+                org("3", "Globex Research"),
+            ],
+            false,
+        )
+    }
+
     #[test]
-    fn an_org_name_is_refused_not_sent_as_an_id_but_an_org_id_is_taken() {
+    fn an_org_name_waits_for_the_directory_then_is_sent_as_its_id() {
         let mut line = SearchLine::default();
-        assert_eq!(typed(&mut line, "jane -org:initech"), Edit::Refused);
+        assert_eq!(
+            typed(&mut line, "jane -org:initech"),
+            Edit::Due { generation: 17 }
+        );
+        assert!(line.awaits_orgs() && line.names_an_org());
+        assert!(!line.apply(), "a name is never sent as an ID");
+        assert!(line.resolve_orgs(&orgs()));
+        assert!(line.apply());
+        let sent = serde_json::to_value(line.queries()).unwrap_or_default();
+        assert_eq!(
+            sent[1],
+            serde_json::json!({"notQuery": {"query": {"organizationIdQuery": {"organizationId": "1"}}}})
+        );
+    }
+
+    #[test]
+    fn an_ambiguous_org_name_is_refused_naming_the_candidates() {
+        let mut line = SearchLine::default();
+        typed(&mut line, "org:glob");
+        assert!(!line.resolve_orgs(&orgs()));
+        let err = line.error.clone().map(|e| (e.term, e.reason)).unwrap_or_default();
+        assert_eq!(err.0, "org:glob");
+        assert!(
+            err.1.contains("Globex (2)") && err.1.contains("Globex Research (3)"),
+            "{err:?}"
+        );
+        assert!(!line.apply() && !line.is_due());
+    }
+
+    #[test]
+    fn unreadable_names_refuse_the_name_but_an_org_id_needs_no_directory() {
+        let mut line = SearchLine::default();
+        typed(&mut line, "jane org:initech");
+        line.refuse_org_names("names could not be read".into());
         let err = line.error.clone();
-        assert_eq!(err.as_ref().map(|e| e.term.as_str()), Some("-org:initech"));
-        assert!(err.is_some_and(|e| e.reason.contains("organisation's ID")));
+        assert_eq!(err.as_ref().map(|e| e.term.as_str()), Some("org:initech"));
         assert!(!line.apply());
+        assert!(matches!(line.reparse(MatchMode::default()), Edit::Due { .. }));
+        assert!(line.awaits_orgs(), "parsed again, the name waits again");
         let mut line = SearchLine::default();
         assert!(matches!(
             typed(&mut line, "org:281465201463672835"),
             Edit::Due { .. }
         ));
+        assert!(!line.awaits_orgs());
         assert!(line.apply());
     }
 

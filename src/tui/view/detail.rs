@@ -11,6 +11,7 @@ use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Widget};
 
 use super::{Pen, ViewCtx, width, wrap};
+use crate::api::orgs::OrgDirectory;
 use crate::api::wire::{AuthenticationMethodType, HumanUser, MachineUser, User};
 use crate::history::History;
 use crate::tui::app::App;
@@ -57,7 +58,7 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, ctx: &ViewCtx) {
     match &detail.user {
         Load::Loading => lines.line("loading…", ctx.theme.muted),
         Load::Failed(message) => lines.paragraph(message, ctx.theme.error),
-        Load::Ready(user) => fields(&mut lines, user, detail, ctx),
+        Load::Ready(user) => fields(&mut lines, user, detail, &app.orgs, ctx),
     }
 }
 
@@ -74,7 +75,7 @@ fn title(app: &App, detail: &Detail) -> String {
     }
 }
 
-fn fields(lines: &mut Lines<'_, '_>, user: &User, detail: &Detail, ctx: &ViewCtx) {
+fn fields(lines: &mut Lines<'_, '_>, user: &User, detail: &Detail, orgs: &OrgDirectory, ctx: &ViewCtx) {
     let theme = &ctx.theme;
     lines.wrapped("User ID:", &user.user_id, theme.base);
     lines.field(
@@ -97,11 +98,9 @@ fn fields(lines: &mut Lines<'_, '_>, user: &User, detail: &Detail, ctx: &ViewCtx
         (None, None) => {}
     }
     let details = user.details.as_ref();
-    lines.field(
-        "Organization:",
-        details.map_or("", |d| d.resource_owner.as_str()),
-        theme.base,
-    );
+    // "Initech (2814…)" when the name is known, else the ID; wrapped, never cut.
+    let org = details.map_or_else(String::new, |d| orgs.label(&d.resource_owner));
+    lines.field("Organization:", &org, theme.base);
     when(lines, "Created:", details.and_then(|d| d.creation_date), ctx);
     when(lines, "Changed:", details.and_then(|d| d.change_date), ctx);
 }

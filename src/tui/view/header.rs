@@ -33,6 +33,8 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, ctx: &ViewCtx) {
     let start = pen.x;
     pen.fit(&app.connection.host, name_budget, theme.host);
     if let Some(org) = &app.connection.org {
+        // By name once the organisation directory is read; the ID until then (or without it).
+        let org = &app.org_label(org);
         let used = usize::from(pen.x - start);
         let left = name_budget.saturating_sub(used);
         if left > " · org ".len() {

@@ -23,6 +23,8 @@ const MARKER_W: usize = 2;
 const STATUS_W: usize = 12;
 /// "inactive", the widest state word in practice ("unknown", "deleted" fit too).
 const STATE_W: usize = 8;
+/// The organisation's name (cut with `…`; the detail shows it whole).
+const ORG_W: usize = 14;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -31,6 +33,7 @@ enum Col {
     Email,
     Status,
     State,
+    Org,
 }
 
 impl Col {
@@ -41,6 +44,7 @@ impl Col {
             Col::Email => "EMAIL",
             Col::Status => "EMAIL STATUS",
             Col::State => "STATE",
+            Col::Org => "ORGANIZATION",
         }
     }
 }
@@ -48,7 +52,7 @@ impl Col {
 /// Which columns fit in a width, and how wide each is (gaps of one column between them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Columns {
-    cols: [(Col, usize); 5],
+    cols: [(Col, usize); 6],
     len: usize,
 }
 
@@ -61,6 +65,19 @@ struct Plan {
 }
 
 const FULL_WIDTH: &[Plan] = &[
+    // From about 95 columns; at 80 the organisation gives way first (the detail shows it).
+    Plan {
+        cols: &[
+            Col::Name,
+            Col::Login,
+            Col::Email,
+            Col::Status,
+            Col::State,
+            Col::Org,
+        ],
+        fixed: STATUS_W + STATE_W + ORG_W + 5,
+        least: 54,
+    },
     Plan {
         cols: &[Col::Name, Col::Login, Col::Email, Col::Status, Col::State],
         fixed: STATUS_W + STATE_W + 4,
@@ -85,6 +102,11 @@ const FULL_WIDTH: &[Plan] = &[
 
 const BESIDE_DETAIL: &[Plan] = &[
     Plan {
+        cols: &[Col::Name, Col::Email, Col::Status, Col::State, Col::Org],
+        fixed: STATUS_W + STATE_W + ORG_W + 4,
+        least: 30,
+    },
+    Plan {
         cols: &[Col::Name, Col::Email, Col::Status, Col::State],
         fixed: STATUS_W + STATE_W + 3,
         least: 24,
@@ -105,11 +127,14 @@ impl Columns {
     /// Narrow lists drop the state first (the detail shows it), then the login name, then the
     /// email; the display name and the email status — what the agent came for — stay longest.
     /// Beside the detail pane (`compact`) the login name goes first: the pane shows it.
-    fn plan(width: usize, compact: bool) -> Columns {
+    /// The organisation (only with `orgs`: names are known and the list is not scoped to one
+    /// organisation) is the first to give way.
+    fn plan(width: usize, compact: bool, orgs: bool) -> Columns {
         let avail = width.saturating_sub(MARKER_W);
         let plans = if compact { BESIDE_DETAIL } else { FULL_WIDTH };
         let (chosen, flex) = plans
             .iter()
+            .filter(|p| orgs || !p.cols.contains(&Col::Org))
             .find(|p| avail.saturating_sub(p.fixed) >= p.least)
             .map_or((&[Col::Name][..], avail), |p| (p.cols, avail - p.fixed));
         // The flexible columns share what is left: names are shorter than addresses.
@@ -118,7 +143,7 @@ impl Columns {
             .filter(|c| matches!(c, Col::Name | Col::Login | Col::Email))
             .count();
         let mut out = Columns {
-            cols: [(Col::Name, 0); 5],
+            cols: [(Col::Name, 0); 6],
             len: 0,
         };
         let mut left = flex;
@@ -126,6 +151,7 @@ impl Columns {
             let w = match col {
                 Col::Status => STATUS_W,
                 Col::State => STATE_W,
+                Col::Org => ORG_W,
                 Col::Email => left,
                 Col::Name if flexible == 3 => flex * 30 / 100,
                 Col::Login => flex * 35 / 100,
@@ -155,7 +181,10 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     // Beside the detail pane, keep a column free before its border.
     let beside = area.right() < buf.area.right();
     let table_w = usize::from(area.width).saturating_sub(usize::from(beside));
-    let columns = Columns::plan(table_w, beside);
+    // Names only: a column of IDs would say little. Scoped to one organisation (the header
+    // names it), every row would say the same.
+    let orgs = !app.orgs.is_empty() && app.connection.org.is_none();
+    let columns = Columns::plan(table_w, beside, orgs);
     if let Some(mut pen) = Pen::new(buf, area) {
         buf_row_style(&mut pen, theme.column_titles);
         pen.skip(MARKER_W);
@@ -175,12 +204,28 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
             break;
         };
         let selected = list.scroll + i == list.selected;
-        user_row(&mut pen, &columns, row, selected, theme);
+        let org = match orgs {
+            true => app.org_label(
+                row.user
+                    .details
+                    .as_ref()
+                    .map_or("", |d| d.resource_owner.as_str()),
+            ),
+            false => String::new(),
+        };
+        user_row(&mut pen, &columns, (row, &org), selected, theme);
     }
 }
 
-/// One user. Depends only on the row and whether it is selected.
-fn user_row(pen: &mut Pen<'_>, columns: &Columns, row: &UserRow, selected: bool, theme: &Theme) {
+/// One user (with their organisation's name). Depends only on the row and whether it is
+/// selected.
+fn user_row(
+    pen: &mut Pen<'_>,
+    columns: &Columns,
+    (row, org): (&UserRow, &str),
+    selected: bool,
+    theme: &Theme,
+) {
     let style = |s: ratatui::style::Style| if selected { theme.selected.patch(s) } else { s };
     if selected {
         buf_row_style(pen, theme.selected);
@@ -198,6 +243,7 @@ fn user_row(pen: &mut Pen<'_>, columns: &Columns, row: &UserRow, selected: bool,
             style(theme.email_status(row.email_status)),
         ),
         Col::State => (row.state, style(theme.state(row.user.state))),
+        Col::Org => (org, style(theme.base)),
     });
 }
 
@@ -243,7 +289,7 @@ mod tests {
     use super::*;
 
     fn widths(width: usize) -> Vec<(Col, usize)> {
-        Columns::plan(width, false).iter().collect()
+        Columns::plan(width, false, false).iter().collect()
     }
 
     #[test]
@@ -270,7 +316,32 @@ mod tests {
         }
         assert!(!widths(50).iter().any(|(c, _)| *c == Col::State));
         assert!(!widths(40).iter().any(|(c, _)| *c == Col::Login));
-        let beside: Vec<Col> = Columns::plan(65, true).iter().map(|(c, _)| c).collect();
+        let beside: Vec<Col> = Columns::plan(65, true, false).iter().map(|(c, _)| c).collect();
         assert_eq!(beside, [Col::Name, Col::Email, Col::Status, Col::State]);
+    }
+
+    #[test]
+    fn the_organisation_shows_from_95_columns_and_gives_way_first() {
+        let cols = |width: usize, orgs: bool| -> Vec<Col> {
+            Columns::plan(width, false, orgs).iter().map(|(c, _)| c).collect()
+        };
+        assert!(
+            !cols(80, true).contains(&Col::Org),
+            "80 columns keep today's five"
+        );
+        assert_eq!(cols(80, true), cols(80, false));
+        assert!(cols(95, true).contains(&Col::Org));
+        assert!(!cols(94, true).contains(&Col::Org));
+        assert!(!cols(200, false).contains(&Col::Org), "no names, no column");
+        for width in 95..300 {
+            let planned = Columns::plan(width, false, true);
+            let total: usize = MARKER_W + planned.iter().map(|(_, w)| w + 1).sum::<usize>() - 1;
+            assert_eq!(total, width, "{width}");
+            assert!(planned.iter().all(|(_, w)| w >= 6), "{width}: {:?}", planned.cols);
+        }
+        let beside: Vec<Col> = Columns::plan(65, true, true).iter().map(|(c, _)| c).collect();
+        assert!(!beside.contains(&Col::Org), "beside the detail only when roomy");
+        let beside: Vec<Col> = Columns::plan(80, true, true).iter().map(|(c, _)| c).collect();
+        assert_eq!(beside.last(), Some(&Col::Org));
     }
 }
