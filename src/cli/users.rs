@@ -15,7 +15,7 @@ use crate::api::user_lookup::{Lookup, UserRef, exact_user_request, pick};
 use crate::api::wire::{AuthenticationMethodType, ListDetails, ListUsersRequest, ListUsersResponse, User};
 use crate::api::{ActionResult, ApiError, Client, CodeMode};
 use crate::settings::Settings;
-use crate::text::{sanitize, thousands};
+use crate::text::sanitize;
 
 pub async fn run(settings: &Settings, command: UsersCommand) -> Result<(), CliError> {
     let client = Client::new(settings.client_config())?;
@@ -91,20 +91,9 @@ async fn list(settings: &Settings, client: &Client, a: ListArgs) -> Result<(), C
     if a.json {
         return print_json(&resp);
     }
-    let mut out = table::users_table(&resp.result, output_width());
-    let shown = resp.result.len();
-    let total = resp.details.total_result;
-    out.push_str(&match shown {
-        0 if total == 0 => "no users match\n".to_string(),
-        _ => format!(
-            "{} shown of {} matching (from offset {})\n",
-            thousands(shown as u64),
-            thousands(total),
-            // An offset is typed back as `--offset N`: plain digits.
-            a.offset
-        ),
-    });
-    write_stdout(&out)
+    let out = table::users_table(&resp.result, output_width());
+    let footer = super::messages::list_footer(resp.result.len(), resp.details.total_result, a.offset);
+    write_stdout(&out).map(|()| eprintln!("zitadesk: {footer}"))
 }
 
 /// `users list` with local terms: a scan of the server-side query's pages (from `--offset`),
@@ -140,12 +129,9 @@ async fn list_filtered(
         };
         return print_json(&resp);
     }
-    let mut out = table::users_table(&users, output_width());
-    out.push_str(&match users.len() {
-        0 => "no users match among those scanned\n".to_string(),
-        n => format!("{n} matching shown\n"),
-    });
-    write_stdout(&out)
+    let out = table::users_table(&users, output_width());
+    let footer = super::messages::scan_footer(users.len());
+    write_stdout(&out).map(|()| eprintln!("zitadesk: {footer}"))
 }
 
 /// The user `users show` names: by ID as typed, or the one user whose email or login name it
@@ -204,10 +190,7 @@ async fn show(settings: &Settings, client: &Client, a: ShowArgs) -> Result<(), C
 }
 
 async fn resend(settings: &Settings, client: &Client, a: ResendArgs) -> Result<(), CliError> {
-    refuse_if_read_only(
-        settings,
-        "read-only mode: resending is disabled (--read-only / ZITADESK_READ_ONLY); nothing was sent",
-    )?;
+    refuse_if_read_only(settings, super::messages::READ_ONLY_RESEND)?;
     let mode = if a.return_code {
         CodeMode::Return
     } else {
@@ -241,7 +224,9 @@ async fn resend(settings: &Settings, client: &Client, a: ResendArgs) -> Result<(
 /// Read-only mode (flag, environment or profile) refuses every change before anything is sent.
 pub(super) fn refuse_if_read_only(settings: &Settings, message: &str) -> Result<(), CliError> {
     match settings.read_only {
-        true => Err(CliError::usage(message)),
+        true => Err(CliError::usage(super::messages::read_only_refusal(
+            message, settings,
+        ))),
         false => Ok(()),
     }
 }
