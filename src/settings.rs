@@ -983,6 +983,71 @@ api = "v3alpha"
         assert_eq!(source_of(&s, "auth"), Source::Env(TOKEN_ENV));
     }
 
+    /// The default profile's URL and credential both replaced from the environment: the
+    /// profile set nothing, so it is not the settings' profile (header, audit, doctor) and
+    /// its templates are not offered; `config show` says so.
+    #[test]
+    fn a_profile_that_sets_nothing_is_not_named() {
+        let mut r = with_profiles(TWO_PROFILES);
+        r.profile = Some("globex".into());
+        r.url = Some("https://elsewhere.example".into());
+        r.sources.insert("url", Source::Env("ZITADEL_URL"));
+        r.token_env = Some(SecretString::from("t".to_string()));
+        // globex's api = "v3alpha" is its one other value: a flag replaces it too.
+        r.api = Some("v2".into());
+        let s = r.clone().resolve().unwrap();
+        assert_eq!(s.profile, None);
+        assert_eq!(s.origin(), format!("profile {NO_PROFILE}"));
+        assert_eq!(s.url_templates, vec!["https://g.example/{{.Code}}"]);
+        let row = s.shown.iter().find(|x| x.name == "profile").unwrap();
+        assert_eq!(
+            row.value,
+            format!("{NO_PROFILE} — profile globex sets nothing here")
+        );
+        // Without the flag, globex's api is used, and globex is named.
+        r.api = None;
+        let s = r.resolve().unwrap();
+        assert_eq!(s.profile.as_deref(), Some("globex"));
+        assert_eq!(s.origin(), "profile globex");
+    }
+
+    #[test]
+    fn a_report_notes_what_is_missing_and_shows_the_rest() {
+        let report = RawSettings::default().report().unwrap();
+        assert_eq!(
+            report.missing,
+            vec![SettingsError::MissingUrl, SettingsError::MissingCredentials]
+        );
+        let value = |name: &str| {
+            report
+                .shown
+                .iter()
+                .find(|x| x.name == name)
+                .map(|x| (x.value.clone(), x.source.clone()))
+        };
+        assert_eq!(value("url"), Some((MISSING.into(), Source::Default)));
+        assert_eq!(value("auth"), Some((MISSING.into(), Source::Default)));
+        assert_eq!(value("timeout_secs"), Some(("15".into(), Source::Default)));
+        // Strictly, the first missing setting is the error; any other error stays one.
+        assert_eq!(
+            RawSettings::default().resolve().unwrap_err(),
+            SettingsError::MissingUrl
+        );
+        assert!(matches!(raw("ftp://x").report(), Err(SettingsError::BadUrl(..))));
+    }
+
+    #[test]
+    fn read_only_names_its_source() {
+        let s = with_profiles(TWO_PROFILES).resolve().unwrap();
+        assert_eq!(s.read_only_source(), Some(&Source::Profile("acme".into())));
+        let mut r = raw("https://x");
+        r.read_only = true;
+        r.sources.insert("read_only", Source::Env("ZITADESK_READ_ONLY"));
+        let s = r.resolve().unwrap();
+        assert_eq!(s.read_only_source(), Some(&Source::Env("ZITADESK_READ_ONLY")));
+        assert_eq!(raw("https://x").resolve().unwrap().read_only_source(), None);
+    }
+
     #[test]
     fn another_profile_by_name_and_an_unknown_one_is_named() {
         let mut r = with_profiles(TWO_PROFILES);
