@@ -79,7 +79,8 @@ fn completions_into_a_closed_pipe_end_quietly() {
 #[test]
 fn every_command_ends_quietly_into_a_closed_pipe() {
     let h = home("every-pipe");
-    let commands: [&[&str]; 5] = [
+    let commands: [&[&str]; 6] = [
+        &["--help"],
         &["--demo", "users", "list", "--limit", "200"],
         &["--demo", "users", "show", "300000000000000101"],
         &["--demo", "doctor"],
