@@ -319,10 +319,10 @@ pub fn several_users_by_text(text: &str, users: &[crate::api::wire::User], total
 pub fn list_footer(shown: usize, total: u64, offset: u64) -> String {
     match shown {
         0 if total == 0 => "no users match".to_string(),
+        // An offset is typed back as `--offset N`: plain digits, unlike the counts.
         _ => format!(
             "{} shown of {} matching (from offset {offset})",
             crate::text::thousands(shown as u64),
-            // An offset is typed back as `--offset N`: plain digits.
             crate::text::thousands(total),
         ),
     }
