@@ -17,6 +17,7 @@
 pub mod action;
 pub mod api;
 pub mod audit;
+pub mod audit_filter;
 pub mod cli;
 pub mod config;
 pub mod demo;

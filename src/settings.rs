@@ -115,6 +115,26 @@ impl Settings {
         }
     }
 
+    /// What switched read-only mode on (a flag, the environment or a profile), when it is on.
+    pub fn read_only_source(&self) -> Option<&Source> {
+        self.shown
+            .iter()
+            .find(|s| s.name == "read_only")
+            .map(|s| &s.source)
+            .filter(|_| self.read_only)
+    }
+
+    /// Where the settings came from, for a heading: `profile NAME`, the demo, or
+    /// [`NO_PROFILE`].
+    pub fn origin(&self) -> String {
+        let demo = self.shown.iter().any(|s| s.source == Source::Demo);
+        match &self.profile {
+            Some(name) => format!("profile {name}"),
+            None if demo => "--demo".into(),
+            None => format!("profile {NO_PROFILE}"),
+        }
+    }
+
     /// The audit context for resends made with these settings.
     pub fn audit_context(&self) -> crate::action::AuditContext {
         crate::action::AuditContext {
@@ -192,10 +212,55 @@ pub enum SettingsError {
     },
 }
 
+/// What `config show` prints: every setting with its source, the warnings, and what is
+/// missing to connect (no URL, no credentials) — said, rather than refused.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub shown: Vec<Shown>,
+    pub warnings: Vec<String>,
+    pub missing: Vec<SettingsError>,
+}
+
+/// How a run without a profile is named (config show, doctor, the console's header): every
+/// setting came from flags, the environment or the defaults.
+pub const NO_PROFILE: &str = "none (flags and environment)";
+
+/// The value shown for a setting that is missing.
+const MISSING: &str = "(missing)";
+
 impl RawSettings {
     pub fn resolve(self) -> Result<Settings, SettingsError> {
+        let (settings, report) = self.resolve_all(false)?;
+        // Strict resolution returns its first missing setting as the error, so this is only
+        // the fallback of a type that cannot say so.
+        settings.ok_or_else(|| {
+            report
+                .missing
+                .into_iter()
+                .next()
+                .unwrap_or(SettingsError::MissingUrl)
+        })
+    }
+
+    /// Every setting and its source, as far as they go: a missing URL or credential is
+    /// reported in [`Report::missing`], any other error is still an error.
+    pub fn report(self) -> Result<Report, SettingsError> {
+        self.resolve_all(true).map(|(_, report)| report)
+    }
+
+    /// `lenient`: a missing URL or credential is noted instead of ending resolution (and
+    /// then there are no settings to use).
+    fn resolve_all(self, lenient: bool) -> Result<(Option<Settings>, Report), SettingsError> {
         let mut shown = Vec::new();
         let mut warnings = Vec::new();
+        let mut missing = Vec::new();
+        let mut tolerate = |e: SettingsError| match e {
+            SettingsError::MissingUrl | SettingsError::MissingCredentials if lenient => {
+                missing.push(e);
+                Ok(())
+            }
+            e => Err(e),
+        };
         let (profile_name, profile) = self.profile()?;
         let from_profile = || Source::Profile(profile_name.clone().unwrap_or_default());
         let given =
@@ -213,8 +278,15 @@ impl RawSettings {
             (None, Some(u)) => (Some(u.as_str()), from_profile()),
             (None, None) => (None, Source::Default),
         };
-        let url = parse_url(url_raw, self.allow_insecure_http)?;
-        note("url", instance_url::shown(&url), url_source.clone());
+        let url = match parse_url(url_raw, self.allow_insecure_http) {
+            Ok(url) => Some(url),
+            Err(e) => tolerate(e).map(|()| None)?,
+        };
+        note(
+            "url",
+            url.as_ref().map_or_else(|| MISSING.into(), instance_url::shown),
+            url_source.clone(),
+        );
 
         let cli_credentials =
             self.token_file.is_some() || self.key_file.is_some() || self.token_env.is_some();
@@ -238,23 +310,26 @@ impl RawSettings {
         // The profile's own credential goes only to the profile's own instance: a URL from a
         // flag or the environment (`ZITADEL_URL` left exported from other work, a typo, or a
         // console switched with `P` while one is set) must name that same instance.
-        if !cli_credentials && profile.auth.is_some() && self.url.is_some() {
+        if !cli_credentials
+            && profile.auth.is_some()
+            && let Some(url) = url.as_ref().filter(|_| self.url.is_some())
+        {
             let name = profile_name.clone().unwrap_or_default();
             let own = match profile.url.as_deref() {
                 Some(own) => parse_url(Some(own), self.allow_insecure_http)?,
                 None => {
                     return Err(SettingsError::CredentialWithoutUrl {
                         profile: name,
-                        url: instance_url::shown(&url),
+                        url: instance_url::shown(url),
                         url_source,
                     });
                 }
             };
-            if !instance_url::same_instance(&own, &url) {
+            if !instance_url::same_instance(&own, url) {
                 return Err(SettingsError::CredentialElsewhere {
                     profile: name,
                     own: instance_url::shown(&own),
-                    url: instance_url::shown(&url),
+                    url: instance_url::shown(url),
                     url_source,
                 });
             }
@@ -267,16 +342,19 @@ impl RawSettings {
             } else {
                 Source::Env(TOKEN_ENV)
             };
-            let c = credentials(
+            let c = match credentials(
                 self.token_file.as_deref(),
                 self.key_file.as_deref(),
                 self.token_env.clone(),
-            )?;
+            ) {
+                Ok(c) => Some(c),
+                Err(e) => tolerate(e).map(|()| None)?,
+            };
             (c, source)
         } else {
             let file = self.config_path.clone().unwrap_or_default();
             let c = profile_credentials(profile.auth.as_ref(), &file, profile_name.as_deref())?;
-            (c, from_profile())
+            (Some(c), from_profile())
         };
         for path in [self.token_file.as_deref(), self.key_file.as_deref()]
             .into_iter()
@@ -289,7 +367,17 @@ impl RawSettings {
         {
             warnings.extend(readable_by_others(&crate::config::resolve_path(p, file)));
         }
-        note("auth", describe_credentials(&credentials), auth_source);
+        note(
+            "auth",
+            credentials
+                .as_ref()
+                .map_or_else(|| MISSING.into(), describe_credentials),
+            if credentials.is_some() {
+                auth_source
+            } else {
+                Source::Default
+            },
+        );
 
         let (api, api_source) = match (&self.api, profile.api) {
             (Some(s), _) => (
@@ -374,23 +462,47 @@ impl RawSettings {
             },
         );
 
+        // A profile is in use only when it set something: one named (by default_profile, say)
+        // whose every value flags and the environment replaced is not named anywhere — not
+        // in the header, not in the audit trail — and its templates, links to its instance,
+        // are not offered.
+        let profile_used = shown.iter().any(|s| matches!(s.source, Source::Profile(_)));
+        if let Some(row) = shown.iter_mut().find(|s| s.name == "profile") {
+            row.value = match (&profile_name, profile_used) {
+                (Some(name), true) => name.clone(),
+                (Some(name), false) => format!("{NO_PROFILE} — profile {name} sets nothing here"),
+                (None, _) => NO_PROFILE.into(),
+            };
+        }
+        let profile_name = profile_name.filter(|_| profile_used);
         let mut url_templates = self.url_templates.clone();
-        url_templates.extend(profile.url_templates.iter().cloned());
+        if profile_used {
+            url_templates.extend(profile.url_templates.iter().cloned());
+        }
         url_templates.extend(self.config.url_templates.iter().cloned());
-        note(
-            "url_templates",
-            url_templates.len().to_string(),
-            Source::ConfigFile,
-        );
-        note(
-            "config_file",
-            self.config_path
+        shown.push(Shown {
+            name: "url_templates",
+            value: url_templates.len().to_string(),
+            source: Source::ConfigFile,
+        });
+        shown.push(Shown {
+            name: "config_file",
+            value: self
+                .config_path
                 .as_ref()
                 .map_or_else(|| "(none)".into(), |p| crate::text::display_path(p)),
-            given("config", Source::Default),
-        );
+            source: given("config", Source::Default),
+        });
 
-        Ok(Settings {
+        let report = Report {
+            shown,
+            warnings,
+            missing,
+        };
+        let (Some(url), Some(credentials)) = (url, credentials) else {
+            return Ok((None, report));
+        };
+        let settings = Settings {
             url,
             credentials,
             org,
@@ -402,9 +514,10 @@ impl RawSettings {
             mouse,
             url_templates,
             profile: profile_name,
-            shown,
-            warnings,
-        })
+            shown: report.shown.clone(),
+            warnings: report.warnings.clone(),
+        };
+        Ok((Some(settings), report))
     }
 
     /// The profile to use: `--profile`/`ZITADESK_PROFILE`, else the file's `default_profile`.
@@ -880,6 +993,71 @@ api = "v3alpha"
             "a token given beats the profile's auth"
         );
         assert_eq!(source_of(&s, "auth"), Source::Env(TOKEN_ENV));
+    }
+
+    /// The default profile's URL and credential both replaced from the environment: the
+    /// profile set nothing, so it is not the settings' profile (header, audit, doctor) and
+    /// its templates are not offered; `config show` says so.
+    #[test]
+    fn a_profile_that_sets_nothing_is_not_named() {
+        let mut r = with_profiles(TWO_PROFILES);
+        r.profile = Some("globex".into());
+        r.url = Some("https://elsewhere.example".into());
+        r.sources.insert("url", Source::Env("ZITADEL_URL"));
+        r.token_env = Some(SecretString::from("t".to_string()));
+        // globex's api = "v3alpha" is its one other value: a flag replaces it too.
+        r.api = Some("v2".into());
+        let s = r.clone().resolve().unwrap();
+        assert_eq!(s.profile, None);
+        assert_eq!(s.origin(), format!("profile {NO_PROFILE}"));
+        assert_eq!(s.url_templates, vec!["https://g.example/{{.Code}}"]);
+        let row = s.shown.iter().find(|x| x.name == "profile").unwrap();
+        assert_eq!(
+            row.value,
+            format!("{NO_PROFILE} — profile globex sets nothing here")
+        );
+        // Without the flag, globex's api is used, and globex is named.
+        r.api = None;
+        let s = r.resolve().unwrap();
+        assert_eq!(s.profile.as_deref(), Some("globex"));
+        assert_eq!(s.origin(), "profile globex");
+    }
+
+    #[test]
+    fn a_report_notes_what_is_missing_and_shows_the_rest() {
+        let report = RawSettings::default().report().unwrap();
+        assert_eq!(
+            report.missing,
+            vec![SettingsError::MissingUrl, SettingsError::MissingCredentials]
+        );
+        let value = |name: &str| {
+            report
+                .shown
+                .iter()
+                .find(|x| x.name == name)
+                .map(|x| (x.value.clone(), x.source.clone()))
+        };
+        assert_eq!(value("url"), Some((MISSING.into(), Source::Default)));
+        assert_eq!(value("auth"), Some((MISSING.into(), Source::Default)));
+        assert_eq!(value("timeout_secs"), Some(("15".into(), Source::Default)));
+        // Strictly, the first missing setting is the error; any other error stays one.
+        assert_eq!(
+            RawSettings::default().resolve().unwrap_err(),
+            SettingsError::MissingUrl
+        );
+        assert!(matches!(raw("ftp://x").report(), Err(SettingsError::BadUrl(..))));
+    }
+
+    #[test]
+    fn read_only_names_its_source() {
+        let s = with_profiles(TWO_PROFILES).resolve().unwrap();
+        assert_eq!(s.read_only_source(), Some(&Source::Profile("acme".into())));
+        let mut r = raw("https://x");
+        r.read_only = true;
+        r.sources.insert("read_only", Source::Env("ZITADESK_READ_ONLY"));
+        let s = r.resolve().unwrap();
+        assert_eq!(s.read_only_source(), Some(&Source::Env("ZITADESK_READ_ONLY")));
+        assert_eq!(raw("https://x").resolve().unwrap().read_only_source(), None);
     }
 
     #[test]

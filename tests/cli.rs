@@ -32,8 +32,12 @@ fn demo_lists_users_without_any_settings() {
         lines[0].contains("ID") && lines[0].contains("EMAIL STATUS"),
         "{out}"
     );
-    assert_eq!(lines.len(), 1 + 5 + 1, "header, five rows, footer: {out}");
-    assert!(lines[6].starts_with("5 shown of "), "{out}");
+    assert_eq!(
+        lines.len(),
+        1 + 5,
+        "header and five rows; the footer is on stderr: {out}"
+    );
+    assert!(err.starts_with("zitadesk: 5 shown of "), "{err}");
 }
 
 #[test]
@@ -351,7 +355,10 @@ fn demo_ignores_connection_settings_from_the_environment() {
         .env("ZITADEL_ORG_ID", "123")
         .env("ZITADESK_API", "v3alpha"));
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("3 shown of"), "{out}");
+    assert!(
+        err.contains("3 shown of") && out.lines().count() == 4,
+        "{out}{err}"
+    );
 }
 
 #[test]
@@ -393,7 +400,10 @@ async fn a_key_file_signs_in_through_the_token_endpoint() {
         .args(["users", "list", "--limit", "2"]);
     let (code, out, err) = run(&mut cmd);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("2 shown of"), "{out}");
+    assert!(
+        err.contains("2 shown of") && !out.contains("shown of"),
+        "{out}{err}"
+    );
     assert_eq!(requests_to(&demo, "/oauth/v2/token").len(), 1);
     let api = requests_to(&demo, "/v2/users");
     assert_eq!(api.len(), 1);
@@ -526,7 +536,10 @@ fn demo_server_prints_its_url_and_token_and_serves_them() {
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("1 shown of"), "{out}");
+    assert!(
+        err.contains("1 shown of") && out.lines().count() == 2,
+        "{out}{err}"
+    );
 }
 
 #[test]

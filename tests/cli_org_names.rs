@@ -120,7 +120,7 @@ async fn an_empty_listing_reads_no_names() {
     let (code, out, err) =
         run(against(&demo, ADMIN_TOKEN).args(["users", "list", "--query", "nobody-is-called-this"]));
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("no users match"), "{out}");
+    assert!(err.contains("no users match"), "the footer is on stderr: {err}");
     assert!(
         out.starts_with("ID  DISPLAY NAME  LOGIN NAME  EMAIL  EMAIL STATUS  STATE  ORG\n"),
         "{out}"

@@ -151,13 +151,18 @@ async fn login_then_commands_use_the_stored_tokens_then_logout_revokes() {
 
     let (code, out, err) = run(zitadesk(&h).arg("login"));
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("/device") && out.contains("Signed in"), "{out}");
+    // Instructions for the agent are messages: stderr, nothing on stdout.
+    assert!(err.contains("/device") && err.contains("Signed in"), "{err}");
+    assert!(out.is_empty(), "{out}");
     let tokens = h.join("state/zitadesk/tokens/demo.json");
     assert!(tokens.exists());
 
     let (code, out, err) = run(zitadesk(&h).args(["users", "list", "--limit", "1"]));
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("1 shown of"), "{out}");
+    assert!(
+        err.contains("1 shown of") && out.lines().count() == 2,
+        "{out}{err}"
+    );
     let api = requests_to(&demo, "/v2/users");
     assert!(
         api.last()

@@ -474,10 +474,15 @@ fn the_cli_lists_each_user_once_and_says_the_order_shifted() {
     // The table says the same on stderr and counts what it shows.
     let (code, out, err) = run(against(&h, &server.url()).args(["users", "list", "--limit", "1500"]));
     assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.lines().count(),
+        1 + 1498,
+        "header and rows; the count is on stderr"
+    );
     assert!(
-        out.ends_with("1,498 shown of 1,500 matching (from offset 0)\n"),
+        err.ends_with("zitadesk: 1,498 shown of 1,500 matching (from offset 0)\n"),
         "{}",
-        &out[out.len().saturating_sub(200)..]
+        &err[err.len().saturating_sub(200)..]
     );
     assert!(err.contains("run it again for a consistent list"), "{err}");
 }

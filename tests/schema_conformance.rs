@@ -100,6 +100,7 @@ const NOT_PROTOBUF: &[(&str, &str)] = &[
     ("/oidc/v1/userinfo", "OpenID Connect userinfo (JSON claims)"),
     ("/device", "the device verification page (HTML)"),
     ("/debug/healthz", "plain-text health check"),
+    ("/", "the base URL's redirect to the login (302, no body)"),
 ];
 
 const ROUTES_SOURCE: &str = include_str!("../src/demo/routes.rs");

@@ -77,8 +77,12 @@ async fn cli_flows_in_every_version() {
             run(against(&demo, ADMIN_TOKEN, &name("list")).args(["users", "list", "--limit", "5"]));
         assert_eq!(code, 0, "{version}: {err}");
         assert!(
-            out.lines().last().unwrap_or("").starts_with("5 shown of "),
-            "{version}: {out}"
+            err.lines()
+                .last()
+                .unwrap_or("")
+                .starts_with("zitadesk: 5 shown of ")
+                && out.lines().count() == 6,
+            "{version}: {out}{err}"
         );
         let (code, out, err) = run(against(&demo, ADMIN_TOKEN, &name("show")).args(["users", "show", JANE]));
         assert_eq!(code, 0, "{version}: {err}");

@@ -184,6 +184,30 @@ pub struct AuditArgs {
     /// Print the records as JSON lines, as stored
     #[arg(long)]
     pub json: bool,
+    /// Only this user's records
+    #[arg(long, value_name = "USER_ID", value_parser = user_id)]
+    pub user: Option<String>,
+    /// Only records since this time: a date (2025-03-01), an RFC 3339 time, or an age (90m, 2h, 7d, 2w)
+    #[arg(long, value_name = "WHEN", value_parser = since)]
+    pub since: Option<jiff::Timestamp>,
+    /// Only records of this action
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::audit_filter::ACTIONS))]
+    pub action: Option<String>,
+}
+
+impl AuditArgs {
+    pub fn filter(&self) -> crate::audit_filter::AuditFilter {
+        crate::audit_filter::AuditFilter {
+            user: self.user.clone(),
+            since: self.since,
+            action: self.action.clone(),
+        }
+    }
+}
+
+/// `--since`, read against the clock and time zone of this machine.
+fn since(s: &str) -> Result<jiff::Timestamp, String> {
+    crate::audit_filter::parse_since(s, jiff::Timestamp::now(), &jiff::tz::TimeZone::system())
 }
 
 #[derive(Debug, Subcommand)]

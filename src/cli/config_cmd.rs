@@ -3,31 +3,31 @@
 use std::io::Write;
 
 use super::args::GlobalArgs;
+use super::columns::{Column, render};
 use super::exit::CliError;
 use crate::text::{display_path, sanitize};
 
 /// The resolved settings with their sources. Secrets are never among the values: the token
-/// shows as "(value never shown)", a key as its id and user.
+/// shows as "(value never shown)", a key as its id and user. A missing URL or credential is
+/// shown as missing, with how to set it, rather than refused: this is where one looks first.
+/// Three columns — setting, value, (source) — fitted to the terminal like every table.
 pub fn show(global: &GlobalArgs) -> Result<(), CliError> {
-    let settings = super::raw_settings(global)?.resolve()?;
-    let width = settings.shown.iter().map(|s| s.name.len()).max().unwrap_or(0);
-    let value_width = settings
+    let report = super::raw_settings(global)?.report()?;
+    let columns = [
+        Column::fixed("SETTING"),
+        Column::flexible("VALUE"),
+        Column::flexible("SOURCE"),
+    ];
+    let rows: Vec<Vec<String>> = report
         .shown
         .iter()
-        .map(|s| crate::text::display_width(&s.value))
-        .max()
-        .unwrap_or(0)
-        .min(60);
-    let mut out = String::new();
-    for s in &settings.shown {
-        let value = crate::text::pad(&s.value, value_width);
-        out.push_str(&format!(
-            "{:<width$}  {value}  ({})\n",
-            s.name,
-            sanitize(&s.source.to_string())
-        ));
+        .map(|s| vec![s.name.to_string(), s.value.clone(), format!("({})", s.source)])
+        .collect();
+    let mut out = render(&columns, &rows, false, super::output_width());
+    for m in &report.missing {
+        out.push_str(&format!("missing: {}\n", sanitize(&m.to_string())));
     }
-    for w in &settings.warnings {
+    for w in &report.warnings {
         out.push_str(&format!("warning: {}\n", sanitize(w)));
     }
     super::users::write_stdout(&out)

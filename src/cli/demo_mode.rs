@@ -85,7 +85,12 @@ pub async fn serve(a: DemoServerArgs) -> Result<(), CliError> {
         user_schema: a.user_schema,
         ..DemoConfig::default()
     };
-    crate::demo::run_standalone(a.addr, config)
+    let announce = |text: &str| {
+        if let Err(e) = super::users::write_stdout(text) {
+            eprintln!("zitadesk: {}", e.message);
+        }
+    };
+    crate::demo::run_standalone(a.addr, config, announce)
         .await
         .map_err(|e| CliError::other(format!("demo instance: {e}")))
 }

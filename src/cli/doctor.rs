@@ -24,6 +24,8 @@ struct Check {
     ok: bool,
     /// Not run because an earlier check failed (not a failure of its own).
     skipped: bool,
+    /// Passed, with something to look at (`!`): it does not fail `doctor`.
+    warning: bool,
     detail: String,
     fix: Option<String>,
 }
@@ -44,19 +46,16 @@ pub async fn run(global: &GlobalArgs) -> Result<u8, CliError> {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "zitadesk doctor — {}{}",
+        "zitadesk doctor — {} ({})",
         sanitize(&instance_url::shown(&settings.url)),
-        settings
-            .profile
-            .as_deref()
-            .map(|p| format!(" (profile {})", sanitize(p)))
-            .unwrap_or_default()
+        sanitize(&settings.origin())
     );
     for c in &checks {
-        let mark = match (c.ok, c.skipped) {
-            (true, _) => "✓",
-            (false, true) => "·",
-            (false, false) => "✗",
+        let mark = match (c.ok, c.skipped, c.warning) {
+            (true, _, true) => "!",
+            (true, _, false) => "✓",
+            (false, true, _) => "·",
+            (false, false, _) => "✗",
         };
         let _ = writeln!(out, "{mark} {}: {}", c.name, sanitize(&c.detail));
         if let Some(fix) = &c.fix {
@@ -65,7 +64,11 @@ pub async fn run(global: &GlobalArgs) -> Result<u8, CliError> {
     }
     let failed = checks.iter().filter(|c| !c.ok && !c.skipped).count();
     let skipped = checks.iter().filter(|c| c.skipped).count();
+    let warned = checks.iter().filter(|c| c.warning).count();
     match (failed, skipped) {
+        (0, 0) if warned > 0 => {
+            let _ = writeln!(out, "all checks passed, {warned} with a warning (!)");
+        }
         (0, 0) => out.push_str("all checks passed\n"),
         (n, 0) => {
             let _ = writeln!(out, "{n} check(s) failed");
@@ -121,14 +124,7 @@ async fn connection_checks(settings: &Settings) -> Vec<Check> {
     let reachable = client.probe().await;
     let reachable_ok = reachable.is_ok();
     checks.push(match reachable {
-        Ok(status) => passed(
-            "reachable",
-            format!(
-                "{} answered (HTTP {status}){}",
-                settings.url.host_str().unwrap_or(""),
-                if settings.url.scheme() == "https" { ", TLS certificate valid" } else { "" }
-            ),
-        ),
+        Ok(status) => reachable_check(&settings.url, status),
         Err(e) => failed(
             "reachable",
             api_error(&e),
@@ -231,6 +227,27 @@ async fn connection_checks(settings: &Settings) -> Vec<Check> {
     checks
 }
 
+/// The host answered the base URL with `status`. ZITADEL redirects it to its login (302); a
+/// success or another redirect is fine, but an error status there is something else
+/// answering — a proxy, another site, a path in the URL — so it is said, with a warning.
+fn reachable_check(url: &reqwest::Url, status: u16) -> Check {
+    let host = match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        (None, _) => String::new(),
+    };
+    let tls = url.scheme() == "https";
+    if (200..400).contains(&status) {
+        return passed("reachable", super::messages::doctor_reachable(&host, status, tls));
+    }
+    let mut c = passed(
+        "reachable",
+        super::messages::doctor_reachable_not_zitadel(&host, status, url.path(), tls),
+    );
+    c.warning = true;
+    c
+}
+
 /// The ListUsers check's words for `totalResult`.
 fn list_detail(total: u64) -> String {
     format!(
@@ -270,6 +287,7 @@ fn passed(name: &'static str, detail: String) -> Check {
         name,
         ok: true,
         skipped: false,
+        warning: false,
         detail,
         fix: None,
     }
@@ -280,6 +298,7 @@ fn failed(name: &'static str, detail: String, fix: Option<String>) -> Check {
         name,
         ok: false,
         skipped: false,
+        warning: false,
         detail,
         fix,
     }
@@ -290,6 +309,7 @@ fn skipped(name: &'static str) -> Check {
         name,
         ok: false,
         skipped: true,
+        warning: false,
         detail: "skipped (an earlier check failed)".into(),
         fix: None,
     }
@@ -301,6 +321,24 @@ mod tests {
 
     fn perms(list: &[&str]) -> Vec<String> {
         list.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn an_error_at_the_base_url_is_reachable_with_a_warning_naming_the_status() {
+        let url: reqwest::Url = "https://id.example.com/zitadel".parse().unwrap();
+        let c = reachable_check(&url, 404);
+        assert!(c.ok && c.warning, "{}", c.detail);
+        assert!(
+            c.detail.contains("HTTP 404") && c.detail.contains("not ZITADEL"),
+            "{}",
+            c.detail
+        );
+        let c = reachable_check(&url, 302);
+        assert!(c.ok && !c.warning, "{}", c.detail);
+        assert_eq!(
+            c.detail,
+            "id.example.com answered (HTTP 302), TLS certificate valid"
+        );
     }
 
     #[test]

@@ -38,7 +38,8 @@ pub async fn login(global: &GlobalArgs) -> Result<(), CliError> {
     let raw = super::raw_settings(global)?;
     let (profile, client_id) = device_profile(&raw)?;
     let settings = raw.resolve()?;
-    let mut out = std::io::stdout();
+    // Instructions and outcome are messages for the agent, not data: stderr.
+    let mut out = std::io::stderr();
     super::login::login(&settings, &profile, &client_id, &mut out).await
 }
 
@@ -46,6 +47,7 @@ pub async fn logout(global: &GlobalArgs) -> Result<(), CliError> {
     let raw = super::raw_settings(global)?;
     let (profile, client_id) = device_profile(&raw)?;
     let settings = raw.resolve()?;
-    let mut out = std::io::stdout();
+    // Instructions and outcome are messages for the agent, not data: stderr.
+    let mut out = std::io::stderr();
     super::login::logout(&settings, &profile, &client_id, &mut out).await
 }

@@ -58,9 +58,8 @@ fn advice(e: &ApiError) -> &'static str {
 /// Said when `set-email --verified` comes without its confirmation; nothing is sent.
 pub const VOUCH_NEEDED: &str = "--verified marks the new address verified without the user proving it is theirs; add --yes-i-vouch if you checked it with them (or let ZITADEL mail a code: --default-link, --url-template, --return-code); nothing was sent";
 
-/// Said when read-only mode refuses a remedy.
-pub const READ_ONLY_REMEDY: &str =
-    "read-only mode: changes are disabled (--read-only / ZITADESK_READ_ONLY); nothing was sent";
+/// Said when read-only mode refuses a remedy (see [`read_only_refusal`]).
+pub const READ_ONLY_REMEDY: &str = "changes are disabled";
 
 /// The sentence for a failed remedy (invite, set-email, phone code, password reset, unlock,
 /// reactivate): whether it may have taken effect comes first, as for the resend; a refusal
@@ -180,7 +179,7 @@ pub fn remedy_voids(action: &Action) -> Option<&'static str> {
 /// Said when a returned code could not be written out.
 pub fn code_not_shown(e: &std::io::Error) -> String {
     format!(
-        "a new code was issued but could not be shown: cannot write to standard output ({e}); the code sent earlier no longer works — run the command again to issue another"
+        "a new code was issued but could not be shown: cannot write to standard output ({e}); the audit trail records it as issued, and the code sent earlier no longer works — run the command again, into a terminal or a file, to issue another"
     )
 }
 
@@ -319,6 +318,66 @@ pub fn several_users_by_text(text: &str, users: &[crate::api::wire::User], total
 /// `TERM=dumb` or no `TERM`: the console cannot address the screen; the CLI works anywhere.
 pub const DUMB_TERMINAL: &str = "the console needs a terminal that can address the screen (TERM is dumb or unset); \
 set TERM (e.g. TERM=xterm) or use the CLI: `zitadesk users list|show|resend-email` (see --help)";
+// --- issue 14 CLI papercuts ---
+
+/// The `users list` footer, on stderr below the table: how many of how many, from where.
+pub fn list_footer(shown: usize, total: u64, offset: u64) -> String {
+    match shown {
+        0 if total == 0 => "no users match".to_string(),
+        // An offset is typed back as `--offset N`: plain digits, unlike the counts.
+        _ => format!(
+            "{} shown of {} matching (from offset {offset})",
+            crate::text::thousands(shown as u64),
+            crate::text::thousands(total),
+        ),
+    }
+}
+
+/// The footer of `users list` with local terms (`verified:`, …).
+pub fn scan_footer(found: usize) -> String {
+    match found {
+        0 => "no users match among those scanned".to_string(),
+        n => format!("{n} matching shown"),
+    }
+}
+
+/// `zitadesk audit` with nothing to show: an empty trail, or no line passing the filter.
+pub fn audit_empty(place: &str, filtered: bool) -> String {
+    match filtered {
+        true => format!("no audit records match (--user, --since, --action) in {place}"),
+        false => format!("no resends recorded yet in {place}"),
+    }
+}
+
+/// Said when read-only mode refuses a resend (see [`read_only_refusal`]).
+pub const READ_ONLY_RESEND: &str = "resending is disabled";
+
+/// Read-only mode's refusal of `what`, naming what switched it on: the flag, the variable or
+/// the profile by name.
+pub fn read_only_refusal(what: &str, settings: &Settings) -> String {
+    let source = settings
+        .read_only_source()
+        .map_or_else(|| "--read-only".to_string(), ToString::to_string);
+    format!(
+        "read-only mode: {what} (set by {}); nothing was sent",
+        sanitize(&source)
+    )
+}
+
+/// `doctor`'s reachable check when the base URL answered as ZITADEL's does (2xx, 3xx).
+pub fn doctor_reachable(host: &str, status: u16, tls: bool) -> String {
+    let tls = if tls { ", TLS certificate valid" } else { "" };
+    format!("{host} answered (HTTP {status}){tls}")
+}
+
+/// `doctor`'s reachable check when the base URL answered with an error status: the host is
+/// there, but what answered is not ZITADEL's base URL (which redirects to its login).
+pub fn doctor_reachable_not_zitadel(host: &str, status: u16, path: &str, tls: bool) -> String {
+    let tls = if tls { "; TLS certificate valid" } else { "" };
+    format!(
+        "{host} answered HTTP {status} at {path} — that is not ZITADEL answering (ZITADEL redirects its base URL to its login page): a proxy, another site or a wrong path in the URL; the discovery check tells whether an instance is behind it{tls}"
+    )
+}
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod audit;
+mod columns;
 mod config_cmd;
 mod demo_mode;
 mod doctor;
@@ -90,16 +91,16 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
     private_dirs::check(cli.command.as_ref(), &global)?;
     match cli.command {
         Some(Command::DemoServer(a)) => demo_mode::serve(a).await.map(|()| 0),
-        Some(Command::Audit(a)) => {
-            audit::print(&crate::audit::AuditLog::default_location(), a.json).map(|()| 0)
-        }
+        Some(Command::Audit(a)) => audit::print(&crate::audit::AuditLog::default_location(), &a).map(|()| 0),
         Some(Command::Config(args::ConfigCommand::Init(a))) => config_cmd::init(&global, a.force).map(|()| 0),
         Some(Command::Config(args::ConfigCommand::Show)) => config_cmd::show(&global).map(|()| 0),
         Some(Command::Completions(a)) => {
             use clap::CommandFactory;
-            let mut out = std::io::stdout().lock();
-            clap_complete::generate(a.shell, &mut Cli::command(), "zitadesk", &mut out);
-            Ok(0)
+            // Into memory first: clap_complete panics when its writer fails (`| true`), and
+            // the one stdout writer handles a closed pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(a.shell, &mut Cli::command(), "zitadesk", &mut script);
+            users::write_stdout(&String::from_utf8_lossy(&script)).map(|()| 0)
         }
         Some(Command::Login) => login_cmd::login(&global).await.map(|()| 0),
         Some(Command::Logout) => login_cmd::logout(&global).await.map(|()| 0),

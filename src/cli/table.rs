@@ -108,7 +108,7 @@ fn fit(natural: [usize; NCOLS], total: usize) -> [usize; NCOLS] {
 /// Splits `available` columns among columns wanting `natural` widths: each gets its natural
 /// width if all fit; otherwise each first gets up to [`FLEX_MIN`], and the rest is handed out
 /// in proportion to what each still wants.
-fn share(natural: &[usize], available: usize) -> Vec<usize> {
+pub(super) fn share(natural: &[usize], available: usize) -> Vec<usize> {
     if natural.iter().sum::<usize>() <= available {
         return natural.to_vec();
     }

@@ -16,7 +16,7 @@ use crate::api::user_lookup::{Lookup, UserRef, exact_user_request, pick};
 use crate::api::wire::{AuthenticationMethodType, ListDetails, ListUsersRequest, ListUsersResponse, User};
 use crate::api::{ActionResult, ApiError, Client, CodeMode};
 use crate::settings::Settings;
-use crate::text::{sanitize, thousands};
+use crate::text::sanitize;
 
 pub async fn run(settings: &Settings, command: UsersCommand) -> Result<(), CliError> {
     let client = Client::new(settings.client_config())?;
@@ -96,20 +96,9 @@ async fn list(settings: &Settings, client: &Client, a: ListArgs) -> Result<(), C
         return print_json(&resp);
     }
     let orgs = org_names(client, &resp.result, orgs).await;
-    let mut out = table::users_table(&resp.result, &orgs, output_width());
-    let shown = resp.result.len();
-    let total = resp.details.total_result;
-    out.push_str(&match shown {
-        0 if total == 0 => "no users match\n".to_string(),
-        _ => format!(
-            "{} shown of {} matching (from offset {})\n",
-            thousands(shown as u64),
-            thousands(total),
-            // An offset is typed back as `--offset N`: plain digits.
-            a.offset
-        ),
-    });
-    write_stdout(&out)
+    let out = table::users_table(&resp.result, &orgs, output_width());
+    let footer = super::messages::list_footer(resp.result.len(), resp.details.total_result, a.offset);
+    write_stdout(&out).map(|()| eprintln!("zitadesk: {footer}"))
 }
 
 /// `users list` with local terms: a scan of the server-side query's pages (from `--offset`),
@@ -145,12 +134,9 @@ async fn list_filtered(
         return print_json(&resp);
     }
     let orgs = org_names(client, &users, orgs).await;
-    let mut out = table::users_table(&users, &orgs, output_width());
-    out.push_str(&match users.len() {
-        0 => "no users match among those scanned\n".to_string(),
-        n => format!("{n} matching shown\n"),
-    });
-    write_stdout(&out)
+    let out = table::users_table(&users, &orgs, output_width());
+    let footer = super::messages::scan_footer(users.len());
+    write_stdout(&out).map(|()| eprintln!("zitadesk: {footer}"))
 }
 
 /// Organisation names for the table's ORG column: the ones the search was resolved with, else
@@ -221,10 +207,7 @@ async fn show(settings: &Settings, client: &Client, a: ShowArgs) -> Result<(), C
 }
 
 async fn resend(settings: &Settings, client: &Client, a: ResendArgs) -> Result<(), CliError> {
-    refuse_if_read_only(
-        settings,
-        "read-only mode: resending is disabled (--read-only / ZITADESK_READ_ONLY); nothing was sent",
-    )?;
+    refuse_if_read_only(settings, super::messages::READ_ONLY_RESEND)?;
     let mode = if a.return_code {
         CodeMode::Return
     } else {
@@ -258,7 +241,9 @@ async fn resend(settings: &Settings, client: &Client, a: ResendArgs) -> Result<(
 /// Read-only mode (flag, environment or profile) refuses every change before anything is sent.
 pub(super) fn refuse_if_read_only(settings: &Settings, message: &str) -> Result<(), CliError> {
     match settings.read_only {
-        true => Err(CliError::usage(message)),
+        true => Err(CliError::usage(super::messages::read_only_refusal(
+            message, settings,
+        ))),
         false => Ok(()),
     }
 }

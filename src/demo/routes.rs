@@ -1,7 +1,7 @@
 //! The router: ZITADEL's REST (grpc-gateway) paths, the Connect paths of the same
 //! `zitadel.user.v2.UserService` methods, the v3alpha resend, the v1 permission self-check,
 //! OIDC/OAuth (discovery, token, device authorization, revoke, userinfo, the device
-//! verification page), and health. Routing misses
+//! verification page), health, and the base URL's redirect to the login. Routing misses
 //! answer like grpc-gateway (404 `{code: 5, message: "Not Found"}`; wrong method 405 with
 //! code 12). Paths a ZITADEL line does not have are routing misses on it: SendEmailCode before
 //! v2.67, the Connect paths before v4.0 (see `ZitadelVersion`).
@@ -71,6 +71,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             post(account::my_permissions),
         )
         .route("/debug/healthz", get(healthz))
+        .route("/", get(root))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
@@ -82,6 +83,19 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
 
 async fn healthz() -> &'static str {
     "ok"
+}
+
+/// The base URL sends a browser to the login, as ZITADEL does (internal/api/api.go, v2.66.0
+/// to v4.13.1: `api.router.Handle("/", http.RedirectHandler(login.HandlerPrefix,
+/// http.StatusFound))`), so `doctor` sees there what it sees at a real instance.
+async fn root() -> Response {
+    let mut response = Response::new(axum::body::Body::empty());
+    *response.status_mut() = StatusCode::FOUND;
+    response.headers_mut().insert(
+        axum::http::header::LOCATION,
+        axum::http::HeaderValue::from_static("/ui/login"),
+    );
+    response
 }
 
 async fn not_found() -> Response {

@@ -139,13 +139,21 @@ impl Drop for DemoServer {
     }
 }
 
-/// `zitadesk demo-server`: starts the demo instance, prints its URL and tokens, and serves
-/// until Ctrl-C or SIGTERM.
-pub async fn run_standalone(addr: SocketAddr, config: DemoConfig) -> std::io::Result<()> {
+/// `zitadesk demo-server`: starts the demo instance, hands its URL and tokens to `announce`
+/// (the CLI's stdout writer, which copes with a closed pipe), and serves until Ctrl-C or
+/// SIGTERM.
+pub async fn run_standalone(
+    addr: SocketAddr,
+    config: DemoConfig,
+    announce: impl FnOnce(&str),
+) -> std::io::Result<()> {
+    use std::fmt::Write as _;
     let server = DemoServer::start(addr, config).await?;
     let config = &server.shared.config;
-    println!("ZITADEL demo instance listening on {}", server.url());
-    println!(
+    let mut text = String::new();
+    let _ = writeln!(text, "ZITADEL demo instance listening on {}", server.url());
+    let _ = writeln!(
+        text,
         "emulating ZITADEL {}{}",
         config.version,
         if config.user_schema {
@@ -154,12 +162,13 @@ pub async fn run_standalone(addr: SocketAddr, config: DemoConfig) -> std::io::Re
             ""
         }
     );
-    println!("tokens (send as `Authorization: Bearer <token>`):");
-    println!("  {ADMIN_TOKEN}     read + write in every organisation");
-    println!("  {ORG_TOKEN}       read + write only in organisation Acme");
-    println!("  {READER_TOKEN}    read everywhere, no write");
-    println!("  {NO_MEMBER_TOKEN}  no membership: sees only its own user");
-    println!(
+    let _ = writeln!(text, "tokens (send as `Authorization: Bearer <token>`):");
+    let _ = writeln!(text, "  {ADMIN_TOKEN}     read + write in every organisation");
+    let _ = writeln!(text, "  {ORG_TOKEN}       read + write only in organisation Acme");
+    let _ = writeln!(text, "  {READER_TOKEN}    read everywhere, no write");
+    let _ = writeln!(text, "  {NO_MEMBER_TOKEN}  no membership: sees only its own user");
+    let _ = writeln!(
+        text,
         "service account key for the JWT-bearer grant: {SERVICE_KEY_PATH} \
          (keyId {SERVICE_KEY_ID}, userId {SERVICE_USER_ID})"
     );
@@ -168,11 +177,13 @@ pub async fn run_standalone(addr: SocketAddr, config: DemoConfig) -> std::io::Re
         DeviceApproval::Deny => "declines every request".to_owned(),
         DeviceApproval::Manual => "approves when you open the verification link".to_owned(),
     };
-    println!(
+    let _ = writeln!(
+        text,
         "device login: client id {DEMO_CLIENT_ID} (signs in as Olga Berg, userId {DEVICE_USER_ID}, \
          ORG_USER_MANAGER in Acme; the demo user {decision})"
     );
-    println!("press Ctrl-C to stop");
+    let _ = writeln!(text, "press Ctrl-C to stop");
+    announce(&text);
     wait_for_stop_signal().await;
     server.shutdown().await;
     Ok(())

@@ -45,7 +45,14 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, ctx: &ViewCtx) {
     }
     // The profile and who we act as: which instance and identity this console speaks for.
     for (label, value) in [
-        (" · profile ", app.connection.profile.as_deref()),
+        // No profile in use while the config file has some: say so (issue 14), never name one.
+        (
+            " · profile ",
+            app.connection
+                .profile
+                .as_deref()
+                .or((!app.connection.profiles.is_empty()).then_some(crate::settings::NO_PROFILE)),
+        ),
         (" · as ", app.signed_in.as_deref()),
     ] {
         let Some(value) = value else { continue };
