@@ -5,8 +5,10 @@
 pub mod action_dialog;
 pub mod actions_menu;
 pub mod app;
+pub mod audit_view;
 pub mod browse;
 pub mod clipboard;
+pub mod command_line;
 pub mod detail;
 pub mod effects;
 pub mod frame;
@@ -16,6 +18,7 @@ pub mod list;
 pub mod messages;
 pub mod msg;
 pub mod picker;
+pub mod recent;
 pub mod run;
 pub mod search_line;
 pub mod sort;
