@@ -310,7 +310,7 @@ impl CommandLine {
                 }
                 self.note = if !done.candidates.is_empty() {
                     Some(Note {
-                        lines: vec![done.candidates.join("   ")],
+                        lines: vec![done.candidates.join(" · ")],
                         error: false,
                     })
                 } else if completed {

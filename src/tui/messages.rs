@@ -418,7 +418,7 @@ pub fn audit_no_match(filter: &str) -> String {
 
 pub const HISTORY_TITLE: &str = " Recently opened users ";
 pub const HISTORY_EMPTY: &str = "no user opened yet, on this machine, for this instance";
-pub const HISTORY_SESSION: &str = "opened this session";
+pub const HISTORY_SESSION: &str = "this session";
 pub const HISTORY_READING: &str = "reading the audit trail…";
 
 /// A history row from the audit trail: what was done, and when.

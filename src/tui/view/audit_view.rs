@@ -7,15 +7,14 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Widget};
 
-use super::detail::local_time;
 use super::search::skip_columns;
 use super::{Pen, ViewCtx, width};
 use crate::text::sanitize;
 use crate::tui::audit_view::{AuditView, Loading};
 use crate::tui::messages;
 
-/// Column widths: time with zone, action, outcome, user ID; the rest takes what is left.
-const WIDTHS: [usize; 4] = [21, 15, 13, 19];
+/// Column widths: time, action, outcome, user ID; the rest takes what is left.
+const WIDTHS: [usize; 4] = [17, 15, 10, 19];
 
 /// Draws the view over `screen`; returns where the cursor goes while the filter is typed.
 pub(super) fn draw(buf: &mut Buffer, screen: Rect, view: &AuditView, ctx: &ViewCtx) -> Option<Position> {
@@ -34,8 +33,12 @@ pub(super) fn draw(buf: &mut Buffer, screen: Rect, view: &AuditView, ctx: &ViewC
     }
     let cursor = filter_row(buf, row(0), view, ctx);
     if let Some(mut pen) = Pen::new(buf, row(1)) {
-        for (title, w) in messages::AUDIT_COLUMNS.iter().zip(WIDTHS) {
-            pen.fit(title, w - 1, theme.column_titles).skip(1);
+        // The zone is named once, in the time's title.
+        let zone = ctx.tz.to_offset_info(ctx.now);
+        let time_title = format!("{} ({})", messages::AUDIT_COLUMNS[0], zone.abbreviation());
+        cell(&mut pen, &time_title, WIDTHS[0], theme.column_titles);
+        for (title, w) in messages::AUDIT_COLUMNS.iter().zip(WIDTHS).skip(1) {
+            cell(&mut pen, title, w, theme.column_titles);
         }
         let room = pen.remaining();
         pen.fit(messages::AUDIT_COLUMNS[4], room, theme.column_titles);
@@ -58,16 +61,16 @@ pub(super) fn draw(buf: &mut Buffer, screen: Rect, view: &AuditView, ctx: &ViewC
                 let Some(mut pen) = Pen::new(buf, row(2 + u16::try_from(i).unwrap_or(u16::MAX))) else {
                     break;
                 };
-                let time = local_time(line.time, &ctx.tz);
+                let time = short_time(line.time, &ctx.tz);
                 let outcome_style = if line.outcome == "ok" {
                     theme.base
                 } else {
                     theme.warning
                 };
-                pen.fit(&time, WIDTHS[0] - 1, theme.muted).skip(1);
-                pen.fit(&line.action, WIDTHS[1] - 1, theme.base).skip(1);
-                pen.fit(&line.outcome, WIDTHS[2] - 1, outcome_style).skip(1);
-                pen.fit(&line.user_id, WIDTHS[3] - 1, theme.base).skip(1);
+                cell(&mut pen, &time, WIDTHS[0], theme.muted);
+                cell(&mut pen, &line.action, WIDTHS[1], theme.base);
+                cell(&mut pen, &line.outcome, WIDTHS[2], outcome_style);
+                cell(&mut pen, &line.user_id, WIDTHS[3], theme.base);
                 let room = pen.remaining();
                 pen.fit(&line.rest, room, theme.muted);
             }
@@ -107,4 +110,24 @@ fn filter_row(buf: &mut Buffer, area: Rect, view: &AuditView, ctx: &ViewCtx) -> 
         .saturating_sub(u16::try_from(counts_w).unwrap_or(u16::MAX));
     pen.to(at.max(pen.x)).text(&counts, theme.muted);
     cursor
+}
+
+/// `text` in a column `w` wide (one of it the gap to the next).
+pub(super) fn cell(pen: &mut Pen<'_>, text: &str, w: usize, style: ratatui::style::Style) {
+    let start = pen.x;
+    pen.fit(text, w.saturating_sub(1), style);
+    pen.to(start.saturating_add(u16::try_from(w).unwrap_or(u16::MAX)));
+}
+
+/// "2025-02-03 14:05" in the local zone (named in the column title).
+pub(super) fn short_time(ts: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    let at = tz.to_datetime(ts);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
 }

@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Widget};
 
+use super::audit_view::cell;
 use super::detail::local_time;
 use super::{Pen, ViewCtx};
 use crate::tui::audit_view::Loading;
@@ -41,14 +42,14 @@ pub(super) fn draw(buf: &mut Buffer, screen: Rect, view: &HistoryView, ctx: &Vie
         let selected = i == view.selected;
         let style = if selected { theme.selected } else { theme.base };
         pen.text(if selected { "▶ " } else { "  " }, style);
-        pen.fit(&r.user_id, ID_W - 1, style).skip(1);
+        cell(&mut pen, &r.user_id, ID_W, style);
         let (name, what) = match &r.source {
             Source::Session => (
                 r.name.clone(),
                 if r.detail.is_empty() {
                     messages::HISTORY_SESSION.to_owned()
                 } else {
-                    format!("{} · {}", r.detail, messages::HISTORY_SESSION)
+                    format!("{} · {}", messages::HISTORY_SESSION, r.detail)
                 },
             ),
             Source::Audit { time, action } => (
@@ -56,7 +57,7 @@ pub(super) fn draw(buf: &mut Buffer, screen: Rect, view: &HistoryView, ctx: &Vie
                 messages::history_from_audit(action, &local_time(*time, &ctx.tz)),
             ),
         };
-        pen.fit(&name, NAME_W - 1, style).skip(1);
+        cell(&mut pen, &name, NAME_W, style);
         let room = pen.remaining();
         pen.fit(&what, room, theme.muted);
     }
