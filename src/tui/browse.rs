@@ -81,7 +81,7 @@ static COMMANDS: &[Binding<BrowseAction>] = &[
     Binding { keys: &[Key::Char('P')], label: "P", action: A::OpenProfiles, help: "switch profile", hint: None },
     Binding { keys: &[Key::Char('+')], label: "+", action: A::ScanMore, help: "scan more users (verified: searches)", hint: None },
     Binding { keys: &[Key::Char('s')], label: "s", action: A::CycleSort, help: "sort by the next column", hint: None },
-    Binding { keys: &[Key::Char(':')], label: ":", action: A::OpenCommandLine, help: "command line: :user, :org, :profile, :sort, :audit, :history, :q (Tab completes)", hint: None },
+    Binding { keys: &[Key::Char(':')], label: ":", action: A::OpenCommandLine, help: "command line (Tab lists the commands)", hint: None },
 ];
 
 pub static LIST: Keymap<BrowseAction> = Keymap {
