@@ -116,3 +116,33 @@ async fn q_quits() {
     command(&mut d, "q");
     assert!(d.quit);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn org_with_an_id_lists_that_organisations_users_only() {
+    const ORG: &str = "281465201463672835";
+    let dir = scratch("cmd-org");
+    let demo = demo().await;
+    let mut d = Driver::start(&demo, ADMIN_TOKEN, dir.join("audit.jsonl")).await;
+    let all = d.app.list.len();
+    command(&mut d, &format!("org {ORG}"));
+    d.settle().await;
+    assert_eq!(d.app.search.applied, format!("org:{ORG}"));
+    let owners: Vec<String> = d
+        .app
+        .list
+        .visible(0, d.app.list.len())
+        .map(|r| {
+            r.user
+                .details
+                .as_ref()
+                .map(|x| x.resource_owner.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert!(!owners.is_empty() && owners.len() < all, "{owners:?}");
+    assert!(owners.iter().all(|o| o == ORG), "{owners:?}");
+    assert!(
+        d.screen().contains(&format!("/ org:{ORG}")),
+        "the search row shows it"
+    );
+}

@@ -356,7 +356,7 @@ pub fn several_users(text: &str, users: &[crate::api::wire::User]) -> Vec<String
     )];
     lines.extend(users.iter().map(|u| {
         format!(
-            "  {}  {} ({})",
+            "· {} — {} ({})",
             u.user_id,
             crate::userinfo::display_name(u),
             u.preferred_login_name
