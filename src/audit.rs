@@ -2,7 +2,7 @@
 //! state directory (0600). It records who asked for what and what ZITADEL answered — never
 //! the code and never the token.
 
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -153,6 +153,59 @@ impl AuditLog {
     }
 }
 
+/// At most this much of the end of the trail is read for a view of its newest lines (records
+/// are a few hundred bytes: some thousands of lines).
+pub const TAIL_BYTES: u64 = 1024 * 1024;
+
+impl AuditLog {
+    /// The newest records, oldest first: at most `max_lines` of them, read from at most the
+    /// last [`TAIL_BYTES`] of the file, so memory stays bounded however long the trail grows.
+    /// A line cut by where the read starts is dropped; a line that is not a record is
+    /// reported (counted from the end) and skipped.
+    pub fn read_last(&self, max_lines: usize) -> Result<(Vec<AuditRecord>, Vec<String>), AuditError> {
+        let Some(path) = self.path.as_deref() else {
+            return Ok((Vec::new(), Vec::new()));
+        };
+        let Some(mut file) = secure_fs::open_read(path).map_err(file_error)? else {
+            return Ok((Vec::new(), Vec::new()));
+        };
+        let read_error = |source| AuditError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let len = file.metadata().map_err(read_error)?.len();
+        let start = len.saturating_sub(TAIL_BYTES);
+        file.seek(SeekFrom::Start(start)).map_err(read_error)?;
+        let mut bytes = Vec::new();
+        file.take(TAIL_BYTES)
+            .read_to_end(&mut bytes)
+            .map_err(read_error)?;
+        let text = String::from_utf8_lossy(&bytes);
+        let whole = if start > 0 {
+            // The first line may be the end of one that began before the read.
+            text.split_once('\n').map_or("", |(_, rest)| rest)
+        } else {
+            &text
+        };
+        let lines: Vec<&str> = whole.lines().filter(|l| !l.trim().is_empty()).collect();
+        let from = lines.len().saturating_sub(max_lines);
+        let mut records = Vec::new();
+        let mut problems = Vec::new();
+        let newest = lines.len();
+        for (i, line) in lines.iter().enumerate().skip(from) {
+            match serde_json::from_str(line) {
+                Ok(r) => records.push(r),
+                Err(e) => problems.push(format!(
+                    "{}: line {} from the end is not an audit record ({e})",
+                    display_path(path),
+                    newest - i
+                )),
+            }
+        }
+        Ok((records, problems))
+    }
+}
+
 fn file_error(e: SecureFsError) -> AuditError {
     match e {
         SecureFsError::Io { action, path, source } => AuditError::Open { action, path, source },
@@ -270,6 +323,42 @@ mod tests {
         assert!(e.to_string().contains(&path.display().to_string()), "{e}");
         assert!(e.to_string().contains("symbolic link"), "{e}");
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious\n");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_newest_lines_are_read_from_the_end_of_a_long_trail_only() {
+        let dir = scratch();
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("audit.jsonl");
+        let line = serde_json::to_string(&record("1")).unwrap();
+        // More than TAIL_BYTES of old lines, then three new ones and a broken one.
+        let old = (TAIL_BYTES as usize / line.len()) + 50;
+        let mut text = format!("{line}\n").repeat(old);
+        for id in ["new-1", "new-2", "new-3"] {
+            text.push_str(&serde_json::to_string(&record(id)).unwrap());
+            text.push('\n');
+        }
+        text.push_str("{\"torn\n");
+        std::fs::write(&path, text).unwrap();
+        let log = AuditLog::new(Some(path));
+        let (last, problems) = log.read_last(3).unwrap();
+        let ids: Vec<_> = last.iter().map(|r| r.user_id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["new-2", "new-3"],
+            "the broken line counts as one of the three"
+        );
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("line 1 from the end"), "{problems:?}");
+        let (many, _) = log.read_last(usize::MAX).unwrap();
+        assert!(
+            many.len() < old && many.len() > 1000,
+            "bounded by bytes, not by the file: {}",
+            many.len()
+        );
+        assert_eq!(many.last().map(|r| r.user_id.as_str()), Some("new-3"));
+        assert_eq!(AuditLog::new(None).read_last(5).unwrap().0, Vec::new());
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -90,6 +90,8 @@ pub struct App {
     pub sort_picker: Option<SortPicker>,
     /// What the last key did, when it says so (a copy): on the status line until the next key.
     pub status_note: Option<String>,
+    /// The command line (`:`), the view it opened, the users opened this session.
+    pub commands: commands::Commands,
     /// Organisation names, read in the background; empty until read (or when the
     /// credentials may not read them), and then IDs are shown as they are.
     pub orgs: OrgDirectory,
@@ -134,6 +136,7 @@ impl App {
             copy_menu: None,
             sort_picker: None,
             status_note: None,
+            commands: commands::Commands::default(),
             orgs: OrgDirectory::default(),
             org_read: orgs::OrgRead::default(),
             signed_in: None,
@@ -184,6 +187,7 @@ impl App {
             || self.pending.scan.is_some()
             || self.detail.as_ref().is_some_and(Detail::waiting)
             || self.dialog.as_ref().is_some_and(ActionDialog::in_flight)
+            || self.commands.busy()
     }
 
     /// A reply or a debounced search is still to come.
@@ -200,10 +204,11 @@ impl App {
             (Some(d), _, _) => d.keymap(),
             (None, Some(_), _) => &actions_menu::KEYMAP,
             (None, None, Some(_)) => &picker::KEYMAP,
-            (None, None, None) => match self.mode {
-                Mode::List => &browse::LIST,
-                Mode::Search => &search_line::KEYMAP,
-                Mode::Detail => &browse::DETAIL,
+            (None, None, None) => match (self.commands.keymap(), self.mode) {
+                (Some(keymap), _) => keymap,
+                (None, Mode::List) => &browse::LIST,
+                (None, Mode::Search) => &search_line::KEYMAP,
+                (None, Mode::Detail) => &browse::DETAIL,
             },
         }
     }
@@ -312,6 +317,7 @@ impl App {
                 let load = self.loaded(result);
                 if let Load::Ready(user) = &load {
                     self.list.update_user(user);
+                    self.commands.recent.opened(user);
                 }
                 let id = self.next_request();
                 let Some(d) = self.detail.as_mut() else {
@@ -358,6 +364,8 @@ impl App {
                 };
                 (true, refresh.map(|id| self.open_detail(id)).unwrap_or_default())
             }
+            Msg::LookedUp { id, result } => self.on_looked_up(id, result),
+            Msg::AuditTrail { id, result } => self.on_audit_trail(id, result),
             Msg::GotMethods { id, result } => {
                 if !self.detail.as_ref().is_some_and(|d| d.awaits_methods(id)) {
                     return (false, Vec::new());
@@ -471,6 +479,9 @@ impl App {
             self.help_open = false;
             self.syntax_open = false;
             return (true, Vec::new());
+        }
+        if let Some(handled) = self.on_command_key(ev) {
+            return handled;
         }
         // `?` on an empty search line asks for the syntax; with text it is text.
         if self.mode == Mode::Search
@@ -635,6 +646,7 @@ impl App {
             BrowseAction::OpenCopy => return self.open_copy_menu(),
             BrowseAction::OpenResend => return self.open_resend(),
             BrowseAction::OpenActions => return self.open_actions(),
+            BrowseAction::OpenCommandLine => return self.open_command_line(),
             BrowseAction::OpenProfiles => {
                 self.picker =
                     ProfilePicker::open(&self.connection.profiles, self.connection.profile.as_ref());
@@ -720,6 +732,9 @@ impl App {
         let clean: String = text.chars().filter(|c| !c.is_control()).collect();
         if clean.is_empty() {
             return (false, Vec::new());
+        }
+        if let Some(handled) = self.on_command_paste(&clean) {
+            return handled;
         }
         let (changed, effects, pasted, cap) = if let Some(dialog) = self.dialog.as_mut() {
             let (request, pasted, cap) = dialog.on_paste(&clean);
@@ -1049,12 +1064,16 @@ impl App {
     }
 }
 
+mod commands;
 mod copy_sort;
 mod mouse;
 mod orgs;
+pub use commands::{Commands, FullView};
 
 #[cfg(test)]
 mod actions_tests;
+#[cfg(test)]
+mod command_tests;
 #[cfg(test)]
 mod copy_sort_tests;
 #[cfg(test)]

@@ -45,6 +45,8 @@ pub enum BrowseAction {
     ReverseSort,
     /// The copy menu: the user's ID, email or login name to the clipboard.
     OpenCopy,
+    /// The command line (`:user`, `:audit`, …).
+    OpenCommandLine,
 }
 
 use BrowseAction as A;
@@ -85,6 +87,7 @@ static COMMANDS: &[Binding<BrowseAction>] = &[
     Binding { keys: &[Key::Char('s')], label: "s", action: A::OpenSort, help: "sort by… (a column, ↑ or ↓)", hint: None },
     Binding { keys: &[Key::Char('S')], label: "S", action: A::ReverseSort, help: "reverse the order (↑ ↔ ↓)", hint: None },
     Binding { keys: &[Key::Char('y')], label: "y", action: A::OpenCopy, help: "copy the user's ID, email or login name", hint: None },
+    Binding { keys: &[Key::Char(':')], label: ":", action: A::OpenCommandLine, help: "command line (Tab lists the commands)", hint: None },
 ];
 
 pub static LIST: Keymap<BrowseAction> = Keymap {

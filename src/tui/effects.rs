@@ -9,6 +9,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, JoinHandle};
 
+use super::audit_view::{AUDIT_VIEW_LINES, AuditTail};
 use super::clipboard::{Multiplexer, osc52};
 use super::frame::{FrameTerminal, write_through};
 use super::msg::{Effect, Msg};
@@ -44,6 +45,10 @@ pub struct Executor {
     identity: Option<AbortHandle>,
     /// Reading the organisation directory.
     orgs: Option<AbortHandle>,
+    /// A `:user` lookup.
+    lookup: Option<AbortHandle>,
+    /// Reading the audit trail for `:audit` or `:history`.
+    trail: Option<AbortHandle>,
 }
 
 impl Executor {
@@ -66,6 +71,8 @@ impl Executor {
             search_timer: None,
             identity: None,
             orgs: None,
+            lookup: None,
+            trail: None,
         }
     }
 
@@ -142,6 +149,23 @@ impl Executor {
                     let _ = tx.send(Msg::GotOrgs { id, result });
                 }),
             ),
+            Effect::LookUpUser { id, request } => (
+                &mut self.lookup,
+                tokio::spawn(async move {
+                    let result = client.list_users(&request).await;
+                    let _ = tx.send(Msg::LookedUp { id, result });
+                }),
+            ),
+            Effect::ReadAuditTrail { id } => {
+                let audit = Arc::clone(&self.audit);
+                (
+                    &mut self.trail,
+                    tokio::spawn(async move {
+                        let result = read_audit_tail(audit).await;
+                        let _ = tx.send(Msg::AuditTrail { id, result });
+                    }),
+                )
+            }
             Effect::ScheduleSearch { generation, delay } => (
                 &mut self.search_timer,
                 tokio::spawn(async move {
@@ -180,6 +204,8 @@ impl Executor {
             &mut self.search_timer,
             &mut self.identity,
             &mut self.orgs,
+            &mut self.lookup,
+            &mut self.trail,
         ] {
             if let Some(h) = slot.take() {
                 h.abort();
@@ -223,4 +249,19 @@ async fn read_history(
         instance: &audit.instance,
     };
     Ok(history::build(&changes, lines, user_id, &tz))
+}
+
+/// The audit trail's newest lines (bounded: `AuditLog::read_last`), read on a blocking
+/// worker, with the instance they are compared against.
+async fn read_audit_tail(audit: Arc<AuditContext>) -> Result<AuditTail, String> {
+    let instance = audit.instance.clone();
+    let read = tokio::task::spawn_blocking(move || audit.log.read_last(AUDIT_VIEW_LINES))
+        .await
+        .map_err(|e| e.to_string())?;
+    let (records, problems) = read.map_err(|e| e.to_string())?;
+    Ok(AuditTail {
+        records,
+        problems,
+        instance,
+    })
 }

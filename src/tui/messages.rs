@@ -407,6 +407,151 @@ pub const NO_JOB_CONTROL: &str =
 /// Ctrl-Z while an action is on its way to ZITADEL.
 pub const NO_SUSPEND_WHILE_SENDING: &str = "an action is on its way to ZITADEL: suspend once it is answered";
 
+// --- command line, audit and history views ---
+
+/// `:help`: every command with what it does, one a line.
+pub fn command_list() -> Vec<String> {
+    super::command_line::COMMANDS
+        .iter()
+        .map(|c| format!(":{} — {}", c.usage, c.help))
+        .collect()
+}
+
+/// ":user, :org, … :q": the commands that exist, for an error.
+fn command_names() -> String {
+    super::command_line::COMMANDS
+        .iter()
+        .map(|c| format!(":{}", c.aliases.first().copied().unwrap_or(c.name)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a typed line is not a command.
+pub fn command_error(e: &super::command_line::CommandError) -> String {
+    use super::command_line::CommandError as E;
+    match e {
+        E::Empty => "type a command — Tab lists them".into(),
+        E::Unknown(word) => format!("no command :{word} — the commands: {}", command_names()),
+        E::NeedsArgument(spec) => format!(
+            ":{} needs {} (:{})",
+            spec.name,
+            spec.argument.unwrap_or("an argument"),
+            spec.usage
+        ),
+        E::TakesNoArgument(spec) => format!(":{} takes no argument", spec.name),
+        E::UnknownColumn(word) => format!(
+            "no column “{word}” to sort by — the columns: {}; then asc or desc",
+            super::sort::COLUMNS
+                .iter()
+                .map(|(_, n)| *n)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Tab found nothing to complete.
+pub fn no_completion(typed: &str) -> String {
+    match typed.trim().split_once(char::is_whitespace) {
+        None if !typed.trim().is_empty() => format!(
+            "no command starts with “{}” — Tab on an empty line lists them",
+            typed.trim()
+        ),
+        _ => "nothing to complete here".into(),
+    }
+}
+
+/// `:user EMAIL|LOGIN` while ZITADEL is asked.
+pub fn looking_up(text: &str) -> String {
+    format!("looking up “{text}” (email address or login name, exactly)…")
+}
+
+/// `:user EMAIL|LOGIN` found nobody.
+pub fn no_such_user(text: &str) -> String {
+    format!(
+        "no user has the email address or login name “{text}” (exact, ignoring case) — {} searches by part of it",
+        search_key()
+    )
+}
+
+/// `:user EMAIL|LOGIN` found several: each named, and how to open one.
+pub fn several_users(text: &str, users: &[crate::api::wire::User]) -> Vec<String> {
+    let mut lines = vec![format!(
+        "{} users have the email address or login name “{text}” — :user ID opens one:",
+        users.len()
+    )];
+    lines.extend(users.iter().map(|u| {
+        format!(
+            "· {} — {} ({})",
+            u.user_id,
+            crate::userinfo::display_name(u),
+            u.preferred_login_name
+        )
+    }));
+    lines
+}
+
+/// `:org` with a value the search line refuses and gives no reason for.
+pub fn org_refused(term: &str) -> String {
+    format!("the search “{term}” cannot be sent")
+}
+
+/// `:profile` with a name the config file does not have.
+pub fn unknown_profile(name: &str, profiles: &[String]) -> String {
+    format!("no profile “{name}” — the profiles: {}", profiles.join(", "))
+}
+
+/// The audit trail could not be read (the reason names the file).
+pub fn audit_unreadable(reason: &str) -> String {
+    format!("cannot read the audit trail: {reason}")
+}
+
+pub const AUDIT_TITLE: &str = " Audit trail (this machine) — newest first ";
+pub const AUDIT_READING: &str = "reading the audit trail…";
+pub const AUDIT_EMPTY: &str = "nothing audited yet: no action has been confirmed on this machine";
+pub const AUDIT_COLUMNS: [&str; 5] = [
+    "TIME",
+    "ACTION",
+    "OUTCOME",
+    "USER ID",
+    "MODE · ADDRESS · BY · INSTANCE",
+];
+
+/// The audit view's filter row: the filter and how many lines it keeps.
+pub fn audit_counts(shown: usize, total: usize, problems: usize) -> String {
+    let mut s = if shown == total {
+        format!("{} lines", crate::text::thousands(total as u64))
+    } else {
+        format!(
+            "{} of {} lines",
+            crate::text::thousands(shown as u64),
+            crate::text::thousands(total as u64)
+        )
+    };
+    if total >= super::audit_view::AUDIT_VIEW_LINES {
+        s.push_str(" (the newest; zitadesk audit prints all)");
+    }
+    if problems > 0 {
+        s.push_str(&format!(" · {problems} unreadable (zitadesk audit names them)"));
+    }
+    s
+}
+
+/// No line has the filter's text.
+pub fn audit_no_match(filter: &str) -> String {
+    format!("no line contains “{filter}” — Esc clears the filter")
+}
+
+pub const HISTORY_TITLE: &str = " Recently opened users ";
+pub const HISTORY_EMPTY: &str = "no user opened yet, on this machine, for this instance";
+pub const HISTORY_SESSION: &str = "this session";
+pub const HISTORY_READING: &str = "reading the audit trail…";
+
+/// A history row from the audit trail: what was done, and when.
+pub fn history_from_audit(action: &str, when: &str) -> String {
+    format!("zitadesk: {action} · {when}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -75,6 +75,16 @@ pub enum Msg {
         result: Result<ActionResult, ApiError>,
         audit_error: Option<String>,
     },
+    /// The answer to a `:user EMAIL|LOGIN` lookup.
+    LookedUp {
+        id: RequestId,
+        result: Result<ListUsersResponse, ApiError>,
+    },
+    /// The audit trail's newest lines, for `:audit` and `:history`.
+    AuditTrail {
+        id: RequestId,
+        result: Result<super::audit_view::AuditTail, String>,
+    },
 }
 
 /// Work for the run loop. A new request of a kind replaces (aborts) the one in flight.
@@ -123,4 +133,14 @@ pub enum Effect {
     /// Give the terminal back to the shell and stop until `fg`.
     Suspend,
     Quit,
+    /// Look a user up by email or login name (`:user`); its own slot, so the list's
+    /// reads and the lookup never abort each other.
+    LookUpUser {
+        id: RequestId,
+        request: ListUsersRequest,
+    },
+    /// Read the audit trail's newest lines (off the UI thread).
+    ReadAuditTrail {
+        id: RequestId,
+    },
 }

@@ -1,7 +1,8 @@
 //! The mouse, when the agent turned it on (`mouse = true` in the config, or `--mouse`; off by
 //! default so the terminal's own text selection keeps working): the wheel moves the selection,
-//! a click selects a row, a double click opens it. Each does what a key does; while a popup
-//! or the search line has the keyboard, the mouse does nothing.
+//! a click selects a row, a double click opens it. Each does what a key does; while a popup,
+//! the command line (or a view it opened) or the search line has the keyboard, the mouse does
+//! nothing.
 
 use std::time::{Duration, Instant};
 
@@ -24,7 +25,9 @@ pub struct Click {
 
 impl App {
     pub(super) fn on_mouse(&mut self, ev: MouseEvent, at: Instant) -> (bool, Vec<Effect>) {
-        if self.popup_open() || self.help_open || self.syntax_open || self.mode == Mode::Search {
+        let elsewhere =
+            self.popup_open() || self.help_open || self.syntax_open || self.commands.keymap().is_some();
+        if elsewhere || self.mode == Mode::Search {
             return (false, Vec::new());
         }
         let viewport = self.viewport();

@@ -34,6 +34,11 @@ impl App {
         Effect::ReadOrgs { id }
     }
 
+    /// The organisation directory has been read (names can be resolved now).
+    pub(super) fn orgs_read(&self) -> bool {
+        self.org_read.read
+    }
+
     /// The organisation directory is being read.
     pub fn reading_orgs(&self) -> bool {
         self.org_read.reading.is_some()

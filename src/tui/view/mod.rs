@@ -11,10 +11,13 @@
 
 mod action_dialog;
 pub mod actions_menu;
+mod audit_view;
+mod command_line;
 mod copy_menu;
 mod detail;
 mod header;
 mod help;
+mod history_view;
 mod list;
 mod notice;
 mod picker;
@@ -31,7 +34,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use unicode_width::UnicodeWidthStr;
 
-use super::app::App;
+use super::app::{App, FullView};
 use super::layout::{self, Areas};
 use crate::text;
 
@@ -69,6 +72,17 @@ fn draw_regions(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
     }
     status::draw(buf, areas.status, app, &ctx.theme);
     let mut cursor = search::draw(buf, areas.search, app, &ctx.theme);
+    if let Some(line) = &app.commands.line {
+        cursor = command_line::draw(buf, screen, areas.status, line, &ctx.theme);
+    }
+    match &app.commands.view {
+        Some(FullView::Audit(v)) => cursor = audit_view::draw(buf, screen, v, ctx),
+        Some(FullView::History(v)) => {
+            history_view::draw(buf, screen, v, ctx);
+            cursor = None;
+        }
+        None => {}
+    }
     if let Some(dialog) = &app.dialog {
         // Over list and detail; it has the keyboard, so the cursor is its own (or none).
         cursor = action_dialog::draw(buf, screen, app, dialog, ctx);
