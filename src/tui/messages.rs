@@ -439,14 +439,7 @@ pub fn command_error(e: &super::command_line::CommandError) -> String {
             spec.usage
         ),
         E::TakesNoArgument(spec) => format!(":{} takes no argument", spec.name),
-        E::UnknownColumn(word) => format!(
-            "no column “{word}” to sort by — the columns: {}; then asc or desc",
-            super::sort::COLUMNS
-                .iter()
-                .map(|(_, n)| *n)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        E::Sort(why) => why.clone(),
     }
 }
 
