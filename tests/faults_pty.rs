@@ -175,9 +175,9 @@ impl Console {
         &self.home
     }
 
-    /// The status row (the last).
+    /// What the console says of the last fault (see [`told`]).
     fn status_row(&self) -> String {
-        rows(self.screen())[usize::from(ROWS) - 1].clone()
+        told(self.screen())
     }
 
     /// `/`, then `text` keystroke by keystroke; returns once the search row shows all of it.
@@ -217,9 +217,11 @@ fn first_user_row(screen: &vt100::Screen) -> String {
 
 /// The first page of all users.
 fn list_shown(screen: &vt100::Screen) -> bool {
+    // The column titles sit on row 2, lower while a notice (a failed read, whole) is above.
+    let rows = rows(screen);
+    let titles = rows.iter().position(|r| r.contains("DISPLAY NAME"));
     counter(screen).is_some_and(|(at, total)| at == 1 && total > 1)
-        && rows(screen).get(2).is_some_and(|r| r.contains("DISPLAY NAME"))
-        && !first_user_row(screen).trim().is_empty()
+        && titles.is_some_and(|t| rows.get(t + 1).is_some_and(|r| !r.trim().is_empty()))
 }
 
 /// The search result for [`SEARCH`]: one row, that user.
@@ -241,8 +243,22 @@ fn lower(s: &str) -> String {
 
 /// Whether the status row says all of `words` (case-insensitive).
 fn says(screen: &vt100::Screen, words: &[&str]) -> bool {
-    let status = lower(&rows(screen)[usize::from(ROWS) - 1]);
-    words.iter().all(|w| status.contains(&lower(w)))
+    let said = lower(&told(screen));
+    words.iter().all(|w| said.contains(&lower(w)))
+}
+
+/// Where the console says what went wrong: the notice under the search line (a failed read
+/// of the list, whole and wrapped: its rows joined again) and the status row.
+fn told(screen: &vt100::Screen) -> String {
+    let rows = rows(screen);
+    let last = usize::from(ROWS) - 1;
+    let titles = rows
+        .iter()
+        .position(|r| r.contains("DISPLAY NAME"))
+        .unwrap_or(last);
+    let mut said: Vec<&str> = rows[2..titles.max(2)].iter().map(|r| r.trim()).collect();
+    said.push(rows[last].trim());
+    said.join(" ")
 }
 
 // ---------------------------------------------------------------------------------------------

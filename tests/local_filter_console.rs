@@ -72,11 +72,19 @@ async fn a_verified_search_fills_the_list_from_a_background_scan_and_plus_goes_f
     d.press(KeyCode::Enter);
 
     // One page at a time, each from a background request: the console answers keys meanwhile.
-    let msg = tokio::time::timeout(DEADLINE, d.rx.recv())
-        .await
-        .expect("a page")
-        .expect("open");
-    d.update(msg);
+    // The typed search's debounce timer may fire before the page is in (Enter applied it
+    // already): take messages until the first page arrives.
+    loop {
+        let msg = tokio::time::timeout(DEADLINE, d.rx.recv())
+            .await
+            .expect("a page")
+            .expect("open");
+        let page = matches!(msg, Msg::Listed { .. });
+        d.update(msg);
+        if page {
+            break;
+        }
+    }
     assert!(d.app.busy(), "the second page is asked for");
     let first: Vec<&User> = everyone[..1_000].iter().filter(|u| wanted(u)).collect();
     let grouped = |n: usize| zitadesk::text::thousands(n as u64);

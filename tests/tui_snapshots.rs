@@ -362,7 +362,7 @@ fn detail_while_loading() {
 }
 
 #[test]
-fn an_error_in_the_status_line() {
+fn a_failed_read_said_whole_under_the_search_line() {
     for (w, h) in SIZES {
         let mut app = listed(w, h);
         let (_, effects) = app.update(Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)));
@@ -377,7 +377,7 @@ fn an_error_in_the_status_line() {
             id,
             result: Err(denied),
         });
-        assert!(app.error.is_some());
+        assert!(app.list_error.is_some());
         snapshot("error", &app, w, h);
     }
 }

@@ -101,6 +101,9 @@ pub struct App {
     pub signed_in: Option<String>,
     /// The last error, for the status line; cleared by the next success.
     pub error: Option<String>,
+    /// Why the last read of the list failed, shown whole under the search line until a read
+    /// succeeds.
+    pub list_error: Option<String>,
     /// A note about the list (sparse rights, a shifted order): while it is the `error` shown,
     /// it stays until the next page arrives, whatever else succeeds meanwhile.
     list_note: Option<String>,
@@ -141,6 +144,7 @@ impl App {
             org_read: orgs::OrgRead::default(),
             signed_in: None,
             error: None,
+            list_error: None,
             list_note: None,
             quit_armed: false,
             last_click: None,
@@ -231,7 +235,11 @@ impl App {
                 messages::search_refused(e),
                 messages::stale_rows(&self.search.applied),
             ],
-            None => self.org_notice().map(|n| vec![n.to_owned()]).unwrap_or_default(),
+            None => match &self.list_error {
+                Some(e) if self.list.is_empty() => vec![e.clone()],
+                Some(e) => vec![e.clone(), messages::ROWS_FROM_LAST_READ.to_owned()],
+                None => self.org_notice().map(|n| vec![n.to_owned()]).unwrap_or_default(),
+            },
         }
     }
 
@@ -424,6 +432,7 @@ impl App {
             Ok(resp) => {
                 self.error = None;
                 self.list_note = None;
+                self.list_error = None;
                 let viewport = self.viewport();
                 self.list.store(slot, resp.result, resp.details, viewport);
                 if let (PageSlot::Reset { .. }, Some(id)) = (slot, self.pending.reselect.take()) {
@@ -449,7 +458,11 @@ impl App {
             }
             Err(e) => {
                 tracing::warn!(error = %e.log_line(), "list failed");
-                self.error = Some(read_error_line(&e, self.connection.org.as_deref()));
+                // Under the search line, whole (ZITADEL's reason for refusing a search can be
+                // long), not cut on the one-row status line.
+                self.list_error = Some(read_error_line(&e, self.connection.org.as_deref()));
+                let viewport = self.viewport();
+                self.list.clamp(viewport);
                 (true, Vec::new())
             }
         }
@@ -997,6 +1010,7 @@ impl App {
             Ok(page) => {
                 scan.take(&request, page);
                 self.list.show_matches(scan.matches(), self.sort, viewport);
+                self.list_error = None;
                 if self.error != self.list_note {
                     self.error = None;
                 }
@@ -1004,7 +1018,9 @@ impl App {
             }
             Err(e) => {
                 tracing::warn!(error = %e.log_line(), "scan failed");
-                self.error = Some(read_error_line(&e, self.connection.org.as_deref()));
+                self.list_error = Some(read_error_line(&e, self.connection.org.as_deref()));
+                let viewport = self.viewport();
+                self.list.clamp(viewport);
                 (true, Vec::new())
             }
         }

@@ -78,7 +78,8 @@ pub enum CommandError {
     Unknown(String),
     NeedsArgument(&'static Spec),
     TakesNoArgument(&'static Spec),
-    UnknownColumn(String),
+    /// The sort named no column; the reason as `sort::parse_order` words it.
+    Sort(String),
 }
 
 fn spec(word: &str) -> Option<&'static Spec> {
@@ -120,17 +121,9 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
     })
 }
 
-/// `COLUMN [asc|desc]`: the column as `sort::parse` reads it, then an optional direction.
+/// `COLUMN [asc|desc]`, read as the sort picker's columns are named (`sort::parse_order`).
 fn sort_argument(arg: &str) -> Result<(UserFieldName, Option<bool>), CommandError> {
-    let lower = arg.to_lowercase();
-    let (column, ascending) = match lower.rsplit_once(char::is_whitespace) {
-        Some((c, "asc")) => (c.trim(), Some(true)),
-        Some((c, "desc")) => (c.trim(), Some(false)),
-        _ => (lower.as_str(), None),
-    };
-    super::sort::parse(column)
-        .map(|c| (c, ascending))
-        .ok_or_else(|| CommandError::UnknownColumn(arg.to_owned()))
+    super::sort::parse_order(arg).map_err(CommandError::Sort)
 }
 
 /// What completion draws on besides the table.
@@ -454,11 +447,11 @@ mod tests {
         );
         assert_eq!(
             parse("sort colour"),
-            Err(CommandError::UnknownColumn("colour".into()))
+            Err(CommandError::Sort(crate::tui::messages::sort_unknown("colour")))
         );
         assert_eq!(
             parse("sort desc"),
-            Err(CommandError::UnknownColumn("desc".into()))
+            Err(CommandError::Sort(crate::tui::messages::sort_needs_column()))
         );
     }
 

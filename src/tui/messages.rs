@@ -439,14 +439,7 @@ pub fn command_error(e: &super::command_line::CommandError) -> String {
             spec.usage
         ),
         E::TakesNoArgument(spec) => format!(":{} takes no argument", spec.name),
-        E::UnknownColumn(word) => format!(
-            "no column “{word}” to sort by — the columns: {}; then asc or desc",
-            super::sort::COLUMNS
-                .iter()
-                .map(|(_, n)| *n)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        E::Sort(why) => why.clone(),
     }
 }
 
@@ -855,6 +848,15 @@ mod actions_menu_words {
 pub fn search_refused(e: &crate::api::query::QueryError) -> String {
     format!("✗ “{}”: {}", e.term, e.reason)
 }
+
+/// The empty list after a failed read whose reason is said under the search line.
+pub const NO_USERS_REASON_ABOVE: &str = "no users loaded — the reason is above";
+/// The empty list after a failure said on the status line.
+pub const NO_USERS_SEE_STATUS: &str = "no users loaded — see the status line";
+
+/// Under a failed read of the list that left rows on screen: they are not fresh.
+pub const ROWS_FROM_LAST_READ: &str =
+    "the rows below are from the last read that answered (Ctrl-R tries again)";
 
 /// Under a refused search: the list still shows what the previous search found.
 pub fn stale_rows(applied: &str) -> String {

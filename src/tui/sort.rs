@@ -42,24 +42,24 @@ pub fn parse(word: &str) -> Option<UserFieldName> {
 }
 
 /// A sort as typed after `:sort`: a column (see [`parse`]), then optionally `asc` or `desc`
-/// (ascending when left out): "email", "email desc", "created asc", "display name desc".
-/// The error says what is wrong and names the columns there are.
-pub fn parse_sort(args: &str) -> Result<ListSort, String> {
+/// (`None` when left out: the direction in effect stays): "email", "email desc", "created
+/// asc", "display name desc". The error says what is wrong and names the columns there are.
+pub fn parse_order(args: &str) -> Result<(UserFieldName, Option<bool>), String> {
     let words: Vec<&str> = args.split_whitespace().collect();
     let (column_words, ascending) = match words.split_last() {
         Some((last, rest)) => match last.to_lowercase().as_str() {
-            "asc" | "ascending" => (rest, true),
-            "desc" | "descending" => (rest, false),
-            _ => (words.as_slice(), true),
+            "asc" | "ascending" => (rest, Some(true)),
+            "desc" | "descending" => (rest, Some(false)),
+            _ => (words.as_slice(), None),
         },
-        None => (words.as_slice(), true),
+        None => (words.as_slice(), None),
     };
     let column = column_words.join(" ");
     if column.is_empty() {
         return Err(super::messages::sort_needs_column());
     }
     match parse(&column) {
-        Some(column) => Ok(ListSort { column, ascending }),
+        Some(column) => Ok((column, ascending)),
         None => Err(super::messages::sort_unknown(&column)),
     }
 }
@@ -130,32 +130,41 @@ mod tests {
 
     #[test]
     fn a_typed_sort_is_a_column_then_an_optional_direction() {
-        let sort = |column, ascending| Ok(ListSort { column, ascending });
-        assert_eq!(parse_sort("email"), sort(UserFieldName::Email, true));
-        assert_eq!(parse_sort("email desc"), sort(UserFieldName::Email, false));
-        assert_eq!(parse_sort("  Email   DESC "), sort(UserFieldName::Email, false));
-        assert_eq!(parse_sort("created asc"), sort(UserFieldName::CreationDate, true));
+        let sort = |column, ascending: Option<bool>| Ok((column, ascending));
+        assert_eq!(parse_order("email"), sort(UserFieldName::Email, None));
+        assert_eq!(parse_order("email desc"), sort(UserFieldName::Email, Some(false)));
         assert_eq!(
-            parse_sort("display name descending"),
-            sort(UserFieldName::DisplayName, false)
+            parse_order("  Email   DESC "),
+            sort(UserFieldName::Email, Some(false))
         );
-        assert_eq!(parse_sort("state ascending"), sort(UserFieldName::State, true));
-        assert_eq!(parse_sort("user"), sort(UserFieldName::UserName, true));
+        assert_eq!(
+            parse_order("created asc"),
+            sort(UserFieldName::CreationDate, Some(true))
+        );
+        assert_eq!(
+            parse_order("display name descending"),
+            sort(UserFieldName::DisplayName, Some(false))
+        );
+        assert_eq!(
+            parse_order("state ascending"),
+            sort(UserFieldName::State, Some(true))
+        );
+        assert_eq!(parse_order("user"), sort(UserFieldName::UserName, None));
     }
 
     #[test]
     fn a_typed_sort_that_names_no_column_says_which_there_are() {
         let every = "display name, user name, email, state, creation date";
         for bad in ["phone", "desc", "", "email sideways"] {
-            let err = parse_sort(bad).expect_err(bad);
+            let err = parse_order(bad).expect_err(bad);
             assert!(err.contains(every), "{bad:?}: {err}");
         }
         assert_eq!(
-            parse_sort("phone desc"),
+            parse_order("phone desc"),
             Err(format!("no column “phone” to sort by — there are {every}"))
         );
         assert_eq!(
-            parse_sort(""),
+            parse_order(""),
             Err(format!("sort by which column? {every} (then asc or desc)"))
         );
     }

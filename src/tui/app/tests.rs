@@ -357,7 +357,7 @@ fn the_history_follows_the_user_and_its_failure_stays_in_the_detail() {
 }
 
 #[test]
-fn errors_go_to_the_status_line_and_refresh_retries() {
+fn a_list_error_is_said_whole_under_the_search_line_and_refresh_retries() {
     let mut a = app();
     let (id, _) = list_effect(&a.start());
     a.update(Msg::Listed {
@@ -367,11 +367,12 @@ fn errors_go_to_the_status_line_and_refresh_retries() {
             ..Status::default()
         })),
     });
+    let notice = a.notice();
     assert!(
-        a.error
-            .as_deref()
-            .is_some_and(|e| e.starts_with("token rejected"))
+        notice.first().is_some_and(|e| e.starts_with("token rejected")),
+        "{notice:?}"
     );
+    assert_eq!(a.error, None, "not cut on the one-row status line");
     assert!(!a.busy());
     let effects = a
         .update(Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)))
@@ -382,6 +383,7 @@ fn errors_go_to_the_status_line_and_refresh_retries() {
         result: page(users(0, 3), 3),
     });
     assert_eq!(a.error, None);
+    assert!(a.notice().is_empty(), "answered: the notice is gone");
     assert_eq!(a.list.len(), 3);
 }
 

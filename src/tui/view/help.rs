@@ -17,12 +17,22 @@ pub(super) fn draw(buf: &mut Buffer, screen: Rect, keymap: &dyn KeyHelp, theme: 
     let lines = keys::help_lines(keymap);
     let label_w = lines.iter().map(|b| width(b.label)).max().unwrap_or(0);
     let help_w = lines.iter().map(|b| width(b.help)).max().unwrap_or(0);
-    let count = lines.len();
     let title = format!(" Keys: {} ", keymap.name());
-    // Content plus borders and one column of air on each side.
-    let want_w = (label_w + 2 + help_w).max(width(&title)).max(width(CLOSE_HINT)) + 4;
-    let want_h = count + 2;
-    let area = centred(screen, want_w, want_h);
+    // One column of bindings when they fit the screen's height, else two side by side (the
+    // descriptions cut with … when the width runs out): no binding is ever left off.
+    let columns: usize = if lines.len() + 2 <= usize::from(screen.height) {
+        1
+    } else {
+        2
+    };
+    let rows = lines.len().div_ceil(columns);
+    let entry_w = label_w + 2 + help_w;
+    // Content plus borders and one column of air on each side (and three between columns).
+    let want_w = (entry_w * columns + GUTTER * (columns - 1))
+        .max(width(&title))
+        .max(width(CLOSE_HINT))
+        + 4;
+    let area = centred(screen, want_w, rows + 2);
     if area.width < 3 || area.height < 3 {
         return;
     }
@@ -40,12 +50,19 @@ pub(super) fn draw(buf: &mut Buffer, screen: Rect, keymap: &dyn KeyHelp, theme: 
         inner.width.saturating_sub(2),
         inner.height,
     );
+    let body_w = usize::from(body.width);
+    let column_w = body_w.saturating_sub(GUTTER * (columns - 1)) / columns;
     for (i, binding) in lines.iter().enumerate() {
-        let y = body.y.saturating_add(u16::try_from(i).unwrap_or(u16::MAX));
-        if y >= body.bottom() {
+        let (column, row) = (i / rows, i % rows);
+        let x = body
+            .x
+            .saturating_add(u16::try_from(column * (column_w + GUTTER)).unwrap_or(u16::MAX));
+        let y = body.y.saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
+        if y >= body.bottom() || x >= body.right() {
             break;
         }
-        let Some(mut pen) = Pen::new(buf, Rect::new(body.x, y, body.width, 1)) else {
+        let w = u16::try_from(column_w).unwrap_or(u16::MAX).min(body.right() - x);
+        let Some(mut pen) = Pen::new(buf, Rect::new(x, y, w, 1)) else {
             break;
         };
         let start = pen.x;
@@ -54,6 +71,9 @@ pub(super) fn draw(buf: &mut Buffer, screen: Rect, keymap: &dyn KeyHelp, theme: 
         pen.text(binding.help, theme.base);
     }
 }
+
+/// Columns between the two halves of a help overlay too tall for one.
+const GUTTER: usize = 3;
 
 /// A `w`×`h` rectangle in the middle of `screen`, shrunk to fit.
 pub(super) fn centred(screen: Rect, w: usize, h: usize) -> Rect {
@@ -65,4 +85,41 @@ pub(super) fn centred(screen: Rect, w: usize, h: usize) -> Rect {
         w,
         h,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::browse;
+
+    fn screen_text(buf: &Buffer) -> Vec<String> {
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_help_taller_than_the_screen_takes_two_columns_and_leaves_no_key_out() {
+        let lines = keys::help_lines(&browse::LIST);
+        for (w, h) in [(80u16, 24u16), (80, 16), (120, 14)] {
+            let screen = Rect::new(0, 0, w, h);
+            let mut buf = Buffer::empty(screen);
+            draw(&mut buf, screen, &browse::LIST, &Theme::default());
+            let text = screen_text(&buf);
+            let all = text.join("\n");
+            for b in &lines {
+                assert!(
+                    text.iter().any(|row| row.contains(&format!("│ {}", b.label))
+                        || row.contains(&format!("   {}", b.label))),
+                    "{w}×{h}: {} missing:\n{all}",
+                    b.label
+                );
+            }
+            assert!(all.contains("any key closes"), "{w}×{h}:\n{all}");
+        }
+    }
 }

@@ -13,6 +13,7 @@ use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::layout;
 use crate::tui::list::UserRow;
+use crate::tui::messages;
 use crate::tui::theme::Theme;
 
 /// The selection marker: the selected row is told apart without colour.
@@ -270,8 +271,10 @@ fn empty(buf: &mut Buffer, body: Rect, app: &App, theme: &Theme) {
     };
     pen.skip(MARKER_W);
     let list = &app.list;
-    if !list.loaded && !app.busy() && app.error.is_some() {
-        pen.text("no users loaded — see the status line", theme.muted);
+    if !list.loaded && !app.busy() && app.list_error.is_some() {
+        pen.text(messages::NO_USERS_REASON_ABOVE, theme.muted);
+    } else if !list.loaded && !app.busy() && app.error.is_some() {
+        pen.text(messages::NO_USERS_SEE_STATUS, theme.muted);
     } else if !list.loaded || app.busy() {
         // Also while a page is still coming (rows the caller may not read can leave a page
         // empty before the next one arrives).
