@@ -330,8 +330,9 @@ fn wrap_at_spaces(s: &str, max: usize) -> Vec<&str> {
         let w = display_width(word);
         let end = start + word.len();
         line = match line {
-            Some((from, _)) if used + 1 + w <= max => {
-                used += 1 + w;
+            // The spaces between the words stay in the line: count every one of them.
+            Some((from, to)) if used + (start - to) + w <= max => {
+                used += (start - to) + w;
                 Some((from, end))
             }
             Some((from, to)) => {
@@ -367,6 +368,18 @@ pub fn thousands(n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn wrapping_counts_every_space_between_words() {
+        // Two spaces after the full stop: "ab.  cd" is 7 columns, too wide for 6.
+        assert_eq!(wrap("ab.  cd", 6), vec!["ab.", "cd"]);
+        assert_eq!(wrap("ab.  cd", 7), vec!["ab.  cd"]);
+        assert_eq!(wrap("a b   c", 5), vec!["a b", "c"]);
+        assert_eq!(
+            wrap("https://id.example.com/v?u=1", 10).concat(),
+            "https://id.example.com/v?u=1"
+        );
+    }
 
     #[test]
     fn thousands_are_separated_by_commas() {
@@ -543,6 +556,13 @@ mod tests {
             let clean = sanitize(&s);
             prop_assert!(!clean.chars().any(forbidden), "{:?}", clean);
             prop_assert_eq!(sanitize(&clean), clean.clone());
+        }
+
+        #[test]
+        fn wrapped_lines_fit(s in "[a-z 山]{0,60}", w in 2usize..20) {
+            for line in wrap(&s, w) {
+                prop_assert!(display_width(line) <= w, "{line:?} is wider than {w}");
+            }
         }
 
         #[test]

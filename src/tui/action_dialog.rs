@@ -189,7 +189,15 @@ pub struct ActionDialog {
     pub target: Target,
     pub delivery: Delivery,
     pub template: Input,
+    /// The saved templates (from the settings).
     pub templates: Vec<String>,
+    /// The template last sent with this profile on this instance for this kind of mail
+    /// (`""`: ZITADEL's default link), offered first: the field opens with it.
+    pub remembered: Option<String>,
+    /// What `↑`/`↓` go through, fixed at the first press: the text as it was (typed or
+    /// remembered), the remembered template, the saved ones, and an empty entry for
+    /// ZITADEL's default link — each once. Editing the text starts a new cycle.
+    cycle: Vec<String>,
     picked: Option<usize>,
     pub check: TemplateCheck,
     /// The new address (set email).
@@ -232,6 +240,8 @@ impl ActionDialog {
             delivery: deliveries(kind).first().copied().unwrap_or(Delivery::Direct),
             template: Input::default(),
             templates,
+            remembered: None,
+            cycle: Vec::new(),
             picked: None,
             check: TemplateCheck::Default,
             address: Input::default(),
@@ -256,6 +266,37 @@ impl ActionDialog {
     pub fn with_note(mut self, note: Note) -> ActionDialog {
         self.note = Some(note);
         self
+    }
+
+    /// The field opens with `template`, the last one sent with this profile for this kind of
+    /// mail (`""`: ZITADEL's default link), so Enter sends what was sent last time — and the
+    /// field and its preview show which link that is before anything is sent.
+    pub fn with_remembered(mut self, template: String) -> ActionDialog {
+        let mails = deliveries(self.kind).contains(&Delivery::Mail);
+        if !mails || matches!(self.phase, Phase::ReadOnly | Phase::NoAddress) {
+            return self;
+        }
+        self.template = Input::new(template.clone());
+        self.remembered = Some(template);
+        self.recheck();
+        self
+    }
+
+    /// The template field shows the remembered template (as last sent, not a saved one
+    /// picked or typed).
+    pub fn shows_remembered(&self) -> bool {
+        self.remembered
+            .as_deref()
+            .is_some_and(|r| !r.is_empty() && r == self.template.value())
+    }
+
+    /// How many entries `↑`/`↓` go through from the text as it is now.
+    pub fn cycle_len(&self) -> usize {
+        if self.picked.is_some() {
+            self.cycle.len()
+        } else {
+            self.new_cycle().len()
+        }
     }
 
     /// The keys of the phase the dialog is in.
@@ -608,22 +649,47 @@ impl ActionDialog {
         }
     }
 
+    /// `↑`/`↓`: the previous or next entry of the cycle (the `cycle` field). The
+    /// first entry is the text as it was, so going round never loses what was typed.
     fn pick(&mut self, step: isize) -> Request {
-        if self.templates.is_empty() || self.delivery != Delivery::Mail {
+        if self.delivery != Delivery::Mail {
             return Request::Nothing;
         }
-        let n = self.templates.len() as isize;
+        if self.picked.is_none() {
+            self.cycle = self.new_cycle();
+        }
+        let n = self.cycle.len() as isize;
+        if n < 2 {
+            return Request::Nothing;
+        }
         let next = match self.picked {
-            None if step > 0 => 0,
+            // Entry 0 is where the agent is: the first step leaves it.
+            None if step > 0 => 1,
             None => n - 1,
             Some(i) => (i as isize + step).rem_euclid(n),
         };
         let next = next as usize;
         self.picked = Some(next);
-        let text = self.templates.get(next).cloned().unwrap_or_default();
+        let text = self.cycle.get(next).cloned().unwrap_or_default();
         self.template = Input::new(text);
         self.recheck();
         Request::Changed
+    }
+
+    /// The cycle from the text as it is: it, the remembered template, the saved ones, and
+    /// ZITADEL's default link (empty), each once (compared as sent: trimmed).
+    fn new_cycle(&self) -> Vec<String> {
+        let mut cycle: Vec<String> = Vec::new();
+        let entries = std::iter::once(self.template.value())
+            .chain(self.remembered.as_deref())
+            .chain(self.templates.iter().map(String::as_str))
+            .chain(std::iter::once(""));
+        for entry in entries {
+            if !cycle.iter().any(|c| c.trim() == entry.trim()) {
+                cycle.push(entry.to_string());
+            }
+        }
+        cycle
     }
 
     fn recheck(&mut self) {

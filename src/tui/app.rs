@@ -97,6 +97,8 @@ pub struct App {
     pub orgs: OrgDirectory,
     /// Where reading `orgs` stands (see `app/orgs.rs`).
     org_read: orgs::OrgRead,
+    /// The link templates last sent, per kind of mail (see `app/remembered.rs`).
+    pub remembered: remembered::Remembered,
     /// Who the console acts as, when known.
     pub signed_in: Option<String>,
     /// The last error, for the status line; cleared by the next success.
@@ -142,6 +144,7 @@ impl App {
             commands: commands::Commands::default(),
             orgs: OrgDirectory::default(),
             org_read: orgs::OrgRead::default(),
+            remembered: remembered::Remembered::default(),
             signed_in: None,
             error: None,
             list_error: None,
@@ -362,6 +365,10 @@ impl App {
                 if !dialog.answered(id, result, audit_error) {
                     return (false, Vec::new());
                 }
+                self.remember_sent();
+                let Some(dialog) = self.dialog.as_ref() else {
+                    return (true, Vec::new());
+                };
                 if std::mem::take(&mut self.quit_armed) {
                     // Answered: nothing would be lost any more.
                     self.error = None;
@@ -373,7 +380,10 @@ impl App {
                 (true, refresh.map(|id| self.open_detail(id)).unwrap_or_default())
             }
             Msg::LookedUp { id, result } => self.on_looked_up(id, result),
-            Msg::AuditTrail { id, result } => self.on_audit_trail(id, result),
+            Msg::AuditTrail { id, result } => {
+                self.learn_templates(&result);
+                self.on_audit_trail(id, result)
+            }
             Msg::GotMethods { id, result } => {
                 if !self.detail.as_ref().is_some_and(|d| d.awaits_methods(id)) {
                     return (false, Vec::new());
@@ -877,12 +887,16 @@ impl App {
     }
 
     fn new_dialog(&self, kind: ActionKind, target: Target) -> ActionDialog {
-        ActionDialog::new(
+        let dialog = ActionDialog::new(
             kind,
             target,
             self.connection.url_templates.clone(),
             self.connection.read_only,
-        )
+        );
+        match self.remembered.for_kind(kind) {
+            Some(last) => dialog.with_remembered(last.to_owned()),
+            None => dialog,
+        }
     }
 
     /// Ctrl-C anywhere, or `q`: quits — except that while a code request is in flight the
@@ -1084,6 +1098,7 @@ mod commands;
 mod copy_sort;
 mod mouse;
 mod orgs;
+mod remembered;
 pub use commands::{Commands, FullView};
 
 #[cfg(test)]

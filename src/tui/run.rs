@@ -137,6 +137,9 @@ impl ConsoleSession {
         // Organisation names, in the background: the list does not wait for them.
         let orgs = app.read_orgs();
         self.executor.carry_out(orgs, tty)?;
+        // The templates last sent, for the action dialog: also in the background.
+        let templates = app.recall_templates();
+        self.executor.carry_out(templates, tty)?;
         self.executor.look_up_identity();
         Ok(app)
     }

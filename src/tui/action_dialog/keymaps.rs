@@ -51,8 +51,8 @@ static SWITCH: &[Binding<DialogAction>] = &[
 ];
 #[rustfmt::skip]
 static TEMPLATES: &[Binding<DialogAction>] = &[
-    Binding { keys: &[Key::Code(KeyCode::Up)], label: "↑", action: A::PrevTemplate, help: "previous saved link template", hint: None },
-    Binding { keys: &[Key::Code(KeyCode::Down)], label: "↓", action: A::NextTemplate, help: "next saved link template", hint: None },
+    Binding { keys: &[Key::Code(KeyCode::Up)], label: "↑", action: A::PrevTemplate, help: "previous link template, or the default", hint: None },
+    Binding { keys: &[Key::Code(KeyCode::Down)], label: "↓", action: A::NextTemplate, help: "next link template, or the default", hint: None },
 ];
 // Only Esc closes: an Enter typed ahead must not wipe a code nobody has read yet.
 #[rustfmt::skip]

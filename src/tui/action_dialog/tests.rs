@@ -243,8 +243,9 @@ fn return_mode_ignores_the_template_field() {
 }
 
 #[test]
-fn up_and_down_cycle_the_saved_templates() {
+fn up_and_down_cycle_the_saved_templates_and_the_default_link() {
     let mut d = dialog();
+    assert_eq!(d.cycle_len(), 3, "the empty text (default link) and two saved");
     assert_eq!(d.on_action(DialogAction::NextTemplate), Request::Changed);
     assert_eq!(d.template.value(), T1);
     let TemplateCheck::Valid { preview, .. } = &d.check else {
@@ -257,7 +258,11 @@ fn up_and_down_cycle_the_saved_templates() {
     d.on_action(DialogAction::NextTemplate);
     assert_eq!(d.template.value(), T2);
     d.on_action(DialogAction::NextTemplate);
+    assert_eq!(d.template.value(), "", "the empty entry: ZITADEL's default link");
+    assert_eq!(d.check, TemplateCheck::Default);
+    d.on_action(DialogAction::NextTemplate);
     assert_eq!(d.template.value(), T1, "wraps around");
+    d.on_action(DialogAction::PrevTemplate);
     d.on_action(DialogAction::PrevTemplate);
     assert_eq!(d.template.value(), T2, "wraps backwards");
     assert_eq!(
@@ -270,24 +275,105 @@ fn up_and_down_cycle_the_saved_templates() {
         })
     );
 
-    // Up first starts from the last one.
+    // Up first starts from the last saved one.
     let mut d = dialog();
     d.on_action(DialogAction::PrevTemplate);
     assert_eq!(d.template.value(), T2);
+}
 
-    // Editing a picked template makes it the agent's own: Down starts over at the first.
+#[test]
+fn what_was_typed_is_the_first_entry_of_the_cycle_and_never_lost() {
+    const MINE: &str = "https://help.example.com/v?c={{.Code}}";
+    let mut d = dialog();
+    typed(&mut d, MINE);
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        d.on_action(DialogAction::NextTemplate);
+        seen.push(d.template.value().to_string());
+    }
+    assert_eq!(
+        seen,
+        vec![T1, T2, "", MINE],
+        "round the cycle back to the typed text"
+    );
+    assert!(matches!(d.check, TemplateCheck::Valid { .. }), "{:?}", d.check);
+    d.on_action(DialogAction::PrevTemplate);
+    assert_eq!(d.template.value(), "", "Up from the typed text: the default link");
+    d.on_action(DialogAction::NextTemplate);
+    assert_eq!(d.template.value(), MINE);
+
+    // Editing a picked template starts a new cycle from the edited text.
+    let mut d = dialog();
+    d.on_action(DialogAction::PrevTemplate);
     typed(&mut d, "x");
-    assert_eq!(d.template.value(), format!("{T2}x"));
+    let edited = format!("{T2}x");
+    assert_eq!(d.template.value(), edited);
+    assert_eq!(d.cycle_len(), 4, "edited, two saved, default");
+    d.on_action(DialogAction::NextTemplate);
+    assert_eq!(d.template.value(), T1);
+    d.on_action(DialogAction::PrevTemplate);
+    assert_eq!(d.template.value(), edited, "the edit is the new first entry");
+
+    // A saved template typed out in full is not offered twice.
+    let mut d = dialog();
+    typed(&mut d, T1);
+    assert_eq!(d.cycle_len(), 3);
+}
+
+#[test]
+fn without_saved_templates_up_and_down_go_between_the_typed_text_and_the_default() {
+    let mut d = ActionDialog::new(ActionKind::EmailCode, target(), Vec::new(), false);
+    assert_eq!(d.on_action(DialogAction::NextTemplate), Request::Nothing);
+    assert_eq!(d.on_action(DialogAction::PrevTemplate), Request::Nothing);
+    assert_eq!(d.check, TemplateCheck::Default);
+    typed(&mut d, T1);
+    assert_eq!(d.on_action(DialogAction::NextTemplate), Request::Changed);
+    assert_eq!(d.template.value(), "");
     d.on_action(DialogAction::NextTemplate);
     assert_eq!(d.template.value(), T1);
 }
 
 #[test]
-fn without_saved_templates_up_and_down_do_nothing() {
-    let mut d = ActionDialog::new(ActionKind::EmailCode, target(), Vec::new(), false);
-    assert_eq!(d.on_action(DialogAction::NextTemplate), Request::Nothing);
-    assert_eq!(d.on_action(DialogAction::PrevTemplate), Request::Nothing);
+fn the_remembered_template_is_in_the_field_when_the_dialog_opens() {
+    const LAST: &str = "https://help.example.com/v?c={{.Code}}";
+    let mut d = dialog().with_remembered(LAST.into());
+    assert_eq!(d.template.value(), LAST);
+    assert!(d.shows_remembered());
+    let TemplateCheck::Valid { preview, .. } = &d.check else {
+        panic!("{:?}", d.check)
+    };
+    assert_eq!(preview.as_deref(), Some("https://help.example.com/v?c=ABC123"));
+    // It leads the cycle; the default link is still one press away.
+    d.on_action(DialogAction::PrevTemplate);
+    assert_eq!(d.template.value(), "");
+    assert!(!d.shows_remembered());
+    d.on_action(DialogAction::NextTemplate);
+    assert_eq!(d.template.value(), LAST);
+    let (_, mode) = confirm_and_send(&mut d, 1);
+    assert_eq!(
+        mode,
+        CodeMode::Send {
+            url_template: check_url_template(LAST).ok()
+        }
+    );
+
+    // Typed over, it is still offered, right after the typed text.
+    let mut d = dialog().with_remembered(LAST.into());
+    key(&mut d, KeyCode::Backspace);
+    d.on_action(DialogAction::NextTemplate);
+    assert_eq!(d.template.value(), LAST);
+
+    // Last time was ZITADEL's default link: the field opens empty.
+    let d = dialog().with_remembered(String::new());
     assert_eq!(d.check, TemplateCheck::Default);
+    assert!(!d.shows_remembered());
+
+    // Nothing to fill where nothing is mailed, or nothing can be sent.
+    let d =
+        ActionDialog::new(ActionKind::PhoneCode, target(), Vec::new(), false).with_remembered(LAST.into());
+    assert_eq!(d.template.value(), "");
+    let d = ActionDialog::new(ActionKind::EmailCode, target(), Vec::new(), true).with_remembered(LAST.into());
+    assert_eq!(d.template.value(), "");
 }
 
 #[test]
@@ -628,7 +714,11 @@ fn a_paste_goes_into_the_template_only_while_editing_in_mail_mode() {
     d.on_paste("x");
     assert_eq!(d.template.value(), format!("{T1}x"));
     d.on_action(DialogAction::NextTemplate);
-    assert_eq!(d.template.value(), T1, "Down starts over at the first");
+    assert_eq!(
+        d.template.value(),
+        T1,
+        "Down starts a new cycle at the first saved"
+    );
 
     let mut d = dialog();
     d.on_action(DialogAction::SwitchDelivery);

@@ -1080,7 +1080,10 @@ mod resend_flow {
             TemplateCheck::Valid { preview, .. } if preview.as_deref() == Some("https://id.example.com/v?u=1&c=ABC123&o=org9")
         ));
         key(&mut a, KeyCode::Down);
+        assert_eq!(dialog(&a).template.value(), "", "ZITADEL's default link");
+        key(&mut a, KeyCode::Down);
         assert_eq!(dialog(&a).template.value(), T1);
+        key(&mut a, KeyCode::Up);
         key(&mut a, KeyCode::Up);
         assert_eq!(dialog(&a).template.value(), T2);
         assert_eq!(a.list.selected, 1, "arrows moved the templates, not the list");

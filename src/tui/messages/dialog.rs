@@ -223,3 +223,29 @@ pub fn unknown_outcome(kind: ActionKind) -> &'static str {
         }
     }
 }
+
+// --- template field ---
+
+/// Under the template field when it holds the template last sent (so the agent knows where
+/// the pre-filled link comes from before pressing Enter).
+pub const REMEMBERED: &str = "as last sent with this profile on this instance";
+
+/// The row naming `↑`/`↓` and what they go through: the `saved` templates, the last one
+/// sent (when it is not one of them), ZITADEL's default link, and back to the text as it was.
+pub fn template_cycle(up: &str, down: &str, saved: usize, remembered: bool) -> String {
+    let mut what = Vec::new();
+    if saved > 0 {
+        what.push(format!("{saved} saved"));
+    }
+    if remembered {
+        what.push("last sent".to_string());
+    }
+    what.push("default link".to_string());
+    format!("{up}/{down} other links: {}", what.join(", "))
+}
+
+/// The result's label for the link that went out.
+pub const LINK_LABEL: &str = "Link:";
+
+/// The result's link when no template was sent.
+pub const DEFAULT_LINK: &str = "ZITADEL's default link";

@@ -11,9 +11,9 @@ use ratatui::style::Style;
 
 use super::super::detail::local_time;
 use super::super::status::spinner;
-use super::super::{ViewCtx, wrap};
+use super::super::{ViewCtx, width, wrap};
 use crate::api::template::{UrlTemplate, UrlTemplateError};
-use crate::api::{Action, ActionKind, ActionResult};
+use crate::api::{Action, ActionKind, ActionResult, CodeMode, EmailVerification, ResetMode};
 use crate::read_aloud::{Spelled, spell};
 use crate::text::sanitize;
 use crate::tui::action_dialog::{
@@ -148,10 +148,10 @@ pub(super) fn rows<'a>(d: &'a ActionDialog, app: &App, ctx: &ViewCtx, w: usize) 
             );
             r.gap();
             match (d.delivery, &d.check) {
-                (Delivery::Mail, TemplateCheck::Valid { preview, template }) => r.spans(vec![
-                    ("ZITADEL mails it, link: ".into(), t.base),
-                    (preview_or_template(preview, template).into(), t.base),
-                ]),
+                (Delivery::Mail, TemplateCheck::Valid { preview, template }) => {
+                    r.line("ZITADEL mails it with this link:", t.base);
+                    r.labelled("", &preview_or_template(preview, template), t.muted, t.base);
+                }
                 (Delivery::Mail, _) => r.para("ZITADEL mails it with its default link.", t.base),
                 (other, _) => r.para(&dialog::explain(d.kind, other, to, &d.target.phone), t.base),
             }
@@ -312,8 +312,12 @@ fn choosing<'a>(r: &mut Body<'a>, d: &'a ActionDialog, t: &Theme) {
         TemplateCheck::Default => r.line("empty: ZITADEL's default link", t.muted),
         TemplateCheck::Valid { preview, template } => {
             match preview {
-                Some(p) => r.spans(vec![("link: ".into(), t.muted), (p.as_str().into(), t.base)]),
+                // Wrapped, never cut: the whole link is what the user will get.
+                Some(p) => r.labelled("link: ", p, t.muted, t.base),
                 None => r.line(PREVIEW_UNAVAILABLE, t.muted),
+            }
+            if d.shows_remembered() {
+                r.line(dialog::REMEMBERED, t.muted);
             }
             for w in template.warnings() {
                 r.para(&format!("! {w}"), t.warning);
@@ -321,14 +325,18 @@ fn choosing<'a>(r: &mut Body<'a>, d: &'a ActionDialog, t: &Theme) {
         }
         TemplateCheck::Invalid(e) => r.para(&format!("✗ {e}"), t.error),
     }
-    if !d.templates.is_empty() {
+    if d.cycle_len() > 1 {
         // Named from the editing keys: in flight they are not bound, but it is the same row.
-        r.line_owned(
-            format!(
-                "{}/{} saved templates ({})",
+        let remembered = d
+            .remembered
+            .as_deref()
+            .is_some_and(|r| !r.is_empty() && !d.templates.iter().any(|s| s.trim() == r.trim()));
+        r.para(
+            &dialog::template_cycle(
                 EDITING.label(DialogAction::PrevTemplate),
                 EDITING.label(DialogAction::NextTemplate),
-                d.templates.len()
+                d.templates.len(),
+                remembered,
             ),
             t.muted,
         );
@@ -355,6 +363,22 @@ fn done<'a>(
         revealed,
     );
     r.para(&headline, t.verified);
+    if result.code.is_some() {
+        // The other state's headline may take more rows: pad to it, so that revealing the
+        // code leaves it where the mask was.
+        let other = dialog::done(
+            action,
+            &d.target.display_name,
+            address_of(d),
+            &d.target.phone,
+            &SHOWING_CODE.key_name(DialogAction::Reveal),
+            !revealed,
+        );
+        let rows = |s: &str| wrap(&sanitize(s), r.w.max(1)).len();
+        for _ in rows(&headline)..rows(&other) {
+            r.gap();
+        }
+    }
     r.gap();
     if action.returns_code() || result.code.is_some() {
         let label: Span<'a> = (format!("{:<LABEL_W$}", "Code:").into(), t.muted);
@@ -367,12 +391,8 @@ fn done<'a>(
                 let rows = u16::try_from(needed.min(READ_ALOUD_ROWS)).unwrap_or(1);
                 r.rows.push(BodyRow::ReadAloud(spelled, rows));
             }
-            (Some(code), true) => r.spans(vec![
-                label,
-                (" ".into(), t.code),
-                (code.expose().into(), t.code),
-                (" ".into(), t.code),
-            ]),
+            // In the column the mask had: revealing changes the text, not its place.
+            (Some(code), true) => r.spans(vec![label, (code.expose().into(), t.code)]),
             // Never the code itself here, and not its length either.
             (Some(_), false) => r.spans(vec![label, (MASK.into(), t.title)]),
             (None, _) => r.line("ZITADEL returned no code.", t.warning),
@@ -383,6 +403,25 @@ fn done<'a>(
             CopyState::Refused => r.para(COPY_REFUSED, t.error),
         }
         r.gap();
+    }
+    if let Some(sent) = mailed_link(action) {
+        // The link as the audit line has it: the template rendered for this user with the
+        // code masked, else the template as sent, or ZITADEL's own.
+        let link = match sent {
+            Some(template) => template
+                .render(&d.target.user_id, MASK, &d.target.org_id)
+                .map_or_else(
+                    || sanitize(template.as_str()).into_owned(),
+                    |l| sanitize(&l).into_owned(),
+                ),
+            None => dialog::DEFAULT_LINK.to_owned(),
+        };
+        r.labelled(
+            &format!("{:<LABEL_W$}", dialog::LINK_LABEL),
+            &link,
+            t.muted,
+            t.base,
+        );
     }
     if let Some(seq) = result.sequence {
         r.field("Sequence:", seq.to_string(), t);
@@ -426,6 +465,21 @@ impl<'a> Body<'a> {
         }
     }
 
+    /// `label` then `text` wrapped (never cut) to the rest of the width, its further rows
+    /// indented under the first.
+    fn labelled(&mut self, label: &str, text: &str, label_style: Style, style: Style) {
+        let indent = width(label);
+        let room = self.w.saturating_sub(indent).max(1);
+        for (i, part) in wrap(text, room).into_iter().enumerate() {
+            let head = if i == 0 {
+                label.to_owned()
+            } else {
+                " ".repeat(indent)
+            };
+            self.spans(vec![(head.into(), label_style), (part.to_owned().into(), style)]);
+        }
+    }
+
     /// "Label:    value".
     fn field(&mut self, label: &str, value: String, t: &Theme) {
         self.spans(vec![
@@ -433,6 +487,20 @@ impl<'a> Body<'a> {
             (value.into(), t.base),
         ]);
     }
+}
+
+/// A mail ZITADEL was asked to send with a link: the template sent (`None`: ZITADEL's
+/// default link); `None` when no link was mailed.
+fn mailed_link(action: &Action) -> Option<Option<&UrlTemplate>> {
+    let mailed = match action {
+        Action::EmailCode { mode, .. } | Action::Invite { mode, .. } => matches!(mode, CodeMode::Send { .. }),
+        Action::SetEmail { verification, .. } => {
+            matches!(verification, EmailVerification::Code(CodeMode::Send { .. }))
+        }
+        Action::PasswordReset(reset) => matches!(reset, ResetMode::Email { .. }),
+        _ => false,
+    };
+    mailed.then(|| action.url_template())
 }
 
 /// The link for the confirmation: the preview, else the template as sent.
