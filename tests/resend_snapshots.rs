@@ -331,6 +331,27 @@ fn read_only_refuses() {
 }
 
 #[test]
+fn read_only_names_the_profile_that_set_it() {
+    let mut app = dialog(80, 24, JANE_UNVERIFIED, true);
+    app.connection.read_only_source = Some("profile acme".into());
+    let terminal = terminal(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    // The dialog's rows, inside its borders, joined: the sentence is wrapped.
+    let flat = (0..24)
+        .map(|y| {
+            let row: String = (0..80).map(|x| buffer[(x, y)].symbol()).collect();
+            row.trim().trim_matches('│').trim().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("zitadesk runs read-only (set by profile acme). Nothing can be sent."),
+        "{flat}"
+    );
+    assert!(!flat.contains("ZITADESK_READ_ONLY"), "{flat}");
+}
+
+#[test]
 fn a_403_stays_in_the_dialog() {
     for (w, h) in SIZES {
         let mut app = jane(w, h);

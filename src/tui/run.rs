@@ -273,6 +273,9 @@ fn connection(settings: &Settings, profiles: &[String]) -> Connection {
         host: crate::text::sanitize(&host).into_owned(),
         org: settings.org.clone(),
         read_only: settings.read_only,
+        read_only_source: settings
+            .read_only_source()
+            .map(|s| crate::text::sanitize(&s.to_string()).into_owned()),
         match_mode: settings.search_match,
         url_templates: settings.url_templates.clone(),
         profile: settings

@@ -175,7 +175,10 @@ pub(super) fn rows<'a>(d: &'a ActionDialog, app: &App, ctx: &ViewCtx, w: usize) 
             );
         }
         Phase::Unsupported { error } | Phase::Refused { error } => r.para(error, t.error),
-        Phase::ReadOnly => r.para(&dialog::read_only(d.kind), t.warning),
+        Phase::ReadOnly => r.para(
+            &dialog::read_only(d.kind, app.connection.read_only_source.as_deref()),
+            t.warning,
+        ),
     }
     if let Some(audit) = &d.audit_error {
         r.gap();
