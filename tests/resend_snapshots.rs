@@ -15,6 +15,7 @@ use zitadesk::api::wire::{
 };
 use zitadesk::api::{ActionResult, ApiError, Status};
 use zitadesk::tui::app::{App, Connection};
+use zitadesk::tui::clipboard::Clipboard;
 use zitadesk::tui::keys::KeyHelp;
 use zitadesk::tui::msg::{Effect, Msg};
 use zitadesk::tui::theme::Theme;
@@ -293,6 +294,34 @@ fn copying_says_so_and_keeps_the_code_masked() {
     let text = screen_text(&terminal(&app, 80, 24));
     assert!(!text.contains(CODE));
     snapshot("code_copied", &app, 80, 24);
+}
+
+#[test]
+fn the_copy_line_says_what_tmux_needs_or_that_the_clipboard_is_off() {
+    for (clipboard, said) in [
+        (
+            Clipboard::Tmux,
+            "sent to the clipboard — tmux needs set-clipboard on",
+        ),
+        (
+            Clipboard::Off,
+            "not copied: copying is off (set clipboard = osc52)",
+        ),
+    ] {
+        let mut app = returned(80, 24);
+        app.connection.clipboard = clipboard;
+        app.update(chr('y'));
+        let text = screen_text(&terminal(&app, 80, 24));
+        assert!(text.contains(said), "{clipboard:?}:\n{text}");
+        assert!(
+            !text.contains("terminal's clipboard"),
+            "{clipboard:?} is not the plain terminal's wording:\n{text}"
+        );
+    }
+    let mut app = returned(80, 24);
+    app.connection.clipboard = Clipboard::Off;
+    app.update(chr('y'));
+    snapshot("code_copy_off", &app, 80, 24);
 }
 
 #[test]
