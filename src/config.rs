@@ -27,6 +27,8 @@ pub struct FileConfig {
     /// The console takes mouse events (wheel, click, double click); off by default so the
     /// terminal's own text selection keeps working.
     pub mouse: Option<bool>,
+    /// How the console copies (see [`ClipboardSetting`]); `osc52` when not given.
+    pub clipboard: Option<ClipboardSetting>,
     pub profiles: BTreeMap<String, Profile>,
 }
 
@@ -69,6 +71,42 @@ pub enum ApiSetting {
 pub enum SearchMatchSetting {
     Contains,
     Prefix,
+}
+
+/// How the console hands a copied value to the agent's terminal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum ClipboardSetting {
+    /// OSC 52 as the terminal or multiplexer forwards it: plain, also inside tmux (which
+    /// forwards it with `set-clipboard on`); wrapped for GNU screen.
+    #[default]
+    #[serde(rename = "osc52")]
+    Osc52,
+    /// OSC 52 wrapped in the multiplexer's passthrough, also in tmux (`allow-passthrough on`).
+    #[serde(rename = "osc52-passthrough")]
+    Osc52Passthrough,
+    /// Nothing is written to the terminal.
+    #[serde(rename = "off")]
+    Off,
+}
+
+impl ClipboardSetting {
+    /// As `--clipboard` and `ZITADESK_CLIPBOARD` spell it (the config file's spelling too).
+    pub fn from_setting(s: &str) -> Option<ClipboardSetting> {
+        match s {
+            "osc52" => Some(ClipboardSetting::Osc52),
+            "osc52-passthrough" => Some(ClipboardSetting::Osc52Passthrough),
+            "off" => Some(ClipboardSetting::Off),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClipboardSetting::Osc52 => "osc52",
+            ClipboardSetting::Osc52Passthrough => "osc52-passthrough",
+            ClipboardSetting::Off => "off",
+        }
+    }
 }
 
 fn timeout_secs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
@@ -186,6 +224,11 @@ default_profile = "acme"
 # The console's mouse: the wheel scrolls, a click selects, a double click opens. Off by default,
 # so the terminal's own text selection keeps working (or --mouse for one run).
 # mouse = false
+
+# How a copy (y) reaches your own terminal's clipboard: "osc52" (default; inside tmux this needs
+# `set -s set-clipboard on`), "osc52-passthrough" (wrapped for tmux's allow-passthrough) or
+# "off" (or --clipboard / ZITADESK_CLIPBOARD for one run).
+# clipboard = "osc52"
 
 [profiles.acme]
 url = "https://acme.zitadel.cloud"

@@ -15,7 +15,7 @@ use crate::api::auth::{Credentials, ServiceKey};
 use crate::api::instance_url;
 use crate::api::query::MatchMode;
 use crate::api::{ApiFlavour, ClientConfig};
-use crate::config::{ApiSetting, AuthConfig, FileConfig, Profile, SearchMatchSetting};
+use crate::config::{ApiSetting, AuthConfig, ClipboardSetting, FileConfig, Profile, SearchMatchSetting};
 
 /// Environment variable holding a personal access token. Never a flag: argv shows in `ps`.
 pub const TOKEN_ENV: &str = "ZITADEL_TOKEN";
@@ -33,6 +33,8 @@ pub struct RawSettings {
     pub read_only: bool,
     /// `--mouse` / `ZITADESK_MOUSE`.
     pub mouse: bool,
+    /// `--clipboard` / `ZITADESK_CLIPBOARD`, unchecked.
+    pub clipboard: Option<String>,
     pub allow_insecure_http: bool,
     pub connect_timeout_secs: Option<u64>,
     pub timeout_secs: Option<u64>,
@@ -93,6 +95,8 @@ pub struct Settings {
     pub search_match: MatchMode,
     /// The console takes mouse events.
     pub mouse: bool,
+    /// How the console copies to the agent's clipboard.
+    pub clipboard: ClipboardSetting,
     /// Saved URL templates the resend dialog offers.
     pub url_templates: Vec<String>,
     /// The profile in use, if any.
@@ -176,6 +180,8 @@ pub enum SettingsError {
     KeyFile(crate::api::auth::KeyError),
     #[error("invalid --api {0:?}: use v2 or v3alpha")]
     BadApi(String),
+    #[error("invalid --clipboard {0:?} (or ZITADESK_CLIPBOARD): use osc52, osc52-passthrough or off")]
+    BadClipboard(String),
     #[error("invalid --search-match {0:?}: use contains or prefix")]
     BadSearchMatch(String),
     #[error("invalid {0}: must be between 1 and 600 seconds")]
@@ -440,6 +446,16 @@ impl RawSettings {
         };
         note("mouse", mouse.to_string(), mouse_source);
 
+        let (clipboard, clipboard_source) = match (&self.clipboard, self.config.clipboard) {
+            (Some(c), _) => (
+                ClipboardSetting::from_setting(c).ok_or_else(|| SettingsError::BadClipboard(c.clone()))?,
+                given("clipboard", Source::Flag("--clipboard")),
+            ),
+            (None, Some(c)) => (c, Source::ConfigFile),
+            (None, None) => (ClipboardSetting::default(), Source::Default),
+        };
+        note("clipboard", clipboard.as_str().into(), clipboard_source);
+
         let (timeout, timeout_source) = match (self.timeout_secs, profile.timeout_secs) {
             (Some(t), _) => (Some(t), given("timeout", Source::Flag("--timeout"))),
             (None, Some(t)) => (Some(t), from_profile()),
@@ -512,6 +528,7 @@ impl RawSettings {
             request_timeout,
             search_match,
             mouse,
+            clipboard,
             url_templates,
             profile: profile_name,
             shown: report.shown.clone(),
@@ -1058,6 +1075,60 @@ api = "v3alpha"
         let s = r.resolve().unwrap();
         assert_eq!(s.read_only_source(), Some(&Source::Env("ZITADESK_READ_ONLY")));
         assert_eq!(raw("https://x").resolve().unwrap().read_only_source(), None);
+    }
+
+    #[test]
+    fn clipboard_comes_from_the_flag_or_environment_then_the_file_then_the_default() {
+        let shown = |s: &Settings| {
+            s.shown
+                .iter()
+                .find(|row| row.name == "clipboard")
+                .map(|row| (row.value.clone(), row.source.clone()))
+        };
+        let s = raw("https://x").resolve().unwrap();
+        assert_eq!(s.clipboard, ClipboardSetting::Osc52);
+        assert_eq!(shown(&s), Some(("osc52".into(), Source::Default)));
+
+        let mut r = raw("https://x");
+        r.config = crate::config::parse("clipboard = \"off\"").unwrap();
+        let s = r.clone().resolve().unwrap();
+        assert_eq!(s.clipboard, ClipboardSetting::Off);
+        assert_eq!(shown(&s), Some(("off".into(), Source::ConfigFile)));
+
+        // The flag (or ZITADESK_CLIPBOARD) wins over the file, and says which it was.
+        r.clipboard = Some("osc52-passthrough".into());
+        r.sources.insert("clipboard", Source::Env("ZITADESK_CLIPBOARD"));
+        let s = r.clone().resolve().unwrap();
+        assert_eq!(s.clipboard, ClipboardSetting::Osc52Passthrough);
+        assert_eq!(
+            shown(&s),
+            Some(("osc52-passthrough".into(), Source::Env("ZITADESK_CLIPBOARD")))
+        );
+        r.sources.insert("clipboard", Source::Flag("--clipboard"));
+        r.clipboard = Some("osc52".into());
+        let s = r.clone().resolve().unwrap();
+        assert_eq!(shown(&s), Some(("osc52".into(), Source::Flag("--clipboard"))));
+
+        r.clipboard = Some("xclip".into());
+        assert_eq!(
+            r.resolve().unwrap_err(),
+            SettingsError::BadClipboard("xclip".into())
+        );
+        assert!(crate::config::parse("clipboard = \"xclip\"").is_err());
+    }
+
+    #[test]
+    fn config_show_lists_the_clipboard_without_a_url() {
+        let r = RawSettings {
+            config: crate::config::parse("clipboard = \"off\"").unwrap(),
+            ..RawSettings::default()
+        };
+        let report = r.report().unwrap();
+        let row = report.shown.iter().find(|row| row.name == "clipboard");
+        assert_eq!(
+            row.map(|row| (row.value.as_str(), &row.source)),
+            Some(("off", &Source::ConfigFile))
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use zitadesk::tui::app::App;
+use zitadesk::tui::clipboard::Clipboard;
 use zitadesk::tui::msg::Msg;
 use zitadesk::tui::view;
 
@@ -56,6 +57,76 @@ fn copy_menu_for_jane_shows_every_value() {
 }
 
 #[test]
+fn with_the_clipboard_off_the_copy_menu_and_the_status_say_so() {
+    let mut app = copy_menu_on("300000000000000101", 80, 24);
+    app.connection.clipboard = Clipboard::Off;
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("copying is off: set clipboard = osc52 to turn it on"),
+        "{text}"
+    );
+    assert!(!text.contains("goes to your own terminal's clipboard"), "{text}");
+    insta::assert_snapshot!("copy_menu_clipboard_off_80x24", text);
+    app.update(console::key(KeyCode::Char('1')));
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("user ID not copied: copying is off (set clipboard = osc52)"),
+        "{text}"
+    );
+}
+
+/// Each way of copying, each value: the whole sentence fits the 80-column status row beside
+/// "1 of 1,000", so the condition at its end (`set-clipboard on`) is never cut.
+#[test]
+fn every_copy_status_fits_80_columns_whole() {
+    let endings = [
+        (Clipboard::Terminal, "(if it allows OSC 52)"),
+        (Clipboard::Tmux, "— tmux needs set-clipboard on"),
+        (Clipboard::TmuxPassthrough, "— tmux needs allow-passthrough on"),
+        (Clipboard::Screen, "(if the terminal allows OSC 52)"),
+        (Clipboard::Off, "(set clipboard = osc52)"),
+    ];
+    for (clipboard, ending) in endings {
+        for (key, label) in [('1', "user ID"), ('2', "email"), ('3', "login name")] {
+            let mut app = copy_menu_on("300000000000000101", 80, 24);
+            app.connection.clipboard = clipboard;
+            app.update(console::key(KeyCode::Char(key)));
+            let text = screen(&app, 80, 24);
+            let status = text.lines().last().unwrap_or_default();
+            assert!(
+                status.contains(label) && status.contains(ending) && status.contains("1 of 1,000"),
+                "{clipboard:?} {label}: {status}"
+            );
+        }
+    }
+}
+
+/// With copying off the status row's note is not drawn in the colour of a success.
+#[test]
+fn a_copy_with_the_clipboard_off_is_not_coloured_as_done() {
+    let note_colour = |clipboard| {
+        let mut app = copy_menu_on("300000000000000101", 80, 24);
+        app.connection.clipboard = clipboard;
+        app.update(console::key(KeyCode::Char('1')));
+        let ctx = console::ctx(false);
+        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        t.draw(|f| view::draw(f, &app, &ctx)).expect("draw");
+        let cell = &t.backend().buffer()[(2, 23)];
+        assert_eq!(cell.symbol(), "u", "the note starts at column 2");
+        cell.style()
+    };
+    assert_ne!(note_colour(Clipboard::Off), note_colour(Clipboard::Terminal));
+}
+
+#[test]
+fn inside_tmux_the_status_row_names_set_clipboard() {
+    let mut app = copy_menu_on("300000000000000101", 80, 24);
+    app.connection.clipboard = Clipboard::Tmux;
+    app.update(console::key(KeyCode::Char('3')));
+    insta::assert_snapshot!("copied_status_tmux_80x24", screen(&app, 80, 24));
+}
+
+#[test]
 fn copy_menu_for_a_machine_user_has_no_email_to_copy() {
     for (w, h) in SIZES {
         let mut app = copy_menu_on("300000000000000114", w, h);
@@ -90,7 +161,7 @@ fn copying_says_what_went_to_the_clipboard_in_the_status_row() {
     let text = screen(&app, 80, 24);
     let status = text.lines().last().unwrap_or_default();
     assert!(
-        status.contains("email copied to the clipboard (if your terminal allows OSC 52)"),
+        status.contains("email sent to the terminal's clipboard (if it allows OSC 52)"),
         "{status}"
     );
     insta::assert_snapshot!("copied_status_80x24", text);

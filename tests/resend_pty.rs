@@ -41,7 +41,7 @@ impl Console {
         std::fs::create_dir_all(home.join("state")).expect("state dir");
         std::fs::create_dir_all(home.join("config")).expect("config dir");
 
-        // TMUX/STY would wrap the OSC 52 sequence; each test says which it wants.
+        // TMUX/STY decide how the OSC 52 sequence is sent; each test says which it wants.
         let mut cmd = pty::zitadesk_command(
             &["--demo"],
             &home,
@@ -49,6 +49,7 @@ impl Console {
                 "ZITADESK_DEMO_USERS",
                 "ZITADESK_LOG",
                 "ZITADESK_READ_ONLY",
+                "ZITADESK_CLIPBOARD",
                 "NO_COLOR",
                 "TMUX",
                 "STY",
@@ -137,7 +138,8 @@ fn issue_a_returned_code(c: &mut Console) {
 }
 
 /// The whole flow, ending with the console quit and the audit file checked.
-fn whole_flow(test: &str, extra: &[(&str, &str)], expected_copy: impl Fn(&str) -> String) {
+/// `expected_copy`: the sequence the copy writes for a code, and what the dialog says then.
+fn whole_flow(test: &str, extra: &[(&str, &str)], (expected_copy, said): (impl Fn(&str) -> String, &str)) {
     let mut c = Console::start(test, extra);
     issue_a_returned_code(&mut c);
 
@@ -170,11 +172,16 @@ fn whole_flow(test: &str, extra: &[(&str, &str)], expected_copy: impl Fn(&str) -
     c.wait_until("the OSC 52 sequence", |c| {
         find(&c.raw, wanted.as_bytes()).is_some()
     });
-    c.wait_for("the copy confirmation", |s| {
-        s.contents().contains("copied to the clipboard")
-    });
+    c.wait_for("the copy confirmation", |s| s.contents().contains(said));
     let sequences = c.raw.windows(OSC52.len()).filter(|w| *w == OSC52).count();
     assert_eq!(sequences, 1, "one copy, one sequence");
+    // A plain sequence is inside the wrapped ones: no DCS beyond the expected one's.
+    let dcs = c.raw.windows(2).filter(|w| *w == b"\x1bP").count();
+    assert_eq!(
+        dcs,
+        wanted.matches("\x1bP").count(),
+        "wrapped as expected, no more"
+    );
 
     c.send(b"\x1b");
     c.wait_for("the dialog closed", |s| {
@@ -234,12 +241,39 @@ fn base64(code: &str) -> String {
 
 #[test]
 fn resend_returns_the_code_masked_reveals_copies_and_audits_it() {
-    whole_flow("plain", &[], |code| format!("\x1b]52;c;{}\x07", base64(code)));
+    whole_flow(
+        "plain",
+        &[],
+        (
+            |code| format!("\x1b]52;c;{}\x07", base64(code)),
+            "sent to the terminal's clipboard (if it allows OSC 52)",
+        ),
+    );
 }
 
 #[test]
-fn inside_tmux_the_copy_is_wrapped_for_passthrough() {
-    whole_flow("tmux", &[("TMUX", "/tmp/tmux-1000/default,1,0")], |code| {
-        format!("\x1bPtmux;\x1b\x1b]52;c;{}\x07\x1b\\", base64(code))
-    });
+fn inside_tmux_the_copy_is_plain_osc_52_and_names_set_clipboard() {
+    whole_flow(
+        "tmux",
+        &[("TMUX", "/tmp/tmux-1000/default,1,0")],
+        (
+            |code| format!("\x1b]52;c;{}\x07", base64(code)),
+            "sent to the clipboard — tmux needs set-clipboard on",
+        ),
+    );
+}
+
+#[test]
+fn with_osc52_passthrough_inside_tmux_the_copy_is_wrapped() {
+    whole_flow(
+        "tmux-passthrough",
+        &[
+            ("TMUX", "/tmp/tmux-1000/default,1,0"),
+            ("ZITADESK_CLIPBOARD", "osc52-passthrough"),
+        ],
+        (
+            |code| format!("\x1bPtmux;\x1b\x1b]52;c;{}\x07\x1b\\", base64(code)),
+            "sent to the clipboard — tmux needs allow-passthrough on",
+        ),
+    );
 }

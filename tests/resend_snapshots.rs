@@ -15,6 +15,7 @@ use zitadesk::api::wire::{
 };
 use zitadesk::api::{ActionResult, ApiError, Status};
 use zitadesk::tui::app::{App, Connection};
+use zitadesk::tui::clipboard::Clipboard;
 use zitadesk::tui::keys::KeyHelp;
 use zitadesk::tui::msg::{Effect, Msg};
 use zitadesk::tui::theme::Theme;
@@ -296,6 +297,34 @@ fn copying_says_so_and_keeps_the_code_masked() {
 }
 
 #[test]
+fn the_copy_line_says_what_tmux_needs_or_that_the_clipboard_is_off() {
+    for (clipboard, said) in [
+        (
+            Clipboard::Tmux,
+            "sent to the clipboard — tmux needs set-clipboard on",
+        ),
+        (
+            Clipboard::Off,
+            "not copied: copying is off (set clipboard = osc52)",
+        ),
+    ] {
+        let mut app = returned(80, 24);
+        app.connection.clipboard = clipboard;
+        app.update(chr('y'));
+        let text = screen_text(&terminal(&app, 80, 24));
+        assert!(text.contains(said), "{clipboard:?}:\n{text}");
+        assert!(
+            !text.contains("terminal's clipboard"),
+            "{clipboard:?} is not the plain terminal's wording:\n{text}"
+        );
+    }
+    let mut app = returned(80, 24);
+    app.connection.clipboard = Clipboard::Off;
+    app.update(chr('y'));
+    snapshot("code_copy_off", &app, 80, 24);
+}
+
+#[test]
 fn no_pending_code_offers_a_fresh_one_which_needs_confirming() {
     for (w, h) in SIZES {
         let mut app = jane(w, h);
@@ -328,6 +357,27 @@ fn read_only_refuses() {
         assert!(effects.is_empty(), "Enter only closes the refusal");
         assert!(app.dialog.is_none());
     }
+}
+
+#[test]
+fn read_only_names_the_profile_that_set_it() {
+    let mut app = dialog(80, 24, JANE_UNVERIFIED, true);
+    app.connection.read_only_source = Some("profile acme".into());
+    let terminal = terminal(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    // The dialog's rows, inside its borders, joined: the sentence is wrapped.
+    let flat = (0..24)
+        .map(|y| {
+            let row: String = (0..80).map(|x| buffer[(x, y)].symbol()).collect();
+            row.trim().trim_matches('│').trim().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("zitadesk runs read-only (set by profile acme). Nothing can be sent."),
+        "{flat}"
+    );
+    assert!(!flat.contains("ZITADESK_READ_ONLY"), "{flat}");
 }
 
 #[test]

@@ -22,7 +22,7 @@ use zitadesk::demo::{ADMIN_TOKEN, DemoConfig, DemoServer, ORG_TOKEN, ZitadelVers
 use zitadesk::tui::action_dialog::Phase;
 use zitadesk::tui::app::{App, Connection};
 use zitadesk::tui::browse::Mode;
-use zitadesk::tui::clipboard::Multiplexer;
+use zitadesk::tui::clipboard::Clipboard;
 use zitadesk::tui::effects::{Executor, Next};
 use zitadesk::tui::frame::{FrameTerminal, FrameWriter};
 use zitadesk::tui::msg::{Effect, Msg};
@@ -277,7 +277,7 @@ impl Console {
         .expect("terminal");
         let mut c = Console {
             app: App::new(Connection::default(), WIDTH, HEIGHT),
-            executor: Executor::new(client(demo, ADMIN_TOKEN), audit, tx, Multiplexer::None),
+            executor: Executor::new(client(demo, ADMIN_TOKEN), audit, tx, Clipboard::Terminal),
             rx,
             terminal,
         };

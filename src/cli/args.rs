@@ -16,7 +16,7 @@ use crate::demo::ZitadelVersion;
 use crate::settings::Source;
 
 /// The settings whose source `config show` reports: clap id, flag, environment variable.
-const SOURCED: [(&str, &str, &str); 12] = [
+const SOURCED: [(&str, &str, &str); 13] = [
     ("url", "--url", "ZITADEL_URL"),
     ("token_file", "--token-file", "ZITADEL_TOKEN_FILE"),
     ("key_file", "--key-file", "ZITADEL_KEY_FILE"),
@@ -25,6 +25,7 @@ const SOURCED: [(&str, &str, &str); 12] = [
     ("read_only", "--read-only", "ZITADESK_READ_ONLY"),
     ("search_match", "--search-match", "ZITADESK_SEARCH_MATCH"),
     ("mouse", "--mouse", "ZITADESK_MOUSE"),
+    ("clipboard", "--clipboard", "ZITADESK_CLIPBOARD"),
     ("timeout", "--timeout", ""),
     ("connect_timeout", "--connect-timeout", ""),
     ("profile", "--profile", "ZITADESK_PROFILE"),
@@ -91,6 +92,15 @@ pub struct GlobalArgs {
     /// terminal's own text selection then needs Shift)
     #[arg(long, env = "ZITADESK_MOUSE", global = true, value_parser = clap::builder::BoolishValueParser::new())]
     pub mouse: bool,
+    /// How a copy reaches your terminal's clipboard: osc52 (default; inside tmux it needs
+    /// set-clipboard on), osc52-passthrough (tmux's allow-passthrough) or off
+    #[arg(
+        long,
+        env = "ZITADESK_CLIPBOARD",
+        global = true,
+        value_name = "osc52|osc52-passthrough|off"
+    )]
+    pub clipboard: Option<String>,
     /// Allow plain http:// to a non-loopback host (tokens travel unencrypted)
     #[arg(long, global = true)]
     pub allow_insecure_http: bool,

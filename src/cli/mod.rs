@@ -166,6 +166,7 @@ fn raw_settings(g: &args::GlobalArgs) -> Result<RawSettings, CliError> {
         api: g.api.clone(),
         read_only: g.read_only,
         mouse: g.mouse,
+        clipboard: g.clipboard.clone(),
         allow_insecure_http: g.allow_insecure_http,
         connect_timeout_secs: g.connect_timeout,
         timeout_secs: g.timeout,

@@ -46,6 +46,11 @@ pub struct Connection {
     pub host: String,
     pub org: Option<String>,
     pub read_only: bool,
+    /// What switched read-only on, as `config show` names it ("--read-only", "env
+    /// ZITADESK_READ_ONLY", "profile NAME"); sanitised.
+    pub read_only_source: Option<String>,
+    /// How a copy reaches the agent's clipboard (decided once at start).
+    pub clipboard: crate::tui::clipboard::Clipboard,
     pub match_mode: MatchMode,
     /// Saved link templates the resend dialog offers.
     pub url_templates: Vec<String>,

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, JoinHandle};
 
 use super::audit_view::{AUDIT_VIEW_LINES, AuditTail};
-use super::clipboard::{Multiplexer, osc52};
+use super::clipboard::Clipboard;
 use super::frame::{FrameTerminal, write_through};
 use super::msg::{Effect, Msg};
 use crate::action::{AuditContext, apply};
@@ -33,7 +33,7 @@ pub struct Executor {
     client: Client,
     audit: Arc<AuditContext>,
     tx: mpsc::UnboundedSender<Msg>,
-    mux: Multiplexer,
+    clipboard: Clipboard,
     /// The action in flight (at most one: the dialog takes no Enter meanwhile).
     issuing: Option<JoinHandle<()>>,
     list: Option<AbortHandle>,
@@ -56,13 +56,13 @@ impl Executor {
         client: Client,
         audit: AuditContext,
         tx: mpsc::UnboundedSender<Msg>,
-        mux: Multiplexer,
+        clipboard: Clipboard,
     ) -> Self {
         Executor {
             client,
             audit: Arc::new(audit),
             tx,
-            mux,
+            clipboard,
             issuing: None,
             list: None,
             user: None,
@@ -89,13 +89,16 @@ impl Executor {
             Effect::Suspend => return Ok(Next::Suspend),
             Effect::SwitchProfile(name) => return Ok(Next::SwitchProfile(name)),
             Effect::Copy(code) => {
-                // The sequence is zeroised once written.
-                let sequence = osc52(code.expose(), self.mux);
-                write_through(terminal, sequence.as_bytes())?;
+                // The sequence is zeroised once written; with the clipboard off there is none.
+                if let Some(sequence) = self.clipboard.sequence(code.expose()) {
+                    write_through(terminal, sequence.as_bytes())?;
+                }
                 return Ok(Next::Continue);
             }
             Effect::CopyText(text) => {
-                write_through(terminal, osc52(text.as_str(), self.mux).as_bytes())?;
+                if let Some(sequence) = self.clipboard.sequence(text.as_str()) {
+                    write_through(terminal, sequence.as_bytes())?;
+                }
                 return Ok(Next::Continue);
             }
             Effect::Apply { id, user_id, action } => {

@@ -5,6 +5,7 @@
 pub mod dialog;
 
 use super::browse::{refresh_key, search_key};
+use super::clipboard::Clipboard;
 use super::list::Counter;
 use crate::action::{NOT_SENT, Outcome, UNKNOWN_OUTCOME};
 use crate::api::error::Refusal;
@@ -289,11 +290,19 @@ pub fn org_names_unreadable(e: &ApiError) -> String {
 
 // --- copy menu and sort picker ---
 
-/// Said once something went on the clipboard: `what` names it ("email"); `None` in the
-/// dialog, which shows the code beside. The one place the
-/// clipboard's wording lives.
-pub fn copied(what: Option<&str>) -> String {
-    let done = "copied to the clipboard (if your terminal allows OSC 52)";
+/// Said once a copy was asked for: `what` names it ("email"); `None` in the dialog, which
+/// shows the code beside. The one place the clipboard's outcome is worded, and truthful about
+/// what is known: the sequence went to the terminal (through tmux or screen, which must pass it
+/// on); whether a clipboard took it is up to them. Kept short: with "login name" and the
+/// counter it still fits an 80-column status row, so nothing of the condition is cut.
+pub fn copied(what: Option<&str>, clipboard: Clipboard) -> String {
+    let done = match clipboard {
+        Clipboard::Terminal => "sent to the terminal's clipboard (if it allows OSC 52)",
+        Clipboard::Tmux => "sent to the clipboard — tmux needs set-clipboard on",
+        Clipboard::TmuxPassthrough => "sent to the clipboard — tmux needs allow-passthrough on",
+        Clipboard::Screen => "sent via screen (if the terminal allows OSC 52)",
+        Clipboard::Off => "not copied: copying is off (set clipboard = osc52)",
+    };
     match what {
         Some(what) => format!("{what} {done}"),
         None => done.to_owned(),
@@ -312,8 +321,8 @@ pub fn copy_label(field: super::copy_menu::CopyField) -> &'static str {
 
 /// The status line after a copy from the menu: what was copied (the menu showed the value;
 /// with it the line would not fit 80 columns, and the part cut would be the caveat).
-pub fn copied_field(field: super::copy_menu::CopyField) -> String {
-    copied(Some(copy_label(field)))
+pub fn copied_field(field: super::copy_menu::CopyField, clipboard: Clipboard) -> String {
+    copied(Some(copy_label(field)), clipboard)
 }
 
 /// The copy menu's title.
@@ -335,18 +344,20 @@ pub fn copy_unavailable(field: super::copy_menu::CopyField, why: super::clipboar
 }
 
 /// Under the copy menu's lines: what it does, or why the line asked for copies nothing.
-pub fn copy_note(refused: Option<&super::copy_menu::CopyItem>) -> String {
-    match refused {
-        Some(item) => match &item.value {
-            Ok(_) => COPY_LEGEND.to_owned(),
-            Err(why) => format!("nothing to copy: {}", copy_unavailable(item.field, *why)),
-        },
-        None => COPY_LEGEND.to_owned(),
+pub fn copy_note(refused: Option<&super::copy_menu::CopyItem>, clipboard: Clipboard) -> String {
+    match refused.map(|item| (item.field, &item.value)) {
+        Some((field, Err(why))) => format!("nothing to copy: {}", copy_unavailable(field, *why)),
+        _ if clipboard == Clipboard::Off => COPY_OFF.to_owned(),
+        _ => COPY_LEGEND.to_owned(),
     }
 }
 
 /// The copy menu's note when nothing was refused.
 pub const COPY_LEGEND: &str = "goes to your own terminal's clipboard (OSC 52)";
+
+/// The copy menu's note with `clipboard = "off"`: the values are only shown; how copying
+/// comes back.
+pub const COPY_OFF: &str = "copying is off: set clipboard = osc52 to turn it on";
 
 /// The sort picker's title.
 pub const SORT_TITLE: &str = " Sort by ";

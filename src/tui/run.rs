@@ -11,7 +11,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use super::app::{App, Connection, SPINNER_INTERVAL};
-use super::clipboard::Multiplexer;
+use super::clipboard::{Clipboard, Multiplexer};
 use super::effects::{Executor, Next};
 use super::frame::draw_frame;
 use super::msg::Msg;
@@ -60,9 +60,10 @@ pub async fn run(settings: &Settings, profiles: Vec<String>, switch: ProfileSwit
     let mut tty = terminal::enter(settings.mouse)?;
     hangup_watchdog(settings.request_timeout);
     let (tx, rx) = mpsc::unbounded_channel::<Msg>();
-    let mux = Multiplexer::from_env();
-    let mut session = ConsoleSession::new(settings.clone(), profiles, &tx, mux)?;
-    let result = run_in(&mut tty, &mut session, switch, (tx, rx), mux).await;
+    // Decided once: the clipboard setting is not per profile, and the multiplexer stays.
+    let clipboard = Clipboard::new(settings.clipboard, Multiplexer::from_env());
+    let mut session = ConsoleSession::new(settings.clone(), profiles, &tx, clipboard)?;
+    let result = run_in(&mut tty, &mut session, switch, (tx, rx)).await;
     // Leaving while ZITADEL answers a resend would lose its audit line (the code may already
     // be issued and mailed): wait for the answer, at most as long as the request may take.
     if let Some(issuing) = session.executor.take_issuing()
@@ -109,6 +110,7 @@ struct ConsoleSession {
     settings: Settings,
     executor: Executor,
     profiles: Vec<String>,
+    clipboard: Clipboard,
 }
 
 impl ConsoleSession {
@@ -116,20 +118,25 @@ impl ConsoleSession {
         settings: Settings,
         profiles: Vec<String>,
         tx: &mpsc::UnboundedSender<Msg>,
-        mux: Multiplexer,
+        clipboard: Clipboard,
     ) -> io::Result<ConsoleSession> {
         let client = Client::new(settings.client_config()).map_err(io::Error::other)?;
-        let executor = Executor::new(client, settings.audit_context(), tx.clone(), mux);
+        let executor = Executor::new(client, settings.audit_context(), tx.clone(), clipboard);
         Ok(ConsoleSession {
             settings,
             executor,
             profiles,
+            clipboard,
         })
     }
 
     /// A fresh App for this connection, with its first requests under way.
     fn start(&mut self, tty: &mut Tty, width: u16, height: u16, last_id: u64) -> io::Result<App> {
-        let mut app = App::new(connection(&self.settings, &self.profiles), width, height);
+        let mut app = App::new(
+            connection(&self.settings, &self.profiles, self.clipboard),
+            width,
+            height,
+        );
         app.continue_request_ids(last_id);
         for effect in app.start() {
             self.executor.carry_out(effect, tty)?;
@@ -150,7 +157,6 @@ async fn run_in(
     session: &mut ConsoleSession,
     switch: ProfileSwitch<'_>,
     (tx, mut rx): (mpsc::UnboundedSender<Msg>, mpsc::UnboundedReceiver<Msg>),
-    mux: Multiplexer,
 ) -> io::Result<Exit> {
     let size = tty.size()?;
     let theme = Theme::from_env();
@@ -227,7 +233,8 @@ async fn run_in(
                     changed = true;
                     // The reason reaches the agent as a sentence in the status line.
                     let next = switch(&name).map_err(|e| e.to_string()).and_then(|s| {
-                        ConsoleSession::new(s, session.profiles.clone(), &tx, mux).map_err(|e| e.to_string())
+                        ConsoleSession::new(s, session.profiles.clone(), &tx, session.clipboard)
+                            .map_err(|e| e.to_string())
                     });
                     match next {
                         Ok(next) => {
@@ -266,7 +273,7 @@ fn suspend_or_refuse(tty: &mut Tty, app: &mut App) -> io::Result<bool> {
     Ok(true)
 }
 
-fn connection(settings: &Settings, profiles: &[String]) -> Connection {
+fn connection(settings: &Settings, profiles: &[String], clipboard: Clipboard) -> Connection {
     let host = match (settings.url.host_str(), settings.url.port()) {
         (Some(h), Some(p)) => format!("{h}:{p}"),
         (Some(h), None) => h.to_string(),
@@ -276,6 +283,10 @@ fn connection(settings: &Settings, profiles: &[String]) -> Connection {
         host: crate::text::sanitize(&host).into_owned(),
         org: settings.org.clone(),
         read_only: settings.read_only,
+        read_only_source: settings
+            .read_only_source()
+            .map(|s| crate::text::sanitize(&s.to_string()).into_owned()),
+        clipboard,
         match_mode: settings.search_match,
         url_templates: settings.url_templates.clone(),
         profile: settings

@@ -22,7 +22,7 @@ use zitadesk::demo::DemoServer;
 use zitadesk::tui::action_dialog::Phase;
 use zitadesk::tui::app::{App, Connection};
 use zitadesk::tui::browse::Mode;
-use zitadesk::tui::clipboard::Multiplexer;
+use zitadesk::tui::clipboard::Clipboard;
 use zitadesk::tui::effects::{Executor, Next};
 use zitadesk::tui::frame::{FrameTerminal, FrameWriter};
 use zitadesk::tui::msg::{Effect, Msg};
@@ -91,7 +91,7 @@ impl Driver {
         .expect("terminal");
         let mut d = Driver {
             app: App::new(Connection::default(), WIDTH, HEIGHT),
-            executor: Executor::new(client(demo, token), audit, tx, Multiplexer::None),
+            executor: Executor::new(client(demo, token), audit, tx, Clipboard::Terminal),
             rx,
             terminal,
             written,

@@ -53,7 +53,7 @@ impl App {
                 }
                 CopyRequest::Copy(field, text) => {
                     self.copy_menu = None;
-                    self.status_note = Some(messages::copied_field(field));
+                    self.status_note = Some(messages::copied_field(field, self.connection.clipboard));
                     (true, vec![Effect::CopyText(text)])
                 }
             };

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::api::wire::{HumanEmail, HumanProfile, HumanUser, ListDetails, ListUsersResponse, UserFieldName};
-use crate::tui::clipboard::ClipText;
+use crate::tui::clipboard::{ClipText, Clipboard};
 use crossterm::event::{KeyCode, KeyModifiers};
 
 fn key(app: &mut App, code: KeyCode) -> (bool, Vec<Effect>) {
@@ -85,12 +85,46 @@ fn y_then_1_copies_the_selected_users_id_and_says_so_until_the_next_key() {
     assert!(a.copy_menu.is_none(), "choosing closes the menu");
     assert_eq!(
         a.status_note.as_deref(),
-        Some("user ID copied to the clipboard (if your terminal allows OSC 52)")
+        Some("user ID sent to the terminal's clipboard (if it allows OSC 52)")
     );
     let (changed, _) = key(&mut a, KeyCode::Char('j'));
     assert!(changed);
     assert_eq!(a.status_note, None, "the next key clears the note");
     assert_eq!(a.list.selected, 1, "and does what it does");
+}
+
+/// `y` `1` with the clipboard decided as `clipboard`: the effect and the status line.
+fn copy_user_id_with(clipboard: Clipboard) -> (Vec<Effect>, Option<String>) {
+    let mut a = listed(vec![jane()]);
+    a.connection.clipboard = clipboard;
+    key(&mut a, KeyCode::Char('y'));
+    let (_, effects) = key(&mut a, KeyCode::Char('1'));
+    (effects, a.status_note.clone())
+}
+
+#[test]
+fn the_status_line_says_where_the_copy_went_and_what_it_needs() {
+    let said = |c| copy_user_id_with(c).1.unwrap_or_default();
+    assert_eq!(
+        said(Clipboard::Tmux),
+        "user ID sent to the clipboard — tmux needs set-clipboard on"
+    );
+    assert_eq!(
+        said(Clipboard::TmuxPassthrough),
+        "user ID sent to the clipboard — tmux needs allow-passthrough on"
+    );
+    assert_eq!(
+        said(Clipboard::Screen),
+        "user ID sent via screen (if the terminal allows OSC 52)"
+    );
+    let (effects, note) = copy_user_id_with(Clipboard::Off);
+    assert_eq!(
+        note.as_deref(),
+        Some("user ID not copied: copying is off (set clipboard = osc52)")
+    );
+    // The executor writes nothing for it (`Clipboard::sequence` is `None`).
+    assert_eq!(effects, copied("312909075211944344"));
+    assert_eq!(Clipboard::Off.sequence("312909075211944344"), None);
 }
 
 #[test]

@@ -155,8 +155,9 @@ pub fn done(
     }
 }
 
-/// The dialog in read-only mode.
-pub fn read_only(kind: ActionKind) -> String {
+/// The dialog in read-only mode; `source` names what switched it on, as the CLI does ("--read-only",
+/// "env ZITADESK_READ_ONLY", "profile NAME"), the flag when unknown.
+pub fn read_only(kind: ActionKind, source: Option<&str>) -> String {
     let what = match kind {
         ActionKind::EmailCode => "Resending",
         ActionKind::Invite => "Inviting",
@@ -166,9 +167,8 @@ pub fn read_only(kind: ActionKind) -> String {
         ActionKind::Unlock => "Unlocking",
         ActionKind::Reactivate => "Reactivating",
     };
-    format!(
-        "{what} is disabled: zitadesk runs read-only (--read-only / ZITADESK_READ_ONLY). Nothing can be sent."
-    )
+    let source = source.unwrap_or("--read-only");
+    format!("{what} is disabled: zitadesk runs read-only (set by {source}). Nothing can be sent.")
 }
 
 /// The note above the dialog's body; `actions_key` opens the actions menu.

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Clear, Widget};
 
 use super::help::centred;
 use super::{Pen, width};
+use crate::tui::clipboard::Clipboard;
 use crate::tui::copy_menu::{CopyItem, CopyMenu, KEYMAP};
 use crate::tui::keys::KeyHelp;
 use crate::tui::messages::{copy_label, copy_note, copy_title, copy_unavailable};
@@ -20,10 +21,10 @@ const PREFIX_W: usize = 4;
 const GAP: usize = 2;
 
 /// Draws the menu centred on `screen`, over whatever is there.
-pub fn draw(buf: &mut Buffer, screen: Rect, menu: &CopyMenu, theme: &Theme) {
+pub fn draw(buf: &mut Buffer, screen: Rect, menu: &CopyMenu, clipboard: Clipboard, theme: &Theme) {
     let keys = format!(" {} ", KEYMAP.hints());
     let title = copy_title(&menu.target);
-    let note = copy_note(menu.refused.then(|| menu.current()).flatten());
+    let note = copy_note(menu.refused.then(|| menu.current()).flatten(), clipboard);
     let label_w = menu
         .items
         .iter()

@@ -94,7 +94,7 @@ fn draw_regions(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
         picker::draw(buf, screen, app, picker, &ctx.theme);
     }
     if let Some(menu) = &app.copy_menu {
-        copy_menu::draw(buf, screen, menu, &ctx.theme);
+        copy_menu::draw(buf, screen, menu, app.connection.clipboard, &ctx.theme);
     }
     if let Some(picker) = &app.sort_picker {
         sort_picker::draw(buf, screen, picker, &ctx.theme);

@@ -30,7 +30,9 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     // A note answering the last key (a copy) comes first: it goes with the next key.
     match (&app.status_note, &app.error) {
         (Some(note), _) => {
-            pen.fit(note, room, theme.verified);
+            // The note says what a copy did; with copying off it did nothing.
+            let off = app.connection.clipboard == crate::tui::clipboard::Clipboard::Off;
+            pen.fit(note, room, if off { theme.warning } else { theme.verified });
         }
         (None, Some(error)) => {
             pen.fit(error, room, theme.error);

@@ -22,6 +22,7 @@ use crate::tui::action_dialog::{
 };
 use crate::tui::app::App;
 use crate::tui::browse::actions_key;
+use crate::tui::clipboard::Clipboard;
 use crate::tui::messages::{COPY_REFUSED, address_error, dialog, no_pending_code};
 use crate::tui::theme::Theme;
 use crate::userinfo::{self, EmailStatus};
@@ -130,7 +131,15 @@ pub(super) fn rows<'a>(d: &'a ActionDialog, app: &App, ctx: &ViewCtx, w: usize) 
             revealed,
             copy,
             read_aloud,
-        } => done(&mut r, d, action, result, (*revealed, *read_aloud), *copy, ctx),
+        } => done(
+            &mut r,
+            d,
+            action,
+            result,
+            (*revealed, *read_aloud),
+            (*copy, app.connection.clipboard),
+            ctx,
+        ),
         Phase::NoPending => {
             let (what, then) = no_pending_code(
                 d.target.email_status,
@@ -175,7 +184,10 @@ pub(super) fn rows<'a>(d: &'a ActionDialog, app: &App, ctx: &ViewCtx, w: usize) 
             );
         }
         Phase::Unsupported { error } | Phase::Refused { error } => r.para(error, t.error),
-        Phase::ReadOnly => r.para(&dialog::read_only(d.kind), t.warning),
+        Phase::ReadOnly => r.para(
+            &dialog::read_only(d.kind, app.connection.read_only_source.as_deref()),
+            t.warning,
+        ),
     }
     if let Some(audit) = &d.audit_error {
         r.gap();
@@ -350,7 +362,7 @@ fn done<'a>(
     action: &Action,
     result: &'a ActionResult,
     (revealed, read_aloud): (bool, bool),
-    copy: CopyState,
+    (copy, clipboard): (CopyState, Clipboard),
     ctx: &ViewCtx,
 ) {
     let t = &ctx.theme;
@@ -399,7 +411,15 @@ fn done<'a>(
         }
         match copy {
             CopyState::NotYet => {}
-            CopyState::Copied => r.line_owned(crate::tui::messages::copied(None), t.verified),
+            CopyState::Copied => {
+                // With copying off nothing was sent: not in the colour of a success.
+                let style = if clipboard == Clipboard::Off {
+                    t.warning
+                } else {
+                    t.verified
+                };
+                r.line_owned(crate::tui::messages::copied(None, clipboard), style);
+            }
             CopyState::Refused => r.para(COPY_REFUSED, t.error),
         }
         r.gap();
