@@ -21,6 +21,7 @@ pub mod messages;
 pub mod msg;
 pub mod picker;
 pub mod recent;
+pub mod row_shift;
 pub mod run;
 pub mod search_line;
 pub mod sgr;
