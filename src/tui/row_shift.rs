@@ -17,7 +17,7 @@
 
 use std::ops::Range;
 
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, Cell};
 
 /// What the escape sequences of a shift cost, counted as cells (a written cell costs a byte
 /// or more): a shift must save more than this.
@@ -44,18 +44,23 @@ impl Shift {
         if last.area != area || rows.start >= rows.end || rows.end > area.bottom() || rows.start < area.y {
             return None;
         }
-        // Rows are compared by a hash first: finding the offset costs rows², not rows² × width.
-        let last_rows: Vec<u64> = rows.clone().map(|y| row_hash(last, y)).collect();
-        let next_rows: Vec<u64> = rows.clone().map(|y| row_hash(next, y)).collect();
-        let height = last_rows.len();
+        // Rows are compared whole, but most comparisons of rows that differ end in their
+        // first cells: finding the offset costs about rows² cells, not rows² × width.
+        let width = usize::from(area.width);
+        let first = usize::from(rows.start - area.y);
+        fn row(buf: &Buffer, first: usize, r: usize, width: usize) -> Option<&[Cell]> {
+            let start = (first + r) * width;
+            buf.content.get(start..start + width)
+        }
+        let height = usize::from(rows.end - rows.start);
         let alike = |by: i32| -> usize {
             (0..height)
                 .filter(|&r| {
                     let from = r as i64 + i64::from(by);
                     usize::try_from(from)
                         .ok()
-                        .and_then(|from| last_rows.get(from))
-                        .is_some_and(|h| *h == next_rows[r])
+                        .filter(|from| *from < height)
+                        .is_some_and(|from| row(last, first, from, width) == row(next, first, r, width))
                 })
                 .count()
         };
@@ -120,15 +125,6 @@ impl Shift {
         out.extend_from_slice(WHOLE_SCREEN);
         out
     }
-}
-
-fn row_hash(buf: &Buffer, y: u16) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let width = usize::from(buf.area.width);
-    let start = usize::from(y - buf.area.y) * width;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    buf.content.get(start..start + width).hash(&mut hasher);
-    hasher.finish()
 }
 
 #[cfg(test)]
