@@ -22,19 +22,22 @@ use super::layout;
 use super::row_shift::Shift;
 use super::sgr::sixteen_colours;
 use super::view::{self, ViewCtx};
+use super::wire_trim::Trim;
 
 /// A terminal whose output goes through a [`FrameWriter`] into `W`.
 pub type FrameTerminal<W> = Terminal<CrosstermBackend<FrameWriter<W>>>;
 
 /// `W` behind a buffer that holds the whole frame until [`commit`] (ratatui's own `flush`
 /// calls wait for it), so the frame leaves in one write with its colours in the 16-colour
-/// form (see `sgr.rs`).
+/// form (see `sgr.rs`) and without what would change nothing (see `wire_trim.rs`).
 pub struct FrameWriter<W: Write> {
     inner: W,
     frame: Vec<u8>,
     /// The last frame drawn, which the terminal shows and ratatui diffs against; `None` when
     /// that is not known (before the first frame, after [`forget`]).
     last: Option<Buffer>,
+    /// What every frame is cut down to before it leaves (see `wire_trim.rs`).
+    trim: Trim,
 }
 
 impl<W: Write> FrameWriter<W> {
@@ -44,12 +47,13 @@ impl<W: Write> FrameWriter<W> {
             inner,
             frame: Vec::with_capacity(capacity),
             last: None,
+            trim: Trim::default(),
         }
     }
 
     fn flush_now(&mut self) -> io::Result<()> {
         if !self.frame.is_empty() {
-            let out = sixteen_colours(&self.frame);
+            let out = self.trim.frame(&sixteen_colours(&self.frame));
             self.frame.clear();
             self.inner.write_all(&out)?;
         }
@@ -118,7 +122,9 @@ pub fn draw_frame<W: Write>(terminal: &mut FrameTerminal<W>, app: &App, ctx: &Vi
 pub fn forget<W: Write>(terminal: &mut FrameTerminal<W>) {
     // Swapping resets ratatui's previous buffer; both are blank then.
     terminal.swap_buffers();
-    terminal.backend_mut().writer_mut().last = None;
+    let writer = terminal.backend_mut().writer_mut();
+    writer.last = None;
+    writer.trim.forget();
 }
 
 /// The rows of the list's body (under its column titles): what scrolls with the list.

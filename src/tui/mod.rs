@@ -33,3 +33,4 @@ pub mod terminal;
 pub mod text_field;
 pub mod theme;
 pub mod view;
+pub mod wire_trim;
