@@ -85,8 +85,9 @@ impl Shift {
     /// Moves `buf`'s rows as the terminal moves them.
     pub fn apply(&self, buf: &mut Buffer) {
         let width = usize::from(buf.area.width);
-        let start = usize::from(self.rows.start - buf.area.y) * width;
-        let end = usize::from(self.rows.end - buf.area.y) * width;
+        // Rows above the buffer (not a shift `between` finds) move nothing: `get_mut` fails.
+        let start = usize::from(self.rows.start.wrapping_sub(buf.area.y)) * width;
+        let end = usize::from(self.rows.end.wrapping_sub(buf.area.y)) * width;
         let Some(region) = buf.content.get_mut(start..end) else {
             return;
         };
