@@ -18,6 +18,7 @@ use console::{Frame, ctx, key, measured_draw, serve, started_app, wire_terminal}
 
 const MOVES: usize = 200;
 const MEDIAN_LIMIT: usize = 400;
+const MAX_LIMIT: usize = 700;
 
 /// One escape sequence or run of text in a terminal byte stream.
 #[derive(Debug, PartialEq, Eq)]
@@ -222,10 +223,10 @@ fn a_selection_move_at_80x24_writes_at_most_400_bytes_median() {
         "median {} bytes per move (limit {MEDIAN_LIMIT})",
         s.median
     );
-    // A move inside the viewport rewrites only the two rows involved and the counter; the
-    // viewport's half-page jump (every 10th move at 20 rows) may rewrite the list, but not
-    // more than the whole screen.
-    assert!(s.max < 80 * 24 * 4, "max {} bytes", s.max);
+    // A move inside the viewport rewrites only the two rows involved and the counter; a move
+    // past its edge scrolls one row, which the terminal moves itself (`tui::row_shift`), so
+    // it costs about the same: no frame rewrites the list.
+    assert!(s.max <= MAX_LIMIT, "max {} bytes (limit {MAX_LIMIT})", s.max);
 }
 
 #[test]

@@ -352,6 +352,52 @@ fn time_and_bytes_per_move_in_a_pseudo_terminal() {
     c.quit();
 }
 
+/// `j` pressed 50 times from the top at 80×24: 19 moves inside the first viewport, then 31
+/// that scroll the list by a row (the terminal moving the rows, see `tui::row_shift`). Every
+/// move costs about the same: before, a move past the edge jumped half a page and rewrote it
+/// once every 10 moves. Targets: mean ≤ 250 B, max ≤ 700 B.
+#[test]
+fn bytes_per_move_stay_flat_while_the_list_scrolls() {
+    let _turn = exclusive();
+    let mut c = Console::demo("scroll");
+    // The header names who is signed in once that is read: not during the moves measured.
+    c.wait_for("the users list and the header", |r| {
+        user_rows_shown(r) && counter(r).is_some_and(|(at, _)| at == 1) && r[0].contains(" · as ")
+    });
+    const MOVES: u64 = 50;
+    let mut bytes = Vec::new();
+    let mut scrolled = 0;
+    for n in 1..=MOVES {
+        let before = c.raw.len();
+        c.send(b"j");
+        c.wait_for("the next position", |r| {
+            counter(r).is_some_and(|(at, _)| at == n + 1)
+        });
+        let frame = &c.raw[before..];
+        if pty::find(frame, b"\x1b[4;23r").is_some() {
+            scrolled += 1;
+        }
+        bytes.push(frame.len());
+    }
+    let mean = bytes.iter().sum::<usize>() as f64 / bytes.len() as f64;
+    let mut sorted = bytes.clone();
+    sorted.sort_unstable();
+    let (mid, max) = (sorted[sorted.len() / 2], sorted[sorted.len() - 1]);
+    eprintln!(
+        "FIGURE bytes per move while scrolling at 80×24 ({}): median {mid} B · mean {mean:.1} B · max {max} B over {MOVES} presses of j from the top, {scrolled} of them scrolling",
+        build()
+    );
+    let rows = c.rows();
+    assert!(
+        rows[22].starts_with('▶'),
+        "the selection on the last list row: {rows:#?}"
+    );
+    assert_eq!(scrolled, 31, "every move past the edge scrolled one row");
+    assert!(max <= 700, "max {max} bytes per move");
+    assert!(mean <= 250.0, "mean {mean:.1} bytes per move");
+    c.quit();
+}
+
 // ---------------------------------------------------------------------------------------------
 // ListUsers requests while typing
 // ---------------------------------------------------------------------------------------------

@@ -174,3 +174,86 @@ fn with_mouse_on_a_double_click_opens_the_row_and_leaving_switches_it_off() {
     let off = pty::last(&c.raw, MOUSE_OFF).expect("switched off on the way out");
     assert!(off > on);
 }
+
+/// The `(parameters, final byte)` of every `ESC [` sequence the console wrote.
+fn csi_sequences(raw: &[u8]) -> Vec<(String, u8)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < raw.len() {
+        if raw[i] == 0x1b && raw[i + 1] == b'[' {
+            let start = i + 2;
+            let Some(end) = (start..raw.len()).find(|&j| (0x40..=0x7e).contains(&raw[j])) else {
+                break;
+            };
+            out.push((String::from_utf8_lossy(&raw[start..end]).into_owned(), raw[end]));
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The Linux console has no SU/SD (`CSI S`, `CSI T`): the list's rows are moved with line
+/// feeds and reverse indexes inside a scrolling region, which is the whole screen again
+/// when the console leaves. Down 25 rows and back up 25 leaves the first screen exactly.
+#[test]
+fn the_linux_console_scrolls_the_list_by_a_row_without_su_or_sd() {
+    let mut c = console("linux", Some("linux"));
+    c.wait_for("the users list", list_shown);
+    c.wait_for("the counter at 1", |s| rows(s)[23].contains(" 1 of "));
+    // A space written and a cell never written look alike on a screen.
+    let text =
+        |s: &vt100::Screen| -> Vec<String> { rows(s).iter().map(|r| r.trim_end().to_owned()).collect() };
+    let first = text(c.screen());
+    for (key, step, to) in [(b"j", 1, 26), (b"k", -1, 1)] {
+        // One key at a time, each waited for: one frame per move.
+        for n in 1..=25 {
+            let counter = format!(" {} of ", to - step * (25 - n));
+            c.send(key);
+            c.wait_for("the move", |s| rows(s)[23].contains(&counter));
+            c.wait_frame_end();
+        }
+        let screen = text(c.screen());
+        if to == 26 {
+            assert!(
+                screen[22].starts_with('▶'),
+                "the selection on the last row: {screen:#?}"
+            );
+            assert_eq!(
+                screen[3..17],
+                first[9..23],
+                "the rows moved up by six: {screen:#?}"
+            );
+        }
+    }
+    // The header fills in meanwhile (who is signed in): the rest is the first screen.
+    assert_eq!(
+        text(c.screen())[1..],
+        first[1..],
+        "back at the top, the first screen"
+    );
+    let csi = csi_sequences(&c.raw);
+    assert!(!csi.iter().any(|(_, fin)| matches!(fin, b'S' | b'T')), "no SU/SD");
+    let regions: Vec<&String> = csi
+        .iter()
+        .filter(|(_, fin)| *fin == b'r')
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(
+        regions.iter().filter(|p| p.as_str() == "4;23").count(),
+        12,
+        "six rows scrolled down and six back, each by the terminal: {regions:?}"
+    );
+    assert!(c.raw.windows(2).any(|w| w == b"\x1bM"), "reverse indexes");
+    c.send(b"q");
+    assert!(c.wait_exit().success());
+    c.assert_restored();
+    let csi = csi_sequences(&c.raw);
+    let last_region = csi.iter().rev().find(|(_, fin)| *fin == b'r');
+    assert_eq!(
+        last_region.map(|(p, _)| p.as_str()),
+        Some(""),
+        "the region is the whole screen at the end"
+    );
+}

@@ -506,9 +506,9 @@ impl UserList {
         self.clamp(viewport);
     }
 
-    /// Keeps the selection inside the viewport. When it leaves, the viewport jumps so that the
-    /// selection sits mid-page: a one-row scroll would rewrite every visible row (about 1 KB
-    /// at 80×24 over SSH), a jump does so only once per half page.
+    /// Keeps the selection inside the viewport, scrolling no further than it takes: a move past
+    /// the edge scrolls one row, which the terminal shifts itself (its scrolling region, see
+    /// `row_shift.rs`), so only the new row and the selection's are written.
     pub fn clamp(&mut self, viewport: usize) {
         let len = self.len();
         if len == 0 {
@@ -518,8 +518,10 @@ impl UserList {
         }
         self.selected = self.selected.min(len - 1);
         let viewport = viewport.max(1);
-        if self.selected < self.scroll || self.selected >= self.scroll + viewport {
-            self.scroll = self.selected.saturating_sub(viewport / 2);
+        if self.selected < self.scroll {
+            self.scroll = self.selected;
+        } else if self.selected >= self.scroll + viewport {
+            self.scroll = self.selected + 1 - viewport;
         }
         let max_scroll = len.saturating_sub(viewport);
         self.scroll = self.scroll.min(max_scroll);
@@ -787,20 +789,26 @@ mod tests {
     }
 
     #[test]
-    fn the_viewport_jumps_by_half_a_page_when_the_selection_leaves_it() {
+    fn the_viewport_scrolls_one_row_when_the_selection_leaves_it() {
         let mut l = first_page(1000);
         for _ in 0..19 {
             l.move_by(1, 20);
             assert_eq!(l.scroll, 0);
         }
-        l.move_by(1, 20);
-        assert_eq!((l.selected, l.scroll), (20, 10));
-        for _ in 0..9 {
+        for n in 1..=15 {
             l.move_by(1, 20);
+            assert_eq!(
+                (l.selected, l.scroll),
+                (19 + n, n),
+                "the selection on the last row"
+            );
         }
-        assert_eq!(l.scroll, 10, "no scroll while inside the viewport");
-        l.move_by(-20, 20);
-        assert_eq!((l.selected, l.scroll), (9, 0));
+        l.move_by(-10, 20);
+        assert_eq!(l.scroll, 15, "no scroll while inside the viewport");
+        l.move_by(-10, 20);
+        assert_eq!((l.selected, l.scroll), (14, 14), "the selection on the first row");
+        l.move_by(-3, 20);
+        assert_eq!((l.selected, l.scroll), (11, 11));
     }
 
     fn ids(l: &UserList) -> Vec<String> {

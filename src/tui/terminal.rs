@@ -18,6 +18,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use super::frame::{FrameTerminal, FrameWriter};
+use super::row_shift::WHOLE_SCREEN;
 
 /// The agent's terminal: stdout, flushed once per frame.
 pub type Tty = FrameTerminal<Stdout>;
@@ -66,10 +67,7 @@ pub fn resume(tty: &mut Tty) -> io::Result<()> {
     if MOUSE.load(Ordering::SeqCst) {
         queue!(tty.backend_mut(), EnableMouseCapture)?;
     }
-    // Forget the last frame, so the next one is drawn whole. Not `Terminal::clear`: it asks
-    // the terminal where the cursor is and waits for the answer (a round trip over SSH, and
-    // two seconds lost with a terminal that does not answer).
-    tty.swap_buffers();
+    super::frame::forget(tty);
     super::frame::commit(tty)
 }
 
@@ -85,14 +83,10 @@ pub fn restore() {
         let _ = execute!(out, DisableMouseCapture);
     }
     // End a frame the panic may have cut short, so the shell's screen is not left in
-    // synchronized-output mode.
-    let _ = execute!(
-        out,
-        EndSynchronizedUpdate,
-        DisableBracketedPaste,
-        LeaveAlternateScreen,
-        Show
-    );
+    // synchronized-output mode, nor with a scrolling region of a few rows.
+    let _ = queue!(out, EndSynchronizedUpdate);
+    let _ = out.write_all(WHOLE_SCREEN);
+    let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, Show);
     let _ = out.flush();
     let _ = disable_raw_mode();
 }

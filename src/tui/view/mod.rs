@@ -30,7 +30,7 @@ mod too_small;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use unicode_width::UnicodeWidthStr;
 
@@ -49,18 +49,28 @@ pub struct ViewCtx {
 
 /// Draws one frame (in ASCII when the locale is not UTF-8).
 pub fn draw(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
-    draw_regions(frame, app, ctx);
+    if let Some(position) = render(frame, app, ctx) {
+        // Only while typing: ratatui hides the cursor on frames that do not place it.
+        frame.set_cursor_position(position);
+    }
+}
+
+/// Draws one frame into the frame's buffer and says where the cursor goes (`None`: hidden),
+/// for a caller that applies the frame itself (`frame::draw_frame`).
+pub fn render(frame: &mut Frame, app: &App, ctx: &ViewCtx) -> Option<Position> {
+    let cursor = draw_regions(frame, app, ctx);
     if ctx.theme.ascii {
         let screen = frame.area();
         super::ascii::asciify(frame.buffer_mut(), screen);
     }
+    cursor
 }
 
-fn draw_regions(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
+fn draw_regions(frame: &mut Frame, app: &App, ctx: &ViewCtx) -> Option<Position> {
     let screen = frame.area();
     if layout::too_small(screen) {
         too_small::draw(frame.buffer_mut(), screen, &ctx.theme);
-        return;
+        return None;
     }
     let areas = clip(app.areas(), screen);
     let buf = frame.buffer_mut();
@@ -101,11 +111,12 @@ fn draw_regions(frame: &mut Frame, app: &App, ctx: &ViewCtx) {
     }
     if app.help_open {
         help::draw(buf, screen, app.keymap(), &ctx.theme);
+        None
     } else if app.syntax_open {
         syntax_help::draw(buf, screen, &ctx.theme);
-    } else if let Some(position) = cursor {
-        // Only while typing: ratatui hides the cursor on frames that do not place it.
-        frame.set_cursor_position(position);
+        None
+    } else {
+        cursor
     }
 }
 
