@@ -206,7 +206,7 @@ fn with_the_clipboard_off_in_the_config_nothing_is_sent_and_the_console_says_so(
 fn a_login_name_with_a_line_break_is_never_copied() {
     let mut p = start("hostile");
     // hostile-crlf's login name is "hostile-crlf\r\nroot@acme…", its email has a TAB.
-    select_the_one(&mut p, "hostile-crlf", "hostile-crlf Ca");
+    select_the_one(&mut p, "hostile-crlf", "🧪 hostile-crlf");
     p.send(b"y");
     p.wait_for("the copy menu", |s| s.contents().contains("300000000000000128"));
     p.send(b"3");

@@ -167,7 +167,8 @@ fn counter(rows: &[String]) -> Option<(u64, u64)> {
 /// the counter on the status line.
 fn user_rows_shown(rows: &[String]) -> bool {
     rows.get(2).is_some_and(|r| r.contains("DISPLAY NAME"))
-        && rows.get(3).is_some_and(|r| r.contains('@'))
+        // The selected first user (a long generated login name is cut before its '@').
+        && rows.get(3).is_some_and(|r| r.starts_with("▶ ") && r.trim_end().len() > 2)
         && counter(rows).is_some_and(|(at, total)| at >= 1 && total >= 1)
 }
 

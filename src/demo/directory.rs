@@ -426,6 +426,35 @@ mod tests {
     }
 
     #[test]
+    fn the_hostile_fixtures_sort_after_every_realistic_user_by_display_name() {
+        let d = dir(0);
+        let order = d.order(UserFieldName::DisplayName).unwrap();
+        let mut buf = String::new();
+        let names: Vec<String> = (0..order.len())
+            .map(|i| {
+                let u = d.get(order.position(i).unwrap()).unwrap();
+                u.text(TextField::DisplayName, &mut buf)
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
+        let hostile = |n: &String| n.starts_with("🧪 ");
+        let first_hostile = names.iter().position(hostile).expect("hostile fixtures exist");
+        assert!(first_hostile >= 30, "a screenful of people first: {names:?}");
+        // Machine users have no display name: NULL sorts last, as in PostgreSQL.
+        assert!(
+            names[first_hostile..].iter().all(|n| hostile(n) || n.is_empty()),
+            "{names:?}"
+        );
+        assert!(
+            !names[..first_hostile]
+                .iter()
+                .any(|n| n.chars().any(char::is_control)),
+            "no control characters before them: {names:?}"
+        );
+    }
+
+    #[test]
     fn column_orders_sort_by_their_key() {
         let d = dir(300);
         let order = d.order(UserFieldName::DisplayName).unwrap();

@@ -20,6 +20,11 @@
 //! user is its `details.resourceOwner`; generated users get their login names from the org's
 //! `domain` and their email addresses from its `emailDomain`. Users in state
 //! `USER_STATE_DELETED` are never listed or found, as in ZITADEL.
+//!
+//! The hostile fixtures (escape sequences, bidi overrides, NULs… in their names; their notes
+//! say "Hostile data") have display names that begin with "🧪 ": sorted by display name, as
+//! the console opens, they come after every realistic user, so a newcomer's first screen
+//! shows people, and anyone looking for them finds them at the end (or with `hostile`).
 
 use std::collections::HashSet;
 
