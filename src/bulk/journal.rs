@@ -27,7 +27,9 @@ use serde::{Deserialize, Serialize};
 use crate::secure_fs::{self, SecureFsError};
 use crate::text::display_path;
 
-/// What a journal belongs to: a re-run with the same journal must be the same job.
+/// What a journal belongs to: the selection of users — instance, search, scope, filter. Not
+/// how they are sent to: a re-run that changes the call (`--send-if-none`) or the link must
+/// still skip the users an earlier run reached, or they would get a second code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JobHeader {
@@ -38,10 +40,6 @@ pub struct JobHeader {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<String>,
     pub unverified: bool,
-    /// `resend` or `send` (with `--send-if-none`).
-    pub call: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url_template: Option<String>,
 }
 
 impl JobHeader {
@@ -160,8 +158,8 @@ pub enum JournalError {
         source: std::io::Error,
     },
     #[error(
-        "the journal {} belongs to another job (query {:?}, {}); use another --journal for this one",
-        display_path(.path), .other.query, .other.call
+        "the journal {} belongs to another job (query {:?}{}); use another --journal for this one",
+        display_path(.path), .other.query, if .other.unverified { ", --unverified" } else { "" }
     )]
     OtherJob { path: PathBuf, other: Box<JobHeader> },
     #[error("the journal {} has no job line: not a zitadesk journal? use another --journal", display_path(.path))]
@@ -345,8 +343,6 @@ mod tests {
             query: "first:anna".into(),
             org: None,
             unverified: true,
-            call: "resend".into(),
-            url_template: None,
         }
     }
 
@@ -358,7 +354,7 @@ mod tests {
 
     #[test]
     fn replay_reads_each_users_last_word() {
-        let text = r#"{"t":"job","instance":"https://id.example.com","query":"first:anna","unverified":true,"call":"resend","created":"2026-12-03T10:00:00Z"}
+        let text = r#"{"t":"job","instance":"https://id.example.com","query":"first:anna","unverified":true,"created":"2026-12-03T10:00:00Z"}
 {"t":"before","userId":"1","call":"resend","at":"2026-12-03T10:00:01Z"}
 {"t":"after","userId":"1","outcome":"ok","at":"2026-12-03T10:00:01Z"}
 {"t":"before","userId":"2","call":"resend","at":"2026-12-03T10:00:02Z"}
