@@ -330,7 +330,10 @@ impl Shown {
         if self.terminal {
             let due = self.last_draw.is_none_or(|t| t.elapsed() >= REDRAW);
             if due || last {
-                eprint!("\r\x1b[Kzitadesk: {}", msg::progress_bar(&self.tally, BAR));
+                // One line that fits: a wrapped line could not be redrawn in place.
+                let cols = crossterm::terminal::size().map_or(80, |(c, _)| usize::from(c));
+                let line = format!("zitadesk: {}", msg::progress_bar(&self.tally, BAR));
+                eprint!("\r\x1b[K{}", crate::text::truncate(&line, cols.saturating_sub(1)));
                 let _ = std::io::stderr().flush();
                 self.last_draw = Some(Instant::now());
                 self.bar_shown = true;

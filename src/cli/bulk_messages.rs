@@ -10,8 +10,8 @@ use crate::text::{pad, sanitize, thousands, truncate};
 /// `resend-email --help`: the many-users mode in full.
 pub const RESEND_MANY_HELP: &str = "\
 Many users at once (--query): every user the search finds, paced and resumable.
-  zitadesk users resend-email --query 'email:@acme.example' --unverified --default-link --dry-run
-  zitadesk users resend-email --query 'email:@acme.example' --unverified --default-link --yes --rate 20
+  zitadesk users resend-email -q 'email:@acme.example' --unverified --default-link --dry-run
+  zitadesk users resend-email -q 'email:@acme.example' --unverified --default-link --yes
 Only humans with an address (and with --unverified, an unverified one) get a request; users who
 cannot sign in yet (state INITIAL) are listed apart: they need `users invite`, which ZITADEL
 requires for them. One request per user, never more: ResendEmailCode, or with --send-if-none
