@@ -444,3 +444,33 @@ async fn sigint_stops_after_the_request_in_flight_and_a_rerun_finishes() {
     assert_eq!(seen.len(), ids.len());
     assert!(seen.values().all(|&(ok, all)| ok == 1 && all == 1), "{seen:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_every_user_would_get_stops_the_run_after_the_first() {
+    // ZITADEL 2.66 has no SendEmailCode: every user would be refused alike.
+    let demo = demo_with(DemoConfig {
+        generated_users: 600,
+        version: zitadesk::demo::ZitadelVersion::V2_66,
+        ..DemoConfig::default()
+    })
+    .await;
+    let h = home("hopeless");
+    let j = journal(&h);
+    let mut args = SELECT.to_vec();
+    args.extend([
+        "--yes",
+        "--json",
+        "--rate",
+        "100",
+        "--journal",
+        j.to_str().unwrap(),
+    ]);
+    let (code, out, err) = run(&mut zitadesk(&h, &demo, &args));
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("every further request would fail too"), "{err}");
+    let seen = code_requests(&demo);
+    assert_eq!(seen.values().map(|&(_, all)| all).sum::<usize>(), 1, "{seen:?}");
+    let s = summary(&out);
+    assert_eq!(s["stopped"], "hopeless");
+    assert!(s["notReached"].as_u64().unwrap() > 0);
+}
