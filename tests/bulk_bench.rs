@@ -24,7 +24,7 @@ const USERS: usize = 1_000_000;
 const QUERY: &str = "first:anna org:globex";
 const RATE: &str = "50";
 
-fn args<'a>(journal: &'a str) -> Vec<&'a str> {
+fn args(journal: &str) -> Vec<&str> {
     vec![
         "users",
         "resend-email",
