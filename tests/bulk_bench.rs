@@ -4,7 +4,8 @@
 //!
 //! Long (minutes at 50 requests per second), so ignored by default:
 //! `cargo test --release --test bulk_bench -- --ignored --nocapture`
-//! The demo instance runs in this process; the binary is measured with `/usr/bin/time -v`.
+//! The demo instance runs in this process; the binary is measured with `/usr/bin/time -v`
+//! (`BULK_BENCH_BIN=target/release/zitadesk` measures another build of it).
 
 #![cfg(unix)]
 
@@ -43,8 +44,14 @@ fn args(journal: &str) -> Vec<&str> {
     ]
 }
 
+/// The binary measured: this build's, or `BULK_BENCH_BIN` (e.g. `target/release/zitadesk`
+/// while the demo instance runs in a debug test process).
+fn binary(home: &Path) -> std::ffi::OsString {
+    std::env::var_os("BULK_BENCH_BIN").unwrap_or_else(|| zitadesk_in(home).get_program().to_owned())
+}
+
 fn command(home: &Path, demo: &DemoServer, timed: bool, args: &[&str]) -> Command {
-    let bin = zitadesk_in(home).get_program().to_owned();
+    let bin = binary(home);
     let mut cmd = if timed {
         let mut c = Command::new("/usr/bin/time");
         c.arg("-v").arg(bin);
@@ -133,10 +140,10 @@ async fn ten_thousand_of_a_million_at_rate_50() {
     })
     .await;
     let home = scratch_home("bulk-bench");
-    let build = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
+    let build = match std::env::var("BULK_BENCH_BIN") {
+        Ok(bin) => format!("binary {bin}"),
+        Err(_) if cfg!(debug_assertions) => "debug".to_string(),
+        Err(_) => "release".to_string(),
     };
 
     // 1. Straight through.
