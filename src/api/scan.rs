@@ -56,6 +56,8 @@ pub struct ScanState {
     offset: u64,
     total: Option<u64>,
     matches: Vec<User>,
+    /// Matches already handed over by [`ScanState::drain_matches`].
+    handed: usize,
     ids: HashSet<String>,
     repeated: usize,
 }
@@ -73,6 +75,7 @@ impl ScanState {
             offset: start,
             total: None,
             matches: Vec::new(),
+            handed: 0,
             ids: HashSet::new(),
             repeated: 0,
         }
@@ -88,9 +91,10 @@ impl ScanState {
     pub fn progress(&self) -> ScanProgress {
         let scanned = self.scanned();
         let complete = self.total.is_some_and(|t| self.offset >= t);
-        let full = self.matches.len() >= self.want;
+        let found = self.handed + self.matches.len();
+        let full = found >= self.want;
         ScanProgress {
-            matches: self.matches.len(),
+            matches: found,
             scanned,
             total: self.total,
             complete,
@@ -122,7 +126,7 @@ impl ScanState {
         self.offset = self.offset.saturating_add(u64::from(limit));
         self.total = Some(page.details.total_result);
         for user in page.result {
-            if self.matches.len() >= self.want {
+            if self.handed + self.matches.len() >= self.want {
                 break;
             }
             if !self.filter.matches(&user) {
@@ -143,6 +147,13 @@ impl ScanState {
 
     pub fn matches(&self) -> &[User] {
         &self.matches
+    }
+
+    /// Hands over the matches found so far, for a caller that keeps less than whole users (a
+    /// bulk plan): the walk goes on, counts them, and still recognises them when repeated.
+    pub fn drain_matches(&mut self) -> Vec<User> {
+        self.handed += self.matches.len();
+        std::mem::take(&mut self.matches)
     }
 
     pub fn into_matches(self) -> Vec<User> {
@@ -264,6 +275,23 @@ mod tests {
         scan.take(&second, answer(&second, 9_000));
         assert!(scan.next_request().is_none());
         assert_eq!(scan.progress().scanned, 1_500);
+    }
+
+    #[test]
+    fn drained_matches_still_count_and_are_still_recognised() {
+        let mut scan = ScanState::new(ListUsersRequest::default(), unverified(), 5, 5_000);
+        let req = scan.next_request().unwrap();
+        let mut page = answer(&req, 9);
+        scan.take(&req, page.clone());
+        let first = scan.drain_matches();
+        assert_eq!(first.len(), 3);
+        assert!(scan.matches().is_empty());
+        assert_eq!(scan.progress().matches, 3);
+        // The same users again (an unstable sort): not matches a second time.
+        page.result.truncate(4);
+        scan.take(&req, page);
+        assert_eq!(scan.repeated(), 2);
+        assert_eq!(scan.progress().matches, 3);
     }
 
     #[test]

@@ -337,25 +337,72 @@ pub struct HistoryArgs {
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("mode").required(true).args(["url_template", "default_link", "return_code"])))]
+#[command(after_long_help = super::bulk_messages::RESEND_MANY_HELP)]
 pub struct ResendArgs {
-    /// The user's ID
-    #[arg(value_parser = user_id)]
-    pub user_id: String,
+    /// The user's ID (or, for many users at once, --query)
+    #[arg(value_parser = user_id, required_unless_present = "query", conflicts_with = "query")]
+    pub user_id: Option<String>,
     /// ZITADEL mails the code with this link, a Go template: {{.UserID}}, {{.Code}}, {{.OrgID}} are filled in
     #[arg(long, value_name = "URL", value_parser = check_url_template)]
     pub url_template: Option<UrlTemplate>,
     /// ZITADEL mails the code with its default link
     #[arg(long)]
     pub default_link: bool,
-    /// ZITADEL returns the code and mails nothing (print it to read it to the caller)
+    /// ZITADEL returns the code and mails nothing (print it to read it to the caller; one user only)
     #[arg(long)]
     pub return_code: bool,
     /// When nothing is pending (e.g. the address is already verified), issue a fresh code instead
+    /// (with --query: every user gets SendEmailCode, one request each)
     #[arg(long)]
     pub send_if_none: bool,
-    /// Print ZITADEL-shaped JSON
+    /// Print ZITADEL-shaped JSON (with --query: one JSON line per user, then a summary line)
     #[arg(long)]
     pub json: bool,
+    /// Many users: everyone this search finds (same syntax as `users list --query`)
+    #[arg(long, short = 'q', value_name = "Q", help_heading = "Many users at once")]
+    pub query: Option<String>,
+    /// With --query: only users whose email address is not verified (humans only)
+    #[arg(long, requires = "query", help_heading = "Many users at once")]
+    pub unverified: bool,
+    /// With --query: print the plan and send nothing
+    #[arg(
+        long,
+        requires = "query",
+        conflicts_with = "yes",
+        help_heading = "Many users at once"
+    )]
+    pub dry_run: bool,
+    /// With --query: send without asking
+    #[arg(long, requires = "query", help_heading = "Many users at once")]
+    pub yes: bool,
+    /// With --query: requests per second (slower on 429/503)
+    #[arg(long, value_name = "N", requires = "query", default_value_t = crate::bulk::DEFAULT_RATE,
+          value_parser = rate, help_heading = "Many users at once")]
+    pub rate: f64,
+    /// With --query: refuse to start when more users than this would get a request
+    #[arg(long, value_name = "N", requires = "query", default_value_t = DEFAULT_MAX,
+          value_parser = clap::value_parser!(u64).range(1..), help_heading = "Many users at once")]
+    pub max: u64,
+    /// With --query: the journal that makes a re-run skip users done (default: one per job
+    /// under $XDG_STATE_HOME/zitadesk/jobs/)
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "query",
+        help_heading = "Many users at once"
+    )]
+    pub journal: Option<PathBuf>,
+}
+
+/// `--max` when not given: a guard against a search much wider than meant.
+pub const DEFAULT_MAX: u64 = 1000;
+
+/// `--rate`: requests per second, more than 0 and at most 1000.
+fn rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 && r <= 1000.0 => Ok(r),
+        _ => Err("a number of requests per second, more than 0 and at most 1000".into()),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,8 @@
 
 pub mod args;
 mod audit;
+mod bulk;
+pub mod bulk_messages;
 mod columns;
 mod config_cmd;
 mod demo_mode;

@@ -23,6 +23,9 @@ pub async fn run(settings: &Settings, command: UsersCommand) -> Result<(), CliEr
     match command {
         UsersCommand::List(a) => list(settings, &client, a).await,
         UsersCommand::Show(a) => show(settings, &client, a).await,
+        UsersCommand::ResendEmail(a) if a.query.is_some() => {
+            super::bulk::resend_many(settings, &client, a).await
+        }
         UsersCommand::ResendEmail(a) => resend(settings, &client, a).await,
         UsersCommand::History(a) => super::history::run(settings, &client, a).await,
         UsersCommand::Invite(a) => remedies::invite(settings, &client, a).await,
@@ -218,13 +221,15 @@ async fn resend(settings: &Settings, client: &Client, a: ResendArgs) -> Result<(
     if let Some(t) = &a.url_template {
         warn_template(t);
     }
+    // clap requires the ID when there is no --query (the many-users mode).
+    let user_id = a.user_id.clone().unwrap_or_default();
     let audit = std::sync::Arc::new(settings.audit_context());
-    let first = issue_code(client, audit.clone(), CodeCall::Resend, &a.user_id, &mode).await;
+    let first = issue_code(client, audit.clone(), CodeCall::Resend, &user_id, &mode).await;
     warn_audit(&first.audit_error);
     let result = match first.result {
         Err(ApiError::NoPendingCode(_)) if a.send_if_none => {
             eprintln!("zitadesk: no pending code for this user; issuing a fresh one (--send-if-none)");
-            let second = issue_code(client, audit, CodeCall::Send, &a.user_id, &mode).await;
+            let second = issue_code(client, audit, CodeCall::Send, &user_id, &mode).await;
             warn_audit(&second.audit_error);
             second.result.map_err(CliError::mutation)?
         }
@@ -233,7 +238,7 @@ async fn resend(settings: &Settings, client: &Client, a: ResendArgs) -> Result<(
     let text = if a.json {
         json_text(&result.raw)?
     } else {
-        resend_text(&a.user_id, &mode, &result)
+        resend_text(&user_id, &mode, &result)
     };
     write_issued(&text, result.code.is_some())
 }
