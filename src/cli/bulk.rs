@@ -15,6 +15,7 @@ use super::bulk_messages::{self as msg, JournalCounts, Tally};
 use super::exit::CliError;
 use super::users::{list_request, refuse_if_read_only, warn_template, write_stdout};
 use crate::api::local_filter::{LocalField, LocalTerm};
+use crate::api::orgs::OrgDirectory;
 use crate::api::scan::ScanState;
 use crate::api::{Client, CodeCall, CodeMode};
 use crate::bulk::journal::{Replay, default_path, replay};
@@ -68,14 +69,14 @@ pub async fn resend_many(settings: &Settings, client: &Client, a: ResendArgs) ->
         None => return Err(CliError::usage(JournalError::NoStateDirectory.to_string())),
     };
     let max = usize::try_from(a.max).unwrap_or(usize::MAX);
-    let plan = make_plan(settings, client, &query, a.unverified, max).await?;
+    let (plan, orgs) = make_plan(settings, client, &query, a.unverified, max).await?;
     if plan.over_max {
         return Err(CliError::usage(msg::over_max(a.max)));
     }
     let shown_path = display_path(&journal_path);
     let sent_what = msg::what_is_sent(a.send_if_none, template);
     let counts = journal_counts(&plan, &read_journal(&journal_path)?);
-    let text = msg::plan_text(&plan, &sent_what, &shown_path, counts, PLAN_ROWS, a.rate);
+    let text = msg::plan_text(&plan, &orgs, &sent_what, &shown_path, counts, PLAN_ROWS, a.rate);
     if a.dry_run {
         return match a.json {
             true => super::users::print_json(&PlanJson::of(
@@ -132,7 +133,7 @@ async fn make_plan(
     query: &str,
     unverified: bool,
     max: usize,
-) -> Result<Plan, CliError> {
+) -> Result<(Plan, OrgDirectory), CliError> {
     let list = ListArgs {
         query: Some(query.to_string()),
         scan_limit: u64::MAX,
@@ -142,7 +143,7 @@ async fn make_plan(
         desc: false,
         json: false,
     };
-    let (request, mut local, _) = list_request(settings, client, &list).await?;
+    let (request, mut local, orgs) = list_request(settings, client, &list).await?;
     if unverified {
         // The same local term as `verified:false` in a search.
         local.terms.push(LocalTerm {
@@ -176,7 +177,10 @@ async fn make_plan(
     if terminal {
         eprint!("\r\x1b[K");
     }
-    Ok(plan.finish())
+    let plan = plan.finish();
+    let rows = !plan.targets.is_empty() || !plan.needs_invite.is_empty();
+    let orgs = super::users::org_names(client, rows, orgs).await;
+    Ok((plan, orgs))
 }
 
 fn read_journal(path: &std::path::Path) -> Result<Replay, CliError> {

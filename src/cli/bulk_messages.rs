@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use crate::api::orgs::OrgDirectory;
 use crate::bulk::{Plan, Report, Skip, Stop, Target};
 use crate::text::{pad, sanitize, thousands, truncate};
 
@@ -73,6 +74,7 @@ pub struct JournalCounts {
 /// The plan as `--dry-run` prints it (and as shown before asking).
 pub fn plan_text(
     plan: &Plan,
+    orgs: &OrgDirectory,
     sent_what: &str,
     journal: &str,
     counts: JournalCounts,
@@ -109,7 +111,7 @@ pub fn plan_text(
         );
     }
     if n > 0 {
-        s.push_str(&rows_table(&plan.targets, rows));
+        s.push_str(&rows_table(&plan.targets, orgs, rows));
     }
     if !plan.needs_invite.is_empty() {
         let _ = writeln!(
@@ -117,7 +119,7 @@ pub fn plan_text(
             "{} cannot sign in yet (state INITIAL) and get nothing — they need an invite (`zitadesk users invite ID`):",
             thousands(plan.needs_invite.len() as u64)
         );
-        s.push_str(&rows_table(&plan.needs_invite, rows));
+        s.push_str(&rows_table(&plan.needs_invite, orgs, rows));
     }
     let skipped: Vec<String> = plan
         .skipped
@@ -140,8 +142,9 @@ fn skip_words(why: Skip) -> &'static str {
     }
 }
 
-/// The first `rows` users as a small table, and how many more.
-fn rows_table(targets: &[Target], rows: usize) -> String {
+/// The first `rows` users as a small table, and how many more; organisations by name where
+/// they could be read (as `users list` shows them), else by ID.
+fn rows_table(targets: &[Target], orgs: &OrgDirectory, rows: usize) -> String {
     let mut s = String::new();
     let cell = |v: &str, w: usize| pad(&truncate(&sanitize(v), w), w);
     let _ = writeln!(
@@ -158,7 +161,7 @@ fn rows_table(targets: &[Target], rows: usize) -> String {
             cell(&t.user_id, 18),
             cell(&t.login, 30),
             cell(&t.email, 30),
-            sanitize(&t.org)
+            sanitize(orgs.name(&t.org).unwrap_or(&t.org))
         );
     }
     if targets.len() > rows {

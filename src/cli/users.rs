@@ -98,7 +98,7 @@ async fn list(settings: &Settings, client: &Client, a: ListArgs) -> Result<(), C
     if a.json {
         return print_json(&resp);
     }
-    let orgs = org_names(client, &resp.result, orgs).await;
+    let orgs = org_names(client, !resp.result.is_empty(), orgs).await;
     let out = table::users_table(&resp.result, &orgs, output_width());
     let footer = super::messages::list_footer(resp.result.len(), resp.details.total_result, a.offset);
     write_stdout(&out).map(|()| eprintln!("zitadesk: {footer}"))
@@ -136,7 +136,7 @@ async fn list_filtered(
         };
         return print_json(&resp);
     }
-    let orgs = org_names(client, &users, orgs).await;
+    let orgs = org_names(client, !users.is_empty(), orgs).await;
     let out = table::users_table(&users, &orgs, output_width());
     let footer = super::messages::scan_footer(users.len());
     write_stdout(&out).map(|()| eprintln!("zitadesk: {footer}"))
@@ -146,10 +146,10 @@ async fn list_filtered(
 /// read now (only when there are rows to name) — once a run either way. A help, not a need:
 /// without `org.read` or on failure the IDs are shown. `--json` never reads them and keeps
 /// ZITADEL's own shape.
-async fn org_names(client: &Client, users: &[User], known: Option<OrgDirectory>) -> OrgDirectory {
+pub(super) async fn org_names(client: &Client, rows: bool, known: Option<OrgDirectory>) -> OrgDirectory {
     match known {
         Some(orgs) => orgs,
-        None if users.is_empty() => OrgDirectory::default(),
+        None if !rows => OrgDirectory::default(),
         None => client.org_directory().await.unwrap_or_default(),
     }
 }
