@@ -91,6 +91,7 @@ echo "--version: $version_line"
 say "man pages and completions, from the binary itself"
 rm -rf "$out_dir/man" "$out_dir/completions"
 "$bin" man --out-dir "$out_dir/man"
+gzip -9n "$out_dir"/man/*.1 # Debian policy; cargo-deb compresses only man pages it did not build
 mkdir -p "$out_dir/completions"
 "$bin" completions bash >"$out_dir/completions/zitadesk.bash"
 "$bin" completions zsh >"$out_dir/completions/_zitadesk"

@@ -25,17 +25,23 @@ fn static_binary() -> Option<PathBuf> {
     }
 }
 
+/// The newest .deb cargo-deb wrote (into target/debian/, or under the target's own directory
+/// in other cargo-deb versions).
 fn package() -> Option<PathBuf> {
-    let dir = target_dir().join(TARGET).join("debian");
-    let deb = std::fs::read_dir(&dir).ok().and_then(|entries| {
-        entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "deb"))
-            .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
-    });
+    let dirs = [
+        target_dir().join("debian"),
+        target_dir().join(TARGET).join("debian"),
+    ];
+    let deb = dirs
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(dir).ok())
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "deb"))
+        .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
     if deb.is_none() {
-        eprintln!("skipped: no .deb in {} (run scripts/dist.sh)", dir.display());
+        eprintln!("skipped: no .deb in {} (run scripts/dist.sh)", dirs[0].display());
     }
     deb
 }
@@ -165,7 +171,12 @@ fn version_names_the_version_and_the_commit() {
     let (ok, line) = run(env!("CARGO_BIN_EXE_zitadesk"), &["--version".as_ref()]);
     assert!(ok, "{line}");
     version_line_ok(&line);
-    let commit = line.trim_end().rsplit("(commit ").next().unwrap().trim_end_matches(')');
+    let commit = line
+        .trim_end()
+        .rsplit("(commit ")
+        .next()
+        .unwrap()
+        .trim_end_matches(')');
     let head = Command::new("git")
         .args(["rev-parse", "--short=10", "HEAD"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
