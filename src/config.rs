@@ -210,41 +210,9 @@ pub fn resolve_path(path: &Path, config_file: &Path) -> PathBuf {
     path.to_path_buf()
 }
 
-/// A commented example for `zitadesk config init`.
-pub const EXAMPLE: &str = r#"# zitadesk configuration — see `zitadesk --help` and the README.
-# Precedence: command-line flag > environment variable > profile > default.
-
-# The profile used when no --profile (or ZITADESK_PROFILE) is given.
-default_profile = "acme"
-
-# Link templates the resend dialog offers (↑/↓) in every profile; {{.UserID}}, {{.Code}} and
-# {{.OrgID}} are filled in by ZITADEL.
-# url_templates = ["https://id.acme.example/verify-email?user={{.UserID}}&code={{.Code}}"]
-
-# The console's mouse: the wheel scrolls, a click selects, a double click opens. Off by default,
-# so the terminal's own text selection keeps working (or --mouse for one run).
-# mouse = false
-
-# How a copy (y) reaches your own terminal's clipboard: "osc52" (default; inside tmux this needs
-# `set -s set-clipboard on`), "osc52-passthrough" (wrapped for tmux's allow-passthrough) or
-# "off" (or --clipboard / ZITADESK_CLIPBOARD for one run).
-# clipboard = "osc52"
-
-[profiles.acme]
-url = "https://acme.zitadel.cloud"
-# Sign in as yourself with the device flow (`zitadesk login`): the client ID of a native
-# OIDC app with the device code grant.
-auth = { device = { client_id = "YOUR-CLIENT-ID@helpdesk" } }
-# Or a service user's key file, or a file holding a personal access token (chmod 600 either):
-# auth = { key_file = "~/.config/zitadesk/acme-key.json" }
-# auth = { token_file = "~/.config/zitadesk/acme.pat" }
-# org = "ORG_ID"            # scope searches to one organisation
-# api = "v2"                # or "v3alpha" (schema users only)
-# read_only = false
-# timeout_secs = 15
-# search_match = "contains" # or "prefix" for very large instances
-# url_templates = []        # offered before the global ones
-"#;
+/// A commented example for `zitadesk config init`; the package installs the same file as
+/// /usr/share/doc/zitadesk/config.example.toml.
+pub const EXAMPLE: &str = include_str!("../assets/config.example.toml");
 
 #[cfg(test)]
 mod tests {

@@ -18,6 +18,7 @@ pub mod action;
 pub mod api;
 pub mod audit;
 pub mod audit_filter;
+pub mod build_info;
 pub mod bulk;
 pub mod cli;
 pub mod config;

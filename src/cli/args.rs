@@ -54,7 +54,7 @@ pub fn value_sources(matches: &ArgMatches) -> HashMap<&'static str, Source> {
 #[derive(Debug, Parser)]
 #[command(
     name = "zitadesk",
-    version,
+    version = crate::build_info::VERSION,
     about = "Helpdesk console for ZITADEL: find a user, see what happened to their account, apply the right remedy",
     after_help = "Credentials: set ZITADEL_TOKEN (personal access token), or pass --token-file or --key-file.\n\
                   Exit codes: 0 ok, 2 usage or configuration (incl. a refused template, read-only), 3 not found,\n\
@@ -167,6 +167,8 @@ pub enum Command {
     Doctor,
     /// Print a shell completion script (e.g. `zitadesk completions bash > /etc/bash_completion.d/zitadesk`)
     Completions(CompletionsArgs),
+    /// Print the man page (`zitadesk man | man -l -`), or write one per command into a directory
+    Man(ManArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -187,6 +189,13 @@ pub struct InitArgs {
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write zitadesk.1 and a page per subcommand (zitadesk-users-list.1, …) into DIR (created if missing)
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

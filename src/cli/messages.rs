@@ -379,6 +379,47 @@ pub fn doctor_reachable_not_zitadel(host: &str, status: u16, path: &str, tls: bo
     )
 }
 
+/// The man page's FILES section: each path with what it holds (see `manual`).
+pub const MAN_FILES: [(&str, &str); 4] = [
+    (
+        "$XDG_CONFIG_HOME/zitadesk/config.toml (~/.config/zitadesk/config.toml)",
+        "Profiles: instance URL, credentials source, link templates (--config or ZITADESK_CONFIG for another). \
+         `zitadesk config init` writes a commented example. Its directory must be writable by you alone.",
+    ),
+    (
+        "/usr/share/doc/zitadesk/config.example.toml",
+        "The same commented example, as the package installs it.",
+    ),
+    (
+        "$XDG_STATE_HOME/zitadesk/audit.jsonl (~/.local/state/zitadesk/audit.jsonl)",
+        "The audit trail: one JSON line per action taken from this account (`zitadesk audit` prints it). \
+         Device-login tokens are kept beside it; the directory must be writable by you alone.",
+    ),
+    (
+        "$XDG_STATE_HOME/zitadesk/logs/",
+        "One log file a day, a week kept (ZITADESK_LOG=debug for more); every line escaped.",
+    ),
+];
+
+/// The man page's SEE ALSO section.
+pub const MAN_SEE_ALSO: &str = "zitadesk-users(1), zitadesk-doctor(1), zitadesk-config(1); the README in the source for the console's keys.";
+
+/// After `zitadesk man --out-dir DIR` (on stderr: stdout stays for data).
+pub fn man_pages_written(count: usize, dir: &std::path::Path) -> String {
+    format!(
+        "zitadesk: {count} man pages written to {}",
+        crate::text::display_path(dir)
+    )
+}
+
+/// `zitadesk man --out-dir DIR` could not write there.
+pub fn man_dir_error(dir: &std::path::Path, e: &std::io::Error) -> String {
+    format!(
+        "cannot write the man pages to {}: {e}",
+        crate::text::display_path(dir)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

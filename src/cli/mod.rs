@@ -13,6 +13,7 @@ mod exit;
 mod history;
 mod login;
 mod login_cmd;
+pub mod manual;
 pub mod messages;
 mod private_dirs;
 mod remedies;
@@ -97,13 +98,11 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         Some(Command::Config(args::ConfigCommand::Init(a))) => config_cmd::init(&global, a.force).map(|()| 0),
         Some(Command::Config(args::ConfigCommand::Show)) => config_cmd::show(&global).map(|()| 0),
         Some(Command::Completions(a)) => {
-            use clap::CommandFactory;
             // Into memory first: clap_complete panics when its writer fails (`| true`), and
             // the one stdout writer handles a closed pipe.
-            let mut script = Vec::new();
-            clap_complete::generate(a.shell, &mut Cli::command(), "zitadesk", &mut script);
-            users::write_stdout(&String::from_utf8_lossy(&script)).map(|()| 0)
+            users::write_stdout(&String::from_utf8_lossy(&manual::completion(a.shell))).map(|()| 0)
         }
+        Some(Command::Man(a)) => manual::run(&a).map(|()| 0),
         Some(Command::Login) => login_cmd::login(&global).await.map(|()| 0),
         Some(Command::Logout) => login_cmd::logout(&global).await.map(|()| 0),
         Some(Command::Doctor) => doctor::run(&global).await,

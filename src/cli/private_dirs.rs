@@ -46,7 +46,9 @@ fn stance(command: Option<&Command>, dir: Dir) -> Stance {
         (Some(Command::Users(_)), Dir::State) => Warn,
         (Some(Command::Config(ConfigCommand::Init(_))), Dir::Config) => Refuse,
         (Some(Command::Config(_) | Command::Audit(_)), _) => Warn,
-        (Some(Command::Doctor | Command::Completions(_) | Command::DemoServer(_)), _) => Silent,
+        (Some(Command::Doctor | Command::Completions(_) | Command::Man(_) | Command::DemoServer(_)), _) => {
+            Silent
+        }
     }
 }
 
@@ -130,6 +132,7 @@ mod tests {
             (&["audit"][..], Stance::Warn, Stance::Warn),
             (&["doctor"][..], Stance::Silent, Stance::Silent),
             (&["completions", "bash"][..], Stance::Silent, Stance::Silent),
+            (&["man"][..], Stance::Silent, Stance::Silent),
         ] {
             let c = command(args);
             assert_eq!(stance(c.as_ref(), Dir::State), state, "{args:?}");
