@@ -152,7 +152,9 @@ async fn a_dry_run_prints_the_plan_and_sends_nothing() {
     // Organisations by name, as `users list` shows them (the JSON keeps the IDs).
     let row = out.lines().find(|l| l.contains("anna.")).unwrap();
     assert!(
-        ["Acme", "Globex", "Initech"].iter().any(|n| row.trim_end().ends_with(n)),
+        ["Acme", "Globex", "Initech"]
+            .iter()
+            .any(|n| row.trim_end().ends_with(n)),
         "{row}"
     );
     let ids = planned(&h, &demo, &SELECT);
