@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, JoinHandle};
+use tokio_util::sync::CancellationToken;
 
 use super::audit_view::{AUDIT_VIEW_LINES, AuditTail};
 use super::clipboard::Clipboard;
@@ -49,6 +50,9 @@ pub struct Executor {
     lookup: Option<AbortHandle>,
     /// Reading the audit trail for `:audit` or `:history`.
     trail: Option<AbortHandle>,
+    /// The bulk run in progress: its id and what cancels it (never aborted: a request in
+    /// flight must get its journal line and audit line).
+    bulk: Option<(super::msg::RequestId, CancellationToken)>,
 }
 
 impl Executor {
@@ -73,6 +77,7 @@ impl Executor {
             orgs: None,
             lookup: None,
             trail: None,
+            bulk: None,
         }
     }
 
@@ -112,6 +117,35 @@ impl Executor {
                         audit_error: issued.audit_error,
                     });
                 }));
+                return Ok(Next::Continue);
+            }
+            Effect::RunBulk {
+                id,
+                job,
+                journal,
+                targets,
+                request,
+                rate,
+            } => {
+                let cancel = CancellationToken::new();
+                if let Some((_, old)) = self.bulk.replace((id, cancel.clone())) {
+                    // One run at a time: the dialog starts no second one; stop any left over.
+                    old.cancel();
+                }
+                let audit = Arc::clone(&self.audit);
+                tokio::spawn(async move {
+                    let result = run_bulk(
+                        id, &client, audit, &job, &journal, &targets, &request, rate, &cancel, &tx,
+                    )
+                    .await;
+                    let _ = tx.send(Msg::BulkDone { id, result });
+                });
+                return Ok(Next::Continue);
+            }
+            Effect::StopBulk { id } => {
+                if let Some((_, cancel)) = self.bulk.as_ref().filter(|(run, _)| *run == id) {
+                    cancel.cancel();
+                }
                 return Ok(Next::Continue);
             }
             Effect::ListUsers { id, request } => (
@@ -227,6 +261,43 @@ impl Executor {
             self.issuing = issuing;
         }
     }
+}
+
+/// Opens the journal (off the async workers) and runs the bulk engine, its events sent on as
+/// messages.
+#[allow(clippy::too_many_arguments)]
+async fn run_bulk(
+    id: super::msg::RequestId,
+    client: &Client,
+    audit: Arc<AuditContext>,
+    job: &crate::bulk::JobHeader,
+    path: &std::path::Path,
+    targets: &[crate::bulk::Target],
+    request: &crate::bulk::BulkRequest,
+    rate: f64,
+    cancel: &CancellationToken,
+    tx: &mpsc::UnboundedSender<Msg>,
+) -> Result<crate::bulk::Report, String> {
+    let (job2, path2) = (job.clone(), path.to_path_buf());
+    let mut journal = tokio::task::spawn_blocking(move || crate::bulk::Journal::open(&path2, &job2))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+    let tx = tx.clone();
+    let mut on = move |event| {
+        let _ = tx.send(Msg::BulkEvent { id, event });
+    };
+    Ok(crate::bulk::run(
+        client,
+        audit,
+        targets,
+        request,
+        crate::bulk::Pacing { rate },
+        &mut journal,
+        cancel,
+        &mut on,
+    )
+    .await)
 }
 
 /// ZITADEL's events for the user and this machine's audit lines about them, as one history.

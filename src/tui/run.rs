@@ -294,6 +294,8 @@ fn connection(settings: &Settings, profiles: &[String], clipboard: Clipboard) ->
             .as_deref()
             .map(|p| crate::text::sanitize(p).into_owned()),
         profiles: profiles.to_vec(),
+        instance: settings.url.as_str().trim_end_matches('/').to_string(),
+        journal_dir: crate::bulk::journal::jobs_dir(),
     }
 }
 
