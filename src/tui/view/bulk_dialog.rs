@@ -68,7 +68,14 @@ pub(super) fn draw(buf: &mut Buffer, screen: Rect, dialog: &BulkDialog, marked: 
     if area.width < 3 || area.height < 3 {
         return;
     }
-    Clear.render(area.intersection(buf.area), buf);
+    // One cleared column either side, so no list text touches the border.
+    let margin = Rect::new(
+        area.x.saturating_sub(1),
+        area.y,
+        area.width.saturating_add(2),
+        area.height,
+    );
+    Clear.render(margin.intersection(screen).intersection(buf.area), buf);
     let block = Block::bordered()
         .border_style(theme.border)
         .title(Line::styled(title, theme.title))
