@@ -74,8 +74,8 @@ static MOVES: &[Binding<BrowseAction>] = &[
 static LIST_ONLY: &[Binding<BrowseAction>] = &[
     Binding { keys: &[Key::Code(KeyCode::Enter)], label: "Enter", action: A::OpenDetail, help: "open the user", hint: Some("open the user") },
     Binding { keys: &[Key::Code(KeyCode::Esc)], label: "Esc", action: A::ClearSearch, help: "clear the search", hint: None },
-    Binding { keys: &[Key::Char(' ')], label: "space", action: A::ToggleMark, help: "mark / unmark the user (then r resends to all marked)", hint: None },
-    Binding { keys: &[Key::Char('*')], label: "*", action: A::MarkAll, help: "mark every user the search shows", hint: None },
+    Binding { keys: &[Key::Char(' ')], label: "space", action: A::ToggleMark, help: "mark / unmark the user", hint: None },
+    Binding { keys: &[Key::Char('*')], label: "*", action: A::MarkAll, help: "mark every user shown", hint: None },
     Binding { keys: &[Key::Char('u')], label: "u", action: A::ClearMarks, help: "unmark everyone", hint: None },
 ];
 
