@@ -196,3 +196,42 @@ async fn marked_users_get_one_request_each_esc_stops_and_the_journal_resumes() {
     let (lines, _) = audit_lines(&audit);
     assert_eq!(lines.len(), planned.len(), "{lines:?}");
 }
+
+/// Leaving the console while a run goes (`Executor::stop_bulk`, as the run loop does on quit):
+/// the run stops after the request in flight, and that request has its journal and audit lines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leaving_stops_the_run_after_the_request_in_flight_with_its_lines_written() {
+    let dir = scratch("bulk-console-quit");
+    let audit = dir.join("audit.jsonl");
+    let jobs = dir.join("jobs");
+    let demo = demo().await;
+    let mut d = Driver::start(&demo, ADMIN_TOKEN, audit.clone()).await;
+    d.app.connection.instance = demo.url();
+    d.app.connection.journal_dir = Some(jobs.clone());
+    d.press(KeyCode::Char('*'));
+    d.press(KeyCode::Char('r'));
+    let planned = d.app.bulk.as_ref().map_or(0, |b| b.plan.targets.len());
+    assert!(planned > 3, "{planned}");
+    demo.set_faults(Faults {
+        latency: Duration::from_millis(300),
+        ..Faults::default()
+    });
+    demo.clear_requests();
+    d.press(KeyCode::Enter);
+    // The first request is on its way (its `before` line is written first).
+    let start = std::time::Instant::now();
+    while journal_lines(&jobs, "before") == 0 {
+        assert!(start.elapsed() < DEADLINE, "no request started");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let task = d.executor.stop_bulk().expect("a run is going");
+    tokio::time::timeout(DEADLINE, task)
+        .await
+        .expect("the run ends within the deadline")
+        .expect("the run's task ends cleanly");
+    let sent = requests_to(&demo, "/email/resend").len();
+    assert_eq!(sent, 1, "the request in flight, and no further one");
+    assert_eq!(journal_lines(&jobs, "after"), 1, "its outcome is journaled");
+    let (lines, _) = audit_lines(&audit);
+    assert_eq!(lines.len(), 1, "and audited: {lines:?}");
+}

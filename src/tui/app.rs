@@ -1029,13 +1029,18 @@ impl App {
     /// first press only says what quitting would lose, and the second quits.
     fn quit(&mut self) -> (bool, Vec<Effect>) {
         let sending = self.dialog.as_ref().filter(|d| d.in_flight());
-        let code = sending.map(|d| d.kind.can_return_code());
-        let bulk = self.bulk.as_ref().is_some_and(BulkDialog::running);
-        if let Some(code) = code.or(bulk.then_some(false))
+        let warning = match sending {
+            Some(d) => Some(messages::quit_while_sending(d.kind.can_return_code())),
+            None if self.bulk.as_ref().is_some_and(BulkDialog::running) => {
+                Some(messages::bulk::quit_while_running())
+            }
+            None => None,
+        };
+        if let Some(warning) = warning
             && !self.quit_armed
         {
             self.quit_armed = true;
-            self.error = Some(messages::quit_while_sending(code));
+            self.error = Some(warning);
             return (true, Vec::new());
         }
         (false, vec![Effect::Quit])

@@ -52,7 +52,7 @@ pub struct Executor {
     trail: Option<AbortHandle>,
     /// The bulk run in progress: its id and what cancels it (never aborted: a request in
     /// flight must get its journal line and audit line).
-    bulk: Option<(super::msg::RequestId, CancellationToken)>,
+    bulk: Option<(super::msg::RequestId, CancellationToken, JoinHandle<()>)>,
 }
 
 impl Executor {
@@ -128,22 +128,23 @@ impl Executor {
                 rate,
             } => {
                 let cancel = CancellationToken::new();
-                if let Some((_, old)) = self.bulk.replace((id, cancel.clone())) {
-                    // One run at a time: the dialog starts no second one; stop any left over.
-                    old.cancel();
-                }
+                let token = cancel.clone();
                 let audit = Arc::clone(&self.audit);
-                tokio::spawn(async move {
+                let task = tokio::spawn(async move {
                     let result = run_bulk(
                         id, &client, audit, &job, &journal, &targets, &request, rate, &cancel, &tx,
                     )
                     .await;
                     let _ = tx.send(Msg::BulkDone { id, result });
                 });
+                if let Some((_, old, _)) = self.bulk.replace((id, token, task)) {
+                    // One run at a time: the dialog starts no second one; stop any left over.
+                    old.cancel();
+                }
                 return Ok(Next::Continue);
             }
             Effect::StopBulk { id } => {
-                if let Some((_, cancel)) = self.bulk.as_ref().filter(|(run, _)| *run == id) {
+                if let Some((_, cancel, _)) = self.bulk.as_ref().filter(|(run, _, _)| *run == id) {
                     cancel.cancel();
                 }
                 return Ok(Next::Continue);
@@ -248,6 +249,15 @@ impl Executor {
                 h.abort();
             }
         }
+    }
+
+    /// Stops the bulk run, if one is going (after the request in flight), and hands back its
+    /// task: leaving, the caller waits for it so that request's journal and audit lines are
+    /// written.
+    pub fn stop_bulk(&mut self) -> Option<JoinHandle<()>> {
+        let (_, cancel, task) = self.bulk.take()?;
+        cancel.cancel();
+        Some(task)
     }
 
     /// The resend or send still running, if any: its answer and audit line must not be lost.

@@ -278,7 +278,7 @@ fn quitting_while_a_run_goes_asks_twice() {
     key(&mut a, KeyCode::Enter);
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(a.update(Msg::Key(ctrl_c)).1.is_empty(), "first press warns");
-    assert!(a.error.is_some());
+    assert_eq!(a.error, Some(messages::bulk::quit_while_running()));
     assert_eq!(a.update(Msg::Key(ctrl_c)).1, vec![Effect::Quit]);
 }
 

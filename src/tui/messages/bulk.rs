@@ -12,9 +12,17 @@ fn n(v: usize) -> String {
     thousands(v as u64)
 }
 
-/// The status row's count of marks, beside "N of TOTAL".
+/// The status row's count of marks, before "N of TOTAL".
 pub fn marked_counter(marked: usize) -> String {
-    format!("{} marked ·", n(marked))
+    format!("{} marked", n(marked))
+}
+
+/// The status line after the first quit key while a bulk run goes.
+pub fn quit_while_running() -> String {
+    format!(
+        "a bulk resend is running: {} again stops it after the request in flight and quits (journaled and audited)",
+        crate::tui::keys::quit_key()
+    )
 }
 
 /// After `*`: how many of the users the search found are marked now.
