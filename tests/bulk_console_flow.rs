@@ -78,8 +78,9 @@ async fn run_to_end(d: &mut Driver, mut on_first_user: impl FnMut(&mut Driver)) 
         if user_event && std::mem::take(&mut first) {
             on_first_user(d);
         }
-        if let Some(BulkPhase::Done { report, error }) = d.app.bulk.as_ref().map(|b| &b.phase) {
+        if let Some(BulkPhase::Done { report, error, tally }) = d.app.bulk.as_ref().map(|b| &b.phase) {
             assert_eq!(error, &None);
+            assert_eq!(tally.audit_errors, 0, "every request audited");
             return *report.clone().expect("a report");
         }
     }

@@ -55,7 +55,7 @@ pub static FINISHED: Keymap<BulkAction> = Keymap {
 };
 
 /// Counts as the run goes (from its events).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tally {
     pub done: usize,
     pub sent: usize,
@@ -64,6 +64,9 @@ pub struct Tally {
     /// Skipped: the journal says an earlier run sent it.
     pub already: usize,
     pub rate: f64,
+    /// Requests whose audit line could not be written, and the first reason.
+    pub audit_errors: usize,
+    pub audit_error: Option<String>,
 }
 
 #[derive(Debug)]
@@ -84,6 +87,8 @@ pub enum BulkPhase {
     Done {
         report: Option<Box<Report>>,
         error: Option<String>,
+        /// The counts as the run told them (for the audit lines that could not be written).
+        tally: Tally,
     },
 }
 
@@ -244,6 +249,10 @@ impl BulkDialog {
                     Status::Unknown | Status::AlreadyUnknown => tally.unknown += 1,
                     Status::AlreadyDone => tally.already += 1,
                 }
+                if let Some(e) = result.audit_error {
+                    tally.audit_errors += 1;
+                    tally.audit_error.get_or_insert(e);
+                }
             }
         }
         true
@@ -251,17 +260,23 @@ impl BulkDialog {
 
     /// Run `id` ended; false when it is not this dialog's run.
     pub fn finished(&mut self, run: u64, result: Result<Report, String>) -> bool {
-        if !matches!(self.phase, BulkPhase::Running { id, .. } if id == run) {
+        let BulkPhase::Running { id, tally, .. } = &mut self.phase else {
+            return false;
+        };
+        if *id != run {
             return false;
         }
+        let tally = std::mem::take(tally);
         self.phase = match result {
             Ok(report) => BulkPhase::Done {
                 report: Some(Box::new(report)),
                 error: None,
+                tally,
             },
             Err(e) => BulkPhase::Done {
                 report: None,
                 error: Some(e),
+                tally,
             },
         };
         true

@@ -220,6 +220,16 @@ fn ids(ids: &[String]) -> String {
     }
 }
 
+/// Requests whose audit line is missing (the request stands; the journal has it).
+pub fn audit_missing(t: &Tally) -> Option<String> {
+    let why = t.audit_error.as_deref()?;
+    Some(format!(
+        "warning: {} audit lines could not be written ({}); the journal records those requests",
+        n(t.audit_errors),
+        sanitize(why)
+    ))
+}
+
 /// The run could not start (the journal).
 pub fn not_started(error: &str) -> String {
     format!("not started: {}; nothing was sent", sanitize(error))

@@ -43,13 +43,15 @@ pub(super) fn draw(buf: &mut Buffer, screen: Rect, dialog: &BulkDialog, marked: 
         } => {
             let mut lines = vec![msg::bar(tally.done, total, 40)];
             lines.extend(msg::progress_lines(tally, total, *stopping, *throttled));
+            lines.extend(msg::audit_missing(tally));
             (lines, theme.base)
         }
-        BulkPhase::Done { report, error } => match (report, error) {
-            (Some(r), _) => (
-                msg::summary_lines(r, dialog.plan.needs_invite.len(), &journal),
-                theme.base,
-            ),
+        BulkPhase::Done { report, error, tally } => match (report, error) {
+            (Some(r), _) => {
+                let mut lines = msg::summary_lines(r, dialog.plan.needs_invite.len(), &journal);
+                lines.extend(msg::audit_missing(tally));
+                (lines, theme.base)
+            }
             (None, Some(e)) => (vec![msg::not_started(e)], theme.error),
             (None, None) => (Vec::new(), theme.base),
         },
