@@ -171,6 +171,23 @@ async fn marked_users_get_one_request_each_esc_stops_and_the_journal_resumes() {
     assert!(d.app.bulk.is_none());
     demo.set_faults(Faults::default());
     d.press(KeyCode::Char('r'));
+    // The plan says where the journal stands before anything is sent.
+    while d.app.bulk.as_ref().is_some_and(|b| b.journal_counts.is_none()) {
+        let msg = tokio::time::timeout(DEADLINE, d.rx.recv())
+            .await
+            .expect("the journal read within the deadline")
+            .expect("the channel stays open");
+        d.update(msg);
+    }
+    let said = format!(
+        "the journal has {reached} already sent and 0 unknown (both skipped), 0 failed before (tried again) — {} to send",
+        planned.len() - reached
+    );
+    assert!(
+        d.screen().replace('\n', " ").contains(&said[..40]),
+        "{}",
+        d.screen()
+    );
     d.press(KeyCode::Enter);
     let second = run_to_end(&mut d, |_| {}).await;
     assert_eq!(second.stopped, None, "{second:?}");

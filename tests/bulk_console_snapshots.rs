@@ -217,3 +217,42 @@ fn the_summary_stays_until_dismissed() {
         assert!(app.bulk.is_some(), "only Esc or Enter closes the summary");
     }
 }
+
+#[test]
+fn the_confirmation_of_a_stopped_job_says_where_its_journal_stands() {
+    for (w, h) in SIZES {
+        let mut app = marked(w, h);
+        key(&mut app, KeyCode::Char('*'));
+        let effects = key(&mut app, KeyCode::Char('r'));
+        let [Effect::ReadBulkJournal { id, .. }] = effects.as_slice() else {
+            panic!("the journal is read: {effects:?}");
+        };
+        let ids: Vec<String> = app
+            .bulk
+            .as_ref()
+            .map(|b| b.plan.targets.iter().map(|t| t.user_id.clone()).collect())
+            .unwrap_or_default();
+        let line = |id: &str, kind: &str, outcome: &str| match kind {
+            "before" => {
+                format!(r#"{{"t":"before","userId":"{id}","call":"resend","at":"2025-03-01T12:00:00Z"}}"#)
+            }
+            _ => format!(
+                r#"{{"t":"after","userId":"{id}","outcome":"{outcome}","at":"2025-03-01T12:00:01Z"}}"#
+            ),
+        };
+        let text = [
+            line(&ids[0], "after", "ok"),
+            line(&ids[1], "after", "ok"),
+            line(&ids[2], "before", ""),
+            line(&ids[3], "after", "error"),
+        ]
+        .join("\n");
+        let replay = zitadesk::bulk::journal::replay(&text);
+        app.update(Msg::BulkJournal {
+            id: *id,
+            result: Ok(replay),
+        });
+        let text = snapshot("bulk_confirm_resumed", &app, w, h, false);
+        assert!(text.contains("already sent"), "{text}");
+    }
+}

@@ -410,6 +410,10 @@ impl App {
                 let shown = self.bulk.as_mut().is_some_and(|b| b.event(id, event));
                 (shown, Vec::new())
             }
+            Msg::BulkJournal { id, result } => {
+                let shown = self.bulk.as_mut().is_some_and(|b| b.journal_read(id, result));
+                (shown, Vec::new())
+            }
             Msg::BulkDone { id, result } => {
                 let shown = self.bulk.as_mut().is_some_and(|b| b.finished(id, result));
                 if shown && std::mem::take(&mut self.quit_armed) {
@@ -925,15 +929,26 @@ impl App {
             (false, None) => Some(messages::bulk::NO_JOURNAL_DIR.to_string()),
             (false, Some(_)) => None,
         };
-        self.bulk = Some(BulkDialog::new(
+        let read = journal.clone().filter(|_| refused.is_none());
+        let mut dialog = BulkDialog::new(
             self.marks.users(),
             self.remembered.for_kind(ActionKind::EmailCode),
             &c.url_templates,
             job,
             journal,
             refused,
-        ));
-        (true, Vec::new())
+        );
+        // Where the journal stands (a stopped run's users) is said in the plan once read.
+        let effects = match read {
+            Some(path) => {
+                let id = self.next_request();
+                dialog.reading = Some(id);
+                vec![Effect::ReadBulkJournal { id, path }]
+            }
+            None => Vec::new(),
+        };
+        self.bulk = Some(dialog);
+        (true, effects)
     }
 
     fn on_bulk_key(&mut self, ev: &KeyEvent) -> (bool, Vec<Effect>) {

@@ -14,7 +14,11 @@ use super::keys::{Binding, Key, Keymap};
 use crate::api::template::check_url_template;
 use crate::api::wire::User;
 use crate::api::{CodeCall, CodeMode};
-use crate::bulk::{BulkRequest, DEFAULT_RATE, Event, JobHeader, Plan, PlanBuilder, Progress, Report, Status};
+use crate::bulk::journal::Replay;
+use crate::bulk::{
+    BulkRequest, DEFAULT_RATE, Entry, Event, JobHeader, Plan, PlanBuilder, Progress, Report, Status,
+};
+pub use crate::cli::bulk_messages::JournalCounts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BulkAction {
@@ -115,6 +119,10 @@ pub struct BulkDialog {
     pub job: JobHeader,
     /// Where the journal is (None: no state directory).
     pub journal: Option<PathBuf>,
+    /// The request that reads the journal before the run, while awaited.
+    pub reading: Option<u64>,
+    /// What the journal says of the planned users, once read (or why it could not be).
+    pub journal_counts: Option<Result<JournalCounts, String>>,
     pub phase: BulkPhase,
 }
 
@@ -153,6 +161,8 @@ impl BulkDialog {
             rate: DEFAULT_RATE,
             job,
             journal,
+            reading: None,
+            journal_counts: None,
             phase: match refused {
                 Some(why) => BulkPhase::Refused(why),
                 None => BulkPhase::Confirm,
@@ -209,6 +219,27 @@ impl BulkDialog {
             (_, A::Cancel) => BulkRequestKind::Close,
             _ => BulkRequestKind::Nothing,
         }
+    }
+
+    /// The journal as read by request `id`; false when not awaited.
+    pub fn journal_read(&mut self, id: u64, result: Result<Replay, String>) -> bool {
+        if self.reading != Some(id) {
+            return false;
+        }
+        self.reading = None;
+        self.journal_counts = Some(result.map(|r| {
+            let mut c = JournalCounts::default();
+            for t in &self.plan.targets {
+                match r.entries.get(&t.user_id) {
+                    Some(Entry::Done) => c.done += 1,
+                    Some(Entry::Unknown) => c.unknown += 1,
+                    Some(Entry::Failed(_)) => c.failed += 1,
+                    None => {}
+                }
+            }
+            c
+        }));
+        true
     }
 
     /// The run `id` was asked for.

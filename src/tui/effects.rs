@@ -143,6 +143,15 @@ impl Executor {
                 }
                 return Ok(Next::Continue);
             }
+            Effect::ReadBulkJournal { id, path } => {
+                tokio::spawn(async move {
+                    let result = tokio::task::spawn_blocking(move || read_replay(&path))
+                        .await
+                        .unwrap_or_else(|e| Err(e.to_string()));
+                    let _ = tx.send(Msg::BulkJournal { id, result });
+                });
+                return Ok(Next::Continue);
+            }
             Effect::StopBulk { id } => {
                 if let Some((_, cancel, _)) = self.bulk.as_ref().filter(|(run, _, _)| *run == id) {
                     cancel.cancel();
@@ -271,6 +280,16 @@ impl Executor {
             self.issuing = issuing;
         }
     }
+}
+
+/// A journal's text, replayed; none yet reads as empty.
+fn read_replay(path: &std::path::Path) -> Result<crate::bulk::journal::Replay, String> {
+    use std::io::Read;
+    let mut text = String::new();
+    if let Some(mut f) = crate::secure_fs::open_read(path).map_err(|e| e.to_string())? {
+        f.read_to_string(&mut text).map_err(|e| e.to_string())?;
+    }
+    Ok(crate::bulk::journal::replay(&text))
 }
 
 /// Opens the journal (off the async workers) and runs the bulk engine, its events sent on as

@@ -90,6 +90,11 @@ pub enum Msg {
         id: RequestId,
         event: crate::bulk::Event,
     },
+    /// What the journal of bulk dialog `id` says (read before the run, for the plan).
+    BulkJournal {
+        id: RequestId,
+        result: Result<crate::bulk::journal::Replay, String>,
+    },
     /// Bulk run `id` ended: its report, or why it could not start (the journal).
     BulkDone {
         id: RequestId,
@@ -162,6 +167,11 @@ pub enum Effect {
         targets: Vec<crate::bulk::Target>,
         request: crate::bulk::BulkRequest,
         rate: f64,
+    },
+    /// Read a bulk journal (off the UI thread) to say in the plan where it stands.
+    ReadBulkJournal {
+        id: RequestId,
+        path: std::path::PathBuf,
     },
     /// Stop bulk run `id` after the request in flight.
     StopBulk {

@@ -132,7 +132,10 @@ fn r_without_marks_is_the_single_resend_and_with_marks_the_bulk_plan() {
     key(&mut a, KeyCode::Esc);
     key(&mut a, KeyCode::Char('*'));
     let (_, effects) = key(&mut a, KeyCode::Char('r'));
-    assert!(effects.is_empty(), "opening sends nothing");
+    let [Effect::ReadBulkJournal { id, path }] = effects.as_slice() else {
+        panic!("opening only reads the journal: {effects:?}");
+    };
+    let (id, path) = (*id, path.clone());
     assert!(a.dialog.is_none());
     let bulk = a.bulk.as_ref().expect("the bulk dialog");
     assert!(matches!(bulk.phase, BulkPhase::Confirm));
@@ -144,6 +147,25 @@ fn r_without_marks_is_the_single_resend_and_with_marks_the_bulk_plan() {
         Some(crate::bulk::journal::path_in("/tmp/zitadesk-test-jobs".as_ref(), &bulk.job).as_path())
     );
     assert_eq!(a.keymap().name(), "bulk (confirm)");
+    assert_eq!(Some(path.as_path()), bulk.journal.as_deref());
+    // A stopped run's journal: the plan says where it stands.
+    let done = &bulk.plan.targets[0].user_id;
+    let text = format!(
+        "{{\"t\":\"after\",\"userId\":\"{done}\",\"outcome\":\"ok\",\"at\":\"2026-01-01T00:00:00Z\"}}\n"
+    );
+    let replay = crate::bulk::journal::replay(&text);
+    assert!(
+        a.update(Msg::BulkJournal {
+            id,
+            result: Ok(replay)
+        })
+        .0
+    );
+    let counts = a.bulk.as_ref().and_then(|b| b.journal_counts.clone());
+    assert_eq!(
+        counts.map(|c| c.map(|c| (c.done, c.unknown, c.failed))),
+        Some(Ok((1, 0, 0)))
+    );
 }
 
 fn result(id: &str, status: Status) -> UserResult {

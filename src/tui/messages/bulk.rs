@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::bulk::{Plan, Report, Stop};
 use crate::cli::bulk_messages::{duration, skip_words, what_is_sent};
 use crate::text::{sanitize, thousands};
-use crate::tui::bulk_dialog::Tally;
+use crate::tui::bulk_dialog::{JournalCounts, Tally};
 
 fn n(v: usize) -> String {
     thousands(v as u64)
@@ -74,6 +74,7 @@ pub fn confirm_lines(
     links: usize,
     rate: f64,
     journal: &str,
+    counts: Option<&Result<JournalCounts, String>>,
 ) -> Vec<String> {
     let mut lines = Vec::new();
     let count = plan.targets.len();
@@ -86,7 +87,12 @@ pub fn confirm_lines(
             links
         ));
     }
-    let secs = (count as f64 / rate).ceil() as u64;
+    // Users the journal has as sent or unknown take no time.
+    let fresh = match counts {
+        Some(Ok(c)) => count.saturating_sub(c.done + c.unknown),
+        _ => count,
+    };
+    let secs = (fresh as f64 / rate).ceil() as u64;
     lines.push(format!(
         "rate: {rate} per second — at least {}",
         duration(Duration::from_secs(secs))
@@ -119,7 +125,17 @@ pub fn confirm_lines(
         lines.push(format!("left out: {}", skipped.join(", ")));
     }
     lines.push(format!("journal: {journal}"));
-    lines.push("users the journal has as sent (or unknown) are skipped: at most one code each".into());
+    lines.push(match counts {
+        Some(Ok(c)) if c.done + c.unknown + c.failed > 0 => format!(
+            "the journal has {} already sent and {} unknown (both skipped), {} failed before (tried again) — {} to send",
+            n(c.done),
+            n(c.unknown),
+            n(c.failed),
+            n(count.saturating_sub(c.done + c.unknown))
+        ),
+        Some(Err(e)) => format!("the journal cannot be read: {}", sanitize(e)),
+        _ => "users the journal has as sent (or unknown) are skipped: at most one code each".into(),
+    });
     if count == 0 {
         lines.push("nobody to send to: nothing will be sent".into());
     }

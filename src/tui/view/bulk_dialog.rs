@@ -31,6 +31,7 @@ pub(super) fn draw(buf: &mut Buffer, screen: Rect, dialog: &BulkDialog, marked: 
                 dialog.links.len(),
                 dialog.rate,
                 &journal,
+                dialog.journal_counts.as_ref(),
             ),
             theme.base,
         ),
