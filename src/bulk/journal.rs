@@ -43,17 +43,38 @@ pub struct JobHeader {
 }
 
 impl JobHeader {
+    /// The job of a console run on marked users. The console has no query string: its
+    /// selection is the set of marked users, named by their count and a hash of their sorted
+    /// IDs — marking the same users again (in any order, by any search) finds the same
+    /// journal, so a stopped run continues without sending twice; another set is another job.
+    pub fn for_marked(instance: &str, org: Option<&str>, sorted_ids: &[&str]) -> JobHeader {
+        JobHeader {
+            instance: instance.trim_end_matches('/').to_string(),
+            query: format!(
+                "console: {} marked users {}",
+                sorted_ids.len(),
+                fnv(&sorted_ids.join(","))
+            ),
+            org: org.map(str::to_string),
+            unverified: false,
+        }
+    }
+
     /// A short stable name for the job (FNV-1a of its JSON), for the default journal file:
     /// the same command finds the same journal.
     pub fn fingerprint(&self) -> String {
-        let json = serde_json::to_string(self).unwrap_or_default();
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in json.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        format!("{h:016x}")
+        fnv(&serde_json::to_string(self).unwrap_or_default())
     }
+}
+
+/// FNV-1a of `text`, as 16 hex digits.
+fn fnv(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 /// One line of the journal.
@@ -180,10 +201,17 @@ pub struct Journal {
 
 /// The default journal of a job: `$XDG_STATE_HOME/zitadesk/jobs/<fingerprint>.jsonl`.
 pub fn default_path(job: &JobHeader) -> Option<PathBuf> {
-    crate::dirs::state_dir().map(|d| {
-        d.join("jobs")
-            .join(format!("resend-email-{}.jsonl", job.fingerprint()))
-    })
+    crate::dirs::state_dir().map(|d| path_in(&d.join("jobs"), job))
+}
+
+/// The journal of `job` in the jobs directory `dir` (the console is given its directory).
+pub fn path_in(dir: &Path, job: &JobHeader) -> PathBuf {
+    dir.join(format!("resend-email-{}.jsonl", job.fingerprint()))
+}
+
+/// Where default journals live: `$XDG_STATE_HOME/zitadesk/jobs`.
+pub fn jobs_dir() -> Option<PathBuf> {
+    crate::dirs::state_dir().map(|d| d.join("jobs"))
 }
 
 impl Journal {

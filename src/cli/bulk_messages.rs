@@ -132,7 +132,7 @@ pub fn plan_text(
     s
 }
 
-fn skip_words(why: Skip) -> &'static str {
+pub fn skip_words(why: Skip) -> &'static str {
     match why {
         Skip::Machine => "machine users",
         Skip::NoEmail => "without an address",

@@ -13,10 +13,12 @@ use super::msg::{Effect, Msg, RequestId};
 use super::action_dialog::{ActionDialog, Note, Request, Target};
 use super::actions_menu::{self, ActionsMenu, MenuRequest};
 use super::browse::{self, BrowseAction, Mode};
+use super::bulk_dialog::{BulkDialog, BulkRequestKind};
 use super::copy_menu::CopyMenu;
 use super::keys::{self, Global, KeyHelp};
 use super::layout;
 use super::list::{PAGE_SIZE, PageSlot, Select, UserList};
+use super::marks::Marks;
 use super::messages::{self, read_error_line};
 use super::picker::{self, PickerRequest, ProfilePicker};
 use super::search_line::{self, Edit, SearchAction, SearchLine};
@@ -30,6 +32,7 @@ use crate::api::wire::ListUsersRequest;
 use crate::api::wire::ListUsersResponse;
 use crate::api::wire::{User, UserState};
 use crate::api::{ActionKind, ApiError};
+use crate::bulk::JobHeader;
 
 /// Pause after the last keystroke before a search is sent.
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(200);
@@ -56,6 +59,10 @@ pub struct Connection {
     pub url_templates: Vec<String>,
     /// The settings profile in use.
     pub profile: Option<String>,
+    /// The instance URL as the settings name it (a bulk run's journal belongs to it).
+    pub instance: String,
+    /// Where bulk runs keep their journals (`None`: no state directory, nothing is sent).
+    pub journal_dir: Option<std::path::PathBuf>,
     /// Every profile of the config file, for the picker.
     pub profiles: Vec<String>,
 }
@@ -93,6 +100,10 @@ pub struct App {
     pub copy_menu: Option<CopyMenu>,
     /// The sort picker (`s`), when open (it has the keyboard).
     pub sort_picker: Option<SortPicker>,
+    /// Users marked for a bulk resend (`space`, `*`).
+    pub marks: Marks,
+    /// The bulk resend dialog (`r` with marks), when open (it has the keyboard).
+    pub bulk: Option<BulkDialog>,
     /// What the last key did, when it says so (a copy): on the status line until the next key.
     pub status_note: Option<String>,
     /// The command line (`:`), the view it opened, the users opened this session.
@@ -145,6 +156,8 @@ impl App {
             picker: None,
             copy_menu: None,
             sort_picker: None,
+            marks: Marks::default(),
+            bulk: None,
             status_note: None,
             commands: commands::Commands::default(),
             orgs: OrgDirectory::default(),
@@ -199,6 +212,7 @@ impl App {
             || self.pending.scan.is_some()
             || self.detail.as_ref().is_some_and(Detail::waiting)
             || self.dialog.as_ref().is_some_and(ActionDialog::in_flight)
+            || self.bulk.as_ref().is_some_and(BulkDialog::running)
             || self.commands.busy()
     }
 
@@ -211,6 +225,9 @@ impl App {
     pub fn keymap(&self) -> &'static dyn KeyHelp {
         if let Some(keymap) = self.copy_sort_keymap() {
             return keymap;
+        }
+        if let Some(b) = &self.bulk {
+            return b.keymap();
         }
         match (&self.dialog, &self.menu, &self.picker) {
             (Some(d), _, _) => d.keymap(),
@@ -227,7 +244,11 @@ impl App {
 
     /// A popup has the keyboard and shows its own keys.
     pub fn popup_open(&self) -> bool {
-        self.dialog.is_some() || self.menu.is_some() || self.picker.is_some() || self.copy_sort_open()
+        self.dialog.is_some()
+            || self.bulk.is_some()
+            || self.menu.is_some()
+            || self.picker.is_some()
+            || self.copy_sort_open()
     }
 
     /// The list's place on screen, as the view lays it out.
@@ -385,6 +406,21 @@ impl App {
                 (true, refresh.map(|id| self.open_detail(id)).unwrap_or_default())
             }
             Msg::LookedUp { id, result } => self.on_looked_up(id, result),
+            Msg::BulkEvent { id, event } => {
+                let shown = self.bulk.as_mut().is_some_and(|b| b.event(id, event));
+                (shown, Vec::new())
+            }
+            Msg::BulkJournal { id, result } => {
+                let shown = self.bulk.as_mut().is_some_and(|b| b.journal_read(id, result));
+                (shown, Vec::new())
+            }
+            Msg::BulkDone { id, result } => {
+                let shown = self.bulk.as_mut().is_some_and(|b| b.finished(id, result));
+                if shown && std::mem::take(&mut self.quit_armed) {
+                    self.error = None;
+                }
+                (shown, Vec::new())
+            }
             Msg::AuditTrail { id, result } => {
                 self.learn_templates(&result);
                 self.on_audit_trail(id, result)
@@ -491,6 +527,9 @@ impl App {
         }
         if self.dialog.is_some() {
             return self.on_dialog_key(ev);
+        }
+        if self.bulk.is_some() {
+            return self.on_bulk_key(&ev);
         }
         if self.menu.is_some() {
             return self.on_menu_key(&ev);
@@ -672,7 +711,33 @@ impl App {
                 effects = self.set_sort(sort);
             }
             BrowseAction::OpenCopy => return self.open_copy_menu(),
+            BrowseAction::OpenResend if self.mode == Mode::List && !self.marks.is_empty() => {
+                return self.open_bulk();
+            }
             BrowseAction::OpenResend => return self.open_resend(),
+            BrowseAction::ToggleMark => {
+                let Some(user) = self.list.selected_row().map(|r| r.user.clone()) else {
+                    return (false, Vec::new());
+                };
+                self.marks.toggle(&user);
+                self.list.move_by(1, viewport);
+                effects.extend(self.fetch_wanted());
+                return (true, effects);
+            }
+            BrowseAction::MarkAll => {
+                let shown = self.list.len();
+                let marked = self.marks.mark_all(self.list.visible(0, shown).map(|r| &r.user));
+                self.status_note = Some(messages::bulk::marked_all(marked, shown, self.list.total));
+                return (true, Vec::new());
+            }
+            BrowseAction::ClearMarks => {
+                let dropped = self.marks.clear();
+                self.status_note = Some(match dropped {
+                    0 => messages::bulk::nothing_marked(),
+                    n => messages::bulk::unmarked(n),
+                });
+                return (true, Vec::new());
+            }
             BrowseAction::OpenActions => return self.open_actions(),
             BrowseAction::OpenCommandLine => return self.open_command_line(),
             BrowseAction::OpenProfiles => {
@@ -768,6 +833,7 @@ impl App {
             let (request, pasted, cap) = dialog.on_paste(&clean);
             (request == Request::Changed, Vec::new(), pasted, cap)
         } else if self.help_open
+            || self.bulk.is_some()
             || self.syntax_open
             || self.menu.is_some()
             || self.picker.is_some()
@@ -849,6 +915,76 @@ impl App {
         (true, Vec::new())
     }
 
+    /// `r` with users marked: the bulk confirmation for them, planned by the CLI's rules, its
+    /// journal named by the marked set (see `JobHeader::for_marked`).
+    fn open_bulk(&mut self) -> (bool, Vec<Effect>) {
+        let c = &self.connection;
+        let job = JobHeader::for_marked(&c.instance, c.org.as_deref(), &self.marks.sorted_ids());
+        let journal = c
+            .journal_dir
+            .as_deref()
+            .map(|d| crate::bulk::journal::path_in(d, &job));
+        let refused = match (c.read_only, &journal) {
+            (true, _) => Some(messages::bulk::read_only(c.read_only_source.as_deref())),
+            (false, None) => Some(messages::bulk::NO_JOURNAL_DIR.to_string()),
+            (false, Some(_)) => None,
+        };
+        let read = journal.clone().filter(|_| refused.is_none());
+        let mut dialog = BulkDialog::new(
+            self.marks.users(),
+            self.remembered.for_kind(ActionKind::EmailCode),
+            &c.url_templates,
+            job,
+            journal,
+            refused,
+        );
+        // Where the journal stands (a stopped run's users) is said in the plan once read.
+        let effects = match read {
+            Some(path) => {
+                let id = self.next_request();
+                dialog.reading = Some(id);
+                vec![Effect::ReadBulkJournal { id, path }]
+            }
+            None => Vec::new(),
+        };
+        self.bulk = Some(dialog);
+        (true, effects)
+    }
+
+    fn on_bulk_key(&mut self, ev: &KeyEvent) -> (bool, Vec<Effect>) {
+        let Some(bulk) = self.bulk.as_mut() else {
+            return (false, Vec::new());
+        };
+        match bulk.on_key(ev) {
+            BulkRequestKind::Nothing => (false, Vec::new()),
+            BulkRequestKind::Changed => (true, Vec::new()),
+            BulkRequestKind::Close => {
+                self.bulk = None;
+                (true, Vec::new())
+            }
+            BulkRequestKind::Stop(id) => (true, vec![Effect::StopBulk { id }]),
+            BulkRequestKind::Start => {
+                let id = self.next_request();
+                let Some(bulk) = self.bulk.as_mut() else {
+                    return (false, Vec::new());
+                };
+                let Some(journal) = bulk.journal.clone() else {
+                    return (false, Vec::new());
+                };
+                bulk.started(id);
+                let effect = Effect::RunBulk {
+                    id,
+                    job: bulk.job.clone(),
+                    journal,
+                    targets: bulk.plan.targets.clone(),
+                    request: bulk.request(),
+                    rate: bulk.rate,
+                };
+                (true, vec![effect])
+            }
+        }
+    }
+
     /// `a`: the actions menu for the user in view, each remedy judged with the sign-in
     /// methods when the detail has read them.
     fn open_actions(&mut self) -> (bool, Vec<Effect>) {
@@ -908,12 +1044,18 @@ impl App {
     /// first press only says what quitting would lose, and the second quits.
     fn quit(&mut self) -> (bool, Vec<Effect>) {
         let sending = self.dialog.as_ref().filter(|d| d.in_flight());
-        if let Some(d) = sending
+        let warning = match sending {
+            Some(d) => Some(messages::quit_while_sending(d.kind.can_return_code())),
+            None if self.bulk.as_ref().is_some_and(BulkDialog::running) => {
+                Some(messages::bulk::quit_while_running())
+            }
+            None => None,
+        };
+        if let Some(warning) = warning
             && !self.quit_armed
         {
-            let code = d.kind.can_return_code();
             self.quit_armed = true;
-            self.error = Some(messages::quit_while_sending(code));
+            self.error = Some(warning);
             return (true, Vec::new());
         }
         (false, vec![Effect::Quit])
@@ -922,7 +1064,9 @@ impl App {
     /// Ctrl-Z. Not while an action is on its way: stopped, the console could not record its
     /// answer, and the request would time out into "outcome unknown" on resume.
     fn suspend(&mut self) -> (bool, Vec<Effect>) {
-        if self.dialog.as_ref().is_some_and(ActionDialog::in_flight) {
+        if self.dialog.as_ref().is_some_and(ActionDialog::in_flight)
+            || self.bulk.as_ref().is_some_and(BulkDialog::running)
+        {
             self.error = Some(messages::NO_SUSPEND_WHILE_SENDING.into());
             return (true, Vec::new());
         }
@@ -965,6 +1109,11 @@ impl App {
     fn apply_search(&mut self) -> Vec<Effect> {
         if !self.search.apply() {
             return Vec::new();
+        }
+        // Marks belong to what was searched: a new search starts without them.
+        let dropped = self.marks.clear();
+        if dropped > 0 {
+            self.status_note = Some(messages::bulk::unmarked(dropped));
         }
         self.list.clear();
         self.scan = None;
@@ -1112,6 +1261,8 @@ mod actions_tests;
 mod command_tests;
 #[cfg(test)]
 mod copy_sort_tests;
+#[cfg(test)]
+mod marks_tests;
 #[cfg(test)]
 mod orgs_tests;
 #[cfg(test)]

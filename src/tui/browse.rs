@@ -47,6 +47,12 @@ pub enum BrowseAction {
     OpenCopy,
     /// The command line (`:user`, `:audit`, …).
     OpenCommandLine,
+    /// Mark the selected user for a bulk action (or unmark), and move down.
+    ToggleMark,
+    /// Mark every user the applied search shows.
+    MarkAll,
+    /// Drop every mark.
+    ClearMarks,
 }
 
 use BrowseAction as A;
@@ -68,6 +74,9 @@ static MOVES: &[Binding<BrowseAction>] = &[
 static LIST_ONLY: &[Binding<BrowseAction>] = &[
     Binding { keys: &[Key::Code(KeyCode::Enter)], label: "Enter", action: A::OpenDetail, help: "open the user", hint: Some("open the user") },
     Binding { keys: &[Key::Code(KeyCode::Esc)], label: "Esc", action: A::ClearSearch, help: "clear the search", hint: None },
+    Binding { keys: &[Key::Char(' ')], label: "space", action: A::ToggleMark, help: "mark / unmark the user", hint: None },
+    Binding { keys: &[Key::Char('*')], label: "*", action: A::MarkAll, help: "mark every user shown", hint: None },
+    Binding { keys: &[Key::Char('u')], label: "u", action: A::ClearMarks, help: "unmark everyone", hint: None },
 ];
 
 #[rustfmt::skip]
@@ -108,6 +117,21 @@ pub fn refresh_key() -> String {
 /// How a message names the key that opens the actions menu ("a").
 pub fn actions_key() -> String {
     LIST.key_name(A::OpenActions)
+}
+
+/// How a message names the key that marks a user ("space").
+pub fn mark_key() -> String {
+    LIST.label(A::ToggleMark).to_string()
+}
+
+/// How a message names the key that drops the marks ("u").
+pub fn unmark_key() -> String {
+    LIST.key_name(A::ClearMarks)
+}
+
+/// How a message names the key that resends ("r").
+pub fn resend_key() -> String {
+    LIST.key_name(A::OpenResend)
 }
 
 /// How a message names the key that starts a search ("/").

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, JoinHandle};
+use tokio_util::sync::CancellationToken;
 
 use super::audit_view::{AUDIT_VIEW_LINES, AuditTail};
 use super::clipboard::Clipboard;
@@ -49,6 +50,9 @@ pub struct Executor {
     lookup: Option<AbortHandle>,
     /// Reading the audit trail for `:audit` or `:history`.
     trail: Option<AbortHandle>,
+    /// The bulk run in progress: its id and what cancels it (never aborted: a request in
+    /// flight must get its journal line and audit line).
+    bulk: Option<(super::msg::RequestId, CancellationToken, JoinHandle<()>)>,
 }
 
 impl Executor {
@@ -73,6 +77,7 @@ impl Executor {
             orgs: None,
             lookup: None,
             trail: None,
+            bulk: None,
         }
     }
 
@@ -112,6 +117,45 @@ impl Executor {
                         audit_error: issued.audit_error,
                     });
                 }));
+                return Ok(Next::Continue);
+            }
+            Effect::RunBulk {
+                id,
+                job,
+                journal,
+                targets,
+                request,
+                rate,
+            } => {
+                let cancel = CancellationToken::new();
+                let token = cancel.clone();
+                let audit = Arc::clone(&self.audit);
+                let task = tokio::spawn(async move {
+                    let result = run_bulk(
+                        id, &client, audit, &job, &journal, &targets, &request, rate, &cancel, &tx,
+                    )
+                    .await;
+                    let _ = tx.send(Msg::BulkDone { id, result });
+                });
+                if let Some((_, old, _)) = self.bulk.replace((id, token, task)) {
+                    // One run at a time: the dialog starts no second one; stop any left over.
+                    old.cancel();
+                }
+                return Ok(Next::Continue);
+            }
+            Effect::ReadBulkJournal { id, path } => {
+                tokio::spawn(async move {
+                    let result = tokio::task::spawn_blocking(move || read_replay(&path))
+                        .await
+                        .unwrap_or_else(|e| Err(e.to_string()));
+                    let _ = tx.send(Msg::BulkJournal { id, result });
+                });
+                return Ok(Next::Continue);
+            }
+            Effect::StopBulk { id } => {
+                if let Some((_, cancel, _)) = self.bulk.as_ref().filter(|(run, _, _)| *run == id) {
+                    cancel.cancel();
+                }
                 return Ok(Next::Continue);
             }
             Effect::ListUsers { id, request } => (
@@ -216,6 +260,15 @@ impl Executor {
         }
     }
 
+    /// Stops the bulk run, if one is going (after the request in flight), and hands back its
+    /// task: leaving, the caller waits for it so that request's journal and audit lines are
+    /// written.
+    pub fn stop_bulk(&mut self) -> Option<JoinHandle<()>> {
+        let (_, cancel, task) = self.bulk.take()?;
+        cancel.cancel();
+        Some(task)
+    }
+
     /// The resend or send still running, if any: its answer and audit line must not be lost.
     pub fn take_issuing(&mut self) -> Option<JoinHandle<()>> {
         self.issuing.take()
@@ -227,6 +280,53 @@ impl Executor {
             self.issuing = issuing;
         }
     }
+}
+
+/// A journal's text, replayed; none yet reads as empty.
+fn read_replay(path: &std::path::Path) -> Result<crate::bulk::journal::Replay, String> {
+    use std::io::Read;
+    let mut text = String::new();
+    if let Some(mut f) = crate::secure_fs::open_read(path).map_err(|e| e.to_string())? {
+        f.read_to_string(&mut text).map_err(|e| e.to_string())?;
+    }
+    Ok(crate::bulk::journal::replay(&text))
+}
+
+/// Opens the journal (off the async workers) and runs the bulk engine, its events sent on as
+/// messages.
+#[allow(clippy::too_many_arguments)]
+async fn run_bulk(
+    id: super::msg::RequestId,
+    client: &Client,
+    audit: Arc<AuditContext>,
+    job: &crate::bulk::JobHeader,
+    path: &std::path::Path,
+    targets: &[crate::bulk::Target],
+    request: &crate::bulk::BulkRequest,
+    rate: f64,
+    cancel: &CancellationToken,
+    tx: &mpsc::UnboundedSender<Msg>,
+) -> Result<crate::bulk::Report, String> {
+    let (job2, path2) = (job.clone(), path.to_path_buf());
+    let mut journal = tokio::task::spawn_blocking(move || crate::bulk::Journal::open(&path2, &job2))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+    let tx = tx.clone();
+    let mut on = move |event| {
+        let _ = tx.send(Msg::BulkEvent { id, event });
+    };
+    Ok(crate::bulk::run(
+        client,
+        audit,
+        targets,
+        request,
+        crate::bulk::Pacing { rate },
+        &mut journal,
+        cancel,
+        &mut on,
+    )
+    .await)
 }
 
 /// ZITADEL's events for the user and this machine's audit lines about them, as one history.

@@ -2,6 +2,7 @@
 //! console's other sentences. All of the console's wording lives here; keys are named from the
 //! keymaps, never written out.
 
+pub mod bulk;
 pub mod dialog;
 
 use super::browse::{refresh_key, search_key};

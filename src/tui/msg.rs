@@ -85,6 +85,21 @@ pub enum Msg {
         id: RequestId,
         result: Result<super::audit_view::AuditTail, String>,
     },
+    /// A user's turn in bulk run `id` is over, or ZITADEL asked it to slow down.
+    BulkEvent {
+        id: RequestId,
+        event: crate::bulk::Event,
+    },
+    /// What the journal of bulk dialog `id` says (read before the run, for the plan).
+    BulkJournal {
+        id: RequestId,
+        result: Result<crate::bulk::journal::Replay, String>,
+    },
+    /// Bulk run `id` ended: its report, or why it could not start (the journal).
+    BulkDone {
+        id: RequestId,
+        result: Result<crate::bulk::Report, String>,
+    },
 }
 
 /// Work for the run loop. A new request of a kind replaces (aborts) the one in flight.
@@ -141,6 +156,25 @@ pub enum Effect {
     },
     /// Read the audit trail's newest lines (off the UI thread).
     ReadAuditTrail {
+        id: RequestId,
+    },
+    /// Run a bulk resend in the background: the journal of `job` at `journal`, one request
+    /// per target at `rate` per second, each audited; never aborted, only cancelled.
+    RunBulk {
+        id: RequestId,
+        job: crate::bulk::JobHeader,
+        journal: std::path::PathBuf,
+        targets: Vec<crate::bulk::Target>,
+        request: crate::bulk::BulkRequest,
+        rate: f64,
+    },
+    /// Read a bulk journal (off the UI thread) to say in the plan where it stands.
+    ReadBulkJournal {
+        id: RequestId,
+        path: std::path::PathBuf,
+    },
+    /// Stop bulk run `id` after the request in flight.
+    StopBulk {
         id: RequestId,
     },
 }

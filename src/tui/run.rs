@@ -72,6 +72,13 @@ pub async fn run(settings: &Settings, profiles: Vec<String>, switch: ProfileSwit
         let limit = session.settings.request_timeout + std::time::Duration::from_secs(1);
         let _ = tokio::time::timeout(limit, issuing).await;
     }
+    // A bulk run stops after the request in flight; its journal and audit lines are awaited.
+    if let Some(bulk) = session.executor.stop_bulk()
+        && !bulk.is_finished()
+    {
+        let limit = session.settings.request_timeout + std::time::Duration::from_secs(1);
+        let _ = tokio::time::timeout(limit, bulk).await;
+    }
     terminal::restore();
     result
 }
@@ -294,6 +301,8 @@ fn connection(settings: &Settings, profiles: &[String], clipboard: Clipboard) ->
             .as_deref()
             .map(|p| crate::text::sanitize(p).into_owned()),
         profiles: profiles.to_vec(),
+        instance: settings.url.as_str().trim_end_matches('/').to_string(),
+        journal_dir: crate::bulk::journal::jobs_dir(),
     }
 }
 

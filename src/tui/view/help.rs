@@ -18,13 +18,11 @@ pub(super) fn draw(buf: &mut Buffer, screen: Rect, keymap: &dyn KeyHelp, theme: 
     let label_w = lines.iter().map(|b| width(b.label)).max().unwrap_or(0);
     let help_w = lines.iter().map(|b| width(b.help)).max().unwrap_or(0);
     let title = format!(" Keys: {} ", keymap.name());
-    // One column of bindings when they fit the screen's height, else two side by side (the
-    // descriptions cut with … when the width runs out): no binding is ever left off.
-    let columns: usize = if lines.len() + 2 <= usize::from(screen.height) {
-        1
-    } else {
-        2
-    };
+    // One column of bindings when they fit the screen's height, else as many side by side as
+    // the height needs (the descriptions cut with … when the width runs out): no binding is
+    // ever left off.
+    let fit = usize::from(screen.height).saturating_sub(2).max(1);
+    let columns = lines.len().div_ceil(fit).max(1);
     let rows = lines.len().div_ceil(columns);
     let entry_w = label_w + 2 + help_w;
     // Content plus borders and one column of air on each side (and three between columns).
@@ -72,7 +70,7 @@ pub(super) fn draw(buf: &mut Buffer, screen: Rect, keymap: &dyn KeyHelp, theme: 
     }
 }
 
-/// Columns between the two halves of a help overlay too tall for one.
+/// Columns between the columns of a help overlay too tall for one.
 const GUTTER: usize = 3;
 
 /// A `w`×`h` rectangle in the middle of `screen`, shrunk to fit.

@@ -18,6 +18,9 @@ use crate::tui::theme::Theme;
 
 /// The selection marker: the selected row is told apart without colour.
 const MARKER: &str = "▶";
+/// The mark of a user marked for a bulk action (`space`), beside the selection marker; `*` in
+/// ASCII.
+const MARKED: &str = "●";
 /// Marker column plus its gap.
 const MARKER_W: usize = 2;
 /// "not verified", the widest email status word.
@@ -214,27 +217,30 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
             ),
             false => String::new(),
         };
-        user_row(&mut pen, &columns, (row, &org), selected, theme);
+        let marked = app.marks.contains(&row.user.user_id);
+        user_row(&mut pen, &columns, (row, &org), (selected, marked), theme);
     }
 }
 
 /// One user (with their organisation's name). Depends only on the row and whether it is
-/// selected.
+/// selected and marked.
 fn user_row(
     pen: &mut Pen<'_>,
     columns: &Columns,
     (row, org): (&UserRow, &str),
-    selected: bool,
+    (selected, marked): (bool, bool),
     theme: &Theme,
 ) {
     let style = |s: ratatui::style::Style| if selected { theme.selected.patch(s) } else { s };
+    let start = pen.x;
     if selected {
         buf_row_style(pen, theme.selected);
         pen.fit(MARKER, 1, theme.selected);
-        pen.skip(MARKER_W - 1);
-    } else {
-        pen.skip(MARKER_W);
     }
+    if marked {
+        pen.to(start.saturating_add(1)).fit(MARKED, 1, style(theme.key));
+    }
+    pen.to(start.saturating_add(MARKER_W as u16));
     cells(pen, columns, |col| match col {
         Col::Name => (row.display_name.as_str(), style(theme.base)),
         Col::Login => (row.login_name.as_str(), style(theme.base)),

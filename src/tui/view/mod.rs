@@ -12,6 +12,7 @@
 mod action_dialog;
 pub mod actions_menu;
 mod audit_view;
+mod bulk_dialog;
 mod command_line;
 mod copy_menu;
 mod detail;
@@ -96,6 +97,10 @@ fn draw_regions(frame: &mut Frame, app: &App, ctx: &ViewCtx) -> Option<Position>
     if let Some(dialog) = &app.dialog {
         // Over list and detail; it has the keyboard, so the cursor is its own (or none).
         cursor = action_dialog::draw(buf, screen, app, dialog, ctx);
+    }
+    if let Some(bulk) = &app.bulk {
+        bulk_dialog::draw(buf, screen, bulk, app.marks.len(), &ctx.theme);
+        cursor = None;
     }
     if let Some(menu) = &app.menu {
         actions_menu::draw(buf, screen, menu, &ctx.theme);

@@ -16,7 +16,11 @@ pub(super) fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let Some(mut pen) = Pen::new(buf, area) else {
         return;
     };
-    let counter = counter(app);
+    let counter = match (counter(app), app.marks.len()) {
+        (c, 0) => c,
+        (Some(c), n) => Some(format!("{} · {c}", crate::tui::messages::bulk::marked_counter(n))),
+        (None, n) => Some(crate::tui::messages::bulk::marked_counter(n)),
+    };
     let counter_w = counter.as_deref().map_or(0, |c| width(c) + 1);
 
     // The spinner's cell is always reserved, so the text does not shift when it appears.
