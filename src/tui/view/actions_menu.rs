@@ -5,10 +5,8 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Widget};
 
-use super::help::centred;
+use super::menu_frame;
 use super::{Pen, width};
 use crate::remedies::{Fit, Verdict};
 use crate::tui::actions_menu::{ActionsMenu, KEYMAP};
@@ -34,35 +32,17 @@ pub fn draw(buf: &mut Buffer, screen: Rect, menu: &ActionsMenu, theme: &Theme) {
         .map(|f| prefix_width() + width(remedy_label(f.kind)) + width(DASH) + width(remedy_reason(*f)))
         .max()
         .unwrap_or(0);
-    let want_w = line_w.max(width(&note)).max(width(&title)).max(width(&keys)) + 4;
-    // The status row stays visible, as under the other dialogs.
-    let room = Rect::new(screen.x, screen.y, screen.width, screen.height.saturating_sub(1));
-    // The lines, a blank row, the note, and the borders.
-    let area = centred(room, want_w, menu.fits.len() + 4);
-    if area.width < 3 || area.height < 3 {
+    let Some(body) = menu_frame::draw(
+        buf,
+        screen,
+        theme,
+        (&title, &keys),
+        line_w,
+        &note,
+        menu.fits.len(),
+    ) else {
         return;
-    }
-    // One cleared column either side, so no cut-off text (half a wide character) touches the
-    // border.
-    let margin = Rect::new(
-        area.x.saturating_sub(1),
-        area.y,
-        area.width.saturating_add(2),
-        area.height,
-    );
-    Clear.render(margin.intersection(screen).intersection(buf.area), buf);
-    let block = Block::bordered()
-        .border_style(theme.border)
-        .title(Line::styled(title, theme.title))
-        .title_bottom(Line::styled(keys, theme.muted).right_aligned());
-    let inner = block.inner(area);
-    block.render(area, buf);
-    let body = Rect::new(
-        inner.x.saturating_add(1),
-        inner.y,
-        inner.width.saturating_sub(2),
-        inner.height,
-    );
+    };
     for (i, fit) in menu.fits.iter().enumerate() {
         let y = body.y.saturating_add(u16::try_from(i).unwrap_or(u16::MAX));
         if y >= body.bottom() {

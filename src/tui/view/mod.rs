@@ -20,6 +20,7 @@ mod header;
 mod help;
 mod history_view;
 mod list;
+mod menu_frame;
 mod notice;
 mod picker;
 mod read_aloud;

@@ -4,10 +4,8 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Widget};
 
-use super::help::centred;
+use super::menu_frame;
 use super::{Pen, width};
 use crate::tui::keys::KeyHelp;
 use crate::tui::messages::{SORT_TITLE, sort_current, sort_direction};
@@ -25,33 +23,17 @@ pub fn draw(buf: &mut Buffer, screen: Rect, picker: &SortPicker, theme: &Theme) 
     let current = sort_current(picker.current.ascending);
     let name_w = COLUMNS.iter().map(|(_, n)| width(n)).max().unwrap_or(0);
     let line_w = PREFIX_W + name_w + 2 + width(&current);
-    let want_w = line_w.max(width(&note)).max(width(SORT_TITLE)).max(width(&keys)) + 4;
-    let room = Rect::new(screen.x, screen.y, screen.width, screen.height.saturating_sub(1));
-    let area = centred(room, want_w, COLUMNS.len() + 4);
-    if area.width < 3 || area.height < 3 {
+    let Some(body) = menu_frame::draw(
+        buf,
+        screen,
+        theme,
+        (SORT_TITLE, &keys),
+        line_w,
+        &note,
+        COLUMNS.len(),
+    ) else {
         return;
-    }
-    // One cleared column either side, so no cut-off text (half a wide character) touches the
-    // border.
-    let margin = Rect::new(
-        area.x.saturating_sub(1),
-        area.y,
-        area.width.saturating_add(2),
-        area.height,
-    );
-    Clear.render(margin.intersection(screen).intersection(buf.area), buf);
-    let block = Block::bordered()
-        .border_style(theme.border)
-        .title(Line::styled(SORT_TITLE, theme.title))
-        .title_bottom(Line::styled(keys, theme.muted).right_aligned());
-    let inner = block.inner(area);
-    block.render(area, buf);
-    let body = Rect::new(
-        inner.x.saturating_add(1),
-        inner.y,
-        inner.width.saturating_sub(2),
-        inner.height,
-    );
+    };
     for (i, (column, name)) in COLUMNS.iter().enumerate() {
         let y = body.y.saturating_add(u16::try_from(i).unwrap_or(u16::MAX));
         if y >= body.bottom() {
