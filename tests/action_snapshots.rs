@@ -8,21 +8,21 @@
 //! Update after an intended change: `INSTA_UPDATE=always cargo test --test action_snapshots`,
 //! then read every changed `.snap` file before committing it.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use zitadesk::api::wire::{
-    ActionResponse, CodeDetails, ListDetails, ListUsersResponse, User, UserState, VerificationCode,
-};
+use seeded::listed;
+use zitadesk::api::wire::{ActionResponse, CodeDetails, VerificationCode};
 use zitadesk::api::{Action, ActionKind, ActionResult, ApiError, Status};
 use zitadesk::tui::action_dialog::{ActionDialog, Target};
 use zitadesk::tui::app::{App, Connection};
 use zitadesk::tui::msg::{Effect, Msg};
 use zitadesk::tui::theme::Theme;
 use zitadesk::tui::view::{self, ViewCtx};
-use zitadesk::userinfo;
 
-const SEED: &str = include_str!("../assets/demo-users.json");
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
 const JANE: &str = "300000000000000101";
@@ -30,19 +30,6 @@ const MAX_LOCKED: &str = "300000000000000106";
 const ERIKA_INACTIVE: &str = "300000000000000107";
 const CODE: &str = "K7Q2O1";
 const TEMPLATE: &str = "https://help.acme.example/reset?user={{.UserID}}&code={{.Code}}";
-
-fn seed() -> Vec<User> {
-    let v: serde_json::Value = serde_json::from_str(SEED).expect("seed is JSON");
-    let mut users: Vec<User> = v["users"]
-        .as_array()
-        .expect("seed has users")
-        .iter()
-        .map(|u| serde_json::from_value(u["user"].clone()).expect("seed user decodes"))
-        .filter(|u: &User| u.state != UserState::Deleted)
-        .collect();
-    users.sort_by_key(|u| userinfo::display_name(u).to_lowercase());
-    users
-}
 
 fn ctx() -> ViewCtx {
     ViewCtx {
@@ -62,7 +49,7 @@ fn chr(c: char) -> Msg {
 
 /// A console that has listed every seed user, with `user_id` selected.
 fn console(w: u16, h: u16, user_id: &str, read_only: bool) -> App {
-    let mut app = App::new(
+    listed(
         Connection {
             host: "acme.zitadel.cloud".into(),
             read_only,
@@ -70,31 +57,8 @@ fn console(w: u16, h: u16, user_id: &str, read_only: bool) -> App {
         },
         w,
         h,
-    );
-    let Some(Effect::ListUsers { id, .. }) = app.start().into_iter().next() else {
-        panic!("start lists users");
-    };
-    let users = seed();
-    let index = users
-        .iter()
-        .position(|u| u.user_id == user_id)
-        .expect("user in seed");
-    app.update(Msg::Listed {
-        id,
-        result: Ok(ListUsersResponse {
-            details: ListDetails {
-                total_result: users.len() as u64,
-                timestamp: Some("2025-03-01T12:04:31Z".parse().expect("timestamp")),
-                ..ListDetails::default()
-            },
-            result: users,
-            ..ListUsersResponse::default()
-        }),
-    });
-    for _ in 0..index {
-        app.update(chr('j'));
-    }
-    app
+        Some(user_id),
+    )
 }
 
 /// The remedy on menu line `digit` for `user_id`, chosen with `a` and the digit.

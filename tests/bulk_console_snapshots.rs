@@ -6,33 +6,21 @@
 //! Update after an intended change: `INSTA_UPDATE=always cargo test --test bulk_console_snapshots`,
 //! then read every changed `.snap` file before committing it.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use zitadesk::api::wire::{ListDetails, ListUsersResponse, User, UserState};
+use seeded::listed;
 use zitadesk::bulk::{Event, Progress, Report, Status, Stop, UserResult};
 use zitadesk::tui::app::{App, Connection};
 use zitadesk::tui::msg::{Effect, Msg};
 use zitadesk::tui::theme::Theme;
 use zitadesk::tui::view::{self, ViewCtx};
-use zitadesk::userinfo;
 
-const SEED: &str = include_str!("../assets/demo-users.json");
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 const TEMPLATE: &str = "https://help.acme.example/verify?user={{.UserID}}&code={{.Code}}";
-
-fn seed() -> Vec<User> {
-    let v: serde_json::Value = serde_json::from_str(SEED).expect("seed is JSON");
-    let mut users: Vec<User> = v["users"]
-        .as_array()
-        .expect("seed has users")
-        .iter()
-        .map(|u| serde_json::from_value(u["user"].clone()).expect("seed user decodes"))
-        .filter(|u: &User| u.state != UserState::Deleted)
-        .collect();
-    users.sort_by_key(|u| userinfo::display_name(u).to_lowercase());
-    users
-}
 
 fn ctx(ascii: bool) -> ViewCtx {
     let mut theme = Theme::new(false);
@@ -50,7 +38,7 @@ fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
 
 /// The seed listed, with rows 2, 3 and 5 marked (space), the selection on row 6.
 fn marked(w: u16, h: u16) -> App {
-    let mut app = App::new(
+    let mut app = listed(
         Connection {
             host: "acme.zitadel.cloud".into(),
             instance: "https://acme.zitadel.cloud".into(),
@@ -60,23 +48,8 @@ fn marked(w: u16, h: u16) -> App {
         },
         w,
         h,
+        None,
     );
-    let Some(Effect::ListUsers { id, .. }) = app.start().into_iter().next() else {
-        panic!("start lists users");
-    };
-    let users = seed();
-    app.update(Msg::Listed {
-        id,
-        result: Ok(ListUsersResponse {
-            details: ListDetails {
-                total_result: users.len() as u64,
-                timestamp: Some("2025-03-01T12:04:31Z".parse().expect("timestamp")),
-                ..ListDetails::default()
-            },
-            result: users,
-            ..ListUsersResponse::default()
-        }),
-    });
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char(' '));
     key(&mut app, KeyCode::Char(' '));

@@ -6,13 +6,15 @@
 //! Update after an intended change: `INSTA_UPDATE=always cargo test --test resend_snapshots`,
 //! then read every changed `.snap` file before committing it.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
-use zitadesk::api::wire::{
-    ActionResponse, CodeDetails, ListDetails, ListUsersResponse, User, UserState, VerificationCode,
-};
+use seeded::listed;
+use zitadesk::api::wire::{ActionResponse, CodeDetails, VerificationCode};
 use zitadesk::api::{ActionResult, ApiError, Status};
 use zitadesk::tui::app::{App, Connection};
 use zitadesk::tui::clipboard::Clipboard;
@@ -20,9 +22,7 @@ use zitadesk::tui::keys::KeyHelp;
 use zitadesk::tui::msg::{Effect, Msg};
 use zitadesk::tui::theme::Theme;
 use zitadesk::tui::view::{self, ViewCtx};
-use zitadesk::userinfo;
 
-const SEED: &str = include_str!("../assets/demo-users.json");
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
 const JANE_UNVERIFIED: &str = "300000000000000101";
@@ -32,20 +32,6 @@ const TEMPLATES: [&str; 2] = [
     "https://help.acme.example/verify?user={{.UserID}}&code={{.Code}}",
     "https://id.acme.example/v?u={{.UserID}}&c={{.Code}}&o={{.OrgID}}",
 ];
-
-/// The seed's users as the demo instance lists them: deleted ones left out, by display name.
-fn seed() -> Vec<User> {
-    let v: serde_json::Value = serde_json::from_str(SEED).expect("seed is JSON");
-    let mut users: Vec<User> = v["users"]
-        .as_array()
-        .expect("seed has users")
-        .iter()
-        .map(|u| serde_json::from_value(u["user"].clone()).expect("seed user decodes"))
-        .filter(|u: &User| u.state != UserState::Deleted)
-        .collect();
-    users.sort_by_key(|u| userinfo::display_name(u).to_lowercase());
-    users
-}
 
 fn ctx() -> ViewCtx {
     ViewCtx {
@@ -65,7 +51,7 @@ fn chr(c: char) -> Msg {
 
 /// A console that has listed every seed user, with `user_id` selected and the dialog open.
 fn dialog(w: u16, h: u16, user_id: &str, read_only: bool) -> App {
-    let mut app = App::new(
+    let mut app = listed(
         Connection {
             host: "acme.zitadel.cloud".into(),
             read_only,
@@ -74,30 +60,8 @@ fn dialog(w: u16, h: u16, user_id: &str, read_only: bool) -> App {
         },
         w,
         h,
+        Some(user_id),
     );
-    let Some(Effect::ListUsers { id, .. }) = app.start().into_iter().next() else {
-        panic!("start lists users");
-    };
-    let users = seed();
-    let index = users
-        .iter()
-        .position(|u| u.user_id == user_id)
-        .expect("user in seed");
-    app.update(Msg::Listed {
-        id,
-        result: Ok(ListUsersResponse {
-            details: ListDetails {
-                total_result: users.len() as u64,
-                timestamp: Some("2025-03-01T12:04:31Z".parse().expect("timestamp")),
-                ..ListDetails::default()
-            },
-            result: users,
-            ..ListUsersResponse::default()
-        }),
-    });
-    for _ in 0..index {
-        app.update(chr('j'));
-    }
     app.update(chr('r'));
     assert!(app.dialog.is_some(), "r opens the dialog");
     app

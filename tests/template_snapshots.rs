@@ -5,12 +5,14 @@
 //! the run loop drives it, without a network; ZITADEL's answers and the trail are fed back as
 //! messages with the ids the console asked for.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use zitadesk::api::wire::{
-    ActionResponse, CodeDetails, ListDetails, ListUsersResponse, User, UserState, VerificationCode,
-};
+use seeded::listed;
+use zitadesk::api::wire::{ActionResponse, CodeDetails, VerificationCode};
 use zitadesk::api::{ActionKind, ActionResult, ApiError};
 use zitadesk::audit::AuditRecord;
 use zitadesk::tui::action_dialog::{ActionDialog, Target};
@@ -19,9 +21,7 @@ use zitadesk::tui::audit_view::AuditTail;
 use zitadesk::tui::msg::{Effect, Msg};
 use zitadesk::tui::theme::Theme;
 use zitadesk::tui::view::{self, ViewCtx};
-use zitadesk::userinfo;
 
-const SEED: &str = include_str!("../assets/demo-users.json");
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 const JANE: &str = "300000000000000101";
 const CODE: &str = "K7Q2XW";
@@ -31,19 +31,6 @@ const SAVED: &str = "https://help.acme.example/verify?user={{.UserID}}&code={{.C
 const LONG: &str = "https://selfservice.helpdesk.acme.example/account/email/verification/confirm\
                     ?user={{.UserID}}&organisation={{.OrgID}}&code={{.Code}}&lang=de&end=yes";
 const LAST: &str = "https://id.acme.example/v?u={{.UserID}}&c={{.Code}}";
-
-fn seed() -> Vec<User> {
-    let v: serde_json::Value = serde_json::from_str(SEED).expect("seed is JSON");
-    let mut users: Vec<User> = v["users"]
-        .as_array()
-        .expect("seed has users")
-        .iter()
-        .map(|u| serde_json::from_value(u["user"].clone()).expect("seed user decodes"))
-        .filter(|u: &User| u.state != UserState::Deleted)
-        .collect();
-    users.sort_by_key(|u| userinfo::display_name(u).to_lowercase());
-    users
-}
 
 fn ctx() -> ViewCtx {
     ViewCtx {
@@ -65,7 +52,7 @@ fn type_text(app: &mut App, text: &str) {
 
 /// A console with profile `prod` that has listed the seed users, with Jane selected.
 fn console(w: u16, h: u16) -> App {
-    let mut app = App::new(
+    listed(
         Connection {
             host: "acme.zitadel.cloud".into(),
             url_templates: vec![SAVED.into()],
@@ -74,31 +61,8 @@ fn console(w: u16, h: u16) -> App {
         },
         w,
         h,
-    );
-    let Some(Effect::ListUsers { id, .. }) = app.start().into_iter().next() else {
-        panic!("start lists users");
-    };
-    let users = seed();
-    let index = users
-        .iter()
-        .position(|u| u.user_id == JANE)
-        .expect("Jane in seed");
-    app.update(Msg::Listed {
-        id,
-        result: Ok(ListUsersResponse {
-            details: ListDetails {
-                total_result: users.len() as u64,
-                timestamp: Some("2025-03-01T12:04:31Z".parse().expect("timestamp")),
-                ..ListDetails::default()
-            },
-            result: users,
-            ..ListUsersResponse::default()
-        }),
-    });
-    for _ in 0..index {
-        app.update(key(KeyCode::Char('j')));
-    }
-    app
+        Some(JANE),
+    )
 }
 
 /// An audit line as `action::apply` writes it.
